@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * racetrap: sampling data-race detection for running user processes.
+ *
+ * The ABI between racetrap.ko (/dev/racetrap) and userspace.
+ *
+ * Conventions
+ * ===========
+ *
+ * Every ioctl is _IO(RACETRAP_TYPE, RACETRAP_CMD_*) and takes a pointer to a
+ * struct whose first field is ``__u32 size``, set by the caller to the size
+ * of the struct it was compiled with (``sizeof``).  This lets every struct
+ * grow at its end, as perf_event_attr and clone_args do:
+ *
+ *  - ``size`` smaller than the first published version of the struct
+ *    (RACETRAP_*_SIZE_VER0): EINVAL.
+ *  - ``size`` larger than the kernel knows: the extra bytes must be zero,
+ *    otherwise E2BIG (the caller asks for something this kernel lacks).
+ *    With a zero tail it behaves exactly as the known size.
+ *  - Output fields are written back up to min(size, kernel size) bytes.
+ *  - Unknown bits in ``flags`` (or any other bit mask): EOPNOTSUPP.  This
+ *    tells "this kernel does not support that" apart from EINVAL ("that
+ *    value is wrong").
+ *  - A non-zero ``__reserved`` field: EINVAL.
+ *  - The pointer itself, or any user pointer inside a struct, that is NULL
+ *    or not mapped: EFAULT.
+ *  - An ioctl number this ABI does not define: ENOTTY.
+ *
+ * An ioctl that fails changes nothing.
+ *
+ * Commands
+ * ========
+ *
+ * RACETRAP_IOC_VERSION (struct racetrap_version)
+ *	Returns the ABI version and feature flags.  Needs no attachment.
+ *	Errors: the generic ones above.
+ *
+ * RACETRAP_IOC_ATTACH (struct racetrap_attach)
+ *	Binds this open file to the process (thread group) ``pid`` names, in
+ *	the caller's pid namespace.  All of its threads are watched, including
+ *	threads created later.  The attachment ends on RACETRAP_IOC_DETACH,
+ *	close of the last reference to the file, exit or exec of the target
+ *	(a RACETRAP_REC_END record says which), and never survives the file.
+ *	Permission follows the ptrace-attach rule: the caller has
+ *	CAP_SYS_PTRACE in the target's user namespace, or its uid and gid
+ *	equal the target's real, effective and saved uid and gid and the
+ *	target is dumpable.  The device's file mode is not the only check.
+ *	Errors: ESRCH no such process; EINVAL ``pid`` <= 0 or a kernel
+ *	thread; EPERM the rule above denies it; EBUSY the target already has a
+ *	tracer; EALREADY this file is already attached; ENOMEM.
+ *
+ * RACETRAP_IOC_DETACH (struct racetrap_detach)
+ *	Ends the attachment: stops sampling, releases every watchpoint and
+ *	uprobe, wakes any stalled thread.  Records already queued stay
+ *	readable.  Errors: ENOENT not attached.
+ *
+ * RACETRAP_IOC_ADD_SITES (struct racetrap_sites)
+ *	Hands the kernel the table of memory-accessing instructions of one
+ *	file mapped executable in the target.  The file is passed as an open
+ *	descriptor ``fd`` (not a path), the table as ``nr_sites`` entries of
+ *	``site_size`` bytes (sizeof(struct racetrap_site)) at ``sites``.
+ *	The table must be sorted by ``offset`` with no two instructions
+ *	overlapping, every instruction inside the file, and every entry valid
+ *	(see struct racetrap_site); one bad entry rejects the whole table.  A
+ *	second table for the same file replaces the first (a re-mapped
+ *	library).  The kernel records where the file is mapped executable at
+ *	the time of the call.  Returns a table id (>= 1) that records use in
+ *	``site_table``.
+ *	Errors: ENOENT not attached; EBADF bad fd; EINVAL bad table, a
+ *	``site_size`` it does not know, or the file is not mapped executable
+ *	in the target; E2BIG more than RACETRAP_MAX_SITES in all; EFAULT.
+ *
+ * RACETRAP_IOC_CONFIG (struct racetrap_config)
+ *	Without RACETRAP_CONFIG_F_SET, returns the tracer's configuration.
+ *	With it, validates every field first and applies them all, or none
+ *	(EINVAL, nothing changed).  A field of zero means "the default" so a
+ *	zero-filled struct resets everything.  Works before or after ATTACH.
+ *
+ * RACETRAP_IOC_STATS (struct racetrap_stats)
+ *	Returns the counters of this file's tracer since it was opened.
+ *
+ * Records
+ * =======
+ *
+ * read() returns whole struct racetrap_record entries (a buffer smaller
+ * than one record is EINVAL); it blocks unless O_NONBLOCK (then EAGAIN).
+ * poll() reports EPOLLIN when a record is queued and EPOLLHUP once the
+ * attachment has ended and every record has been read; read() then
+ * returns 0.  The ring is bounded: when it is full new records are dropped
+ * and counted, and a RACETRAP_REC_LOST record carrying the count is queued
+ * as soon as there is room, so no loss is silent.
+ */
+#ifndef _UAPI_LINUX_RACETRAP_H
+#define _UAPI_LINUX_RACETRAP_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define RACETRAP_DEVICE		"/dev/racetrap"
+#define RACETRAP_ABI_VERSION	1
+#define RACETRAP_TYPE		0xB9
+
+enum racetrap_cmd {
+	RACETRAP_CMD_VERSION = 0x00,
+	RACETRAP_CMD_ATTACH,
+	RACETRAP_CMD_DETACH,
+	RACETRAP_CMD_ADD_SITES,
+	RACETRAP_CMD_CONFIG,
+	RACETRAP_CMD_STATS,
+	__RACETRAP_CMD_LAST
+};
+
+#define RACETRAP_IOC_VERSION	_IO(RACETRAP_TYPE, RACETRAP_CMD_VERSION)
+#define RACETRAP_IOC_ATTACH	_IO(RACETRAP_TYPE, RACETRAP_CMD_ATTACH)
+#define RACETRAP_IOC_DETACH	_IO(RACETRAP_TYPE, RACETRAP_CMD_DETACH)
+#define RACETRAP_IOC_ADD_SITES	_IO(RACETRAP_TYPE, RACETRAP_CMD_ADD_SITES)
+#define RACETRAP_IOC_CONFIG	_IO(RACETRAP_TYPE, RACETRAP_CMD_CONFIG)
+#define RACETRAP_IOC_STATS	_IO(RACETRAP_TYPE, RACETRAP_CMD_STATS)
+
+/* Feature bits in racetrap_version.features. */
+#define RACETRAP_FEAT_SITE_SAMPLING	(1ULL << 0)
+#define RACETRAP_FEAT_CLOCK_SAMPLING	(1ULL << 1)
+#define RACETRAP_FEAT_VALUE_CHANGE	(1ULL << 2)
+
+/**
+ * struct racetrap_version - RACETRAP_IOC_VERSION
+ * @size: sizeof(struct racetrap_version)
+ * @flags: must be 0
+ * @abi_version: out: RACETRAP_ABI_VERSION of the module
+ * @record_size: out: sizeof(struct racetrap_record) read() returns
+ * @features: out: RACETRAP_FEAT_* bits
+ * @max_stack_depth: out: RACETRAP_MAX_STACK
+ * @max_sites: out: RACETRAP_MAX_SITES
+ */
+struct racetrap_version {
+	__u32 size;
+	__u32 flags;
+	__u32 abi_version;
+	__u32 record_size;
+	__u64 features;
+	__u32 max_stack_depth;
+	__u32 max_sites;
+};
+#define RACETRAP_VERSION_SIZE_VER0	32
+
+/**
+ * struct racetrap_attach - RACETRAP_IOC_ATTACH
+ * @size: sizeof(struct racetrap_attach)
+ * @flags: must be 0
+ * @pid: the process (any of its thread ids names the whole group)
+ * @__reserved: must be 0
+ */
+struct racetrap_attach {
+	__u32 size;
+	__u32 flags;
+	__s32 pid;
+	__u32 __reserved;
+};
+#define RACETRAP_ATTACH_SIZE_VER0	16
+
+/**
+ * struct racetrap_detach - RACETRAP_IOC_DETACH
+ * @size: sizeof(struct racetrap_detach)
+ * @flags: must be 0
+ */
+struct racetrap_detach {
+	__u32 size;
+	__u32 flags;
+};
+#define RACETRAP_DETACH_SIZE_VER0	8
+
+/* x86-64 registers an operand may name (racetrap_site.base and .index). */
+enum racetrap_reg {
+	RACETRAP_REG_NONE = 0,
+	RACETRAP_REG_RAX, RACETRAP_REG_RCX, RACETRAP_REG_RDX, RACETRAP_REG_RBX,
+	RACETRAP_REG_RSP, RACETRAP_REG_RBP, RACETRAP_REG_RSI, RACETRAP_REG_RDI,
+	RACETRAP_REG_R8, RACETRAP_REG_R9, RACETRAP_REG_R10, RACETRAP_REG_R11,
+	RACETRAP_REG_R12, RACETRAP_REG_R13, RACETRAP_REG_R14, RACETRAP_REG_R15,
+	RACETRAP_REG_RIP,	/* base only: address = next instruction + disp */
+	__RACETRAP_REG_LAST
+};
+
+/* racetrap_site.access and racetrap_side.access */
+#define RACETRAP_ACCESS_READ	(1U << 0)
+#define RACETRAP_ACCESS_WRITE	(1U << 1)
+#define RACETRAP_ACCESS_RMW	(RACETRAP_ACCESS_READ | RACETRAP_ACCESS_WRITE)
+
+/* racetrap_site.flags */
+#define RACETRAP_SITE_F_LOCKED	(1U << 0)	/* lock prefix, or xchg with memory */
+#define RACETRAP_SITE_F_SEG_FS	(1U << 1)	/* fs: (thread-local): never sampled */
+#define RACETRAP_SITE_F_SEG_GS	(1U << 2)	/* gs: (thread-local): never sampled */
+#define __RACETRAP_SITE_F_ALL	((1U << 3) - 1)
+
+#define RACETRAP_MAX_SITES	(1U << 20)	/* per tracer, all tables */
+#define RACETRAP_MAX_INSN_LEN	15
+
+/**
+ * struct racetrap_site - one memory-accessing instruction
+ * @offset: file offset of the instruction's first byte
+ * @disp: operand displacement
+ * @len: instruction length, 1..15
+ * @base: RACETRAP_REG_* of the base register, or NONE
+ * @index: RACETRAP_REG_* of the index register, or NONE (not RSP or RIP)
+ * @scale: 1, 2, 4 or 8 with an index; 0 without
+ * @size: bytes accessed: 1, 2, 4, 8, 16, 32 or 64.  Watchpoints cover at
+ *	most 8 aligned bytes: a wider access is watched on its first word.
+ * @access: RACETRAP_ACCESS_READ, _WRITE or _RMW
+ * @flags: RACETRAP_SITE_F_*
+ * @__reserved: must be 0
+ *
+ * The operand's address is base + index * scale + disp, where a RIP base
+ * reads as the address of the next instruction (offset + len).
+ */
+struct racetrap_site {
+	__u64 offset;
+	__s32 disp;
+	__u8 len;
+	__u8 base;
+	__u8 index;
+	__u8 scale;
+	__u8 size;
+	__u8 access;
+	__u8 flags;
+	__u8 __reserved[5];
+};
+
+/**
+ * struct racetrap_sites - RACETRAP_IOC_ADD_SITES
+ * @size: sizeof(struct racetrap_sites)
+ * @flags: must be 0
+ * @fd: an open descriptor of the mapped file (O_RDONLY is enough)
+ * @site_size: sizeof(struct racetrap_site)
+ * @sites: user pointer to @nr_sites entries
+ * @nr_sites: number of entries, 1..RACETRAP_MAX_SITES
+ * @table_id: out: the id records carry in site_table
+ */
+struct racetrap_sites {
+	__u32 size;
+	__u32 flags;
+	__s32 fd;
+	__u32 site_size;
+	__u64 sites;
+	__u32 nr_sites;
+	__u32 table_id;
+};
+#define RACETRAP_SITES_SIZE_VER0	32
+
+/* racetrap_config.triggers */
+#define RACETRAP_TRIGGER_SITE	(1U << 0)	/* uprobes on random sites */
+#define RACETRAP_TRIGGER_CLOCK	(1U << 1)	/* per-thread cpu-clock */
+#define __RACETRAP_TRIGGER_ALL	((1U << 2) - 1)
+
+/* racetrap_config.flags */
+#define RACETRAP_CONFIG_F_SET	(1U << 0)	/* apply; otherwise only read */
+#define __RACETRAP_CONFIG_F_ALL	((1U << 1) - 1)
+
+#define RACETRAP_MAX_STACK	64
+#define RACETRAP_MAX_WATCHPOINTS 4
+
+/**
+ * struct racetrap_config - RACETRAP_IOC_CONFIG
+ * @size: sizeof(struct racetrap_config)
+ * @flags: RACETRAP_CONFIG_F_*
+ * @triggers: RACETRAP_TRIGGER_* mask; 0 = default (both)
+ * @window_us: how long a sampled thread is held, 1..100000 us
+ * @site_probes: uprobes armed at a time, 1..1024
+ * @site_rotate_ms: how often the armed set is redrawn, 10..60000 ms
+ * @clock_period_us: cpu-clock sampling period per thread, 100..10000000 us
+ *	of that thread's CPU time
+ * @max_watchpoints: debug registers the tracer may use in each thread at
+ *	once, that is samples in flight, 1..RACETRAP_MAX_WATCHPOINTS
+ * @stack_depth: frames recorded per stack, 1..RACETRAP_MAX_STACK
+ * @budget_ppm: overhead budget: stall plus watchpoint cost as parts per
+ *	million of the target's CPU time, 1..1000000 (1000000 = unlimited)
+ * @__reserved: must be 0
+ *
+ * Zero in any field means its default (see Documentation/racetrap).  On
+ * return every field holds the value in force, defaults resolved.
+ */
+struct racetrap_config {
+	__u32 size;
+	__u32 flags;
+	__u32 triggers;
+	__u32 window_us;
+	__u32 site_probes;
+	__u32 site_rotate_ms;
+	__u32 clock_period_us;
+	__u32 max_watchpoints;
+	__u32 stack_depth;
+	__u32 budget_ppm;
+	__u64 __reserved[2];
+};
+#define RACETRAP_CONFIG_SIZE_VER0	56
+
+/**
+ * struct racetrap_stats - RACETRAP_IOC_STATS
+ * @size: sizeof(struct racetrap_stats)
+ * @flags: must be 0
+ * @nr_counters: out: how many counters this kernel filled in
+ * @counters: out: indexed by enum racetrap_stat
+ */
+enum racetrap_stat {
+	RACETRAP_STAT_SAMPLES_SITE,	/* samples taken by site (uprobe) */
+	RACETRAP_STAT_SAMPLES_CLOCK,	/* samples taken by cpu-clock */
+	RACETRAP_STAT_CLOCK_TICKS,	/* cpu-clock ticks in user mode */
+	RACETRAP_STAT_CLOCK_MISSES,	/* ... that were not on a known site */
+	RACETRAP_STAT_WATCHES,		/* windows opened (watchpoints armed) */
+	RACETRAP_STAT_WATCHED_THREADS,	/* per-thread watchpoints armed */
+	RACETRAP_STAT_SKIP_STACK,	/* sampled address on own stack */
+	RACETRAP_STAT_SKIP_TLS,		/* fs:/gs: access */
+	RACETRAP_STAT_SKIP_BUSY,	/* max_watchpoints in flight */
+	RACETRAP_STAT_SKIP_NOSPC,	/* debug registers taken (ENOSPC) */
+	RACETRAP_STAT_SKIP_BUDGET,	/* overhead budget spent */
+	RACETRAP_STAT_SKIP_FAULT,	/* address not readable / not user */
+	RACETRAP_STAT_SKIP_ALONE,	/* no other thread to watch */
+	RACETRAP_STAT_HITS,		/* conflicting accesses trapped */
+	RACETRAP_STAT_HITS_ATOMIC,	/* ... dropped: both sides locked */
+	RACETRAP_STAT_HITS_OVERFLOW,	/* ... beyond RACETRAP_MAX_HITS */
+	RACETRAP_STAT_VALUE_CHANGES,	/* changed value, nothing trapped */
+	RACETRAP_STAT_STALL_NS,		/* time sampled threads were held */
+	RACETRAP_STAT_COST_NS,		/* stall plus arm/disarm time */
+	RACETRAP_STAT_THROTTLED,	/* times the budget started throttling */
+	RACETRAP_STAT_RECORDS,		/* records queued */
+	RACETRAP_STAT_DROPS,		/* records dropped, ring full */
+	RACETRAP_STAT_PROBES_ARMED,	/* uprobes registered */
+	RACETRAP_STAT_PROBE_ERRORS,	/* uprobes the kernel refused */
+	RACETRAP_STAT_ROTATIONS,	/* site sets redrawn */
+	__RACETRAP_STAT_LAST
+};
+
+#define RACETRAP_STATS_MAX	64
+
+struct racetrap_stats {
+	__u32 size;
+	__u32 flags;
+	__u32 nr_counters;
+	__u32 __reserved;
+	__u64 counters[RACETRAP_STATS_MAX];
+};
+#define RACETRAP_STATS_SIZE_VER0	(16 + 8 * RACETRAP_STATS_MAX)
+
+/* Records read() returns. */
+enum racetrap_rec_type {
+	RACETRAP_REC_UNSPEC = 0,
+	RACETRAP_REC_HIT,		/* a conflicting access trapped */
+	RACETRAP_REC_VALUE_CHANGE,	/* value changed, no thread trapped */
+	RACETRAP_REC_LOST,		/* @lost records were dropped */
+	RACETRAP_REC_THROTTLE,		/* budget spent: sampling paused */
+	RACETRAP_REC_END,		/* attachment ended: see @end_reason */
+	__RACETRAP_REC_LAST
+};
+
+enum racetrap_end_reason {
+	RACETRAP_END_UNSPEC = 0,
+	RACETRAP_END_DETACH,		/* RACETRAP_IOC_DETACH */
+	RACETRAP_END_EXIT,		/* the target exited */
+	RACETRAP_END_EXEC,		/* the target called exec */
+	__RACETRAP_END_LAST
+};
+
+/* racetrap_record.trigger */
+#define RACETRAP_REC_TRIGGER_SITE	1
+#define RACETRAP_REC_TRIGGER_CLOCK	2
+
+/* racetrap_side.flags */
+#define RACETRAP_SIDE_F_LOCKED	(1U << 0)	/* a locked/xchg instruction */
+#define RACETRAP_SIDE_F_AFTER	(1U << 1)	/* ip is after the access */
+#define RACETRAP_SIDE_F_KNOWN	(1U << 2)	/* site found: access, size, addr valid */
+
+/**
+ * struct racetrap_side - one thread's access in a record
+ * @tid: thread id (in the attacher's pid namespace)
+ * @flags: RACETRAP_SIDE_F_*
+ * @ip: user instruction pointer.  For the sampled side, the accessing
+ *	instruction itself.  For the trapping side (RACETRAP_SIDE_F_AFTER),
+ *	the instruction *after* the access: x86 data watchpoints are traps.
+ * @addr: the address accessed, when the kernel could compute it
+ *	(sampled side always; trapping side only with RACETRAP_SIDE_F_KNOWN,
+ *	computed from registers after the access, so an instruction that
+ *	overwrites its own base or index register yields a wrong value)
+ * @size: bytes accessed, 0 if unknown
+ * @access: RACETRAP_ACCESS_*, 0 if unknown (the trapping side of a
+ *	write-only watchpoint is always a write)
+ * @nr_frames: valid entries in @stack
+ * @__reserved: 0
+ * @stack: return addresses, innermost first; @stack[0] == @ip
+ */
+struct racetrap_side {
+	__u32 tid;
+	__u32 flags;
+	__u64 ip;
+	__u64 addr;
+	__u8 size;
+	__u8 access;
+	__u16 nr_frames;
+	__u32 __reserved;
+	__u64 stack[RACETRAP_MAX_STACK];
+};
+
+/**
+ * struct racetrap_record - one fixed-size record
+ * @size: sizeof(struct racetrap_record)
+ * @version: RACETRAP_ABI_VERSION
+ * @type: enum racetrap_rec_type
+ * @pid: the target's thread group id
+ * @trigger: RACETRAP_REC_TRIGGER_* that took the sample
+ * @end_reason: for RACETRAP_REC_END, enum racetrap_end_reason
+ * @timestamp_ns: CLOCK_MONOTONIC when the record was made
+ * @watch_addr: start of the watched range (aligned)
+ * @watch_len: its length: 1, 2, 4 or 8
+ * @nr_hits: traps in this window (HIT records: one record per trap)
+ * @site_table: table id (from ADD_SITES) of the sampled instruction
+ * @site_offset: its file offset in that table's file
+ * @value_before: the watched bytes when the window opened (little endian)
+ * @value_after: the watched bytes when it closed
+ * @lost: for RACETRAP_REC_LOST, the records dropped since the last one;
+ *	for RACETRAP_REC_THROTTLE, samples skipped for budget so far
+ * @window_ns: how long the window lasted
+ * @sampled: the sampled thread (stalled, caught before its access)
+ * @trapped: the other thread (HIT only), caught just after its access
+ */
+struct racetrap_record {
+	__u32 size;
+	__u16 version;
+	__u16 type;
+	__u32 pid;
+	__u16 trigger;
+	__u16 end_reason;
+	__u64 timestamp_ns;
+	__u64 watch_addr;
+	__u32 watch_len;
+	__u32 nr_hits;
+	__u32 site_table;
+	__u32 __reserved;
+	__u64 site_offset;
+	__u64 value_before;
+	__u64 value_after;
+	__u64 lost;
+	__u64 window_ns;
+	struct racetrap_side sampled;
+	struct racetrap_side trapped;
+};
+
+#endif /* _UAPI_LINUX_RACETRAP_H */
