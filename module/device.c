@@ -29,6 +29,8 @@ static int ioc_version(struct file *file, void *arg)
 
 	if (v->flags)
 		return -EOPNOTSUPP;
+	if (v->__reserved)
+		return -EINVAL;
 	v->abi_version = RACETRAP_ABI_VERSION;
 	v->record_size = sizeof(struct racetrap_record);
 	v->features = 0;

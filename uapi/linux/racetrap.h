@@ -131,6 +131,7 @@ enum racetrap_cmd {
  * @features: out: RACETRAP_FEAT_* bits
  * @max_stack_depth: out: RACETRAP_MAX_STACK
  * @max_sites: out: RACETRAP_MAX_SITES
+ * @__reserved: must be 0
  */
 struct racetrap_version {
 	__u32 size;
@@ -140,8 +141,9 @@ struct racetrap_version {
 	__u64 features;
 	__u32 max_stack_depth;
 	__u32 max_sites;
+	__u64 __reserved;
 };
-#define RACETRAP_VERSION_SIZE_VER0	32
+#define RACETRAP_VERSION_SIZE_VER0	40
 
 /**
  * struct racetrap_attach - RACETRAP_IOC_ATTACH
