@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The module unloads cleanly, the device goes with it, the kernel log stays
+# clean, and it loads again.  Runs last in the abi suite.
+KO=/lib/racetrap/racetrap.ko
+n=0
+fails=0
+check() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		fails=$((fails + 1))
+	fi
+}
+
+echo "KTAP version 1"
+echo "1..5"
+dmesg -c >/dev/null
+rmmod racetrap
+check $? rmmod_succeeds
+[ ! -e /dev/racetrap ]
+check $? device_removed
+grep -qw racetrap /proc/modules && r=1 || r=0
+check $r module_gone
+dmesg | grep -E 'BUG:|WARNING:|Oops|refcount_t:|list_del corruption' && r=1 || r=0
+check $r kernel_log_clean
+insmod $KO && [ -c /dev/racetrap ]
+check $? reinsmod_succeeds
+[ $fails = 0 ]

@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Counts KTAP/TAP results across many concatenated test outputs.  A block
+# starts at "KTAP version" / "TAP version"; a block whose plan promises
+# more results than it printed (a test that crashed) counts the missing
+# ones as failures.  Prints "passed failed skipped".
+function close_block() {
+	if (plan > seen) {
+		failed += plan - seen
+		printf("ktap-summary: %s: %d of %d results missing\n", name, plan - seen, plan) > "/dev/stderr"
+	}
+	plan = 0; seen = 0
+}
+{ sub(/\r$/, "") }
+/^# selftest: / { name = $3 }
+/^(KTAP|TAP) version/ { close_block(); next }
+/^1\.\.[0-9]+/ { plan = substr($1, 4) + 0; next }
+/^not ok [0-9]+/ { failed++; seen++; next }
+/^ok [0-9]+/ {
+	seen++
+	if ($0 ~ /# *SKIP/) skipped++; else passed++
+	next
+}
+END { close_block(); printf("%d %d %d\n", passed, failed, skipped) }
