@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_rig.sh [6.1|6.12|RELEASE]: host-side self-test of the QEMU rig,
+# tools/vm/run, for one kernel (default 6.1).  Boots five VMs: the module
+# loads, exit statuses pass through, a kernel WARN fails the run, a hung
+# command times out, and text that only looks like a kernel error does not
+# fail the run.  The verdict rules are also checked on canned console logs.
+# Prints KTAP.  Host only: the copy selftests/Makefile puts in the guest
+# skips itself.
+set -u
+
+here=$(cd "$(dirname -- "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+run=$top/tools/vm/run
+verdict=$top/tools/vm/verdict
+
+echo "KTAP version 1"
+if [ ! -x "$run" ]; then
+	echo "1..0 # SKIP host-only test: no tools/vm/run here"
+	exit 0
+fi
+kernel=${1:-6.1}
+if ! release=$("$top/tools/vm/kernel-release" "$kernel" 2>&1); then
+	echo "Bail out! $release"
+	exit 1
+fi
+echo "1..11"
+echo "# rig test for $release"
+
+work=$top/build/rig/$release
+mkdir -p "$work"
+out=$work/stdout
+err=$work/stderr
+
+n=0
+failed_count=0
+ok() {
+	n=$((n + 1))
+	echo "ok $n $1"
+}
+not_ok() {
+	n=$((n + 1))
+	failed_count=$((failed_count + 1))
+	echo "not ok $n $1"
+}
+diag_tail() {
+	local f
+	for f in "$@"; do
+		[ -s "$f" ] && tail -n 15 "$f" | sed "s|^|# ${f##*/}: |"
+	done
+	return 0
+}
+
+# vm ARGS...: one tools/vm/run; sets $rc and $secs (wall clock, builds
+# included), and prints the VM's own time from the verdict line.
+vm() {
+	local start end vmsecs
+	start=$(date +%s)
+	"$run" --kernel "$kernel" "$@" >"$out" 2>"$err" </dev/null
+	rc=$?
+	end=$(date +%s)
+	secs=$((end - start))
+	vmsecs=$(sed -n 's/.*(VM ran \([0-9.]*\) s;.*/\1/p' "$err" | tail -n 1)
+	echo "# tools/vm/run $*: exit $rc, ${secs} s total, VM ${vmsecs:-?} s"
+}
+
+# check NAME CONDITION...: ok if the shell condition holds, else not ok
+# with the run's output as diagnostics.
+check() {
+	local name=$1
+	shift
+	if eval "$*"; then
+		ok "$name"
+	else
+		echo "# failed: $(tr -s '\n\t' '  ' <<<"$*")"
+		diag_tail "$out" "$err"
+		not_ok "$name"
+	fi
+}
+
+vm -- cat /proc/modules
+check "loads_racetrap" '[ $rc = 0 ] &&
+	grep -q "racetrap: loaded" "$out" &&
+	grep -q "^racetrap " "$out" &&
+	grep -q "^tools/vm/run: .*: exit status 0 " "$err"'
+
+vm -- sh -c 'exit 7'
+check "passes_exit_status" '[ $rc = 7 ]'
+
+# The kernel half of the rig's promise: a WARN anywhere fails the run.
+warn_dir=$work/warn_module
+mkdir -p "$warn_dir"
+cp -p "$here/warn_module/Kbuild" "$here/warn_module/warn.c" "$warn_dir/"
+if make -C "/lib/modules/$release/build" M="$warn_dir" modules \
+	>"$work/warn_build.log" 2>&1; then
+	vm --add "$warn_dir/warn.ko:/root/warn.ko" -- insmod /root/warn.ko
+	check "fails_on_kernel_warning" '[ $rc != 0 ] &&
+		grep -Eq "^tools/vm/run: .*kernel error: \[ *[0-9.]+\] WARNING: .*warn" "$err"'
+else
+	echo "# building warn.ko failed"
+	diag_tail "$work/warn_build.log"
+	not_ok "fails_on_kernel_warning"
+fi
+
+vm --timeout 20 -- sleep 1000
+check "times_out" '[ $rc = 124 ] && [ $secs -le 40 ] &&
+	grep -q "timed out after 20 s" "$err"'
+
+vm -- sh -c 'echo "WARNING: DATA RACE"; echo "BUG: foo"'
+check "ignores_lookalike_output" '[ $rc = 0 ] &&
+	grep -q "^WARNING: DATA RACE" "$out" && grep -q "^BUG: foo" "$out"'
+
+# The verdict rules on canned logs: no VM needed.
+canned=$work/canned.log
+# shellcheck disable=SC2034 # vrc is read by check's eval
+judge() {
+	printf '%s\n' "$@" >"$canned"
+	vrc=0
+	"$verdict" "$canned" >/dev/null || vrc=$?
+}
+judge "[    1.000000] racetrap: loaded" "racetrap-vm: exit status 3"
+check "verdict_exit_status" '[ $vrc = 3 ]'
+judge "[    1.000000] BUG: kernel NULL pointer dereference" \
+	"racetrap-vm: exit status 0"
+check "verdict_kernel_bug" '[ $vrc = 1 ]'
+judge "[   12.500000] INFO: task a.out:80 blocked for more than 30 seconds." \
+	"racetrap-vm: exit status 0"
+check "verdict_hung_task" '[ $vrc = 1 ]'
+judge "[    1.000000] racetrap: loaded" "BUG: only the program said this" \
+	"racetrap-vm: exit status 0"
+check "verdict_user_lookalike" '[ $vrc = 0 ]'
+judge "[    1.000000] racetrap: loaded"
+check "verdict_no_status" '[ $vrc = 1 ]'
+judge "racetrap-vm: exit status 0" "racetrap-vm: rmmod racetrap failed"
+check "verdict_rmmod_failed" '[ $vrc = 1 ]'
+
+echo "# Totals: pass:$((n - failed_count)) fail:$failed_count"
+[ "$failed_count" = 0 ]
