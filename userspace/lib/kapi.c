@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kapi: the /dev/racetrap ioctls, with errors that say what to do. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "kapi.h"
+
+static int fail(int e, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -e;
+}
+
+int rt_kapi_open(struct rt_kapi *k, char *err, size_t errlen)
+{
+	int e;
+
+	memset(k, 0, sizeof(*k));
+	k->fd = open(RACETRAP_DEVICE, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (k->fd < 0) {
+		e = errno;
+		switch (e) {
+		case ENOENT:
+			return fail(e, err, errlen,
+				    "%s not found: load the module with `insmod racetrap.ko` (or `modprobe racetrap`)",
+				    RACETRAP_DEVICE);
+		case EACCES:
+		case EPERM:
+			return fail(e, err, errlen,
+				    "cannot open %s: %s: run as root (or give this user read/write access to the device and CAP_SYS_PTRACE or the target's uid)",
+				    RACETRAP_DEVICE, strerror(e));
+		case ENXIO:
+		case ENODEV:
+			return fail(e, err, errlen,
+				    "%s has no driver behind it: the module was unloaded; load it with `insmod racetrap.ko`",
+				    RACETRAP_DEVICE);
+		default:
+			return fail(e, err, errlen, "cannot open %s: %s",
+				    RACETRAP_DEVICE, strerror(e));
+		}
+	}
+
+	k->version.size = sizeof(k->version);
+	if (ioctl(k->fd, RACETRAP_IOC_VERSION, &k->version) < 0) {
+		e = errno;
+		close(k->fd);
+		k->fd = -1;
+		if (e == ENOTTY)
+			return fail(e, err, errlen,
+				    "%s does not answer the racetrap version ioctl: it is not racetrap's device, or the module is too old; load a matching racetrap.ko",
+				    RACETRAP_DEVICE);
+		return fail(e, err, errlen, "%s: version ioctl: %s",
+			    RACETRAP_DEVICE, strerror(e));
+	}
+	if (k->version.abi_version != RACETRAP_ABI_VERSION) {
+		close(k->fd);
+		k->fd = -1;
+		return fail(EPROTO, err, errlen,
+			    "racetrap.ko speaks ABI version %u but this program speaks %u: install matching module and tools",
+			    k->version.abi_version, RACETRAP_ABI_VERSION);
+	}
+	if (k->version.record_size < offsetof(struct racetrap_record, sampled)) {
+		close(k->fd);
+		k->fd = -1;
+		return fail(EPROTO, err, errlen,
+			    "racetrap.ko reports a record size of %u bytes, too small to be ABI version %u: install matching module and tools",
+			    k->version.record_size, RACETRAP_ABI_VERSION);
+	}
+	return 0;
+}
+
+void rt_kapi_close(struct rt_kapi *k)
+{
+	if (k->fd >= 0)
+		close(k->fd);
+	k->fd = -1;
+}
+
+int rt_kapi_attach(struct rt_kapi *k, pid_t pid, char *err, size_t errlen)
+{
+	struct racetrap_attach a = { .size = sizeof(a), .pid = pid };
+	int e;
+
+	if (ioctl(k->fd, RACETRAP_IOC_ATTACH, &a) == 0)
+		return 0;
+	e = errno;
+	switch (e) {
+	case ESRCH:
+		return fail(e, err, errlen, "no process %d (it may have exited)", pid);
+	case EINVAL:
+		return fail(e, err, errlen, "cannot attach to %d: not a user process", pid);
+	case EPERM:
+	case EACCES:
+		return fail(e, err, errlen,
+			    "not allowed to attach to %d: run as root, or as the target's user with the target dumpable (ptrace-attach rule)",
+			    pid);
+	case EBUSY:
+		return fail(e, err, errlen,
+			    "process %d is already watched by another racetrap (see `racetrap status`)",
+			    pid);
+	case ENOTTY:
+		return fail(e, err, errlen,
+			    "racetrap.ko does not implement attach: load a complete racetrap.ko");
+	default:
+		return fail(e, err, errlen, "cannot attach to %d: %s", pid, strerror(e));
+	}
+}
+
+int rt_kapi_detach(struct rt_kapi *k)
+{
+	struct racetrap_detach d = { .size = sizeof(d) };
+
+	return ioctl(k->fd, RACETRAP_IOC_DETACH, &d) < 0 ? -errno : 0;
+}
+
+int rt_kapi_add_sites(struct rt_kapi *k, int file_fd,
+		      const struct racetrap_site *sites, size_t nr_sites,
+		      uint32_t *table_id, char *err, size_t errlen)
+{
+	struct racetrap_sites s = {
+		.size = sizeof(s),
+		.fd = file_fd,
+		.site_size = sizeof(*sites),
+		.sites = (uintptr_t)sites,
+		.nr_sites = (uint32_t)nr_sites,
+	};
+	int e;
+
+	if (nr_sites == 0 || nr_sites > RACETRAP_MAX_SITES)
+		return fail(EINVAL, err, errlen, "%zu sites: must be 1..%u",
+			    nr_sites, RACETRAP_MAX_SITES);
+	if (ioctl(k->fd, RACETRAP_IOC_ADD_SITES, &s) == 0) {
+		*table_id = s.table_id;
+		return 0;
+	}
+	e = errno;
+	switch (e) {
+	case E2BIG:
+		return fail(e, err, errlen,
+			    "too many sites in all (the kernel takes %u): narrow the sampling universe with --modules or --include-func",
+			    RACETRAP_MAX_SITES);
+	case EINVAL:
+		return fail(e, err, errlen,
+			    "the kernel refused the site table (the file is no longer mapped executable, or the table is malformed)");
+	case ENOENT:
+		return fail(e, err, errlen, "not attached (the target ended)");
+	default:
+		return fail(e, err, errlen, "adding sites: %s", strerror(e));
+	}
+}
+
+int rt_kapi_set_config(struct rt_kapi *k, struct racetrap_config *cfg,
+		       char *err, size_t errlen)
+{
+	int e;
+
+	cfg->size = sizeof(*cfg);
+	cfg->flags = RACETRAP_CONFIG_F_SET;
+	if (ioctl(k->fd, RACETRAP_IOC_CONFIG, cfg) == 0)
+		return 0;
+	e = errno;
+	if (e == EOPNOTSUPP)
+		return fail(e, err, errlen,
+			    "racetrap.ko does not support the requested triggers: try --triggers site");
+	if (e == EINVAL)
+		return fail(e, err, errlen,
+			    "racetrap.ko rejected the sampling configuration (a value out of its range)");
+	return fail(e, err, errlen, "setting the configuration: %s", strerror(e));
+}
+
+int rt_kapi_stats(struct rt_kapi *k, struct racetrap_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	stats->size = sizeof(*stats);
+	return ioctl(k->fd, RACETRAP_IOC_STATS, stats) < 0 ? -errno : 0;
+}
+
+int rt_kapi_read(struct rt_kapi *k, struct racetrap_record *recs, size_t max)
+{
+	size_t ksize = k->version.record_size, n, i;
+	unsigned char *buf;
+	ssize_t r;
+
+	if (ksize == sizeof(*recs)) {
+		r = read(k->fd, recs, max * sizeof(*recs));
+		buf = NULL;
+	} else {
+		/* A kernel with a longer or shorter record: copy what we
+		 * both know, zero the rest. */
+		buf = malloc(max * ksize);
+		if (!buf)
+			return -ENOMEM;
+		r = read(k->fd, buf, max * ksize);
+	}
+	if (r < 0) {
+		int e = errno;
+
+		free(buf);
+		return (e == EAGAIN || e == EINTR) ? 0 : -e;
+	}
+	if (r == 0) {
+		free(buf);
+		return -EPIPE;
+	}
+	n = (size_t)r / ksize;
+	if (buf) {
+		for (i = 0; i < n; i++) {
+			memset(&recs[i], 0, sizeof(recs[i]));
+			memcpy(&recs[i], buf + i * ksize,
+			       ksize < sizeof(recs[i]) ? ksize : sizeof(recs[i]));
+		}
+		free(buf);
+	}
+	return (int)n;
+}
+
+static const char *const stat_names[] = {
+	[RACETRAP_STAT_SAMPLES_SITE] = "samples_site",
+	[RACETRAP_STAT_SAMPLES_CLOCK] = "samples_clock",
+	[RACETRAP_STAT_CLOCK_TICKS] = "clock_ticks",
+	[RACETRAP_STAT_CLOCK_MISSES] = "clock_misses",
+	[RACETRAP_STAT_WATCHES] = "watches",
+	[RACETRAP_STAT_WATCHED_THREADS] = "watched_threads",
+	[RACETRAP_STAT_SKIP_STACK] = "skip_stack",
+	[RACETRAP_STAT_SKIP_TLS] = "skip_tls",
+	[RACETRAP_STAT_SKIP_BUSY] = "skip_busy",
+	[RACETRAP_STAT_SKIP_NOSPC] = "skip_nospc",
+	[RACETRAP_STAT_SKIP_BUDGET] = "skip_budget",
+	[RACETRAP_STAT_SKIP_FAULT] = "skip_fault",
+	[RACETRAP_STAT_SKIP_ALONE] = "skip_alone",
+	[RACETRAP_STAT_HITS] = "hits",
+	[RACETRAP_STAT_HITS_ATOMIC] = "hits_atomic",
+	[RACETRAP_STAT_HITS_OVERFLOW] = "hits_overflow",
+	[RACETRAP_STAT_VALUE_CHANGES] = "value_changes",
+	[RACETRAP_STAT_STALL_NS] = "stall_ns",
+	[RACETRAP_STAT_COST_NS] = "cost_ns",
+	[RACETRAP_STAT_THROTTLED] = "throttled",
+	[RACETRAP_STAT_RECORDS] = "records",
+	[RACETRAP_STAT_DROPS] = "drops",
+	[RACETRAP_STAT_PROBES_ARMED] = "probes_armed",
+	[RACETRAP_STAT_PROBE_ERRORS] = "probe_errors",
+	[RACETRAP_STAT_ROTATIONS] = "rotations",
+};
+_Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
+	       "a racetrap_stat without a name");
+
+const char *rt_kapi_stat_name(unsigned int stat)
+{
+	return stat < __RACETRAP_STAT_LAST ? stat_names[stat] : NULL;
+}

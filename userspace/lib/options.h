@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sampling options shared by `racetrap attach|run` (as --NAME VALUE) and
+ * racetrapd.conf (as NAME VALUE lines): one table, one parser, so the two
+ * never disagree on a name, a range or a message.
+ */
+#ifndef RT_OPTIONS_H
+#define RT_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <uapi/linux/racetrap.h>
+
+#include "sites.h"
+
+struct rt_options {
+	/* Kernel sampling configuration; a zero field is the kernel default. */
+	struct racetrap_config kcfg;
+	bool json;
+	bool keep_runtime;
+	char *suppressions;
+	char **modules;
+	size_t nr_modules;
+	char **include_funcs;
+	size_t nr_include_funcs;
+	char **exclude_funcs;
+	size_t nr_exclude_funcs;
+	/* How long to sample, in milliseconds; 0 = until the target ends. */
+	unsigned long duration_ms;
+};
+
+/* Where an option may appear. */
+#define RT_OPT_CLI	(1U << 0)
+#define RT_OPT_CONF	(1U << 1)
+
+struct rt_option_desc {
+	const char *name;	/* "window": --window and `window` lines */
+	const char *arg;	/* "US", or NULL for a flag */
+	unsigned int where;	/* RT_OPT_* */
+	const char *help;
+};
+
+extern const struct rt_option_desc rt_option_descs[];
+extern const size_t rt_nr_option_descs;
+
+const struct rt_option_desc *rt_option_find(const char *name);
+
+/*
+ * Set option @name from @value (NULL for a flag given without one).
+ * @cli selects how the option is named in messages ("--window" or
+ * "window").  Returns 0, or -1 with a message in @err; on error @o is
+ * unchanged.
+ */
+int rt_options_set(struct rt_options *o, const char *name, const char *value,
+		   bool cli, char *err, size_t errlen);
+
+/* Print "  --NAME ARG  help" lines for every option valid in @where. */
+void rt_options_usage(FILE *f, unsigned int where);
+
+/* Fill @out with pointers into @o (valid while @o lives). */
+void rt_options_sites(const struct rt_options *o, struct rt_sites_opts *out);
+
+/* Deep copy (0, or -1 when out of memory) and release. */
+int rt_options_copy(struct rt_options *dst, const struct rt_options *src);
+void rt_options_free(struct rt_options *o);
+
+/* Parse "site,clock" into RACETRAP_TRIGGER_* bits; -1 if a name is unknown. */
+int rt_parse_triggers(const char *s, unsigned int *out);
+
+/*
+ * Parse a decimal unsigned integer in [min, max]; 0 on success, -1 with a
+ * message naming @what and the range (in @unit) otherwise.
+ */
+int rt_parse_uint(const char *what, const char *s, unsigned long long min,
+		  unsigned long long max, const char *unit,
+		  unsigned long long *out, char *err, size_t errlen);
+
+#endif /* RT_OPTIONS_H */

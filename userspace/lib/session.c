@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0
+/* session: one attached target, from attach to the final summary. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kapi.h"
+#include "session.h"
+#include "sites.h"
+#include "statusfile.h"
+
+#define READ_BATCH 32
+
+struct rt_session {
+	struct rt_kapi k;
+	struct rt_analyzer *an;
+	struct rt_sites_seen *seen;
+	struct rt_options opts;
+	rt_emit_fn emit;
+	void *emit_arg;
+	pid_t pid;
+	char comm[64];
+	time_t started;
+	bool attached;		/* ATTACH done, no END record yet */
+	bool drained;		/* END seen and the ring read to the end */
+	bool status_written;
+	int end_reason;
+	unsigned int nr_tables;
+	uint64_t next_rescan_ms, next_status_ms;
+	char scan_err[512];	/* last rescan error, reported once */
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A JSON string body: quotes, backslashes and controls escaped. */
+static void json_escape(char *out, size_t outlen, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s && o + 7 < outlen; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c < 0x20) {
+			o += (size_t)snprintf(out + o, outlen - o, "\\u%04x", c);
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* A status report of the session itself (not of the analyzer). */
+static void status(struct rt_session *s, int priority, const char *fmt, ...)
+{
+	struct rt_report_fields f = { .pid = s->pid };
+	char msg[1024], esc[2048], out[2304];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s->opts.json) {
+		json_escape(esc, sizeof(esc), msg);
+		snprintf(out, sizeof(out),
+			 "{\"type\":\"status\",\"pid\":%d,\"comm\":\"%s\",\"message\":\"%s\"}",
+			 (int)s->pid, s->comm, esc);
+	} else {
+		snprintf(out, sizeof(out), "racetrap: %s", msg);
+	}
+	s->emit(s->emit_arg, RT_REPORT_STATUS, priority, out, &f);
+}
+
+static void read_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	snprintf(buf, len, "?");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	/* comm is chosen by the target: keep it printable for logs and JSON. */
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\')
+			*p = '?';
+}
+
+struct scan_ctx {
+	struct rt_session *s;
+	char *err;
+	size_t errlen;
+};
+
+static int add_table(void *arg, const struct rt_site_table *t)
+{
+	struct scan_ctx *c = arg;
+	struct rt_session *s = c->s;
+	char err[512];
+	uint32_t id;
+
+	if (t->nr_sites == 0)
+		return 0;
+	if (rt_kapi_add_sites(&s->k, t->fd, t->sites, t->nr_sites, &id,
+			      err, sizeof(err)) < 0) {
+		/* One library that vanished or is too big must not end the
+		 * session: say so and sample the rest. */
+		status(s, LOG_WARNING, "pid %d: not sampling %s: %s",
+		       (int)s->pid, t->map.path, err);
+		return 0;
+	}
+	rt_analyzer_add_table(s->an, id, t->map.path, t->build_id,
+			      t->map.start, t->map.offset);
+	s->nr_tables++;
+	return 0;
+}
+
+static int scan(struct rt_session *s, char *err, size_t errlen)
+{
+	struct scan_ctx c = { .s = s, .err = err, .errlen = errlen };
+	struct rt_sites_opts so;
+
+	rt_options_sites(&s->opts, &so);
+	return rt_sites_scan(s->pid, &so, s->seen, add_table, &c, err, errlen);
+}
+
+static void write_status(struct rt_session *s)
+{
+	struct rt_analyzer_counts ac;
+	struct racetrap_stats st;
+	char text[8192], owner[64];
+	size_t o = 0;
+	unsigned int i;
+
+	read_comm(getpid(), owner, sizeof(owner));
+	o += (size_t)snprintf(text + o, sizeof(text) - o,
+			      "owner %d\nowner_comm %s\ntarget %d\ncomm %s\nstarted %lld\nupdated %lld\n",
+			      (int)getpid(), owner, (int)s->pid, s->comm,
+			      (long long)s->started, (long long)time(NULL));
+	if (rt_kapi_stats(&s->k, &st) == 0) {
+		for (i = 0; i < st.nr_counters && i < RACETRAP_STATS_MAX; i++) {
+			const char *name = rt_kapi_stat_name(i);
+			char unnamed[32];
+
+			if (!name) {
+				snprintf(unnamed, sizeof(unnamed), "stat%u", i);
+				name = unnamed;
+			}
+			o += (size_t)snprintf(text + o, sizeof(text) - o,
+					      "stat %s %llu\n", name,
+					      (unsigned long long)st.counters[i]);
+		}
+	}
+	rt_analyzer_counts(s->an, &ac);
+	snprintf(text + o, sizeof(text) - o,
+		 "count records %llu\ncount races %llu\ncount repeats %llu\n"
+		 "count unseen_writers %llu\ncount filtered_runtime %llu\n"
+		 "count suppressed %llu\ncount lost %llu\n",
+		 (unsigned long long)ac.records, (unsigned long long)ac.races,
+		 (unsigned long long)ac.repeats,
+		 (unsigned long long)ac.unseen_writers,
+		 (unsigned long long)ac.filtered_runtime,
+		 (unsigned long long)ac.suppressed, (unsigned long long)ac.lost);
+	/* Best effort: status is a convenience, never a reason to stop. */
+	if (rt_status_write(s->pid, text) == 0)
+		s->status_written = true;
+}
+
+struct rt_session *rt_session_start(const struct rt_session_params *p,
+				    char *err, size_t errlen)
+{
+	struct rt_analyzer_opts ao;
+	struct rt_session *s;
+	char why[512];
+	int r;
+
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->k.fd = -1;
+	s->pid = p->pid;
+	s->emit = p->emit;
+	s->emit_arg = p->emit_arg;
+	s->started = time(NULL);
+	if (rt_options_copy(&s->opts, p->opts)) {
+		snprintf(err, errlen, "out of memory");
+		goto err_free;
+	}
+	read_comm(s->pid, s->comm, sizeof(s->comm));
+
+	if (rt_kapi_open(&s->k, err, errlen) < 0)
+		goto err_opts;
+	if (rt_kapi_set_config(&s->k, &s->opts.kcfg, err, errlen) < 0)
+		goto err_close;
+
+	memset(&ao, 0, sizeof(ao));
+	ao.json = s->opts.json;
+	ao.suppressions = s->opts.suppressions;
+	ao.keep_runtime = s->opts.keep_runtime;
+	ao.emit = p->emit;
+	ao.emit_arg = p->emit_arg;
+	s->an = rt_analyzer_new(s->pid, &ao, err, errlen);
+	if (!s->an)
+		goto err_close;
+	s->seen = rt_sites_seen_new();
+	if (!s->seen) {
+		snprintf(err, errlen, "out of memory");
+		goto err_analyzer;
+	}
+
+	if (rt_kapi_attach(&s->k, s->pid, err, errlen) < 0)
+		goto err_seen;
+	s->attached = true;
+
+	r = scan(s, why, sizeof(why));
+	if (r < 0) {
+		snprintf(err, errlen, "reading the code of pid %d: %s",
+			 (int)s->pid, why);
+		goto err_detach;
+	}
+	if (s->nr_tables == 0) {
+		snprintf(err, errlen,
+			 "pid %d (%s): no code to sample: no executable mapping was selected or decoded (check --modules, --include-func, --exclude-func)",
+			 (int)s->pid, s->comm);
+		goto err_detach;
+	}
+	s->next_rescan_ms = now_ms() + RT_SESSION_RESCAN_MS;
+	write_status(s);
+	s->next_status_ms = now_ms() + RT_SESSION_STATUS_MS;
+	if (p->announce)
+		status(s, LOG_INFO,
+		       "attached to pid %d (%s): window %u us, triggers %s%s%s, %u code tables",
+		       (int)s->pid, s->comm, s->opts.kcfg.window_us,
+		       s->opts.kcfg.triggers & RACETRAP_TRIGGER_SITE ? "site" : "",
+		       (s->opts.kcfg.triggers & RACETRAP_TRIGGER_SITE) &&
+		       (s->opts.kcfg.triggers & RACETRAP_TRIGGER_CLOCK) ? "," : "",
+		       s->opts.kcfg.triggers & RACETRAP_TRIGGER_CLOCK ? "clock" : "",
+		       s->nr_tables);
+	return s;
+
+err_detach:
+	rt_kapi_detach(&s->k);
+err_seen:
+	rt_sites_seen_free(s->seen);
+err_analyzer:
+	rt_analyzer_free(s->an);
+err_close:
+	rt_kapi_close(&s->k);
+err_opts:
+	rt_options_free(&s->opts);
+err_free:
+	free(s);
+	return NULL;
+}
+
+int rt_session_fd(const struct rt_session *s)
+{
+	return s->k.fd;
+}
+
+pid_t rt_session_pid(const struct rt_session *s)
+{
+	return s->pid;
+}
+
+const char *rt_session_comm(const struct rt_session *s)
+{
+	return s->comm;
+}
+
+int rt_session_end_reason(const struct rt_session *s)
+{
+	return s->end_reason;
+}
+
+int rt_session_process(struct rt_session *s)
+{
+	struct racetrap_record recs[READ_BATCH];
+	int n, i;
+
+	if (s->drained)
+		return 1;
+	for (;;) {
+		n = rt_kapi_read(&s->k, recs, READ_BATCH);
+		if (n == -EPIPE) {
+			s->drained = true;
+			s->attached = false;
+			return 1;
+		}
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return 0;
+		for (i = 0; i < n; i++) {
+			rt_analyzer_feed(s->an, &recs[i]);
+			if (recs[i].type == RACETRAP_REC_END) {
+				s->attached = false;
+				s->end_reason = recs[i].end_reason;
+			}
+		}
+		if (n < READ_BATCH)
+			return 0;
+	}
+}
+
+void rt_session_tick(struct rt_session *s)
+{
+	uint64_t now = now_ms();
+	char err[512];
+
+	if (s->attached && now >= s->next_rescan_ms) {
+		/* New mappings (dlopen); a target that just exited fails
+		 * here harmlessly, its END record follows. */
+		if (scan(s, err, sizeof(err)) < 0 && strcmp(err, s->scan_err)) {
+			snprintf(s->scan_err, sizeof(s->scan_err), "%s", err);
+			if (kill(s->pid, 0) == 0)
+				status(s, LOG_WARNING,
+				       "pid %d: rescanning its code: %s",
+				       (int)s->pid, err);
+		}
+		s->next_rescan_ms = now + RT_SESSION_RESCAN_MS;
+	}
+	if (now >= s->next_status_ms) {
+		write_status(s);
+		s->next_status_ms = now + RT_SESSION_STATUS_MS;
+	}
+}
+
+int rt_session_reconfigure(struct rt_session *s, const struct rt_options *o,
+			   char *err, size_t errlen)
+{
+	struct racetrap_config cfg = o->kcfg;
+	int r;
+
+	r = rt_kapi_set_config(&s->k, &cfg, err, errlen);
+	if (r == 0)
+		s->opts.kcfg = cfg;
+	return r;
+}
+
+void rt_session_stop(struct rt_session *s)
+{
+	uint64_t deadline = now_ms() + 1000;
+	struct pollfd pfd = { .fd = s->k.fd, .events = POLLIN };
+
+	if (s->attached)
+		rt_kapi_detach(&s->k);
+	/* Records already queued stay readable after DETACH: analyse them,
+	 * then the END record, then EOF. */
+	while (rt_session_process(s) == 0) {
+		uint64_t now = now_ms();
+
+		if (now >= deadline)
+			break;
+		poll(&pfd, 1, (int)(deadline - now));
+	}
+	s->attached = false;
+}
+
+void rt_session_summary(struct rt_session *s)
+{
+	rt_analyzer_summary(s->an);
+}
+
+void rt_session_free(struct rt_session *s)
+{
+	if (!s)
+		return;
+	if (s->attached)
+		rt_kapi_detach(&s->k);
+	if (s->status_written)
+		rt_status_remove(s->pid);
+	rt_sites_seen_free(s->seen);
+	rt_analyzer_free(s->an);
+	rt_kapi_close(&s->k);
+	rt_options_free(&s->opts);
+	free(s);
+}
+
+int rt_session_run(struct rt_session *s, volatile sig_atomic_t *stop,
+		   unsigned long duration_ms, char *err, size_t errlen)
+{
+	uint64_t end = duration_ms ? now_ms() + duration_ms : 0;
+	struct pollfd pfd = { .fd = s->k.fd, .events = POLLIN };
+	int r = 0;
+
+	while (!*stop) {
+		uint64_t now = now_ms();
+		int timeout = RT_SESSION_STATUS_MS;
+
+		if (end) {
+			if (now >= end)
+				break;
+			if (end - now < (uint64_t)timeout)
+				timeout = (int)(end - now);
+		}
+		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
+			r = -errno;
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			break;
+		}
+		r = rt_session_process(s);
+		if (r < 0) {
+			snprintf(err, errlen, "reading records: %s", strerror(-r));
+			break;
+		}
+		if (r == 1) {
+			r = 0;
+			break;
+		}
+		rt_session_tick(s);
+	}
+	rt_session_stop(s);
+	return r;
+}
