@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the racetrap subcommands share: option parsing and output. */
+#ifndef RACETRAP_CLI_H
+#define RACETRAP_CLI_H
+
+#include <stdbool.h>
+
+#include "analyzer.h"
+#include "options.h"
+
+/* Exit statuses (racetrap(8) documents them). */
+#define EXIT_OK		0
+#define EXIT_ERROR	1
+#define EXIT_USAGE	2
+
+extern const char *prog;	/* "racetrap" */
+
+int cmd_attach(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+/* "racetrap: ..." on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A usage error: the message, a pointer to --help, EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Parse the sampling options (and -h/--help) out of argv.  Returns the
+ * index of the first operand, -1 after --help was printed (exit 0), or -2
+ * after a usage error was printed (exit 2).  @in_order stops at the first
+ * operand (for `run`, whose command has options of its own).
+ */
+int cli_parse_options(int argc, char **argv, const char *cmd,
+		      void (*usage)(void), bool in_order,
+		      struct rt_options *o);
+
+/* The analyzer's emit callback: reports to stdout, text status to stderr. */
+void cli_emit(void *arg, enum rt_report_kind kind, int priority,
+	      const char *text, const struct rt_report_fields *fields);
+
+#endif /* RACETRAP_CLI_H */

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * racetrap status: every process a racetrap client samples, with its
+ * counters, read from the clients' status files (see lib/statusfile.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "statusfile.h"
+
+static void usage(void)
+{
+	printf("Usage: %s status [--json]\n\n", prog);
+	printf("List the processes racetrap attach, racetrap run and racetrapd are\n"
+	       "sampling, with the kernel's and the analyzer's counters by name.\n\n"
+	       "Options:\n"
+	       "  %-24s %s\n  %-24s %s\n", "--json",
+	       "one JSON object per process", "-h, --help", "this text");
+	printf("\nExit status: 0 ok (also when nothing is sampled), 1 error, 2 usage.\n");
+}
+
+static bool owner_alive(const char *text)
+{
+	const char *p = strstr(text, "owner ");
+	long pid;
+
+	if (p != text && (!p || p[-1] != '\n'))
+		return false;
+	pid = strtol(p + 6, NULL, 10);
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* The value of "key value" line @key, copied to @out. */
+static bool field(const char *text, const char *key, char *out, size_t len)
+{
+	size_t klen = strlen(key);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, key, klen) && p[klen] == ' ') {
+			size_t n = strcspn(p + klen + 1, "\n");
+
+			snprintf(out, len, "%.*s", (int)n, p + klen + 1);
+			return true;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+static void print_text(const char *text)
+{
+	char target[32] = "?", comm[64] = "?", owner[32] = "?", ocomm[64] = "?";
+	char started[32] = "0", when[64] = "?";
+	const char *p = text;
+	time_t t;
+	int col = 0;
+
+	field(text, "target", target, sizeof(target));
+	field(text, "comm", comm, sizeof(comm));
+	field(text, "owner", owner, sizeof(owner));
+	field(text, "owner_comm", ocomm, sizeof(ocomm));
+	field(text, "started", started, sizeof(started));
+	t = (time_t)strtoll(started, NULL, 10);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
+	printf("pid %s (%s): sampled by %s[%s] since %s (%lld s)\n", target,
+	       comm, ocomm, owner, when, (long long)(time(NULL) - t));
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char name[64];
+		unsigned long long v;
+
+		if ((sscanf(p, "stat %63s %llu", name, &v) == 2 ||
+		     sscanf(p, "count %63s %llu", name, &v) == 2)) {
+			printf("%s%-16s %12llu", col ? "   " : "  ", name, v);
+			if (++col == 3) {
+				putchar('\n');
+				col = 0;
+			}
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	if (col)
+		putchar('\n');
+}
+
+static void print_json(const char *text)
+{
+	char target[32] = "0", comm[64] = "", owner[32] = "0", started[32] = "0";
+	const char *p = text;
+
+	field(text, "target", target, sizeof(target));
+	field(text, "comm", comm, sizeof(comm));
+	field(text, "owner", owner, sizeof(owner));
+	field(text, "started", started, sizeof(started));
+	/* comm was made JSON-safe when the file was written. */
+	printf("{\"type\":\"status\",\"pid\":%ld,\"comm\":\"%s\",\"owner\":%ld,\"started\":%lld,\"counters\":{",
+	       strtol(target, NULL, 10), comm, strtol(owner, NULL, 10),
+	       strtoll(started, NULL, 10));
+	bool first = true;
+
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+		char name[64];
+		unsigned long long v;
+
+		if (sscanf(p, "stat %63s %llu", name, &v) == 2 ||
+		    sscanf(p, "count %63s %llu", name, &v) == 2) {
+			printf("%s\"%s\":%llu", first ? "" : ",", name, v);
+			first = false;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	printf("}}\n");
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = malloc(16384);
+	if (buf) {
+		n = fread(buf, 1, 16383, f);
+		buf[n] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	const char *dir = rt_status_dir();
+	bool json = false;
+	struct dirent *de;
+	int i, shown = 0;
+	DIR *d;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage();
+			return EXIT_OK;
+		} else {
+			return cli_usage_error("status", "unexpected '%s'", argv[i]);
+		}
+	}
+	d = opendir(dir);
+	if (!d) {
+		if (errno != ENOENT) {
+			cli_error("cannot read %s: %s", dir, strerror(errno));
+			return EXIT_ERROR;
+		}
+	} else {
+		while ((de = readdir(d))) {
+			size_t len = strlen(de->d_name);
+			char path[4096];
+			char *text;
+
+			if (len < 8 || strcmp(de->d_name + len - 7, ".status"))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			text = slurp(path);
+			if (!text)
+				continue;
+			/* A client killed before it could clean up. */
+			if (owner_alive(text)) {
+				if (json)
+					print_json(text);
+				else
+					print_text(text);
+				shown++;
+			}
+			free(text);
+		}
+		closedir(d);
+	}
+	if (!shown && !json)
+		printf("no process is being sampled\n");
+	return EXIT_OK;
+}
