@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/* maps: executable file mappings of a process and opening them safely. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "maps.h"
+
+int rt_maps_parse_line(const char *line, struct rt_mapping *m)
+{
+	unsigned long long start, end, offset, ino;
+	unsigned int major, minor;
+	char perms[8];
+	int pos = 0;
+	const char *path;
+	size_t len;
+
+	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu %n", &start, &end,
+		   perms, &offset, &major, &minor, &ino, &pos) < 7 || !pos)
+		return -EINVAL;
+	if (end <= start || strlen(perms) != 4)
+		return -EINVAL;
+	path = line + pos;
+	/* Anonymous, [vdso], [heap]...: no file to decode. */
+	if (perms[2] != 'x' || path[0] != '/' || ino == 0)
+		return 0;
+	len = strcspn(path, "\n");
+	if (len >= sizeof(m->path))
+		return 0;
+	memset(m, 0, sizeof(*m));
+	m->start = start;
+	m->end = end;
+	m->offset = offset;
+	m->dev = makedev(major, minor);
+	m->ino = ino;
+	memcpy(m->path, path, len);
+	m->path[len] = '\0';
+	return 1;
+}
+
+int rt_maps_read(pid_t pid, struct rt_mapping **out, size_t *nr)
+{
+	struct rt_mapping *maps = NULL, *grown, m;
+	size_t n = 0, cap = 0;
+	char name[64], *line = NULL;
+	size_t linecap = 0;
+	FILE *f;
+	int ret = 0;
+
+	snprintf(name, sizeof(name), "/proc/%d/maps", (int)pid);
+	f = fopen(name, "re");
+	if (!f)
+		return -errno;
+	while (getline(&line, &linecap, f) > 0) {
+		int r = rt_maps_parse_line(line, &m);
+
+		if (r <= 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(maps, cap * sizeof(*maps));
+			if (!grown) {
+				ret = -ENOMEM;
+				break;
+			}
+			maps = grown;
+		}
+		maps[n++] = m;
+	}
+	free(line);
+	fclose(f);
+	/* A process whose mm is gone reads as empty: treat it as exited. */
+	if (!ret && n == 0)
+		ret = -ESRCH;
+	if (ret) {
+		free(maps);
+		return ret;
+	}
+	*out = maps;
+	*nr = n;
+	return 0;
+}
+
+int rt_maps_open(pid_t pid, const struct rt_mapping *m)
+{
+	char name[96];
+	struct stat st;
+	int fd;
+
+	snprintf(name, sizeof(name), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
+		 (int)pid, m->start, m->end);
+	fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	/* map_files needs CAP_SYS_ADMIN: fall back to the path, verified. */
+	fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	if (st.st_dev != (dev_t)m->dev || st.st_ino != (ino_t)m->ino ||
+	    !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
+int rt_maps_exe_id(pid_t pid, dev_t *dev, ino_t *ino)
+{
+	char name[64];
+	struct stat st;
+
+	snprintf(name, sizeof(name), "/proc/%d/exe", (int)pid);
+	if (stat(name, &st) < 0)
+		return -errno;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 0;
+}

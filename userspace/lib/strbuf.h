@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A growing NUL-terminated string: reports are assembled piecewise and
+ * handed out whole, so one logical report is one syslog message.
+ */
+#ifndef RT_STRBUF_H
+#define RT_STRBUF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct rt_strbuf {
+	char *s;		/* always NUL-terminated once anything is added */
+	size_t len, cap;
+	bool oom;		/* an allocation failed: content is truncated */
+};
+
+void rt_strbuf_init(struct rt_strbuf *b);
+void rt_strbuf_free(struct rt_strbuf *b);
+void rt_strbuf_reset(struct rt_strbuf *b);
+void rt_strbuf_add(struct rt_strbuf *b, const char *s, size_t n);
+void rt_strbuf_puts(struct rt_strbuf *b, const char *s);
+__attribute__((format(printf, 2, 3)))
+void rt_strbuf_printf(struct rt_strbuf *b, const char *fmt, ...);
+/* The content, "" when empty; valid until the next change. */
+const char *rt_strbuf_str(const struct rt_strbuf *b);
+
+#endif /* RT_STRBUF_H */

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test data for the host unit tests: a small C program with memory
+ * accesses at known lines, an inlined function, and threads.  Run with
+ * "wait" it prints "ready" and blocks until stdin closes, so a test can
+ * read its maps and symbolize its live addresses.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+volatile long sample_counter;
+long sample_table[64];
+
+__attribute__((noinline)) void sample_writer(long v)
+{
+	sample_counter = v;	/* SAMPLE_WRITER_LINE */
+}
+
+__attribute__((noinline)) long sample_reader(int i)
+{
+	return sample_table[i & 63] + sample_counter;
+}
+
+static inline __attribute__((always_inline)) void sample_bump(long *p)
+{
+	*p += 3;	/* SAMPLE_INLINE_LINE */
+}
+
+__attribute__((noinline)) void sample_bumper(int i)
+{
+	sample_bump(&sample_table[i & 63]);	/* SAMPLE_CALL_LINE */
+}
+
+static void *thread_main(void *arg)
+{
+	long n = (long)arg;
+
+	for (long i = 0; i < n; i++) {
+		sample_writer(i);
+		sample_bumper((int)i);
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	pthread_t t;
+	char buf[16];
+
+	pthread_create(&t, NULL, thread_main, (void *)1000L);
+	pthread_join(t, NULL);
+	printf("%ld\n", sample_reader(3));
+	if (argc > 1 && !strcmp(argv[1], "wait")) {
+		printf("ready\n");
+		fflush(stdout);
+		while (read(0, buf, sizeof(buf)) > 0)
+			;
+	}
+	return 0;
+}

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Site tables checked against binutils: every site decoded with Capstone
+ * must be an instruction objdump shows at that file offset, with the same
+ * length and access size, and every memory-accessing instruction objdump
+ * shows in a sampled function must be a site.  Run on a C binary built
+ * with gcc -O2 and on a Go binary.
+ */
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+
+#include "decode.h"
+#include "elffuncs.h"
+#include "sites.h"
+#include "testlib.h"
+
+struct od_insn {
+	uint64_t addr;
+	uint32_t len;		/* 0: unknown (last before a gap) */
+	char text[200];
+};
+
+struct od {
+	struct od_insn *v;
+	size_t n;
+};
+
+/* objdump -d in Intel syntax: one line per instruction, in address order. */
+static int od_load(const char *bin, struct od *od)
+{
+	char cmd[4400], *out, *line, *save = NULL;
+	size_t cap = 0;
+
+	snprintf(cmd, sizeof(cmd),
+		 "objdump -d --no-show-raw-insn -w -M intel '%s'", bin);
+	out = test_capture(cmd);
+	if (!out)
+		return -1;
+	od->n = 0;
+	od->v = NULL;
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long addr;
+		int pos = 0;
+		struct od_insn *in;
+
+		if (!strncmp(line, "Disassembly of section", 22) ||
+		    !strcmp(line, "\t...")) {
+			if (od->n)
+				od->v[od->n - 1].len = 0;	/* gap follows */
+			continue;
+		}
+		if (sscanf(line, " %llx:\t%n", &addr, &pos) != 1 || !pos)
+			continue;
+		if (od->n == cap) {
+			cap = cap ? cap * 2 : 4096;
+			od->v = realloc(od->v, cap * sizeof(*od->v));
+			if (!od->v)
+				return -1;
+		}
+		if (od->n && od->v[od->n - 1].addr < addr &&
+		    od->v[od->n - 1].len == UINT32_MAX)
+			od->v[od->n - 1].len = (uint32_t)(addr - od->v[od->n - 1].addr);
+		in = &od->v[od->n++];
+		in->addr = addr;
+		in->len = UINT32_MAX;	/* until the next line tells */
+		snprintf(in->text, sizeof(in->text), "%s", line + pos);
+	}
+	if (od->n && od->v[od->n - 1].len == UINT32_MAX)
+		od->v[od->n - 1].len = 0;
+	free(out);
+	return 0;
+}
+
+static const struct od_insn *od_find(const struct od *od, uint64_t addr)
+{
+	size_t lo = 0, hi = od->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (od->v[mid].addr == addr)
+			return &od->v[mid];
+		if (od->v[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Skip instruction prefixes objdump prints as words. */
+static const char *mnemonic(const char *t, char *buf, size_t len)
+{
+	static const char *const prefixes[] = {
+		"lock", "rep", "repz", "repnz", "repe", "repne", "notrack",
+		"bnd", "data16", "addr32", "cs", "ds", "es", "ss", "fs", "gs",
+		"rex", "rex.W", "xacquire", "xrelease",
+	};
+	for (;;) {
+		size_t n = strcspn(t, " ");
+		bool prefix = false;
+
+		snprintf(buf, len, "%.*s", (int)n, t);
+		for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+			if (!strcmp(buf, prefixes[i]))
+				prefix = true;
+		if (!prefix || !t[n])
+			return buf;
+		t += n;
+		while (*t == ' ')
+			t++;
+	}
+}
+
+/*
+ * objdump's view of the same rules: the access size of the single memory
+ * operand if this is a sampleable access, 0 if not.
+ */
+static int od_access_size(const char *text)
+{
+	static const struct { const char *kw; int size; } sizes[] = {
+		{ "BYTE PTR", 1 }, { "DWORD PTR", 4 }, { "QWORD PTR", 8 },
+		{ "XMMWORD PTR", 16 }, { "YMMWORD PTR", 32 },
+		{ "ZMMWORD PTR", 64 }, { "TBYTE PTR", 0 }, { "FWORD PTR", 0 },
+		{ "WORD PTR", 2 },
+	};
+	const char *ptr = strstr(text, " PTR "), *br, *end;
+	char m[32], inside[128];
+
+	if (!ptr || strstr(ptr + 1, " PTR "))
+		return 0;	/* no sized memory operand, or two (movs) */
+	mnemonic(text, m, sizeof(m));
+	if (!strcmp(m, "lea") || !strncmp(m, "nop", 3) ||
+	    !strncmp(m, "prefetch", 8) || !strncmp(m, "clflush", 7) ||
+	    !strcmp(m, "clwb"))
+		return 0;
+	if (strstr(text, "fs:") || strstr(text, "gs:"))
+		return 0;
+	br = strchr(ptr, '[');
+	if (br) {
+		end = strchr(br, ']');
+		if (!end)
+			return 0;
+		snprintf(inside, sizeof(inside), "%.*s", (int)(end - br - 1),
+			 br + 1);
+		if (strstr(inside, "rsp") || strstr(inside, "esp") ||
+		    strstr(inside, "mm") || strstr(inside, "eip") ||
+		    inside[0] == 'e' || strstr(inside, "+e"))
+			return 0;	/* stack, vector index, 32-bit */
+	}
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		const char *kw = strstr(text, sizes[i].kw);
+
+		/* "WORD PTR" also ends "DWORD PTR": take whole words. */
+		if (kw && (kw == text || kw[-1] == ' ' || kw[-1] == ','))
+			return sizes[i].size;
+	}
+	return 0;
+}
+
+/* File offset <-> ELF address through the executable sections. */
+struct sec { uint64_t addr, off, size; };
+
+static size_t load_secs(Elf *elf, struct sec *v, size_t max)
+{
+	Elf_Scn *scn = NULL;
+	size_t n = 0;
+
+	while ((scn = elf_nextscn(elf, scn)) && n < max) {
+		GElf_Shdr sh;
+
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_PROGBITS &&
+		    (sh.sh_flags & SHF_EXECINSTR))
+			v[n++] = (struct sec){ sh.sh_addr, sh.sh_offset, sh.sh_size };
+	}
+	return n;
+}
+
+static bool off_to_addr(const struct sec *v, size_t n, uint64_t off,
+			uint64_t *addr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (off >= v[i].off && off < v[i].off + v[i].size) {
+			*addr = off - v[i].off + v[i].addr;
+			return true;
+		}
+	return false;
+}
+
+static bool addr_to_off(const struct sec *v, size_t n, uint64_t addr,
+			uint64_t *off)
+{
+	for (size_t i = 0; i < n; i++)
+		if (addr >= v[i].addr && addr < v[i].addr + v[i].size) {
+			*off = addr - v[i].addr + v[i].off;
+			return true;
+		}
+	return false;
+}
+
+static const struct rt_func *func_at(const struct rt_funcs *f, uint64_t addr)
+{
+	size_t lo = 0, hi = f->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (addr < f->v[mid].start)
+			hi = mid;
+		else if (addr >= f->v[mid].end)
+			lo = mid + 1;
+		else
+			return &f->v[mid];
+	}
+	return NULL;
+}
+
+static const struct racetrap_site *site_at(const struct rt_site_table *t,
+					   uint64_t off)
+{
+	size_t lo = 0, hi = t->nr_sites;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (t->sites[mid].offset == off)
+			return &t->sites[mid];
+		if (t->sites[mid].offset < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static const struct rt_func *func_named(const struct rt_funcs *f,
+					const char *name)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->v[i].name, name))
+			return &f->v[i];
+	return NULL;
+}
+
+/* The one site inside function @name, of the given access, or NULL. */
+static const struct racetrap_site *site_in(const struct rt_site_table *t,
+					   const struct rt_funcs *f,
+					   const struct sec *secs, size_t nsecs,
+					   const char *name, unsigned int access)
+{
+	const struct rt_func *fn = func_named(f, name);
+	uint64_t lo, hi;
+
+	if (!fn || !addr_to_off(secs, nsecs, fn->start, &lo) ||
+	    !addr_to_off(secs, nsecs, fn->end - 1, &hi))
+		return NULL;
+	for (size_t i = 0; i < t->nr_sites; i++)
+		if (t->sites[i].offset >= lo && t->sites[i].offset <= hi &&
+		    t->sites[i].access == access)
+			return &t->sites[i];
+	return NULL;
+}
+
+struct bin_ctx {
+	const char *name;
+	char path[4096];
+	int fd;
+	Elf *elf;
+	struct rt_funcs funcs;
+	struct sec secs[64];
+	size_t nsecs;
+	struct od od;
+};
+
+static int ctx_open(struct bin_ctx *c, const char *name)
+{
+	c->name = name;
+	if (test_data_path(name, c->path, sizeof(c->path)))
+		return -1;
+	c->fd = open(c->path, O_RDONLY);
+	elf_version(EV_CURRENT);
+	c->elf = elf_begin(c->fd, ELF_C_READ, NULL);
+	if (!c->elf || rt_funcs_load(c->elf, &c->funcs))
+		return -1;
+	c->nsecs = load_secs(c->elf, c->secs, 64);
+	return od_load(c->path, &c->od);
+}
+
+static void ctx_close(struct bin_ctx *c)
+{
+	free(c->od.v);
+	rt_funcs_free(&c->funcs);
+	elf_end(c->elf);
+	close(c->fd);
+}
+
+/* Every site is an objdump memory instruction of the same length/size. */
+static void check_sites_vs_objdump(struct bin_ctx *c,
+				   const struct rt_site_table *t,
+				   const char *what)
+{
+	size_t bad = 0, locked_bad = 0;
+	char name[160];
+
+	for (size_t i = 0; i < t->nr_sites; i++) {
+		const struct racetrap_site *s = &t->sites[i];
+		const struct od_insn *in = NULL;
+		uint64_t addr;
+		bool locked;
+		char m[32];
+
+		if (off_to_addr(c->secs, c->nsecs, s->offset, &addr))
+			in = od_find(&c->od, addr);
+		if (!in || (in->len && in->len != s->len) ||
+		    od_access_size(in->text) != s->size) {
+			if (bad++ < 5)
+				ktap_diag("%s: site +0x%" PRIx64 " len %u size %u: objdump says \"%s\"",
+					  c->name, s->offset, s->len, s->size,
+					  in ? in->text : "(no instruction)");
+			continue;
+		}
+		mnemonic(in->text, m, sizeof(m));
+		locked = !strncmp(in->text, "lock ", 5) || !strcmp(m, "xchg");
+		if (locked != !!(s->flags & RACETRAP_SITE_F_LOCKED) &&
+		    locked_bad++ < 5)
+			ktap_diag("%s: site +0x%" PRIx64 " locked flag %u: \"%s\"",
+				  c->name, s->offset, s->flags, in->text);
+	}
+	ktap_diag("%s %s: %zu sites", c->name, what, t->nr_sites);
+	snprintf(name, sizeof(name), "%s_%s_sites_match_objdump", c->name, what);
+	ktap_result(t->nr_sites > 0 && bad == 0, name);
+	snprintf(name, sizeof(name), "%s_%s_locked_flags", c->name, what);
+	ktap_result(locked_bad == 0, name);
+}
+
+/*
+ * Every objdump memory instruction inside a sampled function is a site.
+ * Tolerance: none.  Both sides apply the same documented exclusions
+ * (lea, nops, prefetch, flushes, rsp, fs/gs, two operands, vector index,
+ * 32-bit addressing, 10- and 6-byte operands), so any difference is a
+ * decoder disagreement worth a look; they are listed.
+ */
+static void check_objdump_vs_sites(struct bin_ctx *c,
+				   const struct rt_site_table *t,
+				   const struct rt_sites_opts *opts,
+				   const char *what)
+{
+	size_t missing = 0, considered = 0;
+	char name[160];
+
+	for (size_t i = 0; i < c->od.n; i++) {
+		const struct od_insn *in = &c->od.v[i];
+		const struct rt_func *f = func_at(&c->funcs, in->addr);
+		uint64_t off;
+
+		if (!f || !rt_decode_func_selected(opts, f->name) ||
+		    !od_access_size(in->text))
+			continue;
+		considered++;
+		if (!addr_to_off(c->secs, c->nsecs, in->addr, &off) ||
+		    !site_at(t, off)) {
+			if (missing++ < 5)
+				ktap_diag("%s: %s+0x%" PRIx64 " \"%s\" not a site",
+					  c->name, f->name, in->addr - f->start,
+					  in->text);
+		}
+	}
+	ktap_diag("%s %s: %zu objdump memory instructions in sampled functions, %zu missing",
+		  c->name, what, considered, missing);
+	snprintf(name, sizeof(name), "%s_%s_objdump_accesses_are_sites",
+		 c->name, what);
+	ktap_result(considered > 0 && missing == 0, name);
+}
+
+static int decode(struct bin_ctx *c, const struct rt_sites_opts *o,
+		  struct rt_site_table *t)
+{
+	char err[256];
+	int ret = rt_sites_decode_file(c->fd, o, t, err, sizeof(err));
+
+	if (ret)
+		ktap_diag("%s: decode failed: %s", c->name, err);
+	return ret;
+}
+
+static void test_c(void)
+{
+	struct rt_sites_opts def = { 0 }, only = { 0 };
+	const char *inc[] = { "sample_w*" };
+	struct rt_site_table t, t2;
+	const struct racetrap_site *s;
+	struct bin_ctx c = { 0 };
+
+	if (ctx_open(&c, "sample_c")) {
+		ktap_skip("sample_c", "test data or objdump missing");
+		return;
+	}
+	if (decode(&c, &def, &t))
+		return;
+	check_sites_vs_objdump(&c, &t, "default");
+	check_objdump_vs_sites(&c, &t, &def, "default");
+
+	/* add QWORD PTR [rax+rdi*8],0x3: a read-modify-write, indexed */
+	s = site_in(&t, &c.funcs, c.secs, c.nsecs, "sample_bumper",
+		    RACETRAP_ACCESS_RMW);
+	EXPECT_TRUE(s && s->index == RACETRAP_REG_RDI && s->scale == 8 &&
+		    s->base == RACETRAP_REG_RAX && s->size == 8,
+		    "sample_bumper_rmw_indexed", "site %p", (void *)s);
+	/* mov QWORD PTR [rip+x],rdi */
+	s = site_in(&t, &c.funcs, c.secs, c.nsecs, "sample_writer",
+		    RACETRAP_ACCESS_WRITE);
+	EXPECT_TRUE(s && s->base == RACETRAP_REG_RIP && s->size == 8 &&
+		    !s->index, "sample_writer_rip_write", "site %p", (void *)s);
+	EXPECT_TRUE(!site_in(&t, &c.funcs, c.secs, c.nsecs, "_start",
+			     RACETRAP_ACCESS_READ) &&
+		    !site_in(&t, &c.funcs, c.secs, c.nsecs,
+			     "__do_global_dtors_aux", RACETRAP_ACCESS_READ),
+		    "c_startup_not_sampled", "toolchain start-up code has sites");
+
+	only.include_funcs = inc;
+	only.nr_include_funcs = 1;
+	if (!decode(&c, &only, &t2)) {
+		bool all_in = t2.nr_sites > 0;
+
+		for (size_t i = 0; i < t2.nr_sites; i++) {
+			uint64_t a = 0;
+			const struct rt_func *f;
+
+			off_to_addr(c.secs, c.nsecs, t2.sites[i].offset, &a);
+			f = func_at(&c.funcs, a);
+			if (!f || strncmp(f->name, "sample_w", 8))
+				all_in = false;
+		}
+		ktap_result(all_in, "include_glob_narrows");
+		rt_site_table_release(&t2);
+	}
+	rt_site_table_release(&t);
+	ctx_close(&c);
+}
+
+static void test_go(void)
+{
+	struct rt_sites_opts def = { 0 }, all = { .keep_runtime = true };
+	struct rt_site_table t, ta;
+	struct bin_ctx c = { 0 };
+
+	if (ctx_open(&c, "sample_go")) {
+		ktap_skip("sample_go", "test data or objdump missing");
+		return;
+	}
+	if (decode(&c, &def, &t))
+		return;
+	EXPECT_TRUE(strlen(t.build_id) >= 16, "go_build_id", "\"%s\"",
+		    t.build_id);
+	check_sites_vs_objdump(&c, &t, "default");
+	check_objdump_vs_sites(&c, &t, &def, "default");
+	EXPECT_TRUE(site_in(&t, &c.funcs, c.secs, c.nsecs, "main.sampleWriter",
+			    RACETRAP_ACCESS_WRITE) != NULL,
+		    "go_user_write_sampled", "no write site in main.sampleWriter");
+	EXPECT_TRUE(site_in(&t, &c.funcs, c.secs, c.nsecs,
+			    "runtime.mapassign_fast64", RACETRAP_ACCESS_READ) &&
+		    site_in(&t, &c.funcs, c.secs, c.nsecs, "runtime.growslice",
+			    RACETRAP_ACCESS_READ),
+		    "go_user_data_runtime_sampled", "map/slice runtime left out");
+	EXPECT_TRUE(!site_in(&t, &c.funcs, c.secs, c.nsecs, "runtime.scanobject",
+			     RACETRAP_ACCESS_READ) &&
+		    !site_in(&t, &c.funcs, c.secs, c.nsecs, "runtime.mallocgc",
+			     RACETRAP_ACCESS_READ) &&
+		    !site_in(&t, &c.funcs, c.secs, c.nsecs, "runtime.schedule",
+			     RACETRAP_ACCESS_READ),
+		    "go_runtime_internals_not_sampled", "GC/scheduler sampled");
+
+	/* The whole runtime: many more instruction forms to agree on. */
+	if (!decode(&c, &all, &ta)) {
+		EXPECT_TRUE(ta.nr_sites > t.nr_sites &&
+			    site_in(&ta, &c.funcs, c.secs, c.nsecs,
+				    "runtime.scanobject", RACETRAP_ACCESS_READ),
+			    "keep_runtime_widens", "%zu vs %zu sites",
+			    ta.nr_sites, t.nr_sites);
+		check_sites_vs_objdump(&c, &ta, "all");
+		check_objdump_vs_sites(&c, &ta, &all, "all");
+		rt_site_table_release(&ta);
+	}
+	rt_site_table_release(&t);
+	ctx_close(&c);
+}
+
+static void test_sorted(void)
+{
+	struct rt_sites_opts all = { .keep_runtime = true };
+	struct rt_site_table t;
+	struct bin_ctx c = { 0 };
+	bool ok = true;
+
+	if (test_data_path("sample_go", c.path, sizeof(c.path))) {
+		ktap_skip("sorted_nonoverlapping", "no test data");
+		return;
+	}
+	c.name = "sample_go";
+	c.fd = open(c.path, O_RDONLY);
+	if (decode(&c, &all, &t))
+		return;
+	for (size_t i = 1; i < t.nr_sites; i++)
+		if (t.sites[i].offset < t.sites[i - 1].offset + t.sites[i - 1].len)
+			ok = false;
+	ktap_result(ok, "sorted_nonoverlapping");
+	rt_site_table_release(&t);
+	close(c.fd);
+}
+
+int main(void)
+{
+	ktap_start(19);
+	test_c();
+	test_go();
+	test_sorted();
+	return ktap_finish();
+}
