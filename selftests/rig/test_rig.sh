@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # test_rig.sh [6.1|6.12|RELEASE]: host-side self-test of the QEMU rig,
-# tools/vm/run, for one kernel (default 6.1).  Boots five VMs: the module
+# tools/vm/run, for one kernel (default 6.1).  Boots six VMs: the module
 # loads, exit statuses pass through, a kernel WARN fails the run, a hung
-# command times out, and text that only looks like a kernel error does not
-# fail the run.  The verdict rules are also checked on canned console logs.
+# command times out, text that only looks like a kernel error does not
+# fail the run, and a process left holding /dev/racetrap does not keep the
+# module from unloading.  The verdict rules are also checked on canned console logs.
 # Prints KTAP.  Host only: the copy selftests/Makefile puts in the guest
 # skips itself.
 set -u
@@ -25,7 +26,7 @@ if ! release=$("$top/tools/vm/kernel-release" "$kernel" 2>&1); then
 	echo "Bail out! $release"
 	exit 1
 fi
-echo "1..11"
+echo "1..12"
 echo "# rig test for $release"
 
 work=$top/build/rig/$release
@@ -53,7 +54,8 @@ diag_tail() {
 }
 
 # vm ARGS...: one tools/vm/run; sets $rc and $secs (wall clock, builds
-# included), and prints the VM's own time from the verdict line.
+# included), and prints the VM's own time from the verdict line.  Only the
+# first run builds userspace and selftests: the rest test the rig, not them.
 vm() {
 	local start end vmsecs
 	start=$(date +%s)
@@ -85,7 +87,7 @@ check "loads_racetrap" '[ $rc = 0 ] &&
 	grep -q "^racetrap " "$out" &&
 	grep -q "^tools/vm/run: .*: exit status 0 " "$err"'
 
-vm -- sh -c 'exit 7'
+vm --no-build -- sh -c 'exit 7'
 check "passes_exit_status" '[ $rc = 7 ]'
 
 # The kernel half of the rig's promise: a WARN anywhere fails the run.
@@ -94,7 +96,7 @@ mkdir -p "$warn_dir"
 cp -p "$here/warn_module/Kbuild" "$here/warn_module/warn.c" "$warn_dir/"
 if make -C "/lib/modules/$release/build" M="$warn_dir" modules \
 	>"$work/warn_build.log" 2>&1; then
-	vm --add "$warn_dir/warn.ko:/root/warn.ko" -- insmod /root/warn.ko
+	vm --no-build --add "$warn_dir/warn.ko:/root/warn.ko" -- insmod /root/warn.ko
 	check "fails_on_kernel_warning" '[ $rc != 0 ] &&
 		grep -Eq "^tools/vm/run: .*kernel error: \[ *[0-9.]+\] WARNING: .*warn" "$err"'
 else
@@ -103,13 +105,19 @@ else
 	not_ok "fails_on_kernel_warning"
 fi
 
-vm --timeout 20 -- sleep 1000
+vm --no-build --timeout 20 -- sleep 1000
 check "times_out" '[ $rc = 124 ] && [ $secs -le 40 ] &&
 	grep -q "timed out after 20 s" "$err"'
 
-vm -- sh -c 'echo "WARNING: DATA RACE"; echo "BUG: foo"'
+vm --no-build -- sh -c 'echo "WARNING: DATA RACE"; echo "BUG: foo"'
 check "ignores_lookalike_output" '[ $rc = 0 ] &&
 	grep -q "^WARNING: DATA RACE" "$out" && grep -q "^BUG: foo" "$out"'
+
+# The guest ends leftover processes before rmmod; the module's use count
+# of 1 shows the leftover really held /dev/racetrap.
+vm --no-build -- sh -c 'sleep 1000 </dev/racetrap & sleep 0.5; cat /proc/modules'
+check "unloads_despite_leftover_process" '[ $rc = 0 ] &&
+	grep -Eq "^racetrap [0-9]+ 1 " "$out"'
 
 # The verdict rules on canned logs: no VM needed.
 canned=$work/canned.log
