@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# KTAP helpers for the userspace selftests (sourced, not run).
+#   ktap_plan N; check STATUS NAME; skip NAME WHY; diag TEXT...; ktap_done
+
+FIX=/selftests/userspace
+ktap_n=0
+ktap_fails=0
+
+ktap_plan() {
+	echo "KTAP version 1"
+	echo "1..$1"
+}
+
+diag() {
+	printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+# check STATUS NAME: "ok" if STATUS is 0.
+check() {
+	ktap_n=$((ktap_n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $ktap_n $2"
+	else
+		echo "not ok $ktap_n $2"
+		ktap_fails=$((ktap_fails + 1))
+	fi
+}
+
+skip() {
+	ktap_n=$((ktap_n + 1))
+	echo "ok $ktap_n $1 # SKIP $2"
+}
+
+ktap_done() {
+	[ "$ktap_fails" = 0 ]
+}
+
+# first_report FILE: the first race report in FILE, up to the next
+# report, summary or separator line.
+first_report() {
+	awk '/WARNING: DATA RACE/ { if (on) exit; on = 1 }
+	     on && /^(=+|SUMMARY|racetrap: summary)/ && n++ { exit }
+	     on { print }' "$1"
+}
+
+# racing_lines: sets WL and RL from fix_racy's first line in FILE.
+racing_lines() {
+	WL=$(sed -n 's/^fix_racy: write fix_racy\.c:\([0-9]*\) .*/\1/p' "$1" | head -n 1)
+	RL=$(sed -n 's/^fix_racy: .* read fix_racy\.c:\([0-9]*\)$/\1/p' "$1" | head -n 1)
+	[ -n "$WL" ] && [ -n "$RL" ]
+}
+
+# names_both_sides REPORT: both racing functions with file:line.
+names_both_sides() {
+	grep -q 'writer_step' "$1" && grep -q 'reader_step' "$1" &&
+		grep -Eq "fix_racy\.c:$WL([^0-9]|\$)" "$1" &&
+		grep -Eq "fix_racy\.c:$RL([^0-9]|\$)" "$1"
+}

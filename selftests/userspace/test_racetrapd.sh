@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# racetrapd attaches to processes by name as they start, writes the race
+# report to syslog (busybox syslogd -> /var/log/messages) at LOG_WARNING
+# with both stacks, reports nothing for the race-free fixture, attaches
+# again when a matched program restarts, keeps its configuration when a
+# reload finds a bad line, and exits 0 on SIGTERM with a summary.
+. "$(dirname "$0")/ktap.sh"
+conf=/tmp/racetrapd.conf
+log=/var/log/messages
+msgs=/tmp/racetrapd.msgs
+
+ktap_plan 10
+
+if ! pidof syslogd >/dev/null; then
+	syslogd
+	sleep 1
+fi
+touch $log
+start=$(($(wc -l <$log) + 1))
+# busybox syslogd keeps about 1 KiB of a message: split reports.
+printf 'name fix_racy\nname fix_racefree\nsyslog-max 900\n' >$conf
+racetrapd -c $conf 2>/tmp/racetrapd.err &
+d=$!
+sleep 2
+kill -0 $d
+check $? daemon_starts
+
+$FIX/fix_racy 15 >/tmp/racetrapd.fix
+racing_lines /tmp/racetrapd.fix
+$FIX/fix_racefree 5 >/dev/null
+$FIX/fix_racefree 5 >/dev/null
+
+printf 'name fix_racy\nwindow 0\n' >$conf
+kill -HUP $d
+sleep 2
+kill -0 $d
+check $? daemon_survives_bad_reload
+
+kill -TERM $d
+wait $d
+check $? daemon_exits_0_on_sigterm
+sleep 1
+tail -n +$start $log >$msgs
+
+grep -q "daemon.warn racetrapd\[$d\]: .*WARNING: DATA RACE" $msgs
+check $? race_in_syslog_at_warning
+
+names_both_sides $msgs
+check $? syslog_report_names_both_sides
+diag "expect writer_step fix_racy.c:$WL and reader_step fix_racy.c:$RL"
+diag "$(grep "racetrapd\[$d\]" $msgs | grep -v 'daemon.info' | head -n 8 | cut -c 1-1200)"
+
+grep -q "daemon.info racetrapd\[$d\]: .*attached to pid [0-9]* (fix_racy)" $msgs
+check $? attach_logged_at_info
+
+! grep 'DATA RACE' $msgs | grep -q fix_racefree
+check $? racefree_not_reported
+
+[ "$(grep -c "racetrapd\[$d\]: .*attached to pid [0-9]* (fix_racefree)" $msgs)" -ge 2 ]
+check $? restarted_program_attached_again
+
+grep -q "racetrapd\[$d\]: racetrapd: reload failed, keeping the current configuration: $conf:2: window: 0 is out of range" $msgs
+check $? bad_reload_names_file_and_line
+
+grep -q "racetrapd\[$d\]: racetrapd: stopped" $msgs
+check $? shutdown_logged
+diag "stderr: $(cat /tmp/racetrapd.err)"
+
+ktap_done

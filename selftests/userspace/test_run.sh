@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# `racetrap run` on the racy fixture prints a race report whose two stacks
+# name writer_step and reader_step with their file:line; on the race-free
+# fixture it prints no report.  Also the same in JSON Lines.
+. "$(dirname "$0")/ktap.sh"
+out=/tmp/run.out
+err=/tmp/run.err
+rep=/tmp/run.report
+
+ktap_plan 8
+
+racetrap run -- $FIX/fix_racy 20 >$out 2>$err
+check $? run_racy_exits_0
+
+racing_lines $out
+check $? fixture_prints_its_racing_lines
+
+grep -q 'WARNING: DATA RACE' $out
+check $? racy_fixture_reported
+
+first_report $out >$rep
+names_both_sides $rep
+check $? report_names_both_sides_with_file_line
+diag "expect writer_step fix_racy.c:$WL and reader_step fix_racy.c:$RL in:"
+diag "$(head -n 40 $rep)"
+diag "stderr: $(tail -n 5 $err)"
+
+racetrap run -- $FIX/fix_racefree 10 >$out 2>$err
+rc=$?
+[ $rc = 0 ] && ! grep -q 'DATA RACE' $out
+check $? racefree_fixture_reports_nothing
+diag "exit status $rc; $(grep -c 'DATA RACE' $out) reports"
+
+racetrap run --json -- $FIX/fix_racy 15 >$out 2>$err
+check $? run_json_exits_0
+
+# Every line racetrap wrote is one JSON object (the fixture's own
+# lines start with "fix_racy:").
+grep -v '^fix_racy:' $out | grep -qv '^{.*}$'
+[ $? = 1 ] && grep -q '^{' $out
+check $? json_lines_are_objects
+diag "$(grep -v '^fix_racy:' $out | grep -v '^{.*}$' | head -n 3)"
+
+racing_lines $out
+grep '^{' $out | grep 'fingerprint' | grep -E "fix_racy\.c\"?[:,]? ?\"?(line\"?:)?$WL" |
+	grep -qE "fix_racy\.c\"?[:,]? ?\"?(line\"?:)?$RL"
+check $? json_race_names_both_lines
+diag "$(grep '^{' $out | head -n 2 | cut -c 1-600)"
+
+ktap_done

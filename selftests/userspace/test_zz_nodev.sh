@@ -1,0 +1,25 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Without the module, racetrap says to load it.  Runs last in the suite
+# and loads the module again.
+. "$(dirname "$0")/ktap.sh"
+KO=/lib/racetrap/racetrap.ko
+out=/tmp/nodev.out
+
+ktap_plan 3
+
+rmmod racetrap
+racetrap attach 1 >$out 2>&1
+[ $? = 1 ] && grep -q '/dev/racetrap not found: load the module with `insmod racetrap.ko`' $out
+check $? attach_without_module_says_insmod
+diag "$(cat $out)"
+
+racetrap run -- $FIX/fix_racefree 1 >$out 2>&1
+[ $? = 1 ] && grep -q 'insmod' $out && ! grep -q 'fix_racefree:' $out
+check $? run_without_module_fails_before_the_command_runs
+
+insmod $KO && [ -c /dev/racetrap ]
+check $? module_loads_again
+
+ktap_done
