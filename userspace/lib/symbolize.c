@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/* symbolize: addresses of a traced process to functions and file:line. */
+#include <dwarf.h>
+#include <errno.h>
+#include <elfutils/libdwfl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "symbolize.h"
+
+/* Per-module facts computed once: the file's identity. */
+struct mod_info {
+	char *name;
+	uint64_t low;
+	char build_id[RT_BUILD_ID_MAX];
+};
+
+struct rt_symbolizer {
+	pid_t pid;
+	Dwfl *dwfl;
+	struct mod_info *mods;
+	size_t nr_mods, cap_mods;
+	csh cs;
+	bool have_cs;
+};
+
+static char *debuginfo_path;
+
+static const Dwfl_Callbacks proc_callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.debuginfo_path = &debuginfo_path,
+};
+
+void rt_frames_clear(struct rt_frames *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].function);
+		free(f->v[i].file);
+		free(f->v[i].module);
+	}
+	f->n = 0;
+}
+
+void rt_frames_free(struct rt_frames *f)
+{
+	rt_frames_clear(f);
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+static struct rt_frame *frame_add(struct rt_frames *f)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct rt_frame *v = realloc(f->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		f->v = v;
+		f->cap = cap;
+	}
+	memset(&f->v[f->n], 0, sizeof(f->v[0]));
+	return &f->v[f->n++];
+}
+
+/* Open every module's ELF now: after the process exits, paths still work. */
+static int load_elf(Dwfl_Module *mod, void **ud, const char *name,
+		    Dwarf_Addr start, void *arg)
+{
+	GElf_Addr bias;
+
+	(void)ud; (void)name; (void)start; (void)arg;
+	dwfl_module_getelf(mod, &bias);
+	return DWARF_CB_OK;
+}
+
+int rt_symbolizer_refresh(struct rt_symbolizer *s)
+{
+	int ret;
+
+	dwfl_report_begin(s->dwfl);
+	ret = dwfl_linux_proc_report(s->dwfl, s->pid);
+	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0 && !ret)
+		ret = -EINVAL;
+	if (ret > 0)
+		ret = -ret;	/* dwfl_linux_proc_report returns an errno */
+	dwfl_getmodules(s->dwfl, load_elf, NULL, 0);
+	return ret;
+}
+
+struct rt_symbolizer *rt_symbolizer_new(pid_t pid, char *err, size_t errlen)
+{
+	struct rt_symbolizer *s = calloc(1, sizeof(*s));
+	int ret;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->pid = pid;
+	s->dwfl = dwfl_begin(&proc_callbacks);
+	if (!s->dwfl) {
+		snprintf(err, errlen, "libdwfl: %s", dwfl_errmsg(-1));
+		free(s);
+		return NULL;
+	}
+	ret = rt_symbolizer_refresh(s);
+	if (ret) {
+		snprintf(err, errlen, "cannot read the mappings of %d: %s",
+			 (int)pid, ret < 0 ? strerror(-ret) : dwfl_errmsg(-1));
+		rt_symbolizer_free(s);
+		return NULL;
+	}
+	s->have_cs = rt_decode_open(&s->cs) == 0;
+	return s;
+}
+
+void rt_symbolizer_free(struct rt_symbolizer *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nr_mods; i++)
+		free(s->mods[i].name);
+	free(s->mods);
+	if (s->have_cs)
+		cs_close(&s->cs);
+	dwfl_end(s->dwfl);
+	free(s);
+}
+
+static bool alive(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/* The module at @addr, re-reading the maps once for a new mapping. */
+static Dwfl_Module *module_at(struct rt_symbolizer *s, uint64_t addr)
+{
+	Dwfl_Module *mod = dwfl_addrmodule(s->dwfl, addr);
+
+	if (!mod && alive(s->pid) && rt_symbolizer_refresh(s) == 0)
+		mod = dwfl_addrmodule(s->dwfl, addr);
+	return mod;
+}
+
+/* ELF address to file offset through the PT_LOAD segments. */
+static int vaddr_to_offset(Elf *elf, uint64_t vaddr, uint64_t *off)
+{
+	size_t n;
+
+	if (elf_getphdrnum(elf, &n))
+		return -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (vaddr >= ph.p_vaddr && vaddr < ph.p_vaddr + ph.p_filesz) {
+			*off = vaddr - ph.p_vaddr + ph.p_offset;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static const struct mod_info *mod_info(struct rt_symbolizer *s,
+				       Dwfl_Module *mod, Elf *elf)
+{
+	Dwarf_Addr low;
+	const char *name = dwfl_module_info(mod, NULL, &low, NULL, NULL, NULL,
+					    NULL, NULL);
+	struct mod_info *mi;
+
+	if (!name)
+		name = "";
+	for (size_t i = 0; i < s->nr_mods; i++)
+		if (s->mods[i].low == low && !strcmp(s->mods[i].name, name))
+			return &s->mods[i];
+	if (s->nr_mods == s->cap_mods) {
+		size_t cap = s->cap_mods ? s->cap_mods * 2 : 16;
+		struct mod_info *v = realloc(s->mods, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		s->mods = v;
+		s->cap_mods = cap;
+	}
+	mi = &s->mods[s->nr_mods];
+	mi->name = strdup(name);
+	if (!mi->name)
+		return NULL;
+	mi->low = low;
+	rt_build_id(elf, mi->build_id);
+	s->nr_mods++;
+	return mi;
+}
+
+int rt_symbolizer_site(struct rt_symbolizer *s, uint64_t addr,
+		       char build_id[RT_BUILD_ID_MAX], uint64_t *file_offset)
+{
+	Dwfl_Module *mod = module_at(s, addr);
+	const struct mod_info *mi;
+	GElf_Addr bias;
+	Elf *elf;
+
+	if (!mod || !(elf = dwfl_module_getelf(mod, &bias)))
+		return -ENOENT;
+	if (vaddr_to_offset(elf, addr - bias, file_offset))
+		return -ENOENT;
+	mi = mod_info(s, mod, elf);
+	if (!mi)
+		return -ENOMEM;
+	memcpy(build_id, mi->build_id, RT_BUILD_ID_MAX);
+	return 0;
+}
+
+int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
+			      uint64_t *start)
+{
+	Dwfl_Module *mod = module_at(s, ip - 1);
+	GElf_Off symoff;
+	GElf_Sym sym;
+	GElf_Addr bias;
+	uint64_t func, off;
+	Elf_Data *data;
+	Elf *elf;
+
+	if (!mod || !s->have_cs || !(elf = dwfl_module_getelf(mod, &bias)))
+		return -ENOENT;
+	/* ip - 1: @ip itself may already be the next function. */
+	if (!dwfl_module_addrinfo(mod, ip - 1, &symoff, &sym, NULL, NULL, NULL))
+		return -ENOENT;
+	func = ip - 1 - symoff;
+	if (ip - func > 1 << 20 ||
+	    vaddr_to_offset(elf, func - bias, &off))
+		return -ENOENT;
+	data = elf_getdata_rawchunk(elf, (int64_t)off, ip - func, ELF_T_BYTE);
+	if (!data || !data->d_buf)
+		return -ENOENT;
+	if (!rt_decode_insn_ending_at(s->cs, data->d_buf, data->d_size, func,
+				      ip, start, NULL, NULL))
+		return -ENOENT;
+	return 0;
+}
+
+/* A DIE's name, through abstract_origin/specification for inlines. */
+static const char *die_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute a;
+	const char *name = NULL;
+
+	if (dwarf_attr_integrate(die, DW_AT_name, &a))
+		name = dwarf_formstring(&a);
+	return name;
+}
+
+static char *join_path(const char *dir, const char *file)
+{
+	char *p;
+
+	if (!file)
+		return NULL;
+	if (file[0] == '/' || !dir || !*dir)
+		return strdup(file);
+	if (asprintf(&p, "%s/%s", dir, file) < 0)
+		return NULL;
+	return p;
+}
+
+static const char *comp_dir(Dwarf_Die *cu)
+{
+	Dwarf_Attribute a;
+
+	if (dwarf_attr(cu, DW_AT_comp_dir, &a))
+		return dwarf_formstring(&a);
+	return NULL;
+}
+
+static int add_frame(struct rt_frames *out, uint64_t ip, uint64_t lookup,
+		     const char *function, char *file, int line,
+		     const char *module, uint64_t module_addr, bool inlined)
+{
+	struct rt_frame *f = frame_add(out);
+
+	if (!f) {
+		free(file);
+		return -ENOMEM;
+	}
+	f->ip = ip;
+	f->lookup = lookup;
+	f->function = function ? strdup(function) : NULL;
+	f->file = file;
+	f->line = line;
+	f->module = module ? strdup(module) : NULL;
+	f->module_addr = module_addr;
+	f->inlined = inlined;
+	return 0;
+}
+
+/*
+ * The compile unit holding @addr.  Go writes no .debug_aranges, so when
+ * the index misses, look through the units' own address ranges.
+ */
+static Dwarf_Die *find_cu(Dwfl_Module *mod, uint64_t addr, Dwarf_Die *buf,
+			  Dwarf_Addr *bias)
+{
+	Dwarf_Die *cu = dwfl_module_addrdie(mod, addr, bias);
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	Dwarf *dw;
+
+	if (cu)
+		return cu;
+	dw = dwfl_module_getdwarf(mod, bias);
+	if (!dw)
+		return NULL;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		if (dwarf_offdie(dw, off + hsize, buf) &&
+		    dwarf_haspc(buf, addr - *bias) > 0)
+			return buf;
+		off = next;
+	}
+	return NULL;
+}
+
+/* The line table row for @addr inside @cu. */
+static char *cu_line(Dwarf_Die *cu, uint64_t pc, int *line)
+{
+	Dwarf_Line *l = dwarf_getsrc_die(cu, pc);
+	const char *file;
+
+	*line = 0;
+	if (!l)
+		return NULL;
+	file = dwarf_linesrc(l, NULL, NULL);
+	dwarf_lineno(l, line);
+	return join_path(comp_dir(cu), file);
+}
+
+/*
+ * DWARF: the innermost inline instance out to the enclosing function.
+ * dwarf_getscopes() finds the innermost function-like scope at @addr;
+ * its parents in the DIE tree are the inlined calls around it, out to
+ * the concrete subprogram, each placed by its call_file:call_line.
+ */
+static int dwarf_frames(Dwfl_Module *mod, uint64_t ip, uint64_t addr,
+			const char *module, uint64_t module_addr,
+			struct rt_frames *out, const char *fallback_name)
+{
+	Dwarf_Addr bias = 0;
+	Dwarf_Die cubuf, *cu = find_cu(mod, addr, &cubuf, &bias);
+	Dwarf_Die *scopes = NULL, *chain = NULL;
+	Dwarf_Files *files = NULL;
+	const char *dir = cu ? comp_dir(cu) : NULL;
+	char *loc_file = NULL;
+	int line = 0, n = 0, nchain = 0, added = 0, ret = 0, inner = -1;
+
+	if (cu) {
+		loc_file = cu_line(cu, addr - bias, &line);
+		n = dwarf_getscopes(cu, addr - bias, &scopes);
+	}
+	for (int i = 0; i < n && inner < 0; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+
+		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram)
+			inner = i;
+	}
+	if (inner >= 0)
+		nchain = dwarf_getscopes_die(&scopes[inner], &chain);
+	for (int i = 0; i < nchain && !ret; i++) {
+		int tag = dwarf_tag(&chain[i]);
+		Dwarf_Attribute a;
+		Dwarf_Word cf = 0, cl = 0;
+		const char *name;
+		size_t nfiles;
+
+		if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
+			continue;
+		name = die_name(&chain[i]);
+		if (!name && tag == DW_TAG_subprogram)
+			name = fallback_name;
+		ret = add_frame(out, ip, addr, name, loc_file, line, module,
+				module_addr, tag == DW_TAG_inlined_subroutine);
+		loc_file = NULL;
+		added++;
+		if (tag == DW_TAG_subprogram)
+			break;
+		/* The next frame out is where this inline was called. */
+		line = 0;
+		if (dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_line, &a),
+				    &cl) == 0)
+			line = (int)cl;
+		if (dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_file, &a),
+				    &cf) == 0 &&
+		    (files || dwarf_getsrcfiles(cu, &files, &nfiles) == 0))
+			loc_file = join_path(dir, dwarf_filesrc(files, cf, NULL,
+								NULL));
+	}
+	free(chain);
+	free(scopes);
+	if (!added && !ret) {
+		ret = add_frame(out, ip, addr, fallback_name, loc_file, line,
+				module, module_addr, false);
+		loc_file = NULL;
+	}
+	free(loc_file);
+	return ret;
+}
+
+int rt_symbolize(struct rt_symbolizer *s, uint64_t ip, bool is_return,
+		 struct rt_frames *out)
+{
+	uint64_t addr = is_return && ip ? ip - 1 : ip;
+	Dwfl_Module *mod = module_at(s, addr);
+	const char *module, *sym;
+	GElf_Addr bias = 0;
+	GElf_Off off;
+	GElf_Sym es;
+
+	if (!mod)
+		return add_frame(out, ip, addr, NULL, NULL, 0, NULL, 0, false);
+	module = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL,
+				  NULL);
+	dwfl_module_getelf(mod, &bias);
+	sym = dwfl_module_addrinfo(mod, addr, &off, &es, NULL, NULL, NULL);
+	return dwarf_frames(mod, ip, addr, module, addr - bias, out, sym);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Symbolization of a live (or since exited) process's addresses with
+ * libdwfl: function, file:line and inlined frames from DWARF, else the ELF
+ * symbol, else module+offset.  Also maps an address to its code site
+ * (build-id + file offset) and finds the instruction a data watchpoint
+ * trapped after.
+ */
+#ifndef RT_SYMBOLIZE_H
+#define RT_SYMBOLIZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buildid.h"
+
+struct rt_frame {
+	uint64_t ip;		/* the address as recorded */
+	uint64_t lookup;	/* the address symbolized (ip - 1 for returns) */
+	char *function;		/* NULL if unknown */
+	char *file;		/* NULL if unknown */
+	int line;		/* 0 if unknown */
+	char *module;		/* path of the mapped file, NULL if none */
+	uint64_t module_addr;	/* ELF address of @lookup in @module */
+	bool inlined;		/* inlined into the frame that follows */
+};
+
+struct rt_frames {
+	struct rt_frame *v;
+	size_t n, cap;
+};
+
+void rt_frames_clear(struct rt_frames *f);	/* keeps the array */
+void rt_frames_free(struct rt_frames *f);
+
+struct rt_symbolizer;
+
+/* Snapshot @pid's mappings now; NULL with a message in @err. */
+struct rt_symbolizer *rt_symbolizer_new(pid_t pid, char *err, size_t errlen);
+
+/*
+ * Re-read the mappings (dlopen, exec) while the process lives; modules
+ * already known stay usable after it exits.  0 or a negative errno.
+ */
+int rt_symbolizer_refresh(struct rt_symbolizer *s);
+
+/*
+ * Append the frames of @ip, innermost (most inlined) first.  A return
+ * address (@is_return) is looked up at ip - 1, inside its call.
+ * Returns 0 or -ENOMEM.
+ */
+int rt_symbolize(struct rt_symbolizer *s, uint64_t ip, bool is_return,
+		 struct rt_frames *out);
+
+/*
+ * The code site of @addr: the identity of the file mapped there
+ * (rt_build_id) and the file offset.  0, or -ENOENT if nothing is known
+ * to be mapped at @addr.
+ */
+int rt_symbolizer_site(struct rt_symbolizer *s, uint64_t addr,
+		       char build_id[RT_BUILD_ID_MAX], uint64_t *file_offset);
+
+/*
+ * The start of the instruction that ends at @ip, decoded from the start of
+ * its function.  0, or -ENOENT when there is no symbol or the decode
+ * does not land on @ip.
+ */
+int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
+			      uint64_t *start);
+
+void rt_symbolizer_free(struct rt_symbolizer *s);
+
+#endif /* RT_SYMBOLIZE_H */

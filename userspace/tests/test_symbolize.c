@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Symbolization of live addresses of real processes (a PIE C binary under
+ * ASLR, a Go binary): function and file:line must agree with addr2line
+ * and name the marked source line; inlined frames are expanded; the
+ * instruction before a trap IP is found; it keeps working after exit.
+ */
+#include <inttypes.h>
+#include <sys/stat.h>
+
+#include "livesites.h"
+#include "symbolize.h"
+
+/* Does line @line of @file contain @marker? */
+static bool line_has(const char *file, int line, const char *marker)
+{
+	FILE *f = fopen(file, "r");
+	char buf[512];
+	int n = 0;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fgets(buf, sizeof(buf), f))
+		if (++n == line) {
+			found = strstr(buf, marker) != NULL;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+/* addr2line -i -f: pairs of "function\nfile:line" lines, innermost first. */
+static int addr2line(const char *bin, uint64_t vaddr, char fn[][128],
+		     int *lines, int max)
+{
+	char cmd[4400], *out, *save = NULL, *l;
+	int n = 0;
+
+	snprintf(cmd, sizeof(cmd), "addr2line -i -f -e '%s' 0x%" PRIx64, bin,
+		 vaddr);
+	out = test_capture(cmd);
+	if (!out)
+		return -1;
+	for (l = strtok_r(out, "\n", &save); l && n < max;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *colon;
+
+		snprintf(fn[n], 128, "%s", l);
+		l = strtok_r(NULL, "\n", &save);
+		if (!l)
+			break;
+		colon = strrchr(l, ':');
+		lines[n] = colon ? atoi(colon + 1) : 0;
+		n++;
+	}
+	free(out);
+	return n;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = s ? strlen(s) : 0, b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+static void show(const struct rt_frames *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		ktap_diag("  #%zu %s %s:%d (%s+0x%" PRIx64 ")%s", i,
+			  f->v[i].function ? f->v[i].function : "?",
+			  f->v[i].file ? f->v[i].file : "?", f->v[i].line,
+			  f->v[i].module ? f->v[i].module : "?",
+			  f->v[i].module_addr, f->v[i].inlined ? " inlined" : "");
+}
+
+/* One site's address: symbolized like addr2line does, on the marked line. */
+static void check_site(struct rt_symbolizer *s, const struct live_bin *b,
+		       uint64_t addr, const char *func, const char *src,
+		       const char *marker, const char *name)
+{
+	struct rt_frames f = { 0 };
+	char fn[8][128];
+	int lines[8], n;
+	bool ok;
+
+	rt_symbolize(s, addr, false, &f);
+	n = addr2line(b->path, f.n ? f.v[0].module_addr : 0, fn, lines, 8);
+	ok = f.n >= 1 && f.v[0].function && !strcmp(f.v[0].function, func) &&
+	     ends_with(f.v[0].file, src) && n >= 1 && lines[0] == f.v[0].line &&
+	     line_has(f.v[0].file, f.v[0].line, marker);
+	if (!ok) {
+		show(&f);
+		ktap_diag("addr2line: %d frames, first %s:%d", n,
+			  n > 0 ? fn[0] : "-", n > 0 ? lines[0] : 0);
+	}
+	ktap_result(ok, name);
+	rt_frames_free(&f);
+}
+
+static void test_c(void)
+{
+	struct test_proc p;
+	struct live_bin b;
+	const struct racetrap_site *w, *bump;
+	struct rt_symbolizer *s;
+	struct rt_frames f = { 0 };
+	uint64_t waddr, baddr, start = 0, off = 0;
+	char err[256], bid[RT_BUILD_ID_MAX];
+	char fn[8][128];
+	int lines[8], n;
+
+	if (live_bin_open("sample_c", &b) || test_proc_start(b.path, &p)) {
+		ktap_skip("c_symbolize", "sample_c cannot run");
+		return;
+	}
+	w = live_site(&b, "sample_writer", RACETRAP_ACCESS_WRITE);
+	bump = live_site(&b, "sample_bumper", RACETRAP_ACCESS_RMW);
+	waddr = w ? live_addr(p.pid, &b, w->offset, NULL, NULL) : 0;
+	baddr = bump ? live_addr(p.pid, &b, bump->offset, NULL, NULL) : 0;
+	s = rt_symbolizer_new(p.pid, err, sizeof(err));
+	if (!s || !waddr || !baddr) {
+		ktap_diag("setup: %s", s ? "sites not found" : err);
+		ktap_result(false, "c_setup");
+		test_proc_stop(&p);
+		return;
+	}
+	ktap_result(true, "c_setup");
+	check_site(s, &b, waddr, "sample_writer", "tests/data/sample.c",
+		   "SAMPLE_WRITER_LINE", "c_function_file_line");
+
+	/* The inlined add: sample_bump inside sample_bumper, both lines. */
+	rt_symbolize(s, baddr, false, &f);
+	n = addr2line(b.path, f.n ? f.v[0].module_addr : 0, fn, lines, 8);
+	EXPECT_TRUE(f.n == 2 && n == 2 && f.v[0].inlined && !f.v[1].inlined &&
+		    !strcmp(f.v[0].function, "sample_bump") &&
+		    !strcmp(f.v[1].function, "sample_bumper") &&
+		    f.v[0].line == lines[0] && f.v[1].line == lines[1] &&
+		    line_has(f.v[0].file, f.v[0].line, "SAMPLE_INLINE_LINE") &&
+		    line_has(f.v[1].file, f.v[1].line, "SAMPLE_CALL_LINE"),
+		    "c_inlined_frames", "%zu frames, addr2line %d", f.n, n);
+	if (f.n != 2)
+		show(&f);
+	rt_frames_clear(&f);
+
+	/* A trap IP is after the access: find the access itself. */
+	EXPECT_TRUE(rt_symbolizer_insn_before(s, baddr + bump->len, &start) == 0 &&
+		    start == baddr, "c_insn_before_trap_ip",
+		    "got 0x%" PRIx64 " want 0x%" PRIx64, start, baddr);
+
+	EXPECT_TRUE(rt_symbolizer_site(s, waddr, bid, &off) == 0 &&
+		    off == w->offset && !strcmp(bid, b.table.build_id),
+		    "c_site_is_buildid_offset", "%s+0x%" PRIx64, bid, off);
+
+	/* A return address is looked up inside its call instruction. */
+	rt_symbolize(s, waddr + w->len, true, &f);
+	EXPECT_TRUE(f.n >= 1 && f.v[0].lookup == waddr + w->len - 1 &&
+		    f.v[0].ip == waddr + w->len, "c_return_address_minus_one",
+		    "lookup 0x%" PRIx64, f.n ? f.v[0].lookup : 0);
+	rt_frames_clear(&f);
+
+	/* Nothing mapped: no name, no module, but still a frame. */
+	rt_symbolize(s, 0x10, false, &f);
+	EXPECT_TRUE(f.n == 1 && !f.v[0].function && !f.v[0].module,
+		    "unmapped_address_frame", "%zu frames", f.n);
+	rt_frames_clear(&f);
+
+	/* The process exits: what was mapped is still symbolized. */
+	test_proc_stop(&p);
+	check_site(s, &b, waddr, "sample_writer", "tests/data/sample.c",
+		   "SAMPLE_WRITER_LINE", "c_after_exit");
+	rt_frames_free(&f);
+	rt_symbolizer_free(s);
+	live_bin_close(&b);
+}
+
+static void test_go(void)
+{
+	struct test_proc p;
+	struct live_bin b;
+	const struct racetrap_site *w;
+	struct rt_symbolizer *s;
+	char err[256];
+	uint64_t addr;
+
+	if (live_bin_open("sample_go", &b) || test_proc_start(b.path, &p)) {
+		ktap_skip("go_function_file_line", "sample_go cannot run");
+		return;
+	}
+	w = live_site(&b, "main.sampleWriter", RACETRAP_ACCESS_WRITE);
+	addr = w ? live_addr(p.pid, &b, w->offset, NULL, NULL) : 0;
+	s = rt_symbolizer_new(p.pid, err, sizeof(err));
+	if (s && addr)
+		check_site(s, &b, addr, "main.sampleWriter",
+			   "tests/data/sample.go", "SAMPLE_GO_WRITER_LINE",
+			   "go_function_file_line");
+	else
+		ktap_result(false, "go_function_file_line");
+	rt_symbolizer_free(s);
+	test_proc_stop(&p);
+	live_bin_close(&b);
+}
+
+int main(void)
+{
+	ktap_start(9);
+	test_c();
+	test_go();
+	return ktap_finish();
+}
