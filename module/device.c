@@ -6,15 +6,22 @@
  */
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/poll.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 #include <uapi/linux/racetrap.h>
 #include "abi.h"
 #include "device.h"
+#include "tracer.h"
 
 union racetrap_ioc_buf {
 	struct racetrap_version version;
+	struct racetrap_attach attach;
+	struct racetrap_detach detach;
+	struct racetrap_sites sites;
+	struct racetrap_config config;
+	struct racetrap_stats stats;
 };
 
 struct racetrap_ioc {
@@ -33,18 +40,111 @@ static int ioc_version(struct file *file, void *arg)
 		return -EINVAL;
 	v->abi_version = RACETRAP_ABI_VERSION;
 	v->record_size = sizeof(struct racetrap_record);
-	v->features = 0;
+	v->features = RACETRAP_FEAT_SITE_SAMPLING |
+		      RACETRAP_FEAT_CLOCK_SAMPLING | RACETRAP_FEAT_VALUE_CHANGE;
 	v->max_stack_depth = RACETRAP_MAX_STACK;
 	v->max_sites = RACETRAP_MAX_SITES;
 	return 0;
 }
 
+static int ioc_attach(struct file *file, void *arg)
+{
+	struct racetrap_tracer *t = file->private_data;
+	struct racetrap_attach *a = arg;
+	int ret;
+
+	if (a->flags)
+		return -EOPNOTSUPP;
+	if (a->__reserved)
+		return -EINVAL;
+	mutex_lock(&t->lock);
+	ret = racetrap_tracer_attach(t, a->pid);
+	mutex_unlock(&t->lock);
+	return ret;
+}
+
+static int ioc_detach(struct file *file, void *arg)
+{
+	struct racetrap_tracer *t = file->private_data;
+	struct racetrap_detach *d = arg;
+	int ret;
+
+	if (d->flags)
+		return -EOPNOTSUPP;
+	mutex_lock(&t->lock);
+	ret = racetrap_tracer_detach(t);
+	mutex_unlock(&t->lock);
+	return ret;
+}
+
+static int ioc_add_sites(struct file *file, void *arg)
+{
+	struct racetrap_tracer *t = file->private_data;
+	int ret;
+
+	mutex_lock(&t->lock);
+	ret = racetrap_sites_add(t, arg);
+	mutex_unlock(&t->lock);
+	return ret;
+}
+
+static int ioc_config(struct file *file, void *arg)
+{
+	struct racetrap_tracer *t = file->private_data;
+	int ret;
+
+	mutex_lock(&t->lock);
+	ret = racetrap_tracer_config(t, arg);
+	mutex_unlock(&t->lock);
+	return ret;
+}
+
+static int ioc_stats(struct file *file, void *arg)
+{
+	struct racetrap_tracer *t = file->private_data;
+	struct racetrap_stats *s = arg;
+	unsigned int i;
+
+	if (s->flags)
+		return -EOPNOTSUPP;
+	if (s->__reserved)
+		return -EINVAL;
+	s->nr_counters = __RACETRAP_STAT_LAST;
+	for (i = 0; i < __RACETRAP_STAT_LAST; i++)
+		s->counters[i] = racetrap_count_read(&t->stats, i);
+	return 0;
+}
 
 static const struct racetrap_ioc racetrap_iocs[__RACETRAP_CMD_LAST] = {
 	[RACETRAP_CMD_VERSION] = {
 		.ksize = sizeof(struct racetrap_version),
 		.minsize = RACETRAP_VERSION_SIZE_VER0,
 		.handler = ioc_version,
+	},
+	[RACETRAP_CMD_ATTACH] = {
+		.ksize = sizeof(struct racetrap_attach),
+		.minsize = RACETRAP_ATTACH_SIZE_VER0,
+		.handler = ioc_attach,
+	},
+	[RACETRAP_CMD_DETACH] = {
+		.ksize = sizeof(struct racetrap_detach),
+		.minsize = RACETRAP_DETACH_SIZE_VER0,
+		.handler = ioc_detach,
+	},
+	[RACETRAP_CMD_ADD_SITES] = {
+		.ksize = sizeof(struct racetrap_sites),
+		.minsize = RACETRAP_SITES_SIZE_VER0,
+		.handler = ioc_add_sites,
+	},
+	[RACETRAP_CMD_CONFIG] = {
+		.ksize = sizeof(struct racetrap_config),
+		.minsize = RACETRAP_CONFIG_SIZE_VER0,
+		.handler = ioc_config,
+	},
+	[RACETRAP_CMD_STATS] = {
+		.ksize = sizeof(struct racetrap_stats),
+		.minsize = RACETRAP_STATS_SIZE_VER0,
+		.handler = ioc_stats,
 	},
 };
 
@@ -73,8 +173,45 @@ static long racetrap_ioctl(struct file *file, unsigned int cmd,
 	return racetrap_struct_out(uarg, &buf, ioc->ksize, usize) ?: ret;
 }
 
+static int racetrap_open(struct inode *inode, struct file *file)
+{
+	struct racetrap_tracer *t = racetrap_tracer_create();
+
+	if (!t)
+		return -ENOMEM;
+	file->private_data = t;
+	return 0;
+}
+
+/* Last reference gone (close, or the daemon's exit): full teardown. */
+static int racetrap_release(struct inode *inode, struct file *file)
+{
+	racetrap_tracer_destroy(file->private_data);
+	return 0;
+}
+
+static ssize_t racetrap_read(struct file *file, char __user *buf, size_t len,
+			     loff_t *ppos)
+{
+	struct racetrap_tracer *t = file->private_data;
+
+	return racetrap_ring_read(&t->ring, buf, len,
+				  file->f_flags & O_NONBLOCK);
+}
+
+static __poll_t racetrap_poll(struct file *file, poll_table *pt)
+{
+	struct racetrap_tracer *t = file->private_data;
+
+	return racetrap_ring_poll(&t->ring, file, pt);
+}
+
 static const struct file_operations racetrap_fops = {
 	.owner = THIS_MODULE,
+	.open = racetrap_open,
+	.release = racetrap_release,
+	.read = racetrap_read,
+	.poll = racetrap_poll,
 	.unlocked_ioctl = racetrap_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

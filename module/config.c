@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tunables.  Every default and bound is here, in one table, so the
+ * documentation (Documentation/engine.rst) has one place to match.
+ */
+#include <linux/errno.h>
+#include <linux/stddef.h>
+#include <linux/string.h>
+#include "config.h"
+
+/*
+ * window_us 500: long enough that a thread hammering a shared word in a
+ * loop is caught in most windows, short enough that 1% of one CPU second
+ * pays for 20 windows.  site_rotate_ms 100 with 16 probes: each site of a
+ * 10k-site binary is probed every ~60 s of run time.  clock_period_us
+ * 10000: one tick per 10 ms of a thread's CPU time, the perf default
+ * order of magnitude.  max_watchpoints 1: leave three of x86's four debug
+ * registers to debuggers.  budget_ppm 10000: 1% of the target's CPU time.
+ */
+struct racetrap_tunable {
+	size_t off;
+	u32 def, min, max;
+};
+
+#define TUNABLE(field, d, lo, hi) \
+	{ offsetof(struct racetrap_config, field), d, lo, hi }
+
+static const struct racetrap_tunable racetrap_tunables[] = {
+	TUNABLE(triggers, __RACETRAP_TRIGGER_ALL, 1, __RACETRAP_TRIGGER_ALL),
+	TUNABLE(window_us, 500, 1, 100000),
+	TUNABLE(site_probes, 16, 1, 1024),
+	TUNABLE(site_rotate_ms, 100, 10, 60000),
+	TUNABLE(clock_period_us, 10000, 100, 10000000),
+	TUNABLE(max_watchpoints, 1, 1, RACETRAP_MAX_WATCHPOINTS),
+	TUNABLE(stack_depth, 32, 1, RACETRAP_MAX_STACK),
+	TUNABLE(budget_ppm, 10000, 1, 1000000),
+};
+
+static u32 *field(struct racetrap_config *cfg, size_t off)
+{
+	return (u32 *)((char *)cfg + off);
+}
+
+void racetrap_config_defaults(struct racetrap_config *cfg)
+{
+	struct racetrap_config zero = {};
+
+	racetrap_config_resolve(cfg, &zero);
+}
+
+/*
+ * Validate every field of @in, then write the resolved values (zero means
+ * the default) to @out.  On error @out is untouched.  Flags and size are
+ * the caller's business; reserved words must be zero.
+ */
+int racetrap_config_resolve(struct racetrap_config *out,
+			    const struct racetrap_config *in)
+{
+	struct racetrap_config res = *in;
+	size_t i;
+
+	if (in->__reserved[0] || in->__reserved[1])
+		return -EINVAL;
+	if (in->triggers & ~__RACETRAP_TRIGGER_ALL)
+		return -EOPNOTSUPP;
+	for (i = 0; i < ARRAY_SIZE(racetrap_tunables); i++) {
+		const struct racetrap_tunable *t = &racetrap_tunables[i];
+		u32 *v = field(&res, t->off);
+
+		if (!*v)
+			*v = t->def;
+		else if (*v < t->min || *v > t->max)
+			return -EINVAL;
+	}
+	res.size = out->size;
+	res.flags = out->flags;
+	*out = res;
+	return 0;
+}

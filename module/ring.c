@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Record ring.  Two entries are kept back from ordinary records: one for
+ * the LOST record that reports drops and one for the END record, so the
+ * reader always learns that records were lost and that the attachment
+ * ended.
+ */
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include "ring.h"
+
+#define NORMAL_MAX	(RACETRAP_RING_ENTRIES - 2)
+
+int racetrap_ring_init(struct racetrap_ring *r, struct racetrap_counters *s)
+{
+	spin_lock_init(&r->lock);
+	init_waitqueue_head(&r->wq);
+	r->recs = vzalloc(array_size(RACETRAP_RING_ENTRIES, sizeof(*r->recs)));
+	r->stats = s;
+	return r->recs ? 0 : -ENOMEM;
+}
+
+void racetrap_ring_free(struct racetrap_ring *r)
+{
+	vfree(r->recs);
+}
+
+static void put_locked(struct racetrap_ring *r,
+		       const struct racetrap_record *rec)
+{
+	unsigned int tail = (r->head + r->count) % RACETRAP_RING_ENTRIES;
+
+	r->recs[tail] = *rec;
+	r->count++;
+	racetrap_count(r->stats, RACETRAP_STAT_RECORDS);
+}
+
+/* Queue the LOST record once there is room left for it. */
+static void flush_lost_locked(struct racetrap_ring *r)
+{
+	struct racetrap_record rec = {
+		.size = sizeof(rec),
+		.version = RACETRAP_ABI_VERSION,
+		.type = RACETRAP_REC_LOST,
+	};
+
+	if (!r->lost || r->count > NORMAL_MAX)
+		return;
+	rec.lost = r->lost;
+	rec.timestamp_ns = ktime_get_ns();
+	r->lost = 0;
+	put_locked(r, &rec);
+}
+
+void racetrap_ring_push(struct racetrap_ring *r,
+			const struct racetrap_record *rec)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&r->lock, flags);
+	flush_lost_locked(r);
+	if (!r->lost && r->count < NORMAL_MAX) {
+		put_locked(r, rec);
+	} else {
+		r->lost++;
+		racetrap_count(r->stats, RACETRAP_STAT_DROPS);
+	}
+	spin_unlock_irqrestore(&r->lock, flags);
+	wake_up_interruptible_poll(&r->wq, EPOLLIN | EPOLLRDNORM);
+}
+
+/*
+ * Start (@live) or end an attachment.  Ending queues @end (the END
+ * record) in the entry kept for it and wakes readers so they see EOF.
+ */
+void racetrap_ring_set_live(struct racetrap_ring *r, bool live,
+			    const struct racetrap_record *end)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&r->lock, flags);
+	r->live = live;
+	if (end) {
+		flush_lost_locked(r);
+		if (r->count < RACETRAP_RING_ENTRIES) {
+			put_locked(r, end);
+		} else {
+			r->lost++;
+			racetrap_count(r->stats, RACETRAP_STAT_DROPS);
+		}
+	}
+	spin_unlock_irqrestore(&r->lock, flags);
+	wake_up_interruptible_poll(&r->wq, EPOLLIN | EPOLLHUP);
+}
+
+static bool readable(struct racetrap_ring *r)
+{
+	return READ_ONCE(r->count) || !READ_ONCE(r->live);
+}
+
+ssize_t racetrap_ring_read(struct racetrap_ring *r, char __user *buf,
+			   size_t len, bool nonblock)
+{
+	const size_t rsize = sizeof(struct racetrap_record);
+	struct racetrap_record *rec;
+	size_t done = 0;
+	ssize_t err = 0;
+
+	if (len < rsize)
+		return -EINVAL;
+	rec = kmalloc(rsize, GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+	while (done + rsize <= len) {
+		spin_lock_irq(&r->lock);
+		if (!r->count) {
+			bool live = r->live;
+
+			spin_unlock_irq(&r->lock);
+			if (done || !live)
+				break;
+			if (nonblock) {
+				err = -EAGAIN;
+				break;
+			}
+			err = wait_event_interruptible(r->wq, readable(r));
+			if (err)
+				break;
+			continue;
+		}
+		*rec = r->recs[r->head];
+		r->head = (r->head + 1) % RACETRAP_RING_ENTRIES;
+		r->count--;
+		flush_lost_locked(r);
+		spin_unlock_irq(&r->lock);
+		/*
+		 * A fault loses this one record, never silently: the
+		 * caller gets EFAULT (or a short count).
+		 */
+		if (copy_to_user(buf + done, rec, rsize)) {
+			err = -EFAULT;
+			break;
+		}
+		done += rsize;
+	}
+	kfree(rec);
+	return done ? done : err;
+}
+
+__poll_t racetrap_ring_poll(struct racetrap_ring *r, struct file *file,
+			    poll_table *pt)
+{
+	__poll_t mask = 0;
+
+	poll_wait(file, &r->wq, pt);
+	spin_lock_irq(&r->lock);
+	if (r->count)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	else if (!r->live)
+		mask |= EPOLLHUP;
+	spin_unlock_irq(&r->lock);
+	return mask;
+}

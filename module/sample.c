@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sample, DataCollider-style, always in the sampled thread's own task
+ * context (a uprobe handler or a task_work), before its access executes:
+ * compute the address, arm watchpoints in every other thread, read the
+ * value, hold the thread for the window, read again, disarm, report.
+ */
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "budget.h"
+#include "sample.h"
+#include "stack.h"
+#include "trace.h"
+#include "tracer.h"
+#include "watch.h"
+
+static const u8 reg_offset[__RACETRAP_REG_LAST] = {
+	[RACETRAP_REG_RAX] = offsetof(struct pt_regs, ax),
+	[RACETRAP_REG_RCX] = offsetof(struct pt_regs, cx),
+	[RACETRAP_REG_RDX] = offsetof(struct pt_regs, dx),
+	[RACETRAP_REG_RBX] = offsetof(struct pt_regs, bx),
+	[RACETRAP_REG_RSP] = offsetof(struct pt_regs, sp),
+	[RACETRAP_REG_RBP] = offsetof(struct pt_regs, bp),
+	[RACETRAP_REG_RSI] = offsetof(struct pt_regs, si),
+	[RACETRAP_REG_RDI] = offsetof(struct pt_regs, di),
+	[RACETRAP_REG_R8] = offsetof(struct pt_regs, r8),
+	[RACETRAP_REG_R9] = offsetof(struct pt_regs, r9),
+	[RACETRAP_REG_R10] = offsetof(struct pt_regs, r10),
+	[RACETRAP_REG_R11] = offsetof(struct pt_regs, r11),
+	[RACETRAP_REG_R12] = offsetof(struct pt_regs, r12),
+	[RACETRAP_REG_R13] = offsetof(struct pt_regs, r13),
+	[RACETRAP_REG_R14] = offsetof(struct pt_regs, r14),
+	[RACETRAP_REG_R15] = offsetof(struct pt_regs, r15),
+};
+
+static unsigned long reg(const struct pt_regs *regs, u8 r)
+{
+	return *(const unsigned long *)((const char *)regs + reg_offset[r]);
+}
+
+/* base + index * scale + disp, with RIP reading as @next_ip. */
+unsigned long racetrap_operand_addr(const struct racetrap_site *s,
+				    const struct pt_regs *regs,
+				    unsigned long next_ip)
+{
+	unsigned long a = (long)s->disp;
+
+	if (s->base == RACETRAP_REG_RIP)
+		a += next_ip;
+	else if (s->base != RACETRAP_REG_NONE)
+		a += reg(regs, s->base);
+	if (s->index != RACETRAP_REG_NONE)
+		a += reg(regs, s->index) * s->scale;
+	return a;
+}
+
+/*
+ * Smallest aligned x86 watch length (1, 2, 4, 8) covering the first
+ * min(size, 8) bytes at @addr; an access straddling an aligned 8-byte
+ * word is watched on the word holding its first byte.
+ */
+static void watch_range(unsigned long addr, unsigned int size,
+			unsigned long *waddr, unsigned int *wlen)
+{
+	unsigned int len;
+
+	size = min(size, 8U);
+	for (len = 1; len <= 8; len <<= 1) {
+		unsigned long start = addr & ~(unsigned long)(len - 1);
+
+		if (addr + size <= start + len) {
+			*waddr = start;
+			*wlen = len;
+			return;
+		}
+	}
+	*waddr = addr & ~7UL;
+	*wlen = 8;
+}
+
+/* Is @addr in the mapping holding this thread's stack pointer? */
+static bool on_own_stack(unsigned long sp, unsigned long addr)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	bool ret = false;
+
+	if (!mm)
+		return true;
+	mmap_read_lock(mm);
+	vma = find_vma(mm, sp);
+	if (vma && vma->vm_start <= sp)
+		ret = addr >= vma->vm_start && addr < vma->vm_end;
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+static struct racetrap_slot *claim_slot(struct racetrap_tracer *t)
+{
+	unsigned int max = READ_ONCE(t->cfg.max_watchpoints), i;
+
+	for (i = 0; i < max && i < RACETRAP_MAX_WATCHPOINTS; i++)
+		if (!test_and_set_bit(i, &t->slot_busy))
+			return &t->slots[i];
+	return NULL;
+}
+
+static void release_slot(struct racetrap_tracer *t, struct racetrap_slot *s)
+{
+	clear_bit(s - t->slots, &t->slot_busy);
+}
+
+/*
+ * Hold current for the window.  Killable, and teardown wakes it through
+ * slot->task, so neither SIGKILL nor detach waits for a window to end.
+ */
+static void stall(struct racetrap_tracer *t, struct racetrap_slot *slot,
+		  u32 window_us)
+{
+	ktime_t expires = ktime_add_us(ktime_get(), window_us);
+	u64 slack = (u64)window_us * NSEC_PER_USEC / 16;
+
+	raw_spin_lock_irq(&slot->lock);
+	slot->task = current;
+	raw_spin_unlock_irq(&slot->lock);
+	for (;;) {
+		set_current_state(TASK_KILLABLE);
+		if (READ_ONCE(t->stopping) || fatal_signal_pending(current))
+			break;
+		if (!schedule_hrtimeout_range(&expires, slack,
+					      HRTIMER_MODE_ABS))
+			break;
+	}
+	__set_current_state(TASK_RUNNING);
+	raw_spin_lock_irq(&slot->lock);
+	slot->task = NULL;
+	raw_spin_unlock_irq(&slot->lock);
+}
+
+void racetrap_sample_wake_all(struct racetrap_tracer *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
+		struct racetrap_slot *s = &t->slots[i];
+
+		raw_spin_lock_irq(&s->lock);
+		if (s->task)
+			wake_up_process(s->task);
+		raw_spin_unlock_irq(&s->lock);
+	}
+}
+
+struct window {
+	const struct racetrap_site_ref *ref;
+	const struct pt_regs *regs;
+	u16 trigger;
+	unsigned long addr, waddr;
+	unsigned int wlen;
+	u64 before, after;
+	u64 window_ns;
+};
+
+static void fill_header(struct racetrap_tracer *t, const struct window *w,
+			struct racetrap_record *rec, u16 type)
+{
+	const struct racetrap_site *s = &w->ref->site;
+	struct racetrap_side *sd = &rec->sampled;
+
+	rec->size = sizeof(*rec);
+	rec->version = RACETRAP_ABI_VERSION;
+	rec->type = type;
+	rec->pid = t->pid_nr;
+	rec->trigger = w->trigger;
+	rec->timestamp_ns = ktime_get_ns();
+	rec->watch_addr = w->waddr;
+	rec->watch_len = w->wlen;
+	rec->site_table = w->ref->table_id;
+	rec->site_offset = s->offset;
+	rec->value_before = w->before;
+	rec->value_after = w->after;
+	rec->window_ns = w->window_ns;
+
+	sd->tid = __task_pid_nr_ns(current, PIDTYPE_PID, t->pid_ns);
+	sd->flags = RACETRAP_SIDE_F_KNOWN;
+	if (s->flags & RACETRAP_SITE_F_LOCKED)
+		sd->flags |= RACETRAP_SIDE_F_LOCKED;
+	sd->ip = w->regs->ip;
+	sd->addr = w->addr;
+	sd->size = s->size;
+	sd->access = s->access;
+	sd->nr_frames = racetrap_user_stack(w->regs, sd->stack,
+					    READ_ONCE(t->cfg.stack_depth));
+}
+
+static void fill_trapped(struct racetrap_tracer *t, const struct racetrap_hit *h,
+			 struct racetrap_side *sd)
+{
+	struct racetrap_site_ref ref;
+
+	sd->tid = h->tid;
+	sd->flags = RACETRAP_SIDE_F_AFTER;
+	sd->ip = h->regs.ip;
+	sd->nr_frames = h->nr_frames;
+	memcpy(sd->stack, h->stack, h->nr_frames * sizeof(h->stack[0]));
+	if (!racetrap_sites_find_ending(t, h->regs.ip, &ref))
+		return;
+	sd->flags |= RACETRAP_SIDE_F_KNOWN;
+	if (ref.site.flags & RACETRAP_SITE_F_LOCKED)
+		sd->flags |= RACETRAP_SIDE_F_LOCKED;
+	sd->addr = racetrap_operand_addr(&ref.site, &h->regs, h->regs.ip);
+	sd->size = ref.site.size;
+	sd->access = ref.site.access;
+}
+
+static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
+		   const struct window *w)
+{
+	unsigned int nr = min_t(unsigned int, atomic_read(&slot->nr_hits),
+				RACETRAP_MAX_HITS);
+	struct racetrap_record *rec;
+	unsigned int i;
+
+	if (!nr && w->before == w->after)
+		return;
+	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec) {
+		racetrap_count(&t->stats, RACETRAP_STAT_DROPS);
+		return;
+	}
+	if (!nr) {
+		fill_header(t, w, rec, RACETRAP_REC_VALUE_CHANGE);
+		racetrap_count(&t->stats, RACETRAP_STAT_VALUE_CHANGES);
+		racetrap_ring_push(&t->ring, rec);
+		kfree(rec);
+		return;
+	}
+	fill_header(t, w, rec, RACETRAP_REC_HIT);
+	rec->nr_hits = atomic_read(&slot->nr_hits);
+	for (i = 0; i < nr; i++) {
+		const struct racetrap_hit *h = &slot->hits[i];
+
+		memset(&rec->trapped, 0, sizeof(rec->trapped));
+		fill_trapped(t, h, &rec->trapped);
+		if ((rec->sampled.flags & RACETRAP_SIDE_F_LOCKED) &&
+		    (rec->trapped.flags & RACETRAP_SIDE_F_LOCKED)) {
+			racetrap_count(&t->stats, RACETRAP_STAT_HITS_ATOMIC);
+			continue;
+		}
+		racetrap_count(&t->stats, RACETRAP_STAT_HITS);
+		rec->timestamp_ns = h->ts;
+		trace_racetrap_hit(rec);
+		racetrap_ring_push(&t->ring, rec);
+	}
+	kfree(rec);
+}
+
+/* Task context of the sampled thread; the caller holds racetrap_enter(). */
+void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
+		     const struct racetrap_site_ref *ref, u16 trigger)
+{
+	const struct racetrap_site *s = &ref->site;
+	struct racetrap_watch watch;
+	struct racetrap_slot *slot;
+	struct window w = {
+		.ref = ref, .regs = regs, .trigger = trigger,
+	};
+	ktime_t t0, t1, t2;
+	int ret;
+
+	racetrap_count(&t->stats, trigger == RACETRAP_REC_TRIGGER_SITE ?
+		       RACETRAP_STAT_SAMPLES_SITE : RACETRAP_STAT_SAMPLES_CLOCK);
+	if (s->flags & (RACETRAP_SITE_F_SEG_FS | RACETRAP_SITE_F_SEG_GS)) {
+		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_TLS);
+		return;
+	}
+	w.addr = racetrap_operand_addr(s, regs, regs->ip + s->len);
+	trace_racetrap_sample(t->pid_nr, regs->ip, w.addr, trigger);
+	if (w.addr < PAGE_SIZE || w.addr > TASK_SIZE_MAX - 8) {
+		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_FAULT);
+		return;
+	}
+	if (on_own_stack(regs->sp, w.addr)) {
+		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_STACK);
+		return;
+	}
+	if (!racetrap_budget_allow(t))
+		return;
+	slot = claim_slot(t);
+	if (!slot) {
+		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_BUSY);
+		return;
+	}
+	watch_range(w.addr, s->size, &w.waddr, &w.wlen);
+	atomic_set(&slot->nr_hits, 0);
+	slot->stack_depth = READ_ONCE(t->cfg.stack_depth);
+
+	t0 = ktime_get();
+	/* A sampled read conflicts only with writes; a write with both. */
+	ret = racetrap_watch_arm(slot, w.waddr, w.wlen,
+				 s->access == RACETRAP_ACCESS_READ, &watch);
+	if (ret) {
+		racetrap_count(&t->stats,
+			       ret == -ESRCH ? RACETRAP_STAT_SKIP_ALONE :
+			       ret == -ENOSPC ? RACETRAP_STAT_SKIP_NOSPC :
+			       RACETRAP_STAT_SKIP_FAULT);
+		goto out;
+	}
+	racetrap_count(&t->stats, RACETRAP_STAT_WATCHES);
+	racetrap_count_add(&t->stats, RACETRAP_STAT_WATCHED_THREADS, watch.nr);
+	trace_racetrap_watch(t->pid_nr, w.waddr, w.wlen,
+			     s->access == RACETRAP_ACCESS_READ, watch.nr);
+	if (copy_from_user(&w.before, (void __user *)w.waddr, w.wlen)) {
+		racetrap_watch_disarm(&watch);
+		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_FAULT);
+		goto out;
+	}
+	t1 = ktime_get();
+	stall(t, slot, READ_ONCE(t->cfg.window_us));
+	t2 = ktime_get();
+	if (copy_from_user(&w.after, (void __user *)w.waddr, w.wlen))
+		w.after = w.before;
+	racetrap_watch_disarm(&watch);
+	w.window_ns = ktime_to_ns(ktime_sub(t2, t1));
+	racetrap_count_add(&t->stats, RACETRAP_STAT_STALL_NS, w.window_ns);
+	racetrap_budget_charge(t, ktime_to_ns(ktime_sub(ktime_get(), t0)));
+	report(t, slot, &w);
+out:
+	release_slot(t, slot);
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ADD_SITES: copy and validate a site table, find where its file is
+ * mapped executable in the target, and publish it for lockless lookups
+ * by the cpu-clock handler (IRQ), the sampler and the site trigger.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "sites.h"
+#include "tracer.h"
+
+#define MAX_MAPS	64	/* executable mappings of one file */
+
+static bool valid_site(const struct racetrap_site *s, loff_t isize)
+{
+	unsigned int i;
+
+	if (s->len < 1 || s->len > RACETRAP_MAX_INSN_LEN)
+		return false;
+	if (s->offset > (u64)isize || s->len > (u64)isize - s->offset)
+		return false;
+	if (s->base >= __RACETRAP_REG_LAST || s->index >= __RACETRAP_REG_LAST)
+		return false;
+	if (s->index == RACETRAP_REG_RSP || s->index == RACETRAP_REG_RIP)
+		return false;
+	if (s->base == RACETRAP_REG_RIP && s->index != RACETRAP_REG_NONE)
+		return false;
+	if (s->index == RACETRAP_REG_NONE ? s->scale != 0 :
+	    !(s->scale == 1 || s->scale == 2 || s->scale == 4 || s->scale == 8))
+		return false;
+	if (!is_power_of_2(s->size) || s->size > 64)
+		return false;
+	if (s->access != RACETRAP_ACCESS_READ &&
+	    s->access != RACETRAP_ACCESS_WRITE &&
+	    s->access != RACETRAP_ACCESS_RMW)
+		return false;
+	if (s->flags & ~__RACETRAP_SITE_F_ALL)
+		return false;
+	for (i = 0; i < sizeof(s->__reserved); i++)
+		if (s->__reserved[i])
+			return false;
+	return true;
+}
+
+/* Every entry valid, sorted by offset, no two instructions overlapping. */
+static bool valid_table(const struct racetrap_site *s, u32 n, loff_t isize)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (!valid_site(&s[i], isize))
+			return false;
+		if (i && s[i - 1].offset + s[i - 1].len > s[i].offset)
+			return false;
+	}
+	return true;
+}
+
+/* Where @inode is mapped executable in @mm; 0 maps found is -EINVAL. */
+static int find_maps(struct mm_struct *mm, struct inode *inode,
+		     struct racetrap_map *maps, u32 *nr)
+{
+	struct vm_area_struct *vma;
+	u32 n = 0;
+
+	if (!mmget_not_zero(mm))
+		return -ESRCH;
+	mmap_read_lock(mm);
+	for (vma = find_vma(mm, 0); vma; vma = find_vma(mm, vma->vm_end)) {
+		if (!(vma->vm_flags & VM_EXEC) || !vma->vm_file ||
+		    file_inode(vma->vm_file) != inode)
+			continue;
+		if (n == MAX_MAPS)
+			break;
+		maps[n].start = vma->vm_start;
+		maps[n].end = vma->vm_end;
+		maps[n].file_off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+		n++;
+	}
+	mmap_read_unlock(mm);
+	mmput(mm);
+	*nr = n;
+	return n ? 0 : -EINVAL;
+}
+
+static void table_free(struct racetrap_table *tb)
+{
+	iput(tb->inode);
+	kvfree(tb->sites);
+	kfree(tb);
+}
+
+int racetrap_sites_add(struct racetrap_tracer *t, struct racetrap_sites *arg)
+{
+	struct racetrap_table *tb = NULL, *old = NULL, *it;
+	struct racetrap_map *maps;
+	struct racetrap_site *sites;
+	struct inode *inode;
+	struct file *file;
+	u32 nr_maps;
+	u64 total;
+	int ret;
+
+	lockdep_assert_held(&t->lock);
+	if (arg->flags)
+		return -EOPNOTSUPP;
+	if (!t->attached)
+		return -ENOENT;
+	if (arg->site_size != sizeof(struct racetrap_site) || !arg->nr_sites)
+		return -EINVAL;
+	if (arg->nr_sites > RACETRAP_MAX_SITES)
+		return -E2BIG;
+	file = fget(arg->fd);
+	if (!file)
+		return -EBADF;
+	inode = file_inode(file);
+	ret = -EINVAL;
+	if (!S_ISREG(inode->i_mode))
+		goto out_file;
+
+	total = t->nr_sites + arg->nr_sites;
+	list_for_each_entry(it, &t->tables, node)
+		if (it->inode == inode)
+			old = it;
+	if (old)
+		total -= old->nr_sites;
+	ret = -E2BIG;
+	if (total > RACETRAP_MAX_SITES)
+		goto out_file;
+
+	ret = -ENOMEM;
+	sites = kvmalloc_array(arg->nr_sites, sizeof(*sites), GFP_KERNEL);
+	maps = kmalloc_array(MAX_MAPS, sizeof(*maps), GFP_KERNEL);
+	if (!sites || !maps)
+		goto out_free;
+	ret = -EFAULT;
+	if (copy_from_user(sites, u64_to_user_ptr(arg->sites),
+			   array_size(arg->nr_sites, sizeof(*sites))))
+		goto out_free;
+	ret = -EINVAL;
+	if (!valid_table(sites, arg->nr_sites, i_size_read(inode)))
+		goto out_free;
+	ret = find_maps(t->mm, inode, maps, &nr_maps);
+	if (ret)
+		goto out_free;
+
+	ret = -ENOMEM;
+	tb = kzalloc(struct_size(tb, maps, nr_maps), GFP_KERNEL);
+	if (!tb)
+		goto out_free;
+	memcpy(tb->maps, maps, nr_maps * sizeof(*maps));
+	tb->nr_maps = nr_maps;
+	tb->sites = sites;
+	tb->nr_sites = arg->nr_sites;
+	ihold(inode);
+	tb->inode = inode;
+	tb->id = ++t->next_table_id;
+
+	if (old) {
+		list_replace_rcu(&old->node, &tb->node);
+		t->nr_sites -= old->nr_sites;
+	} else {
+		list_add_tail_rcu(&tb->node, &t->tables);
+	}
+	t->nr_sites += tb->nr_sites;
+	arg->table_id = tb->id;
+	kfree(maps);
+	fput(file);
+	if (old) {
+		synchronize_rcu();
+		table_free(old);
+	}
+	return 0;
+
+out_free:
+	kfree(maps);
+	kvfree(sites);
+out_file:
+	fput(file);
+	return ret;
+}
+
+/* Drop every table; the caller made sure no trigger still uses them. */
+void racetrap_sites_clear(struct racetrap_tracer *t)
+{
+	struct racetrap_table *tb, *tmp;
+	LIST_HEAD(dead);
+
+	list_for_each_entry_safe(tb, tmp, &t->tables, node) {
+		list_del_rcu(&tb->node);
+		list_add(&tb->dead, &dead);
+	}
+	t->nr_sites = 0;
+	if (list_empty(&dead))
+		return;
+	synchronize_rcu();
+	list_for_each_entry_safe(tb, tmp, &dead, dead)
+		table_free(tb);
+}
+
+/* The file offset of @ip in @tb, or false if no mapping holds it. */
+static bool ip_to_off(const struct racetrap_table *tb, unsigned long ip,
+		      u64 *off)
+{
+	u32 i;
+
+	for (i = 0; i < tb->nr_maps; i++) {
+		if (ip >= tb->maps[i].start && ip < tb->maps[i].end) {
+			*off = ip - tb->maps[i].start + tb->maps[i].file_off;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Index of the last site with offset <= @off, or -1. */
+static long last_at_or_before(const struct racetrap_table *tb, u64 off)
+{
+	long lo = 0, hi = (long)tb->nr_sites - 1, best = -1;
+
+	while (lo <= hi) {
+		long mid = lo + (hi - lo) / 2;
+
+		if (tb->sites[mid].offset <= off) {
+			best = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	return best;
+}
+
+static void fill_ref(struct racetrap_site_ref *ref,
+		     const struct racetrap_table *tb, long i)
+{
+	ref->site = tb->sites[i];
+	ref->table_id = tb->id;
+}
+
+/* The site whose instruction starts at @ip.  Any context. */
+bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
+			 struct racetrap_site_ref *ref)
+{
+	struct racetrap_table *tb;
+	bool found = false;
+	u64 off;
+	long i;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(tb, &t->tables, node) {
+		if (!ip_to_off(tb, ip, &off))
+			continue;
+		i = last_at_or_before(tb, off);
+		if (i >= 0 && tb->sites[i].offset == off) {
+			fill_ref(ref, tb, i);
+			found = true;
+		}
+		break;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/* The site whose instruction ends at @ip (a trap's ip).  Any context. */
+bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
+				struct racetrap_site_ref *ref)
+{
+	struct racetrap_table *tb;
+	bool found = false;
+	u64 off;
+	long i;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(tb, &t->tables, node) {
+		if (!ip_to_off(tb, ip - 1, &off))
+			continue;
+		off++;
+		i = last_at_or_before(tb, off - 1);
+		if (i >= 0 && tb->sites[i].offset + tb->sites[i].len == off) {
+			fill_ref(ref, tb, i);
+			found = true;
+		}
+		break;
+	}
+	rcu_read_unlock();
+	return found;
+}

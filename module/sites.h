@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Site tables: per mapped file, the memory-accessing instructions
+ * userspace decoded, and where the file is mapped executable in the
+ * target.  Lookups run in any context under RCU.
+ */
+#ifndef _RACETRAP_SITES_H
+#define _RACETRAP_SITES_H
+
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+#include <uapi/linux/racetrap.h>
+
+struct inode;
+struct racetrap_tracer;
+
+/* A site found by a lookup: a copy, so it outlives the RCU section. */
+struct racetrap_site_ref {
+	struct racetrap_site site;
+	u32 table_id;
+};
+
+struct racetrap_map {
+	unsigned long start, end;	/* executable mapping [start, end) */
+	u64 file_off;			/* file offset mapped at start */
+};
+
+struct racetrap_table {
+	struct list_head node;		/* tracer->tables, RCU */
+	struct list_head dead;		/* on the way out, after a grace period */
+	u32 id;
+	struct inode *inode;		/* ihold()'ed */
+	struct racetrap_site *sites;	/* kvmalloc'ed, sorted by offset */
+	u32 nr_sites;
+	u32 nr_maps;
+	struct racetrap_map maps[];
+};
+
+int racetrap_sites_add(struct racetrap_tracer *t, struct racetrap_sites *arg);
+void racetrap_sites_clear(struct racetrap_tracer *t);
+bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
+			 struct racetrap_site_ref *ref);
+bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
+				struct racetrap_site_ref *ref);
+
+#endif /* _RACETRAP_SITES_H */

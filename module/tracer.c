@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tracer's life: created by open(), attached to one process, stopped
+ * by detach, close, the target's exit or exec, and freed by release().
+ *
+ * Teardown is one idempotent function, racetrap_tracer_stop(), run under
+ * the tracer mutex.  Nothing the samplers run takes that mutex, so it can
+ * wait for them: it marks the tracer stopping, wakes stalled threads,
+ * unregisters the uprobes and cpu-clock events (both wait for running
+ * handlers), and waits until no sample or queued clock work is left.
+ * Samples disarm their own watchpoints before they finish, so after stop
+ * nothing of racetrap remains in the target.
+ */
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include "config.h"
+#include "perm.h"
+#include "sample.h"
+#include "tracer.h"
+#include "trigger_clock.h"
+#include "trigger_site.h"
+
+/* Attached tracers, to allow only one per process. */
+static LIST_HEAD(racetrap_attached);
+static DEFINE_MUTEX(racetrap_registry_lock);
+
+static void end_work_fn(struct work_struct *work)
+{
+	struct racetrap_tracer *t =
+		container_of(work, struct racetrap_tracer, end_work);
+
+	mutex_lock(&t->lock);
+	if (t->attached && READ_ONCE(t->end_gen) == t->gen)
+		racetrap_tracer_stop(t, READ_ONCE(t->end_reason));
+	mutex_unlock(&t->lock);
+}
+
+struct racetrap_tracer *racetrap_tracer_create(void)
+{
+	struct racetrap_tracer *t = kvzalloc(sizeof(*t), GFP_KERNEL);
+	unsigned int i;
+
+	if (!t)
+		return NULL;
+	mutex_init(&t->lock);
+	racetrap_config_defaults(&t->cfg);
+	if (racetrap_ring_init(&t->ring, &t->stats)) {
+		kvfree(t);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&t->node);
+	INIT_LIST_HEAD(&t->tables);
+	init_waitqueue_head(&t->idle_wq);
+	INIT_DELAYED_WORK(&t->tick, racetrap_tick_fn);
+	INIT_WORK(&t->end_work, end_work_fn);
+	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
+		t->slots[i].tracer = t;
+		raw_spin_lock_init(&t->slots[i].lock);
+	}
+	pr_debug("tracer %p created\n", t);
+	return t;
+}
+
+void racetrap_tracer_destroy(struct racetrap_tracer *t)
+{
+	mutex_lock(&t->lock);
+	racetrap_tracer_stop(t, RACETRAP_END_DETACH);
+	mutex_unlock(&t->lock);
+	/* A queued end_work finds the tracer detached and does nothing. */
+	cancel_work_sync(&t->end_work);
+	racetrap_ring_free(&t->ring);
+	pr_debug("tracer %p destroyed\n", t);
+	kvfree(t);
+}
+
+/* References to @task's live threads except @skip; NULL on ENOMEM. */
+struct task_struct **racetrap_threads(struct task_struct *task,
+				      struct task_struct *skip,
+				      unsigned int *nr)
+{
+	struct task_struct **tasks, *th;
+	unsigned int n = 0, cap = 0;
+
+	rcu_read_lock();
+	for_each_thread(task, th)
+		cap++;
+	rcu_read_unlock();
+	tasks = kmalloc_array(cap ?: 1, sizeof(*tasks), GFP_KERNEL);
+	if (!tasks)
+		return NULL;
+	rcu_read_lock();
+	for_each_thread(task, th) {
+		if (n == cap)
+			break;
+		if (th == skip || (th->flags & PF_EXITING))
+			continue;
+		get_task_struct(th);
+		tasks[n++] = th;
+	}
+	rcu_read_unlock();
+	*nr = n;
+	return tasks;
+}
+
+void racetrap_put_threads(struct task_struct **tasks, unsigned int nr)
+{
+	while (nr--)
+		put_task_struct(tasks[nr]);
+	kfree(tasks);
+}
+
+/*
+ * 0 while some thread of the target still runs the attached image,
+ * RACETRAP_END_EXEC once its threads run another one, RACETRAP_END_EXIT
+ * once none is left.
+ */
+int racetrap_tracer_liveness(struct racetrap_tracer *t)
+{
+	struct task_struct *task, *th;
+	bool same = false, other = false;
+
+	rcu_read_lock();
+	task = pid_task(t->tgid, PIDTYPE_TGID);
+	if (task) {
+		for_each_thread(task, th) {
+			struct mm_struct *mm = READ_ONCE(th->mm);
+
+			if (mm == t->mm)
+				same = true;
+			else if (mm)
+				other = true;
+		}
+	}
+	rcu_read_unlock();
+	if (same)
+		return 0;
+	return other ? RACETRAP_END_EXEC : RACETRAP_END_EXIT;
+}
+
+/* Called from the tick: stop in another work, which may take the mutex. */
+void racetrap_tracer_end_async(struct racetrap_tracer *t, int reason)
+{
+	WRITE_ONCE(t->end_reason, reason);
+	WRITE_ONCE(t->end_gen, t->gen);
+	schedule_work(&t->end_work);
+}
+
+static int registry_add(struct racetrap_tracer *t)
+{
+	struct racetrap_tracer *it;
+	int ret = 0;
+
+	mutex_lock(&racetrap_registry_lock);
+	list_for_each_entry(it, &racetrap_attached, node) {
+		if (it->tgid == t->tgid) {
+			ret = -EBUSY;
+			break;
+		}
+	}
+	if (!ret)
+		list_add(&t->node, &racetrap_attached);
+	mutex_unlock(&racetrap_registry_lock);
+	return ret;
+}
+
+static void registry_del(struct racetrap_tracer *t)
+{
+	mutex_lock(&racetrap_registry_lock);
+	list_del_init(&t->node);
+	mutex_unlock(&racetrap_registry_lock);
+}
+
+static struct task_struct *find_target(pid_t pid)
+{
+	struct task_struct *task;
+
+	rcu_read_lock();
+	task = pid_task(find_vpid(pid), PIDTYPE_PID);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
+	return task;
+}
+
+static void release_attachment(struct racetrap_tracer *t)
+{
+	registry_del(t);
+	put_pid(t->tgid);
+	t->tgid = NULL;
+	mmdrop(t->mm);
+	t->mm = NULL;
+	put_pid_ns(t->pid_ns);
+	t->pid_ns = NULL;
+	t->attached = false;
+}
+
+int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	int ret;
+
+	lockdep_assert_held(&t->lock);
+	if (pid <= 0)
+		return -EINVAL;
+	if (t->attached)
+		return -EALREADY;
+	task = find_target(pid);
+	if (!task)
+		return -ESRCH;
+	ret = -EINVAL;
+	if (task->flags & PF_KTHREAD)
+		goto out;
+	ret = racetrap_may_attach(task);
+	if (ret)
+		goto out;
+	mm = get_task_mm(task);
+	ret = -ESRCH;
+	if (!mm)
+		goto out;
+	t->tgid = get_pid(task_tgid(task));
+	ret = registry_add(t);
+	if (ret) {
+		put_pid(t->tgid);
+		t->tgid = NULL;
+		mmput(mm);
+		goto out;
+	}
+	mmgrab(mm);
+	mmput(mm);
+	t->mm = mm;
+	t->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	t->pid_nr = __task_pid_nr_ns(task, PIDTYPE_TGID, t->pid_ns);
+	t->gen++;
+	t->attached = true;
+	WRITE_ONCE(t->stopping, false);
+	t->throttled = false;
+	t->last_rotate = get_jiffies_64();
+	racetrap_ring_set_live(&t->ring, true, NULL);
+
+	if (t->cfg.triggers & RACETRAP_TRIGGER_CLOCK) {
+		ret = racetrap_clock_start(t, task);
+		if (ret) {
+			racetrap_ring_set_live(&t->ring, false, NULL);
+			release_attachment(t);
+			goto out;
+		}
+	}
+	schedule_delayed_work(&t->tick, 0);
+	pr_debug("tracer %p attached to %d\n", t, t->pid_nr);
+out:
+	put_task_struct(task);
+	return ret;
+}
+
+void racetrap_tracer_stop(struct racetrap_tracer *t, int reason)
+{
+	struct racetrap_record end = {
+		.size = sizeof(end),
+		.version = RACETRAP_ABI_VERSION,
+		.type = RACETRAP_REC_END,
+		.end_reason = reason,
+	};
+
+	lockdep_assert_held(&t->lock);
+	if (!t->attached)
+		return;
+	WRITE_ONCE(t->stopping, true);
+	smp_mb(); /* pairs with racetrap_enter() */
+	racetrap_sample_wake_all(t);
+	cancel_delayed_work_sync(&t->tick);
+	racetrap_site_stop(t);
+	racetrap_clock_stop(t);
+	wait_event(t->idle_wq, !atomic_read(&t->inflight));
+	racetrap_sites_clear(t);
+	end.pid = t->pid_nr;
+	end.timestamp_ns = ktime_get_ns();
+	pr_debug("tracer %p detached from %d (reason %d)\n", t, t->pid_nr,
+		 reason);
+	release_attachment(t);
+	racetrap_ring_set_live(&t->ring, false, &end);
+}
+
+int racetrap_tracer_detach(struct racetrap_tracer *t)
+{
+	lockdep_assert_held(&t->lock);
+	if (!t->attached)
+		return -ENOENT;
+	racetrap_tracer_stop(t, RACETRAP_END_DETACH);
+	return 0;
+}
+
+static struct task_struct *target_task(struct racetrap_tracer *t)
+{
+	struct task_struct *task;
+
+	rcu_read_lock();
+	task = pid_task(t->tgid, PIDTYPE_TGID);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
+	return task;
+}
+
+/* Restart what a new configuration changes in a live attachment. */
+static int apply_config(struct racetrap_tracer *t,
+			const struct racetrap_config *old)
+{
+	const struct racetrap_config *cfg = &t->cfg;
+	bool clock_was = old->triggers & RACETRAP_TRIGGER_CLOCK;
+	bool clock_on = cfg->triggers & RACETRAP_TRIGGER_CLOCK;
+	struct task_struct *task;
+	int ret = 0;
+
+	if (clock_was == clock_on &&
+	    (!clock_on || old->clock_period_us == cfg->clock_period_us))
+		return 0;
+	racetrap_clock_stop(t);
+	if (!clock_on)
+		return 0;
+	task = target_task(t);
+	if (!task)
+		return 0;
+	ret = racetrap_clock_start(t, task);
+	put_task_struct(task);
+	return ret;
+}
+
+int racetrap_tracer_config(struct racetrap_tracer *t,
+			   struct racetrap_config *arg)
+{
+	struct racetrap_config old = t->cfg, cfg = t->cfg;
+	int ret;
+
+	lockdep_assert_held(&t->lock);
+	if (arg->flags & ~__RACETRAP_CONFIG_F_ALL)
+		return -EOPNOTSUPP;
+	if (arg->flags & RACETRAP_CONFIG_F_SET) {
+		ret = racetrap_config_resolve(&cfg, arg);
+		if (ret)
+			return ret;
+		WRITE_ONCE(t->cfg.triggers, cfg.triggers);
+		WRITE_ONCE(t->cfg.window_us, cfg.window_us);
+		WRITE_ONCE(t->cfg.site_probes, cfg.site_probes);
+		WRITE_ONCE(t->cfg.site_rotate_ms, cfg.site_rotate_ms);
+		WRITE_ONCE(t->cfg.clock_period_us, cfg.clock_period_us);
+		WRITE_ONCE(t->cfg.max_watchpoints, cfg.max_watchpoints);
+		WRITE_ONCE(t->cfg.stack_depth, cfg.stack_depth);
+		WRITE_ONCE(t->cfg.budget_ppm, cfg.budget_ppm);
+		if (t->attached) {
+			ret = apply_config(t, &old);
+			if (ret)
+				return ret;
+		}
+	} else if (arg->__reserved[0] || arg->__reserved[1]) {
+		return -EINVAL;
+	}
+	cfg = t->cfg;
+	cfg.size = arg->size;
+	cfg.flags = arg->flags;
+	*arg = cfg;
+	return 0;
+}

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One tracer per open /dev/racetrap file: its configuration, counters,
+ * record ring and, while attached, the target process and the state of
+ * both sampling triggers.
+ */
+#ifndef _RACETRAP_TRACER_H
+#define _RACETRAP_TRACER_H
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/ptrace.h>
+#include <linux/task_work.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <uapi/linux/racetrap.h>
+#include "ring.h"
+#include "sites.h"
+#include "stats.h"
+
+struct perf_event;
+struct pid;
+struct pid_namespace;
+struct mm_struct;
+struct racetrap_probe;
+
+#define RACETRAP_MAX_HITS	4	/* traps recorded per window */
+#define RACETRAP_CLOCK_WORKS	8	/* cpu-clock samples queued at once */
+
+/* One trap in another thread, captured in #DB context. */
+struct racetrap_hit {
+	u32 tid;
+	u16 nr_frames;
+	u64 ts;
+	struct pt_regs regs;
+	u64 stack[RACETRAP_MAX_STACK];
+};
+
+/*
+ * One sample in flight: it uses one debug register in every other thread.
+ * max_watchpoints bounds how many slots may be busy at once.
+ */
+struct racetrap_slot {
+	struct racetrap_tracer *tracer;
+	raw_spinlock_t lock;		/* protects @task */
+	struct task_struct *task;	/* the stalled thread, for wake-ups */
+	atomic_t nr_hits;
+	u32 stack_depth;
+	struct racetrap_hit hits[RACETRAP_MAX_HITS];
+};
+
+/* A cpu-clock tick on a site, waiting to be sampled in task context. */
+struct racetrap_clock_work {
+	struct callback_head cb;
+	struct racetrap_tracer *tracer;
+	unsigned long ip;
+	struct racetrap_site_ref ref;
+};
+
+struct racetrap_tracer {
+	struct mutex lock;		/* ioctls, attach and teardown */
+	struct racetrap_config cfg;	/* hot paths read fields with READ_ONCE */
+	struct racetrap_counters stats;
+	struct racetrap_ring ring;
+	struct pid_namespace *pid_ns;	/* the opener's: tids in records */
+
+	/* The attachment; valid while @attached. */
+	bool attached;
+	bool stopping;			/* teardown started: no new samples */
+	u64 gen;			/* attachment generation */
+	struct pid *tgid;
+	pid_t pid_nr;			/* tgid in @pid_ns */
+	struct mm_struct *mm;		/* mmgrab()'ed at attach */
+	struct list_head node;		/* registry of attached tracers */
+	atomic_t inflight;		/* samples and clock works running */
+	wait_queue_head_t idle_wq;
+
+	/* Site tables (RCU list, written under @lock). */
+	struct list_head tables;
+	u64 nr_sites;
+	u32 next_table_id;
+
+	/* Samples in flight. */
+	unsigned long slot_busy;
+	struct racetrap_slot slots[RACETRAP_MAX_WATCHPOINTS];
+
+	/* Clock trigger. */
+	struct perf_event **clock_events;
+	unsigned int nr_clock_events;
+	unsigned long work_busy;
+	struct racetrap_clock_work works[RACETRAP_CLOCK_WORKS];
+
+	/* Site trigger and the liveness check, both driven by @tick. */
+	struct delayed_work tick;
+	u64 last_rotate;		/* jiffies64 */
+	struct racetrap_probe *probes;
+	unsigned int nr_probes;
+	struct work_struct end_work;
+	u64 end_gen;
+	int end_reason;
+
+	/* Overhead budget (the cost itself is RACETRAP_STAT_COST_NS). */
+	bool throttled;
+};
+
+struct racetrap_tracer *racetrap_tracer_create(void);
+void racetrap_tracer_destroy(struct racetrap_tracer *t);
+int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid);
+int racetrap_tracer_detach(struct racetrap_tracer *t);
+int racetrap_tracer_config(struct racetrap_tracer *t,
+			   struct racetrap_config *cfg);
+void racetrap_tracer_stop(struct racetrap_tracer *t, int reason);
+void racetrap_tracer_end_async(struct racetrap_tracer *t, int reason);
+struct task_struct **racetrap_threads(struct task_struct *task,
+				      struct task_struct *skip,
+				      unsigned int *nr);
+void racetrap_put_threads(struct task_struct **tasks, unsigned int nr);
+int racetrap_tracer_liveness(struct racetrap_tracer *t);
+
+/*
+ * Every sample and queued clock work holds @inflight, so teardown can
+ * wait for all of them.  Taken before testing @stopping, paired with the
+ * barrier in racetrap_tracer_stop(): either teardown sees the count or
+ * the sampler sees @stopping.
+ */
+static inline void racetrap_leave(struct racetrap_tracer *t)
+{
+	if (atomic_dec_and_test(&t->inflight))
+		wake_up(&t->idle_wq);
+}
+
+static inline bool racetrap_enter(struct racetrap_tracer *t)
+{
+	atomic_inc(&t->inflight);
+	/* Count before testing @stopping; pairs with the stop's smp_mb(). */
+	smp_mb__after_atomic();
+	if (READ_ONCE(t->stopping)) {
+		racetrap_leave(t);
+		return false;
+	}
+	return true;
+}
+
+#endif /* _RACETRAP_TRACER_H */

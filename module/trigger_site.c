@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Site sampling.  A tick every min(site_rotate_ms, 100) ms checks that the
+ * target still runs the image it was attached to, and every
+ * site_rotate_ms redraws the probed set: site_probes sites drawn
+ * uniformly over all tables, each a uprobe whose filter admits only the
+ * target's mm and only until it fires once (DataCollider's one-shot
+ * breakpoints: every site gets the same chance, however hot).
+ *
+ * The handler runs in the probed thread's task context before the
+ * instruction executes (regs->ip is the probed address), so it samples
+ * directly, then asks for the probe to be removed from this mm.
+ */
+#include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include "compat.h"
+#include "sample.h"
+#include "tracer.h"
+#include "trigger_site.h"
+
+#define TICK_MAX_MS	100
+
+struct racetrap_probe {
+	struct uprobe_consumer uc;
+	struct racetrap_tracer *tracer;
+	struct racetrap_uprobe handle;
+	struct inode *inode;
+	struct racetrap_site_ref ref;
+	bool armed;
+	bool fired;
+};
+
+static RACETRAP_UPROBE_FILTER(probe_filter, uc, mm)
+{
+	struct racetrap_probe *p = container_of(uc, struct racetrap_probe, uc);
+
+	return mm == p->tracer->mm && !READ_ONCE(p->fired);
+}
+
+static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
+{
+	struct racetrap_probe *p = container_of(uc, struct racetrap_probe, uc);
+	struct racetrap_tracer *t = p->tracer;
+
+	/* Another process mapping the file, or a fork's copy of the int3. */
+	if (current->mm != t->mm || xchg(&p->fired, true))
+		return UPROBE_HANDLER_REMOVE;
+	if (racetrap_enter(t)) {
+		racetrap_sample(t, regs, &p->ref, RACETRAP_REC_TRIGGER_SITE);
+		racetrap_leave(t);
+	}
+	return UPROBE_HANDLER_REMOVE;
+}
+
+/* Unregister the current set; no handler runs once this returns. */
+void racetrap_site_stop(struct racetrap_tracer *t)
+{
+	unsigned int i, armed = 0;
+
+	for (i = 0; i < t->nr_probes; i++) {
+		struct racetrap_probe *p = &t->probes[i];
+
+		if (!p->armed)
+			continue;
+		racetrap_uprobe_unregister(&p->handle, p->inode,
+					   p->ref.site.offset, &p->uc);
+		armed++;
+	}
+	if (armed)
+		racetrap_uprobe_sync();
+	for (i = 0; i < t->nr_probes; i++)
+		iput(t->probes[i].inode);
+	kfree(t->probes);
+	t->probes = NULL;
+	t->nr_probes = 0;
+}
+
+/* Draw @n sites uniformly over all tables; returns how many it drew. */
+static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
+			 unsigned int n)
+{
+	struct racetrap_table *tb;
+	unsigned int got = 0;
+	u64 total;
+
+	rcu_read_lock();
+	total = 0;
+	list_for_each_entry_rcu(tb, &t->tables, node)
+		total += tb->nr_sites;
+	while (total && got < n) {
+		u32 r = get_random_u32_below(total);
+
+		list_for_each_entry_rcu(tb, &t->tables, node) {
+			if (r < tb->nr_sites) {
+				p[got].ref.site = tb->sites[r];
+				p[got].ref.table_id = tb->id;
+				ihold(tb->inode);
+				p[got].inode = tb->inode;
+				got++;
+				break;
+			}
+			r -= tb->nr_sites;
+		}
+	}
+	rcu_read_unlock();
+	return got;
+}
+
+static void rotate(struct racetrap_tracer *t)
+{
+	unsigned int n = READ_ONCE(t->cfg.site_probes), i;
+	struct racetrap_probe *p;
+
+	racetrap_site_stop(t);
+	if (!READ_ONCE(t->nr_sites))
+		return;
+	p = kcalloc(n, sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return;
+	t->probes = p;
+	t->nr_probes = draw(t, p, n);
+	for (i = 0; i < t->nr_probes; i++) {
+		p[i].tracer = t;
+		p[i].uc.handler = probe_handler;
+		p[i].uc.filter = probe_filter;
+		if (racetrap_uprobe_register(&p[i].handle, p[i].inode,
+					     p[i].ref.site.offset, &p[i].uc)) {
+			racetrap_count(&t->stats, RACETRAP_STAT_PROBE_ERRORS);
+			continue;
+		}
+		p[i].armed = true;
+		racetrap_count(&t->stats, RACETRAP_STAT_PROBES_ARMED);
+	}
+	racetrap_count(&t->stats, RACETRAP_STAT_ROTATIONS);
+}
+
+void racetrap_tick_fn(struct work_struct *work)
+{
+	struct racetrap_tracer *t =
+		container_of(to_delayed_work(work), struct racetrap_tracer, tick);
+	u32 rotate_ms = READ_ONCE(t->cfg.site_rotate_ms);
+	int reason;
+
+	reason = racetrap_tracer_liveness(t);
+	if (reason) {
+		racetrap_tracer_end_async(t, reason);
+		return;
+	}
+	if (READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE) {
+		if (time_after_eq64(get_jiffies_64(), t->last_rotate)) {
+			rotate(t);
+			t->last_rotate = get_jiffies_64() +
+					 msecs_to_jiffies(rotate_ms);
+		}
+	} else if (t->nr_probes) {
+		racetrap_site_stop(t);
+	}
+	schedule_delayed_work(&t->tick,
+			      msecs_to_jiffies(min(rotate_ms, TICK_MAX_MS)));
+}

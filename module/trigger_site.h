@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Site sampling (rotating one-shot uprobes) and the periodic tick. */
+#ifndef _RACETRAP_TRIGGER_SITE_H
+#define _RACETRAP_TRIGGER_SITE_H
+
+struct racetrap_tracer;
+struct work_struct;
+
+void racetrap_tick_fn(struct work_struct *work);
+void racetrap_site_stop(struct racetrap_tracer *t);
+
+#endif /* _RACETRAP_TRIGGER_SITE_H */

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Arming: one user hardware breakpoint per other live thread, registered
+ * for this window only.  Debug registers are shared with gdb and perf, so
+ * racetrap holds them only while a window is open, and a thread whose
+ * registers are all taken (ENOSPC) makes the whole sample skip rather
+ * than steal one.  Threads are enumerated at every sample, so threads
+ * created after attach are covered and exited ones cost nothing.
+ *
+ * The trap handler runs in #DB context with interrupts off: it only
+ * copies registers and a frame-pointer stack (no sleeping, no locks but
+ * an atomic index) into the slot's preallocated hit array.
+ */
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include "compat.h"
+#include "stack.h"
+#include "tracer.h"
+#include "watch.h"
+
+static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
+			struct pt_regs *regs)
+{
+	struct racetrap_slot *slot = bp->overflow_handler_context;
+	struct racetrap_tracer *t = slot->tracer;
+	u64 t0 = local_clock();
+	struct racetrap_hit *h;
+	int i;
+
+	/* A syscall touching the word traps in the kernel: not a user race. */
+	if (!user_mode(regs))
+		return;
+	i = atomic_inc_return(&slot->nr_hits) - 1;
+	if (i >= RACETRAP_MAX_HITS) {
+		racetrap_count(&t->stats, RACETRAP_STAT_HITS_OVERFLOW);
+		return;
+	}
+	h = &slot->hits[i];
+	h->tid = __task_pid_nr_ns(current, PIDTYPE_PID, t->pid_ns);
+	h->ts = ktime_get_mono_fast_ns();
+	h->regs = *regs;
+	h->regs.ip = racetrap_xol_fixup_ip(current, regs->ip);
+	h->nr_frames = racetrap_user_stack(&h->regs, h->stack,
+					   slot->stack_depth);
+	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_NS, local_clock() - t0);
+}
+
+/*
+ * Returns 0 with @w armed, -ENOSPC when some thread has no debug register
+ * free, -ESRCH when there is no other thread, -ENOMEM.
+ */
+int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
+		       unsigned int len, bool writes_only,
+		       struct racetrap_watch *w)
+{
+	struct perf_event_attr attr;
+	struct task_struct **tasks;
+	unsigned int nr, i;
+	int ret = 0;
+
+	tasks = racetrap_threads(current, current, &nr);
+	if (!tasks)
+		return -ENOMEM;
+	if (!nr) {
+		kfree(tasks);
+		return -ESRCH;
+	}
+	w->bps = kcalloc(nr, sizeof(*w->bps), GFP_KERNEL);
+	w->nr = 0;
+	if (!w->bps) {
+		racetrap_put_threads(tasks, nr);
+		return -ENOMEM;
+	}
+
+	hw_breakpoint_init(&attr);
+	attr.bp_addr = addr;
+	attr.bp_len = len;
+	attr.bp_type = writes_only ? HW_BREAKPOINT_W :
+				     HW_BREAKPOINT_W | HW_BREAKPOINT_R;
+	attr.disabled = 0;
+
+	for (i = 0; i < nr; i++) {
+		struct perf_event *bp;
+
+		bp = register_user_hw_breakpoint(&attr, hit_handler, slot,
+						 tasks[i]);
+		if (IS_ERR(bp)) {
+			/* A thread on its way out is simply not watched. */
+			if (PTR_ERR(bp) == -ESRCH)
+				continue;
+			ret = PTR_ERR(bp);
+			break;
+		}
+		w->bps[w->nr++] = bp;
+	}
+	racetrap_put_threads(tasks, nr);
+	if (!ret && !w->nr)
+		ret = -ESRCH;
+	if (ret)
+		racetrap_watch_disarm(w);
+	return ret;
+}
+
+/* After this no hit_handler() runs for @w (release waits for it). */
+void racetrap_watch_disarm(struct racetrap_watch *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nr; i++)
+		unregister_hw_breakpoint(w->bps[i]);
+	kfree(w->bps);
+	w->bps = NULL;
+	w->nr = 0;
+}

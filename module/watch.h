@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Watchpoints in every other thread for one window, and the #DB side. */
+#ifndef _RACETRAP_WATCH_H
+#define _RACETRAP_WATCH_H
+
+#include <linux/types.h>
+
+struct perf_event;
+struct racetrap_slot;
+
+struct racetrap_watch {
+	struct perf_event **bps;
+	unsigned int nr;
+};
+
+int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
+		       unsigned int len, bool writes_only,
+		       struct racetrap_watch *w);
+void racetrap_watch_disarm(struct racetrap_watch *w);
+
+#endif /* _RACETRAP_WATCH_H */
