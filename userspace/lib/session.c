@@ -178,9 +178,9 @@ static void write_status(struct rt_session *s)
 	}
 	rt_analyzer_counts(s->an, &ac);
 	snprintf(text + o, sizeof(text) - o,
-		 "count records %llu\ncount races %llu\ncount repeats %llu\n"
+		 "count analyzed %llu\ncount races %llu\ncount repeats %llu\n"
 		 "count unseen_writers %llu\ncount filtered_runtime %llu\n"
-		 "count suppressed %llu\ncount lost %llu\n",
+		 "count suppressed %llu\ncount records_lost %llu\n",
 		 (unsigned long long)ac.records, (unsigned long long)ac.races,
 		 (unsigned long long)ac.repeats,
 		 (unsigned long long)ac.unseen_writers,
