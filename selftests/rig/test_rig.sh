@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
 # test_rig.sh [6.1|6.12|RELEASE]: host-side self-test of the QEMU rig,
@@ -8,7 +8,7 @@
 # fail the run, and a process left holding /dev/racetrap does not keep the
 # module from unloading.  The verdict rules are also checked on canned console logs.
 # Prints KTAP.  Host only: the copy selftests/Makefile puts in the guest
-# skips itself.
+# skips itself (hence POSIX sh: the guest has no bash).
 set -u
 
 here=$(cd "$(dirname -- "$0")" && pwd)
@@ -46,9 +46,9 @@ not_ok() {
 	echo "not ok $n $1"
 }
 diag_tail() {
-	local f
-	for f in "$@"; do
-		[ -s "$f" ] && tail -n 15 "$f" | sed "s|^|# ${f##*/}: |"
+	for diag_file in "$@"; do
+		[ -s "$diag_file" ] &&
+			tail -n 15 "$diag_file" | sed "s|^|# ${diag_file##*/}: |"
 	done
 	return 0
 }
@@ -57,12 +57,10 @@ diag_tail() {
 # included), and prints the VM's own time from the verdict line.  Only the
 # first run builds userspace and selftests: the rest test the rig, not them.
 vm() {
-	local start end vmsecs
 	start=$(date +%s)
 	"$run" --kernel "$kernel" "$@" >"$out" 2>"$err" </dev/null
 	rc=$?
-	end=$(date +%s)
-	secs=$((end - start))
+	secs=$(($(date +%s) - start))
 	vmsecs=$(sed -n 's/.*(VM ran \([0-9.]*\) s;.*/\1/p' "$err" | tail -n 1)
 	echo "# tools/vm/run $*: exit $rc, ${secs} s total, VM ${vmsecs:-?} s"
 }
@@ -70,14 +68,14 @@ vm() {
 # check NAME CONDITION...: ok if the shell condition holds, else not ok
 # with the run's output as diagnostics.
 check() {
-	local name=$1
+	check_name=$1
 	shift
 	if eval "$*"; then
-		ok "$name"
+		ok "$check_name"
 	else
-		echo "# failed: $(tr -s '\n\t' '  ' <<<"$*")"
+		echo "# failed: $(printf '%s' "$*" | tr -s '\n\t' '  ')"
 		diag_tail "$out" "$err"
-		not_ok "$name"
+		not_ok "$check_name"
 	fi
 }
 

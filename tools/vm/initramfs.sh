@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Helpers for tools/vm/run to assemble the guest's initramfs from newc cpio
 # archives: copying host files (and the shared libraries an ELF needs) into
@@ -40,11 +41,13 @@ stage_file() {
 # stage_libs STAGE FILE...: copy the libraries FILE... need to the same
 # absolute paths under STAGE.
 stage_libs() {
-	local stage=$1 lib
+	local stage=$1 libs lib
 	shift
-	while read -r lib; do
-		[ -n "$lib" ] && stage_file "$lib" "$stage" "$lib"
-	done < <(elf_libs "$@")
+	# Not a process substitution: elf_libs failing must stop the caller.
+	libs=$(elf_libs "$@")
+	for lib in $libs; do
+		stage_file "$lib" "$stage" "$lib"
+	done
 }
 
 # pack_cpio STAGE OUT: write STAGE as a newc archive owned by root to OUT,
