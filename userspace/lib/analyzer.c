@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * analyzer: kernel records to race reports.  Each hit is named by its
+ * pair of code sites (fingerprint.h); the first sighting is symbolized,
+ * filtered (language-runtime internals, suppressions) and reported, and
+ * later ones only counted, so a hot race costs a hash lookup.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "analyzer.h"
+#include "langrt.h"
+#include "report.h"
+#include "suppress.h"
+#include "symbolize.h"
+
+struct table {
+	uint32_t id;
+	char *path;
+	char build_id[RT_BUILD_ID_MAX];
+	uint64_t map_start, map_offset;
+};
+
+enum race_state { REPORTED, FILTERED, SUPPRESSED };
+
+struct race {
+	uint64_t fp;
+	enum race_state state;
+	bool unseen_writer;
+	uint64_t count, first_ns, last_ns;
+	char site_a[RT_SITE_NAME_MAX], site_b[RT_SITE_NAME_MAX];
+	char *where;
+};
+
+struct rt_analyzer {
+	pid_t pid;
+	char comm[64];
+	bool json, keep_runtime;
+	rt_emit_fn emit;
+	void *emit_arg;
+	struct rt_symbolizer *sym;
+	struct rt_suppressions *supp;
+	struct table *tables;
+	size_t nr_tables;
+	struct race *races;
+	size_t nr_races, cap_races;
+	size_t *index;		/* open addressing: race index + 1, 0 = free */
+	size_t index_size;	/* power of two, > 2 * nr_races */
+	struct rt_analyzer_counts counts;
+	struct rt_strbuf out;
+};
+
+static void read_comm(pid_t pid, pid_t tid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	if (tid)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid,
+			 (int)tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (!f || !fgets(buf, (int)len, f))
+		snprintf(buf, len, "?");
+	if (f)
+		fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+struct rt_analyzer *rt_analyzer_new(pid_t pid,
+				    const struct rt_analyzer_opts *opts,
+				    char *err, size_t errlen)
+{
+	struct rt_analyzer *an = calloc(1, sizeof(*an));
+
+	if (!an) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	an->pid = pid;
+	an->json = opts->json;
+	an->keep_runtime = opts->keep_runtime;
+	an->emit = opts->emit;
+	an->emit_arg = opts->emit_arg;
+	rt_strbuf_init(&an->out);
+	read_comm(pid, 0, an->comm, sizeof(an->comm));
+	if (opts->suppressions) {
+		an->supp = rt_supp_load(opts->suppressions, err, errlen);
+		if (!an->supp)
+			goto err;
+	}
+	an->sym = rt_symbolizer_new(pid, err, errlen);
+	if (!an->sym)
+		goto err;
+	return an;
+err:
+	rt_analyzer_free(an);
+	return NULL;
+}
+
+void rt_analyzer_free(struct rt_analyzer *an)
+{
+	if (!an)
+		return;
+	for (size_t i = 0; i < an->nr_tables; i++)
+		free(an->tables[i].path);
+	free(an->tables);
+	for (size_t i = 0; i < an->nr_races; i++)
+		free(an->races[i].where);
+	free(an->races);
+	free(an->index);
+	rt_supp_free(an->supp);
+	rt_symbolizer_free(an->sym);
+	rt_strbuf_free(&an->out);
+	free(an);
+}
+
+void rt_analyzer_add_table(struct rt_analyzer *an, uint32_t table_id,
+			   const char *path, const char *build_id,
+			   uint64_t map_start, uint64_t map_offset)
+{
+	struct table *t = NULL;
+
+	for (size_t i = 0; i < an->nr_tables; i++)
+		if (an->tables[i].id == table_id)
+			t = &an->tables[i];
+	if (!t) {
+		t = realloc(an->tables, (an->nr_tables + 1) * sizeof(*t));
+		if (!t)
+			return;
+		an->tables = t;
+		t = &an->tables[an->nr_tables++];
+		t->path = NULL;
+	}
+	free(t->path);
+	t->id = table_id;
+	t->path = strdup(path ? path : "");
+	snprintf(t->build_id, sizeof(t->build_id), "%s", build_id ? build_id : "");
+	t->map_start = map_start;
+	t->map_offset = map_offset;
+	/* A new table means new code mapped (or an exec): see it now. */
+	rt_symbolizer_refresh(an->sym);
+	read_comm(an->pid, 0, an->comm, sizeof(an->comm));
+}
+
+void rt_analyzer_counts(const struct rt_analyzer *an,
+			struct rt_analyzer_counts *out)
+{
+	*out = an->counts;
+}
+
+static void emit(struct rt_analyzer *an, enum rt_report_kind kind,
+		 int priority, const struct race *r)
+{
+	struct rt_report_fields f = { .pid = an->pid };
+	char fp[RT_FINGERPRINT_LEN];
+
+	if (r) {
+		rt_fingerprint_hex(r->fp, fp);
+		f.fingerprint = fp;
+		f.site_a = r->site_a;
+		f.site_b = r->unseen_writer ? NULL : r->site_b;
+	}
+	if (an->emit && !an->out.oom)
+		an->emit(an->emit_arg, kind, priority, rt_strbuf_str(&an->out), &f);
+	rt_strbuf_reset(&an->out);
+}
+
+static void status(struct rt_analyzer *an, const char *event, uint64_t count,
+		   const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rt_report_status(&an->out, an->json, event, an->comm, an->pid, count,
+			 msg);
+	emit(an, RT_REPORT_STATUS, LOG_INFO, NULL);
+}
+
+/* --- the race table: fingerprint -> race, open addressing --- */
+
+static struct race *race_find(struct rt_analyzer *an, uint64_t fp)
+{
+	if (!an->index_size)
+		return NULL;
+	for (size_t i = fp & (an->index_size - 1); an->index[i];
+	     i = (i + 1) & (an->index_size - 1))
+		if (an->races[an->index[i] - 1].fp == fp)
+			return &an->races[an->index[i] - 1];
+	return NULL;
+}
+
+static int reindex(struct rt_analyzer *an, size_t size)
+{
+	size_t *index = calloc(size, sizeof(*index));
+
+	if (!index)
+		return -ENOMEM;
+	for (size_t r = 0; r < an->nr_races; r++) {
+		size_t i = an->races[r].fp & (size - 1);
+
+		while (index[i])
+			i = (i + 1) & (size - 1);
+		index[i] = r + 1;
+	}
+	free(an->index);
+	an->index = index;
+	an->index_size = size;
+	return 0;
+}
+
+static struct race *race_add(struct rt_analyzer *an, uint64_t fp)
+{
+	struct race *r;
+
+	if (an->nr_races == an->cap_races) {
+		size_t cap = an->cap_races ? an->cap_races * 2 : 64;
+
+		r = realloc(an->races, cap * sizeof(*r));
+		if (!r)
+			return NULL;
+		an->races = r;
+		an->cap_races = cap;
+	}
+	r = &an->races[an->nr_races++];
+	memset(r, 0, sizeof(*r));
+	r->fp = fp;
+	if (2 * an->nr_races >= an->index_size) {
+		/* Grow: reindex() places every race, the new one too. */
+		if (reindex(an, an->index_size ? an->index_size * 2 : 256)) {
+			an->nr_races--;
+			return NULL;
+		}
+	} else {
+		size_t i = fp & (an->index_size - 1);
+
+		while (an->index[i])
+			i = (i + 1) & (an->index_size - 1);
+		an->index[i] = an->nr_races;
+	}
+	return r;
+}
+
+/* --- sides --- */
+
+static const struct table *table_by_id(const struct rt_analyzer *an,
+				       uint32_t id)
+{
+	for (size_t i = 0; i < an->nr_tables; i++)
+		if (an->tables[i].id == id)
+			return &an->tables[i];
+	return NULL;
+}
+
+static void site_of(struct rt_analyzer *an, uint64_t addr,
+		    char out[RT_SITE_NAME_MAX])
+{
+	char bid[RT_BUILD_ID_MAX];
+	uint64_t off;
+
+	if (rt_symbolizer_site(an->sym, addr, bid, &off) == 0)
+		rt_site_name(out, bid, off);
+	else
+		rt_site_name(out, "", addr);	/* unstable, but honest */
+}
+
+/* The sampled access: the table says where it is in its file. */
+static void sampled_site(struct rt_analyzer *an,
+			 const struct racetrap_record *rec,
+			 char out[RT_SITE_NAME_MAX])
+{
+	const struct table *t = table_by_id(an, rec->site_table);
+
+	if (t)
+		rt_site_name(out, t->build_id, rec->site_offset);
+	else
+		site_of(an, rec->sampled.ip, out);
+}
+
+/*
+ * The trapped access: the IP is after it (a data watchpoint is a trap),
+ * so find the instruction that ends there; failing that, name the byte
+ * before the IP as perf does for return addresses.
+ */
+static uint64_t trapped_access_ip(struct rt_analyzer *an,
+				  const struct racetrap_side *s)
+{
+	uint64_t start;
+
+	if (!(s->flags & RACETRAP_SIDE_F_AFTER))
+		return s->ip;
+	if (rt_symbolizer_insn_before(an->sym, s->ip, &start) == 0)
+		return start;
+	return s->ip - 1;
+}
+
+static void fill_side(struct rt_analyzer *an, struct rt_side_view *v,
+		      const char *role, const struct racetrap_side *s,
+		      uint64_t access_ip, const struct racetrap_record *rec)
+{
+	unsigned int n = s->nr_frames;
+
+	v->role = role;
+	v->tid = (pid_t)s->tid;
+	read_comm(an->pid, v->tid, v->thread, sizeof(v->thread));
+	v->access = s->access;
+	v->locked = s->flags & RACETRAP_SIDE_F_LOCKED;
+	v->size = s->size ? s->size : rec->watch_len;
+	/* The trapping side's address is computed only for a known site. */
+	v->addr = !strcmp(role, "sampled") || (s->flags & RACETRAP_SIDE_F_KNOWN) ?
+		  s->addr : rec->watch_addr;
+	if (n > RACETRAP_MAX_STACK)
+		n = RACETRAP_MAX_STACK;
+	/* Frame 0 is the access itself; the rest are return addresses. */
+	rt_symbolize(an->sym, access_ip, false, &v->frames);
+	for (unsigned int i = 1; i < n; i++)
+		rt_symbolize(an->sym, s->stack[i], true, &v->frames);
+}
+
+/* The function that physically holds the access (not an inline in it). */
+static const char *holding_function(const struct rt_frames *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!f->v[i].inlined)
+			return f->v[i].function;
+	return NULL;
+}
+
+static char *where_of(const struct rt_side_view *a,
+		      const struct rt_side_view *b)
+{
+	struct rt_strbuf w;
+	char *s;
+
+	rt_strbuf_init(&w);
+	rt_report_where(&w, &a->frames);
+	if (b) {
+		rt_strbuf_puts(&w, " / ");
+		rt_report_where(&w, &b->frames);
+	}
+	s = strdup(rt_strbuf_str(&w));
+	rt_strbuf_free(&w);
+	return s;
+}
+
+static void count_repeat(struct rt_analyzer *an, struct race *r)
+{
+	switch (r->state) {
+	case REPORTED:
+		if (!r->unseen_writer)
+			an->counts.repeats++;
+		break;
+	case FILTERED:
+		an->counts.filtered_runtime++;
+		break;
+	case SUPPRESSED:
+		an->counts.suppressed++;
+		break;
+	}
+}
+
+static void handle_race(struct rt_analyzer *an,
+			const struct racetrap_record *rec, bool unseen)
+{
+	struct rt_side_view trapped = { 0 }, sampled = { 0 };
+	char site_a[RT_SITE_NAME_MAX], site_b[RT_SITE_NAME_MAX];
+	char fp_hex[RT_FINGERPRINT_LEN], when[40];
+	uint64_t trap_ip = 0, fp;
+	struct rt_race_view view;
+	struct race *r;
+
+	sampled_site(an, rec, site_a);
+	if (!unseen) {
+		trap_ip = trapped_access_ip(an, &rec->trapped);
+		site_of(an, trap_ip, site_b);
+	}
+	fp = rt_fingerprint(site_a, unseen ? NULL : site_b);
+	r = race_find(an, fp);
+	if (r) {
+		r->count++;
+		r->last_ns = rec->timestamp_ns;
+		count_repeat(an, r);
+		return;
+	}
+	r = race_add(an, fp);
+	if (!r)
+		return;
+	r->unseen_writer = unseen;
+	r->count = 1;
+	r->first_ns = r->last_ns = rec->timestamp_ns;
+	memcpy(r->site_a, site_a, sizeof(site_a));
+	if (!unseen)
+		memcpy(r->site_b, site_b, sizeof(site_b));
+
+	fill_side(an, &sampled, "sampled", &rec->sampled, rec->sampled.ip, rec);
+	if (!unseen)
+		fill_side(an, &trapped, "trapped", &rec->trapped, trap_ip, rec);
+	r->where = unseen ? where_of(&sampled, NULL) : where_of(&trapped, &sampled);
+
+	if (!an->keep_runtime &&
+	    (rt_langrt_is_internal(holding_function(&sampled.frames)) ||
+	     (!unseen && rt_langrt_is_internal(holding_function(&trapped.frames))))) {
+		r->state = FILTERED;
+		an->counts.filtered_runtime++;
+	} else if (rt_supp_match(an->supp, &sampled.frames,
+				 unseen ? NULL : &trapped.frames)) {
+		r->state = SUPPRESSED;
+		an->counts.suppressed++;
+	} else {
+		r->state = REPORTED;
+		if (!unseen)
+			an->counts.races++;
+		rt_fingerprint_hex(fp, fp_hex);
+		rt_report_time(when, rec->timestamp_ns);
+		view = (struct rt_race_view){
+			.rec = rec, .fingerprint = fp_hex, .comm = an->comm,
+			.pid = an->pid, .time = when,
+			.trapped = unseen ? NULL : &trapped, .sampled = &sampled,
+		};
+		if (an->json)
+			rt_report_race_json(&an->out, &view);
+		else
+			rt_report_race_text(&an->out, &view);
+		emit(an, unseen ? RT_REPORT_UNSEEN_WRITER : RT_REPORT_RACE,
+		     LOG_WARNING, r);
+	}
+	rt_frames_free(&trapped.frames);
+	rt_frames_free(&sampled.frames);
+}
+
+static const char *end_reason(unsigned int reason)
+{
+	switch (reason) {
+	case RACETRAP_END_DETACH: return "detached";
+	case RACETRAP_END_EXIT: return "the target exited";
+	case RACETRAP_END_EXEC: return "the target called exec";
+	default: return "unknown reason";
+	}
+}
+
+void rt_analyzer_feed(struct rt_analyzer *an,
+		      const struct racetrap_record *rec)
+{
+	an->counts.records++;
+	switch (rec->type) {
+	case RACETRAP_REC_HIT:
+		handle_race(an, rec, false);
+		break;
+	case RACETRAP_REC_VALUE_CHANGE:
+		an->counts.unseen_writers++;
+		handle_race(an, rec, true);
+		break;
+	case RACETRAP_REC_LOST:
+		an->counts.lost += rec->lost;
+		status(an, "lost", rec->lost, "%" PRIu64 " records lost (ring full)",
+		       (uint64_t)rec->lost);
+		break;
+	case RACETRAP_REC_THROTTLE:
+		status(an, "throttle", rec->lost,
+		       "overhead budget spent: sampling paused (%" PRIu64
+		       " samples skipped so far)", (uint64_t)rec->lost);
+		break;
+	case RACETRAP_REC_END:
+		status(an, "end", 0, "pid %d (%s): attachment ended: %s",
+		       (int)an->pid, an->comm, end_reason(rec->end_reason));
+		break;
+	default:
+		/* A newer module's record type: count it, report nothing. */
+		break;
+	}
+}
+
+void rt_analyzer_summary(struct rt_analyzer *an)
+{
+	struct rt_summary_entry *v = calloc(an->nr_races ? an->nr_races : 1,
+					    sizeof(*v));
+	char (*times)[2][40] = calloc(an->nr_races ? an->nr_races : 1,
+				      sizeof(*times));
+	char (*fps)[RT_FINGERPRINT_LEN] = calloc(an->nr_races ? an->nr_races : 1,
+						 sizeof(*fps));
+	char now[40];
+	struct timespec ts;
+	size_t n = 0;
+
+	if (!v || !times || !fps)
+		goto out;
+	for (size_t i = 0; i < an->nr_races; i++) {
+		const struct race *r = &an->races[i];
+
+		if (r->state != REPORTED)
+			continue;
+		rt_fingerprint_hex(r->fp, fps[n]);
+		rt_report_time(times[n][0], r->first_ns);
+		rt_report_time(times[n][1], r->last_ns);
+		v[n] = (struct rt_summary_entry){
+			.fingerprint = fps[n], .unseen_writer = r->unseen_writer,
+			.count = r->count, .first_seen = times[n][0],
+			.last_seen = times[n][1], .site_a = r->site_a,
+			.site_b = r->unseen_writer ? NULL : r->site_b,
+			.where = r->where ? r->where : "??",
+		};
+		n++;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	rt_report_time(now, (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+	rt_report_summary(&an->out, an->json, an->comm, an->pid, now, v, n,
+			  &an->counts);
+	emit(an, RT_REPORT_SUMMARY, n ? LOG_WARNING : LOG_INFO, NULL);
+out:
+	free(v);
+	free(times);
+	free(fps);
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The analyzer end to end on synthetic records built from the real
+ * addresses of live test-data processes: the text report of a first
+ * sighting, repeats and swapped roles counted not reported, unseen
+ * writers, status records, the summary, suppressions, and the Go runtime
+ * filter (a GC-internal hit filtered, a map-assignment hit reported).
+ */
+#include <inttypes.h>
+#include <syslog.h>
+
+#include "capture.h"
+
+static bool has(const char *text, const char *needle)
+{
+	bool ok = text && strstr(text, needle);
+
+	if (!ok)
+		ktap_diag("missing \"%s\"", needle);
+	return ok;
+}
+
+static struct rt_analyzer *new_analyzer(struct live *l, struct capture *c,
+					const char *supp, bool json)
+{
+	struct rt_analyzer_opts o = {
+		.json = json, .suppressions = supp, .emit = capture_emit,
+		.emit_arg = c,
+	};
+	char err[512];
+	struct rt_analyzer *an = rt_analyzer_new(l->proc.pid, &o, err, sizeof(err));
+
+	if (!an)
+		ktap_diag("rt_analyzer_new: %s", err);
+	else
+		live_add_table(l, an);
+	return an;
+}
+
+static void test_c_races(void)
+{
+	const struct racetrap_site *w, *rd;
+	struct racetrap_record rec, swapped, vc, lost;
+	struct rt_analyzer_counts cnt;
+	struct capture c = { 0 };
+	struct rt_analyzer *an;
+	uint64_t waddr, raddr, caller;
+	char want[256];
+	struct live l;
+	const char *t;
+
+	if (live_start("sample_c", &l)) {
+		ktap_skip("c_races", "sample_c cannot run");
+		live_free(&l);
+		return;
+	}
+	waddr = live_site_addr(&l, "sample_writer", RACETRAP_ACCESS_WRITE, &w);
+	raddr = live_site_addr(&l, "sample_reader", RACETRAP_ACCESS_READ, &rd);
+	caller = live_func_addr(&l, "thread_main");
+	an = new_analyzer(&l, &c, NULL, false);
+	if (!an || !waddr || !raddr || !caller) {
+		ktap_result(false, "c_setup");
+		live_free(&l);
+		return;
+	}
+	/* The reader was sampled; the writer's store trapped. */
+	make_hit(&l, &rec, rd, raddr, w, waddr, caller);
+	rt_analyzer_feed(an, &rec);
+	t = c.n == 1 ? c.text[0] : NULL;
+	snprintf(want, sizeof(want), "Write of size 8 at 0x5000 by thread %d (sample_c):\n  #0 sample_writer ",
+		 (int)l.proc.pid);
+	EXPECT_TRUE(t && c.kind[0] == RT_REPORT_RACE &&
+		    c.priority[0] == LOG_WARNING &&
+		    has(t, "==================\nWARNING: DATA RACE\n") &&
+		    has(t, want) && has(t, "tests/data/sample.c:18 (sample_c+0x") &&
+		    has(t, "  #1 thread_main ") &&
+		    has(t, "Concurrent read of size 8 at 0x5000 by thread ") &&
+		    has(t, "  #0 sample_reader ") &&
+		    has(t, "Value before: 0x2a, after: 0x2b\n") &&
+		    has(t, "trigger: clock  window: 500us") &&
+		    has(t, "process: sample_c (pid "),
+		    "c_text_report", "%d reports", c.n);
+	if (t && !strstr(t, want))
+		ktap_diag("report:\n%s", t);
+	snprintf(want, sizeof(want), "Race fingerprint: %s ", c.fingerprint[0]);
+	EXPECT_TRUE(t && strlen(c.fingerprint[0]) == 16 && has(t, want) &&
+		    !strncmp(c.site_a[0], l.bin.table.build_id, 16) &&
+		    !strncmp(c.site_b[0], l.bin.table.build_id, 16),
+		    "c_fields", "fingerprint \"%s\" sites %s %s",
+		    c.fingerprint[0], c.site_a[0], c.site_b[0]);
+
+	/* The same race again, and with the roles swapped: counted only. */
+	rt_analyzer_feed(an, &rec);
+	make_hit(&l, &swapped, w, waddr, rd, raddr, caller);
+	rt_analyzer_feed(an, &swapped);
+	rt_analyzer_counts(an, &cnt);
+	EXPECT_TRUE(c.n == 1 && cnt.races == 1 && cnt.repeats == 2 &&
+		    cnt.records == 3, "c_repeats_and_swapped_roles_counted",
+		    "%d reports, races %" PRIu64 " repeats %" PRIu64, c.n,
+		    cnt.races, cnt.repeats);
+
+	vc = rec;
+	vc.type = RACETRAP_REC_VALUE_CHANGE;
+	memset(&vc.trapped, 0, sizeof(vc.trapped));
+	rt_analyzer_feed(an, &vc);
+	EXPECT_TRUE(c.n == 2 && c.kind[1] == RT_REPORT_UNSEEN_WRITER &&
+		    has(c.text[1], "racing write from an unseen writer") &&
+		    has(c.text[1], "#0 sample_reader") &&
+		    !c.site_b[1][0], "c_unseen_writer", "%d reports", c.n);
+
+	memset(&lost, 0, sizeof(lost));
+	lost.type = RACETRAP_REC_LOST;
+	lost.lost = 7;
+	rt_analyzer_feed(an, &lost);
+	lost.type = RACETRAP_REC_END;
+	lost.end_reason = RACETRAP_END_EXIT;
+	rt_analyzer_feed(an, &lost);
+	rt_analyzer_counts(an, &cnt);
+	EXPECT_TRUE(c.n == 4 && c.kind[2] == RT_REPORT_STATUS &&
+		    c.priority[2] == LOG_INFO &&
+		    !strcmp(c.text[2], "racetrap: 7 records lost (ring full)") &&
+		    has(c.text[3], "the target exited") && cnt.lost == 7,
+		    "c_status_records", "%d reports", c.n);
+
+	/* The target exits before the summary: names still resolve. */
+	live_stop(&l);
+	rt_analyzer_summary(an);
+	snprintf(want, sizeof(want), "\n  %s  3 hits  first ", c.fingerprint[0]);
+	EXPECT_TRUE(c.n == 5 && c.kind[4] == RT_REPORT_SUMMARY &&
+		    has(c.text[4], want) &&
+		    has(c.text[4], "sample_writer (sample.c:18) / sample_reader (sample.c:") &&
+		    has(c.text[4], "1 races (2 repeats), 1 unseen-writer events"),
+		    "c_summary", "%d reports", c.n);
+	if (c.n == 5)
+		ktap_diag("summary: %s", c.text[4]);
+	rt_analyzer_free(an);
+	capture_free(&c);
+	live_free(&l);
+}
+
+static void test_suppressed(void)
+{
+	const struct racetrap_site *w, *b;
+	struct racetrap_record rec;
+	struct rt_analyzer_counts cnt;
+	struct capture c = { 0 };
+	struct rt_analyzer *an;
+	char path[] = "/tmp/racetrap-supp-XXXXXX";
+	uint64_t waddr, baddr;
+	struct live l;
+	int fd;
+
+	if (live_start("sample_c", &l)) {
+		ktap_skip("suppressed_by_inlined_function", "sample_c cannot run");
+		live_free(&l);
+		return;
+	}
+	fd = mkstemp(path);
+	/* sample_bump only exists inlined: suppressions see inlined frames. */
+	if (fd < 0 || write(fd, "# test\nrace:^sample_bump$\n", 26) != 26) {
+		ktap_result(false, "suppressed_by_inlined_function");
+		live_free(&l);
+		return;
+	}
+	close(fd);
+	waddr = live_site_addr(&l, "sample_writer", RACETRAP_ACCESS_WRITE, &w);
+	baddr = live_site_addr(&l, "sample_bumper", RACETRAP_ACCESS_RMW, &b);
+	an = new_analyzer(&l, &c, path, false);
+	if (an && waddr && baddr) {
+		make_hit(&l, &rec, w, waddr, b, baddr,
+			 live_func_addr(&l, "thread_main"));
+		rt_analyzer_feed(an, &rec);
+		rt_analyzer_feed(an, &rec);
+		rt_analyzer_counts(an, &cnt);
+		EXPECT_TRUE(c.n == 0 && cnt.suppressed == 2 && cnt.races == 0,
+			    "suppressed_by_inlined_function",
+			    "%d reports, %" PRIu64 " suppressed", c.n,
+			    cnt.suppressed);
+	} else {
+		ktap_result(false, "suppressed_by_inlined_function");
+	}
+	rt_analyzer_free(an);
+	unlink(path);
+	capture_free(&c);
+	live_free(&l);
+}
+
+static void test_bad_suppressions(void)
+{
+	struct rt_analyzer_opts o = { .suppressions = "/nonexistent/supp" };
+	char err[512] = "";
+	struct rt_analyzer *an = rt_analyzer_new(getpid(), &o, err, sizeof(err));
+
+	EXPECT_TRUE(!an && strstr(err, "/nonexistent/supp"),
+		    "missing_suppressions_file_is_an_error", "err \"%s\"", err);
+	rt_analyzer_free(an);
+}
+
+/* Go: a hit against the GC is filtered, one in mapassign is reported. */
+static void test_go_runtime_filter(void)
+{
+	const struct racetrap_site *w, *gc, *ma;
+	struct racetrap_record rec;
+	struct rt_analyzer_counts cnt;
+	struct capture c = { 0 };
+	struct rt_analyzer *an;
+	uint64_t waddr, gcaddr, maaddr, caller;
+	struct live l;
+
+	if (live_start("sample_go", &l)) {
+		ktap_skip("go_gc_hit_filtered", "sample_go cannot run");
+		ktap_skip("go_map_hit_reported", "sample_go cannot run");
+		live_free(&l);
+		return;
+	}
+	waddr = live_site_addr(&l, "main.sampleWriter", RACETRAP_ACCESS_WRITE, &w);
+	gcaddr = live_site_addr(&l, "runtime.scanobject", RACETRAP_ACCESS_READ, &gc);
+	maaddr = live_site_addr(&l, "runtime.mapassign_fast64",
+				RACETRAP_ACCESS_READ, &ma);
+	caller = live_func_addr(&l, "main.main.func1");
+	an = new_analyzer(&l, &c, NULL, false);
+	if (!an || !waddr || !gcaddr || !maaddr || !caller) {
+		ktap_result(false, "go_gc_hit_filtered");
+		ktap_result(false, "go_map_hit_reported");
+		rt_analyzer_free(an);
+		live_free(&l);
+		return;
+	}
+	make_hit(&l, &rec, w, waddr, gc, gcaddr, caller);
+	rt_analyzer_feed(an, &rec);
+	rt_analyzer_counts(an, &cnt);
+	EXPECT_TRUE(c.n == 0 && cnt.filtered_runtime == 1,
+		    "go_gc_hit_filtered", "%d reports", c.n);
+	make_hit(&l, &rec, w, waddr, ma, maaddr, caller);
+	rt_analyzer_feed(an, &rec);
+	EXPECT_TRUE(c.n == 1 && has(c.text[0], "#0 runtime.mapassign_fast64 ") &&
+		    has(c.text[0], "#0 main.sampleWriter ") &&
+		    has(c.text[0], "sample.go:19 "),
+		    "go_map_hit_reported", "%d reports", c.n);
+	if (c.n)
+		ktap_diag("go report:\n%s", c.text[0]);
+	rt_analyzer_free(an);
+	capture_free(&c);
+	live_free(&l);
+}
+
+int main(void)
+{
+	ktap_start(11);
+	test_c_races();
+	test_suppressed();
+	test_bad_suppressions();
+	test_go_runtime_filter();
+	return ktap_finish();
+}
