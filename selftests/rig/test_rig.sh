@@ -26,7 +26,7 @@ if ! release=$("$top/tools/vm/kernel-release" "$kernel" 2>&1); then
 	echo "Bail out! $release"
 	exit 1
 fi
-echo "1..12"
+echo "1..13"
 echo "# rig test for $release"
 
 work=$top/build/rig/$release
@@ -136,6 +136,9 @@ check "verdict_hung_task" '[ $vrc = 1 ]'
 judge "[    1.000000] racetrap: loaded" "BUG: only the program said this" \
 	"racetrap-vm: exit status 0"
 check "verdict_user_lookalike" '[ $vrc = 0 ]'
+judge "progress without a newline[    2.000000] BUG: unable to handle page fault" \
+	"racetrap-vm: exit status 0"
+check "verdict_printk_mid_line" '[ $vrc = 1 ]'
 judge "[    1.000000] racetrap: loaded"
 check "verdict_no_status" '[ $vrc = 1 ]'
 judge "racetrap-vm: exit status 0" "racetrap-vm: rmmod racetrap failed"
