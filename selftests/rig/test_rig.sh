@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # test_rig.sh [6.1|6.12|RELEASE]: host-side self-test of the QEMU rig,
-# tools/vm/run, for one kernel (default 6.1).  Boots six VMs: the module
+# tools/vm/run, for one kernel (default 6.1).  Boots seven VMs: the module
 # loads, exit statuses pass through, a kernel WARN fails the run, a hung
 # command times out, text that only looks like a kernel error does not
-# fail the run, and a process left holding /dev/racetrap does not keep the
-# module from unloading.  The verdict rules are also checked on canned console logs.
+# fail the run, a process left holding /dev/racetrap does not keep the
+# module from unloading, and a module that does not load is exit 125.  The verdict rules are also checked on canned console logs.
 # Prints KTAP.  Host only: the copy selftests/Makefile puts in the guest
 # skips itself (hence POSIX sh: the guest has no bash).
 set -u
@@ -26,7 +26,7 @@ if ! release=$("$top/tools/vm/kernel-release" "$kernel" 2>&1); then
 	echo "Bail out! $release"
 	exit 1
 fi
-echo "1..13"
+echo "1..14"
 echo "# rig test for $release"
 
 work=$top/build/rig/$release
@@ -116,6 +116,13 @@ check "ignores_lookalike_output" '[ $rc = 0 ] &&
 vm --no-build -- sh -c 'sleep 1000 </dev/racetrap & sleep 0.5; cat /proc/modules'
 check "unloads_despite_leftover_process" '[ $rc = 0 ] &&
 	grep -Eq "^racetrap [0-9]+ 1 " "$out"'
+
+# A module that does not load is exit status 125, never a pass: replace
+# racetrap.ko in the guest (the per-run archive unpacks last) with junk.
+echo "not a module" >"$work/junk.ko"
+vm --no-build --add "$work/junk.ko:/lib/racetrap/racetrap.ko" -- true
+check "reports_failed_load" '[ $rc = 125 ] &&
+	grep -q "racetrap.ko did not load" "$err"'
 
 # The verdict rules on canned logs: no VM needed.
 canned=$work/canned.log
