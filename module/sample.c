@@ -11,6 +11,7 @@
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "budget.h"
@@ -157,6 +158,127 @@ void racetrap_sample_wake_all(struct racetrap_tracer *t)
 	}
 }
 
+/*
+ * Windows and uprobe single-steps.  A thread that hit a uprobe executes
+ * a copy of the probed instruction in the XOL area with the trap flag
+ * set.  If a watchpoint of ours fires in that step, hardware reports both
+ * in one #DB, but QEMU's TCG delivers a second #DB inside the kernel's
+ * #DB entry (a kernel WARNING).  So no thread steps while watched:
+ *
+ *  - A thread about to step (racetrap_sample_before_step(), from the
+ *    uprobe handler) registers as a stepper; if an open window watches
+ *    its operand, the conflict is recorded right there (from registers
+ *    before the access; the ip reported is the one after it) and it
+ *    waits for that window to close.
+ *  - A sampler opening a window leaves unwatched the steppers that have
+ *    not finished: their saved user ip is still the probed address, or
+ *    outside every site table's mapping (the XOL copy).  Markers older
+ *    than STEP_MAX_NS are ignored.
+ *
+ * Both run under step_lock, so either the stepper sees the window or
+ * the sampler sees the stepper.
+ */
+#define STEP_MAX_NS	(50 * NSEC_PER_MSEC)
+
+struct step_snapshot {
+	struct racetrap_tracer *t;
+	struct racetrap_stepper s[RACETRAP_STEPPERS];
+	u64 now;
+};
+
+static bool still_stepping(struct task_struct *task, void *arg)
+{
+	struct step_snapshot *snap = arg;
+	unsigned int i;
+
+	for (i = 0; i < RACETRAP_STEPPERS; i++) {
+		const struct racetrap_stepper *st = &snap->s[i];
+		unsigned long ip;
+
+		if (st->task != task || st->since + STEP_MAX_NS < snap->now)
+			continue;
+		ip = task_pt_regs(task)->ip;
+		return ip == st->vaddr || !racetrap_sites_mapped(snap->t, ip);
+	}
+	return false;
+}
+
+/* Publish (or close) the window; opening snapshots the steppers. */
+static void window_set(struct racetrap_tracer *t, struct racetrap_slot *slot,
+		       bool armed, unsigned long waddr, unsigned int wlen,
+		       bool writes_only, struct step_snapshot *snap)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&t->step_lock, flags);
+	slot->armed = armed;
+	slot->waddr = waddr;
+	slot->wlen = wlen;
+	slot->writes_only = writes_only;
+	if (!armed)
+		slot->seq++;
+	if (snap)
+		memcpy(snap->s, t->steppers, sizeof(snap->s));
+	raw_spin_unlock_irqrestore(&t->step_lock, flags);
+	if (!armed)
+		wake_up_all(&slot->closed_wq);
+}
+
+static void add_stepper(struct racetrap_tracer *t, unsigned long vaddr)
+{
+	struct racetrap_stepper *st = &t->steppers[0];
+	unsigned int i;
+
+	for (i = 0; i < RACETRAP_STEPPERS; i++) {
+		if (t->steppers[i].task == current) {
+			st = &t->steppers[i];
+			break;
+		}
+		if (t->steppers[i].since < st->since)
+			st = &t->steppers[i];
+	}
+	st->task = current;
+	st->vaddr = vaddr;
+	st->since = ktime_get_ns();
+}
+
+/* Task context of current, in the uprobe handler, before the step. */
+void racetrap_sample_before_step(struct racetrap_tracer *t,
+				 struct pt_regs *regs,
+				 const struct racetrap_site *s)
+{
+	unsigned int i, size = min_t(unsigned int, s->size, 8);
+	struct racetrap_slot *wait_for = NULL;
+	struct pt_regs after = *regs;
+	unsigned long a;
+	u64 seq = 0;
+
+	a = racetrap_operand_addr(s, regs, regs->ip + s->len);
+	after.ip = regs->ip + s->len;
+	raw_spin_lock_irq(&t->step_lock);
+	add_stepper(t, regs->ip);
+	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
+		struct racetrap_slot *slot = &t->slots[i];
+
+		if (!slot->armed || a >= slot->waddr + slot->wlen ||
+		    slot->waddr >= a + size ||
+		    (slot->writes_only &&
+		     !(s->access & RACETRAP_ACCESS_WRITE)) ||
+		    (s->flags & (RACETRAP_SITE_F_SEG_FS |
+				 RACETRAP_SITE_F_SEG_GS)))
+			continue;
+		racetrap_watch_record(slot, &after);
+		if (!wait_for) {
+			wait_for = slot;
+			seq = slot->seq;
+		}
+	}
+	raw_spin_unlock_irq(&t->step_lock);
+	if (wait_for)
+		wait_event_killable(wait_for->closed_wq,
+				    READ_ONCE(wait_for->seq) != seq);
+}
+
 struct window {
 	const struct racetrap_site_ref *ref;
 	const struct pt_regs *regs;
@@ -266,8 +388,10 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 		     const struct racetrap_site_ref *ref, u16 trigger)
 {
 	const struct racetrap_site *s = &ref->site;
+	struct step_snapshot snap;
 	struct racetrap_watch watch;
 	struct racetrap_slot *slot;
+	bool writes_only;
 	struct window w = {
 		.ref = ref, .regs = regs, .trigger = trigger,
 	};
@@ -302,10 +426,15 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	slot->stack_depth = READ_ONCE(t->cfg.stack_depth);
 
 	t0 = ktime_get();
+	writes_only = s->access == RACETRAP_ACCESS_READ;
+	snap.t = t;
+	window_set(t, slot, true, w.waddr, w.wlen, writes_only, &snap);
+	snap.now = ktime_get_ns();
 	/* A sampled read conflicts only with writes; a write with both. */
-	ret = racetrap_watch_arm(slot, w.waddr, w.wlen,
-				 s->access == RACETRAP_ACCESS_READ, &watch);
+	ret = racetrap_watch_arm(slot, w.waddr, w.wlen, writes_only,
+				 still_stepping, &snap, &watch);
 	if (ret) {
+		window_set(t, slot, false, 0, 0, false, NULL);
 		racetrap_count(&t->stats,
 			       ret == -ESRCH ? RACETRAP_STAT_SKIP_ALONE :
 			       ret == -ENOSPC ? RACETRAP_STAT_SKIP_NOSPC :
@@ -314,10 +443,11 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	}
 	racetrap_count(&t->stats, RACETRAP_STAT_WATCHES);
 	racetrap_count_add(&t->stats, RACETRAP_STAT_WATCHED_THREADS, watch.nr);
-	trace_racetrap_watch(t->pid_nr, w.waddr, w.wlen,
-			     s->access == RACETRAP_ACCESS_READ, watch.nr);
+	trace_racetrap_watch(t->pid_nr, w.waddr, w.wlen, writes_only,
+			     watch.nr);
 	if (copy_from_user(&w.before, (void __user *)w.waddr, w.wlen)) {
 		racetrap_watch_disarm(&watch);
+		window_set(t, slot, false, 0, 0, false, NULL);
 		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_FAULT);
 		goto out;
 	}
@@ -326,7 +456,9 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	t2 = ktime_get();
 	if (copy_from_user(&w.after, (void __user *)w.waddr, w.wlen))
 		w.after = w.before;
+	/* Disarm, then close: a thread waiting in before_step steps unwatched. */
 	racetrap_watch_disarm(&watch);
+	window_set(t, slot, false, 0, 0, false, NULL);
 	w.window_ns = ktime_to_ns(ktime_sub(t2, t1));
 	racetrap_count_add(&t->stats, RACETRAP_STAT_STALL_NS, w.window_ns);
 	racetrap_budget_charge(t, ktime_to_ns(ktime_sub(ktime_get(), t0)));

@@ -59,11 +59,13 @@ struct racetrap_tracer *racetrap_tracer_create(void)
 	INIT_LIST_HEAD(&t->node);
 	INIT_LIST_HEAD(&t->tables);
 	init_waitqueue_head(&t->idle_wq);
+	raw_spin_lock_init(&t->step_lock);
 	INIT_DELAYED_WORK(&t->tick, racetrap_tick_fn);
 	INIT_WORK(&t->end_work, end_work_fn);
 	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
 		t->slots[i].tracer = t;
 		raw_spin_lock_init(&t->slots[i].lock);
+		init_waitqueue_head(&t->slots[i].closed_wq);
 	}
 	pr_debug("tracer %p created\n", t);
 	return t;

@@ -45,10 +45,26 @@ struct racetrap_slot {
 	struct racetrap_tracer *tracer;
 	raw_spinlock_t lock;		/* protects @task */
 	struct task_struct *task;	/* the stalled thread, for wake-ups */
+	/* The open window (tracer->step_lock), see sample.c */
+	bool armed;
+	bool writes_only;
+	unsigned int wlen;
+	unsigned long waddr;
+	u64 seq;			/* windows closed so far */
+	wait_queue_head_t closed_wq;
 	atomic_t nr_hits;
 	u32 stack_depth;
 	struct racetrap_hit hits[RACETRAP_MAX_HITS];
 };
+
+/* A thread that hit a uprobe and is about to single-step its copy. */
+struct racetrap_stepper {
+	struct task_struct *task;	/* compared, never dereferenced */
+	unsigned long vaddr;		/* the probed instruction */
+	u64 since;			/* ktime_get_ns() */
+};
+
+#define RACETRAP_STEPPERS	16
 
 /* A cpu-clock tick on a site, waiting to be sampled in task context. */
 struct racetrap_clock_work {
@@ -82,6 +98,8 @@ struct racetrap_tracer {
 	u32 next_table_id;
 
 	/* Samples in flight. */
+	raw_spinlock_t step_lock;	/* windows vs. uprobe single-steps */
+	struct racetrap_stepper steppers[RACETRAP_STEPPERS];
 	unsigned long slot_busy;
 	struct racetrap_slot slots[RACETRAP_MAX_WATCHPOINTS];
 

@@ -47,12 +47,22 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	struct racetrap_tracer *t = p->tracer;
 
 	/* Another process mapping the file, or a fork's copy of the int3. */
-	if (current->mm != t->mm || xchg(&p->fired, true))
+	if (current->mm != t->mm)
 		return UPROBE_HANDLER_REMOVE;
 	if (racetrap_enter(t)) {
-		racetrap_sample(t, regs, &p->ref, RACETRAP_REC_TRIGGER_SITE);
+		if (!xchg(&p->fired, true))
+			racetrap_sample(t, regs, &p->ref,
+					RACETRAP_REC_TRIGGER_SITE);
 		racetrap_leave(t);
 	}
+	/*
+	 * The probed copy is single-stepped next: wait out any open window
+	 * on its operand (see sample.c), even while the tracer is stopping.
+	 * Teardown unregisters the probes, so this never outlives it.
+	 */
+	atomic_inc(&t->inflight);
+	racetrap_sample_before_step(t, regs, &p->ref.site);
+	racetrap_leave(t);
 	return UPROBE_HANDLER_REMOVE;
 }
 

@@ -24,18 +24,18 @@
 #include "tracer.h"
 #include "watch.h"
 
-static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
-			struct pt_regs *regs)
+/*
+ * Record a conflicting access of current, with @regs as they are just
+ * after it.  Any context: #DB, or a uprobe handler (see sample.c).
+ */
+void racetrap_watch_record(struct racetrap_slot *slot,
+			   const struct pt_regs *regs)
 {
-	struct racetrap_slot *slot = bp->overflow_handler_context;
 	struct racetrap_tracer *t = slot->tracer;
 	u64 t0 = local_clock();
 	struct racetrap_hit *h;
 	int i;
 
-	/* A syscall touching the word traps in the kernel: not a user race. */
-	if (!user_mode(regs))
-		return;
 	i = atomic_inc_return(&slot->nr_hits) - 1;
 	if (i >= RACETRAP_MAX_HITS) {
 		racetrap_count(&t->stats, RACETRAP_STAT_HITS_OVERFLOW);
@@ -48,15 +48,26 @@ static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
 	h->regs.ip = racetrap_xol_fixup_ip(current, regs->ip);
 	h->nr_frames = racetrap_user_stack(&h->regs, h->stack,
 					   slot->stack_depth);
-	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_NS, local_clock() - t0);
+	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_NS,
+			   local_clock() - t0);
+}
+
+static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
+			struct pt_regs *regs)
+{
+	/* A syscall touching the word traps in the kernel: not a user race. */
+	if (user_mode(regs))
+		racetrap_watch_record(bp->overflow_handler_context, regs);
 }
 
 /*
  * Returns 0 with @w armed, -ENOSPC when some thread has no debug register
- * free, -ESRCH when there is no other thread, -ENOMEM.
+ * free, -ESRCH when there is no other thread, -ENOMEM.  Threads @skip
+ * names are left unwatched.
  */
 int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 		       unsigned int len, bool writes_only,
+		       bool (*skip)(struct task_struct *, void *), void *arg,
 		       struct racetrap_watch *w)
 {
 	struct perf_event_attr attr;
@@ -88,6 +99,8 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 	for (i = 0; i < nr; i++) {
 		struct perf_event *bp;
 
+		if (skip(tasks[i], arg))
+			continue;
 		bp = register_user_hw_breakpoint(&attr, hit_handler, slot,
 						 tasks[i]);
 		if (IS_ERR(bp)) {

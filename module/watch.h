@@ -6,7 +6,9 @@
 #include <linux/types.h>
 
 struct perf_event;
+struct pt_regs;
 struct racetrap_slot;
+struct task_struct;
 
 struct racetrap_watch {
 	struct perf_event **bps;
@@ -15,7 +17,10 @@ struct racetrap_watch {
 
 int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 		       unsigned int len, bool writes_only,
+		       bool (*skip)(struct task_struct *, void *), void *arg,
 		       struct racetrap_watch *w);
 void racetrap_watch_disarm(struct racetrap_watch *w);
+void racetrap_watch_record(struct racetrap_slot *slot,
+			   const struct pt_regs *regs);
 
 #endif /* _RACETRAP_WATCH_H */

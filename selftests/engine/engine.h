@@ -89,8 +89,6 @@ static inline bool fx_read_until(struct fx *f, const char *until)
 		struct fx_site *s = &f->sites[f->nr_sites];
 		unsigned long long addr;
 
-		if (!strncmp(line, until, strlen(until)))
-			return true;
 		if (f->nr_sites < FX_MAX &&
 		    sscanf(line, "site %15s %llx %" SCNx64 " %d %d %ld %d %d %d",
 			   s->name, &addr, &s->off, &s->len, &s->base, &s->disp,
@@ -109,6 +107,8 @@ static inline bool fx_read_until(struct fx *f, const char *until)
 				  &f->child_status) == 1) {
 			;
 		}
+		if (!strncmp(line, until, strlen(until)))
+			return true;
 	}
 	return false;
 }
@@ -156,8 +156,12 @@ static inline int wait_exit(pid_t pid, double secs)
 	int status;
 
 	do {
-		if (waitpid(pid, &status, WNOHANG) == pid)
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
 			return status;
+		if (r < 0 && errno == ECHILD)	/* reaped already */
+			return 0;
 		usleep(10000);
 	} while (now_s() < end);
 	return -1;

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bad input to the engine's ioctls and read(): the generic size, flag,
+ * reserved and pointer rules of uapi/linux/racetrap.h for every engine
+ * struct, every site-table rule one at a time, and every config bound,
+ * with "a failed ioctl changes nothing" checked for CONFIG.
+ */
+#define _GNU_SOURCE
+#include <stddef.h>
+#include <sys/mman.h>
+#include "engine.h"
+
+struct big_attach {
+	struct racetrap_attach a;
+	uint64_t tail;
+};
+
+static void generic(int fd, pid_t pid)
+{
+	struct big_attach ba = { { sizeof(ba), 0, pid, 0 }, 0 };
+	struct racetrap_attach a = { sizeof(a), 0, pid, 0 };
+	struct racetrap_detach d = { sizeof(d), 0 };
+	struct racetrap_stats s = { .size = sizeof(s) };
+	struct racetrap_config c = { .size = sizeof(c) };
+	void *unmapped = mmap(NULL, 4096, PROT_NONE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	a.size = RACETRAP_ATTACH_SIZE_VER0 - 4;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_ATTACH, &a), "attach_short");
+	a.size = sizeof(a);
+	a.flags = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(fd, RACETRAP_IOC_ATTACH, &a),
+		     "attach_unknown_flag");
+	a.flags = 0;
+	a.__reserved = 1;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_ATTACH, &a),
+		     "attach_reserved");
+	a.__reserved = 0;
+	EXPECT_ERRNO(EFAULT, ioctl(fd, RACETRAP_IOC_ATTACH, NULL), "attach_null");
+	EXPECT_ERRNO(EFAULT, ioctl(fd, RACETRAP_IOC_ATTACH, unmapped),
+		     "attach_unmapped");
+	ba.tail = 1;
+	EXPECT_ERRNO(E2BIG, ioctl(fd, RACETRAP_IOC_ATTACH, &ba),
+		     "attach_nonzero_tail");
+	ba.tail = 0;
+	EXPECT_OK(ioctl(fd, RACETRAP_IOC_ATTACH, &ba), "attach_zero_tail");
+
+	d.size = 4;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_DETACH, &d), "detach_short");
+	d.size = sizeof(d);
+	d.flags = 2;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(fd, RACETRAP_IOC_DETACH, &d),
+		     "detach_unknown_flag");
+	EXPECT_ERRNO(EFAULT, ioctl(fd, RACETRAP_IOC_DETACH, NULL), "detach_null");
+
+	s.size = RACETRAP_STATS_SIZE_VER0 - 8;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_STATS, &s), "stats_short");
+	s.size = sizeof(s);
+	s.flags = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(fd, RACETRAP_IOC_STATS, &s),
+		     "stats_unknown_flag");
+	s.flags = 0;
+	s.__reserved = 1;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_STATS, &s),
+		     "stats_reserved");
+	s.__reserved = 0;
+	EXPECT_TRUE(ioctl(fd, RACETRAP_IOC_STATS, &s) == 0 &&
+		    s.nr_counters == __RACETRAP_STAT_LAST, "stats_counters",
+		    "nr_counters %u", s.nr_counters);
+
+	c.size = RACETRAP_CONFIG_SIZE_VER0 - 4;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_CONFIG, &c), "config_short");
+	c.size = sizeof(c);
+	c.flags = 1U << 7;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(fd, RACETRAP_IOC_CONFIG, &c),
+		     "config_unknown_flag");
+	c.flags = 0;
+	c.__reserved[1] = 1;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_CONFIG, &c),
+		     "config_reserved");
+	EXPECT_ERRNO(EFAULT, ioctl(fd, RACETRAP_IOC_CONFIG, NULL), "config_null");
+	munmap(unmapped, 4096);
+}
+
+/* Each rule of struct racetrap_site broken alone rejects the table. */
+static void site_rules(int fd, const struct fx *f)
+{
+	struct racetrap_site good[FX_MAX], t[FX_MAX];
+	int n = fx_table(f, good), i;
+	struct {
+		const char *name;
+		int field;
+	} const rules[] = {
+		{ "sites_unsorted", 0 }, { "sites_overlap", 1 },
+		{ "sites_past_eof", 2 }, { "sites_len_0", 3 },
+		{ "sites_len_16", 4 }, { "sites_base_range", 5 },
+		{ "sites_index_rsp", 6 }, { "sites_index_rip", 7 },
+		{ "sites_scale_no_index", 8 }, { "sites_scale_3", 9 },
+		{ "sites_size_3", 10 }, { "sites_size_128", 11 },
+		{ "sites_access_0", 12 }, { "sites_access_4", 13 },
+		{ "sites_flags", 14 }, { "sites_reserved", 15 },
+		{ "sites_rip_with_index", 16 },
+	};
+
+	for (i = 0; i < (int)(sizeof(rules) / sizeof(rules[0])); i++) {
+		memcpy(t, good, sizeof(good));
+		switch (rules[i].field) {
+		case 0: { struct racetrap_site x = t[0]; t[0] = t[1]; t[1] = x; break; }
+		case 1: t[1].offset = t[0].offset + 1; break;
+		case 2: t[1].offset = 1ULL << 40; break;
+		case 3: t[0].len = 0; break;
+		case 4: t[0].len = 16; break;
+		case 5: t[0].base = __RACETRAP_REG_LAST; break;
+		case 6: t[0].base = RACETRAP_REG_RAX; t[0].index = RACETRAP_REG_RSP;
+			t[0].scale = 1; break;
+		case 7: t[0].base = RACETRAP_REG_RAX; t[0].index = RACETRAP_REG_RIP;
+			t[0].scale = 1; break;
+		case 8: t[0].scale = 2; break;
+		case 9: t[0].base = RACETRAP_REG_RAX; t[0].index = RACETRAP_REG_RCX;
+			t[0].scale = 3; break;
+		case 10: t[0].size = 3; break;
+		case 11: t[0].size = 128; break;
+		case 12: t[0].access = 0; break;
+		case 13: t[0].access = 4; break;
+		case 14: t[0].flags = 1U << 5; break;
+		case 15: t[0].__reserved[4] = 1; break;
+		case 16: t[0].index = RACETRAP_REG_RCX; t[0].scale = 1; break;
+		}
+		EXPECT_ERRNO(EINVAL, rt_add_table(fd, f->pid, t, n), rules[i].name);
+	}
+	EXPECT_TRUE(rt_add_table(fd, f->pid, good, n) >= 1, "sites_valid",
+		    "%s", strerror(errno));
+}
+
+static void sites_struct(int fd, const struct fx *f)
+{
+	struct racetrap_site t[FX_MAX];
+	struct racetrap_sites s = {
+		.size = sizeof(s), .site_size = sizeof(t[0]),
+		.sites = (uintptr_t)t, .nr_sites = fx_table(f, t),
+	};
+	char exe[64];
+	int id1, id2;
+
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)f->pid);
+	s.fd = open(exe, O_RDONLY);
+	s.flags = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(fd, RACETRAP_IOC_ADD_SITES, &s),
+		     "sites_unknown_flag");
+	s.flags = 0;
+	s.site_size = sizeof(t[0]) + 8;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_ADD_SITES, &s),
+		     "sites_site_size");
+	s.site_size = sizeof(t[0]);
+	s.nr_sites = 0;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_ADD_SITES, &s), "sites_none");
+	s.nr_sites = RACETRAP_MAX_SITES + 1;
+	EXPECT_ERRNO(E2BIG, ioctl(fd, RACETRAP_IOC_ADD_SITES, &s), "sites_too_many");
+	s.nr_sites = f->nr_sites;
+	s.sites = 0;
+	EXPECT_ERRNO(EFAULT, ioctl(fd, RACETRAP_IOC_ADD_SITES, &s), "sites_null");
+	s.sites = (uintptr_t)t;
+	close(s.fd);
+	s.fd = 999;
+	EXPECT_ERRNO(EBADF, ioctl(fd, RACETRAP_IOC_ADD_SITES, &s), "sites_bad_fd");
+	s.fd = open("/proc/self/exe", O_RDONLY);
+	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_ADD_SITES, &s),
+		     "sites_file_not_mapped");
+	close(s.fd);
+	id1 = rt_add_sites(fd, f);
+	id2 = rt_add_sites(fd, f);
+	EXPECT_TRUE(id1 >= 1 && id2 > id1, "sites_replace", "ids %d %d", id1, id2);
+}
+
+#define FIELD(f) offsetof(struct racetrap_config, f)
+
+static void config_bounds(int fd)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+		uint32_t def, bad_lo, bad_hi;
+	} f[] = {
+		{ "window_us", FIELD(window_us), 500, 0, 100001 },
+		{ "site_probes", FIELD(site_probes), 16, 0, 1025 },
+		{ "site_rotate_ms", FIELD(site_rotate_ms), 100, 9, 60001 },
+		{ "clock_period_us", FIELD(clock_period_us), 10000, 99, 10000001 },
+		{ "max_watchpoints", FIELD(max_watchpoints), 1, 0,
+		  RACETRAP_MAX_WATCHPOINTS + 1 },
+		{ "stack_depth", FIELD(stack_depth), 32, 0, RACETRAP_MAX_STACK + 1 },
+		{ "budget_ppm", FIELD(budget_ppm), 10000, 0, 1000001 },
+	};
+	struct racetrap_config c, before, after;
+	bool defaults = true;
+	size_t i;
+	char name[64];
+
+	rt_config_get(fd, &before);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (*(uint32_t *)((char *)&before + f[i].off) != f[i].def)
+			defaults = false;
+	EXPECT_TRUE(defaults && before.triggers == __RACETRAP_TRIGGER_ALL,
+		    "config_defaults", "not the documented defaults");
+
+	/* A valid change to every field, to see failures change nothing. */
+	memset(&c, 0, sizeof(c));
+	c.triggers = RACETRAP_TRIGGER_SITE;
+	c.window_us = 1000;
+	c.site_probes = 8;
+	c.site_rotate_ms = 200;
+	c.clock_period_us = 5000;
+	c.max_watchpoints = 2;
+	c.stack_depth = 16;
+	c.budget_ppm = 20000;
+	EXPECT_OK(rt_config_set(fd, &c), "config_set");
+	rt_config_get(fd, &before);
+	EXPECT_TRUE(before.window_us == 1000 && before.max_watchpoints == 2 &&
+		    before.triggers == RACETRAP_TRIGGER_SITE, "config_get",
+		    "values not kept");
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			uint32_t bad = k ? f[i].bad_hi : f[i].bad_lo;
+
+			if (!bad)	/* 0 means the default: not invalid */
+				continue;
+			c = before;
+			c.window_us = 2000;	/* valid: must not stick */
+			*(uint32_t *)((char *)&c + f[i].off) = bad;
+			snprintf(name, sizeof(name), "config_%s_%s", f[i].name,
+				 k ? "high" : "low");
+			EXPECT_ERRNO(EINVAL, rt_config_set(fd, &c), name);
+			rt_config_get(fd, &after);
+			snprintf(name, sizeof(name), "config_%s_%s_unchanged",
+				 f[i].name, k ? "high" : "low");
+			if (memcmp(&before, &after, sizeof(after)))
+				ktap_diag("%s: a failed CONFIG changed it", name);
+			ktap_result(!memcmp(&before, &after, sizeof(after)),
+				    name);
+		}
+	}
+	c = before;
+	c.triggers = 1U << 4;
+	EXPECT_ERRNO(EOPNOTSUPP, rt_config_set(fd, &c), "config_triggers_unknown");
+	memset(&c, 0, sizeof(c));
+	EXPECT_OK(rt_config_set(fd, &c), "config_reset");
+	EXPECT_TRUE(c.window_us == 500 && c.budget_ppm == 10000 &&
+		    c.triggers == __RACETRAP_TRIGGER_ALL, "config_reset_defaults",
+		    "window %u budget %u", c.window_us, c.budget_ppm);
+}
+
+static void reads(int fd, const struct fx *f)
+{
+	struct racetrap_record rec;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int nb;
+
+	EXPECT_ERRNO(EINVAL, read(fd, &rec, sizeof(rec) - 1), "read_short_buffer");
+	EXPECT_TRUE(read(fd, &rec, sizeof(rec)) == 0, "read_unattached_eof",
+		    "not EOF");
+	EXPECT_TRUE(poll(&p, 1, 0) == 1 && (p.revents & POLLHUP),
+		    "poll_unattached_hup", "revents %#x", p.revents);
+	if (rt_attach(fd, f->pid))
+		ktap_diag("attach: %s", strerror(errno));
+	nb = open(RACETRAP_DEVICE, O_RDONLY);
+	EXPECT_TRUE(nb >= 0, "open_second", "%s", strerror(errno));
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	/* Attached, no sites: nothing can be queued. */
+	EXPECT_ERRNO(EAGAIN, read(fd, &rec, sizeof(rec)), "read_nonblock_empty");
+	fcntl(fd, F_SETFL, 0);
+	close(nb);
+}
+
+int main(void)
+{
+	struct fx f;
+	int fd;
+
+	ktap_start(73);
+	if (!fx_start(&f, "racy"))
+		return 1;
+	fd = rt_open();
+	generic(fd, f.pid);
+	site_rules(fd, &f);
+	sites_struct(fd, &f);
+	config_bounds(fd);
+	close(fd);
+	fd = rt_open();
+	reads(fd, &f);
+	close(fd);
+	fx_stop(&f);
+	return ktap_finish();
+}
