@@ -13,8 +13,8 @@
 
 struct tally {
 	const struct fx *f;
-	int hits, pairs, changes, locked_one;
-	bool stop_on_pair;
+	int hits, pairs, changes, locked_one, sampled_b;
+	bool stop_on_pair, stop_on_b;
 };
 
 /* Does @rec show thread @sa at site @a caught by thread @tb after @b? */
@@ -53,6 +53,8 @@ static bool count(const struct racetrap_record *rec, void *arg)
 	if (!!(rec->sampled.flags & RACETRAP_SIDE_F_LOCKED) !=
 	    !!(rec->trapped.flags & RACETRAP_SIDE_F_LOCKED))
 		t->locked_one++;
+	if (pair(rec, f, "b", "b", "a", "a"))
+		t->sampled_b++;
 	if (pair(rec, f, "a", "a", "b", "b") || pair(rec, f, "b", "b", "a", "a"))
 		t->pairs++;
 	else if (t->hits <= 3)
@@ -60,14 +62,17 @@ static bool count(const struct racetrap_record *rec, void *arg)
 			  rec->sampled.tid, (unsigned long long)rec->sampled.ip,
 			  rec->trapped.tid, (unsigned long long)rec->trapped.ip,
 			  (unsigned long long)rec->sampled.addr);
+	if (t->stop_on_b)
+		return t->sampled_b > 0;
 	return t->stop_on_pair && t->pairs > 0;
 }
 
 /* Run fixture @name under a tracer for up to @secs. */
 static bool run(const char *name, struct tally *t, bool stop_on_pair,
 		uint64_t *stats, const enum racetrap_stat *want, int nr_want,
-		bool late)
+		bool late, uint32_t triggers)
 {
+	struct racetrap_config c = { .triggers = triggers };
 	struct fx f;
 	double t0;
 	int fd, i;
@@ -75,10 +80,13 @@ static bool run(const char *name, struct tally *t, bool stop_on_pair,
 	memset(t, 0, sizeof(*t));
 	t->f = &f;
 	t->stop_on_pair = stop_on_pair;
+	t->stop_on_b = triggers == RACETRAP_TRIGGER_CLOCK;
 	if (!fx_start(&f, name))
 		return false;
 	fd = rt_attach_fx(&f);
-	if (fd < 0) {
+	if (fd < 0 || rt_config_set(fd, &c)) {
+		if (fd >= 0)
+			close(fd);
 		fx_stop(&f);
 		return false;
 	}
@@ -109,12 +117,29 @@ static void detect(const char *name, bool late)
 	char test[64];
 
 	snprintf(test, sizeof(test), "detect_%s", name);
-	if (!run(name, &t, true, NULL, NULL, 0, late)) {
+	if (!run(name, &t, true, NULL, NULL, 0, late, 0)) {
 		ktap_result(false, test);
 		return;
 	}
 	EXPECT_TRUE(t.pairs > 0, "detect", "%s: no hit naming both threads",
 		    name);
+}
+
+/*
+ * Clock sampling alone must sample the thread created after attach: its
+ * cpu-clock event can only be the copy inherited at clone.
+ */
+static void late_clock(void)
+{
+	struct tally t;
+
+	if (!run("late", &t, false, NULL, NULL, 0, true,
+		 RACETRAP_TRIGGER_CLOCK)) {
+		ktap_result(false, "detect_late_clock_inherited");
+		return;
+	}
+	EXPECT_TRUE(t.sampled_b > 0, "detect_late_clock_inherited",
+		    "the late thread was never sampled by cpu-clock");
 }
 
 /* Race-free: no HIT at all, and the counter in @proof moved. */
@@ -128,7 +153,7 @@ static void clean(const char *name, enum racetrap_stat proof,
 	bool ok;
 
 	snprintf(test, sizeof(test), "clean_%s", name);
-	if (!run(name, &t, false, got, want, 2, false)) {
+	if (!run(name, &t, false, got, want, 2, false, 0)) {
 		ktap_result(false, test);
 		return;
 	}
@@ -143,7 +168,7 @@ static void mixed(void)
 {
 	struct tally t;
 
-	if (!run("mixed", &t, true, NULL, NULL, 0, false)) {
+	if (!run("mixed", &t, true, NULL, NULL, 0, false, 0)) {
 		ktap_result(false, "detect_mixed");
 		return;
 	}
@@ -153,9 +178,10 @@ static void mixed(void)
 
 int main(void)
 {
-	ktap_start(7);
+	ktap_start(8);
 	detect("racy", false);
 	detect("late", true);
+	late_clock();
 	mixed();
 	clean("mutex", RACETRAP_STAT_WATCHES, RACETRAP_STAT_WATCHES);
 	/*
