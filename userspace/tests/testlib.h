@@ -8,6 +8,7 @@
 #define RT_TESTLIB_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,7 +51,8 @@ static inline int test_proc_start(const char *path, struct test_proc *p)
 	char buf[256];
 	size_t got = 0;
 
-	if (pipe(in) || pipe(out))
+	/* CLOEXEC: a second test process must not hold this one's stdin. */
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
 		return -1;
 	p->pid = fork();
 	if (p->pid < 0)
