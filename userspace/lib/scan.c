@@ -38,6 +38,8 @@ void rt_sites_seen_free(struct rt_sites_seen *seen)
 
 static bool seen_has(const struct rt_sites_seen *s, uint64_t dev, uint64_t ino)
 {
+	if (!s)
+		return false;
 	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i].dev == dev && s->v[i].ino == ino)
 			return true;
@@ -46,6 +48,8 @@ static bool seen_has(const struct rt_sites_seen *s, uint64_t dev, uint64_t ino)
 
 static int seen_add(struct rt_sites_seen *s, uint64_t dev, uint64_t ino)
 {
+	if (!s)
+		return 0;	/* no memory of past scans wanted */
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 16;
 		struct file_id *v = realloc(s->v, cap * sizeof(*v));
