@@ -35,11 +35,11 @@ ktap_done() {
 	[ "$ktap_fails" = 0 ]
 }
 
-# first_report FILE: the first race report in FILE, up to the next
-# report, summary or separator line.
+# first_report FILE: the first race report in FILE, from its
+# "WARNING: DATA RACE" to its closing "=====" line.
 first_report() {
-	awk '/WARNING: DATA RACE/ { if (on) exit; on = 1 }
-	     on && /^(=+|SUMMARY|racetrap: summary)/ && n++ { exit }
+	awk '/WARNING: DATA RACE/ { on = 1 }
+	     on && /^=+$/ { exit }
 	     on { print }' "$1"
 }
 

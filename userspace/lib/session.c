@@ -12,9 +12,11 @@
 #include <unistd.h>
 
 #include "kapi.h"
+#include "report.h"
 #include "session.h"
 #include "sites.h"
 #include "statusfile.h"
+#include "strbuf.h"
 
 #define READ_BATCH 32
 
@@ -45,45 +47,27 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* A JSON string body: quotes, backslashes and controls escaped. */
-static void json_escape(char *out, size_t outlen, const char *s)
-{
-	size_t o = 0;
-
-	for (; *s && o + 7 < outlen; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)c;
-		} else if (c < 0x20) {
-			o += (size_t)snprintf(out + o, outlen - o, "\\u%04x", c);
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-}
-
-/* A status report of the session itself (not of the analyzer). */
-static void status(struct rt_session *s, int priority, const char *fmt, ...)
+/*
+ * A status report of the session itself (attached, a library skipped), in
+ * the analyzer's status format so JSON consumers see one schema.
+ */
+__attribute__((format(printf, 4, 5)))
+static void status(struct rt_session *s, int priority, const char *event,
+		   const char *fmt, ...)
 {
 	struct rt_report_fields f = { .pid = s->pid };
-	char msg[1024], esc[2048], out[2304];
+	struct rt_strbuf b;
+	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (s->opts.json) {
-		json_escape(esc, sizeof(esc), msg);
-		snprintf(out, sizeof(out),
-			 "{\"type\":\"status\",\"pid\":%d,\"comm\":\"%s\",\"message\":\"%s\"}",
-			 (int)s->pid, s->comm, esc);
-	} else {
-		snprintf(out, sizeof(out), "racetrap: %s", msg);
-	}
-	s->emit(s->emit_arg, RT_REPORT_STATUS, priority, out, &f);
+	rt_strbuf_init(&b);
+	rt_report_status(&b, s->opts.json, event, s->comm, s->pid, 0, msg);
+	if (!b.oom)
+		s->emit(s->emit_arg, RT_REPORT_STATUS, priority, rt_strbuf_str(&b), &f);
+	rt_strbuf_free(&b);
 }
 
 static void read_comm(pid_t pid, char *buf, size_t len)
@@ -130,7 +114,7 @@ static int add_table(void *arg, const struct rt_site_table *t)
 			      err, sizeof(err)) < 0) {
 		/* One library that vanished or is too big must not end the
 		 * session: say so and sample the rest. */
-		status(s, LOG_WARNING, "pid %d: not sampling %s: %s",
+		status(s, LOG_WARNING, "skip", "pid %d: not sampling %s: %s",
 		       (int)s->pid, t->map.path, err);
 		return 0;
 	}
@@ -219,6 +203,11 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 		goto err_opts;
 	if (rt_kapi_set_config(&s->k, &s->opts.kcfg, err, errlen) < 0)
 		goto err_close;
+	/* Attach first: its errors (no such process, not allowed) are the
+	 * ones to show, and nothing is read before the target is held. */
+	if (rt_kapi_attach(&s->k, s->pid, err, errlen) < 0)
+		goto err_close;
+	s->attached = true;
 
 	memset(&ao, 0, sizeof(ao));
 	ao.json = s->opts.json;
@@ -228,34 +217,30 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 	ao.emit_arg = p->emit_arg;
 	s->an = rt_analyzer_new(s->pid, &ao, err, errlen);
 	if (!s->an)
-		goto err_close;
+		goto err_detach;
 	s->seen = rt_sites_seen_new();
 	if (!s->seen) {
 		snprintf(err, errlen, "out of memory");
 		goto err_analyzer;
 	}
 
-	if (rt_kapi_attach(&s->k, s->pid, err, errlen) < 0)
-		goto err_seen;
-	s->attached = true;
-
 	r = scan(s, why, sizeof(why));
 	if (r < 0) {
 		snprintf(err, errlen, "reading the code of pid %d: %s",
 			 (int)s->pid, why);
-		goto err_detach;
+		goto err_seen;
 	}
 	if (s->nr_tables == 0) {
 		snprintf(err, errlen,
 			 "pid %d (%s): no code to sample: no executable mapping was selected or decoded (check --modules, --include-func, --exclude-func)",
 			 (int)s->pid, s->comm);
-		goto err_detach;
+		goto err_seen;
 	}
 	s->next_rescan_ms = now_ms() + RT_SESSION_RESCAN_MS;
 	write_status(s);
 	s->next_status_ms = now_ms() + RT_SESSION_STATUS_MS;
 	if (p->announce)
-		status(s, LOG_INFO,
+		status(s, LOG_INFO, "attached",
 		       "attached to pid %d (%s): window %u us, triggers %s%s%s, %u code tables",
 		       (int)s->pid, s->comm, s->opts.kcfg.window_us,
 		       s->opts.kcfg.triggers & RACETRAP_TRIGGER_SITE ? "site" : "",
@@ -265,12 +250,12 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 		       s->nr_tables);
 	return s;
 
-err_detach:
-	rt_kapi_detach(&s->k);
 err_seen:
 	rt_sites_seen_free(s->seen);
 err_analyzer:
 	rt_analyzer_free(s->an);
+err_detach:
+	rt_kapi_detach(&s->k);
 err_close:
 	rt_kapi_close(&s->k);
 err_opts:
@@ -341,7 +326,7 @@ void rt_session_tick(struct rt_session *s)
 		if (scan(s, err, sizeof(err)) < 0 && strcmp(err, s->scan_err)) {
 			snprintf(s->scan_err, sizeof(s->scan_err), "%s", err);
 			if (kill(s->pid, 0) == 0)
-				status(s, LOG_WARNING,
+				status(s, LOG_WARNING, "rescan",
 				       "pid %d: rescanning its code: %s",
 				       (int)s->pid, err);
 		}
