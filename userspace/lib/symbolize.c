@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "decode.h"
 #include "symbolize.h"
@@ -26,7 +27,21 @@ struct rt_symbolizer {
 	size_t nr_mods, cap_mods;
 	csh cs;
 	bool have_cs;
+	/* Pages that stayed unmapped after a refresh, so we stop re-reading
+	 * the maps for every frame in anonymous code (JIT, vDSO). */
+	struct { uint64_t page, when_ns; } misses[64];
+	unsigned int next_miss;
 };
+
+#define MISS_TTL_NS	1000000000ULL
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
 
 static char *debuginfo_path;
 
@@ -79,16 +94,60 @@ static int load_elf(Dwfl_Module *mod, void **ud, const char *name,
 	return DWARF_CB_OK;
 }
 
+/* The whole of /proc/PID/maps, or NULL if unreadable or empty. */
+static char *read_maps(pid_t pid, size_t *len)
+{
+	char path[64], *buf = NULL;
+	FILE *in, *out;
+	int c;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	in = fopen(path, "re");
+	if (!in)
+		return NULL;
+	out = open_memstream(&buf, len);
+	if (!out) {
+		fclose(in);
+		return NULL;
+	}
+	while ((c = getc(in)) != EOF)
+		putc(c, out);
+	fclose(in);
+	fclose(out);
+	if (buf && !*len) {
+		free(buf);
+		buf = NULL;
+	}
+	return buf;
+}
+
+/*
+ * A zombie's maps read empty, and reporting nothing would drop every
+ * module: so read the maps first and report only a non-empty snapshot.
+ * (The vDSO, which only dwfl_linux_proc_report finds, is not reported.)
+ */
 int rt_symbolizer_refresh(struct rt_symbolizer *s)
 {
+	size_t len = 0;
+	char *maps = read_maps(s->pid, &len);
+	FILE *f;
 	int ret;
 
+	if (!maps)
+		return -ESRCH;
+	f = fmemopen(maps, len, "r");
+	if (!f) {
+		free(maps);
+		return -ENOMEM;
+	}
 	dwfl_report_begin(s->dwfl);
-	ret = dwfl_linux_proc_report(s->dwfl, s->pid);
+	ret = dwfl_linux_proc_maps_report(s->dwfl, f);
 	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0 && !ret)
 		ret = -EINVAL;
 	if (ret > 0)
-		ret = -ret;	/* dwfl_linux_proc_report returns an errno */
+		ret = -ret;	/* an errno */
+	fclose(f);
+	free(maps);
 	dwfl_getmodules(s->dwfl, load_elf, NULL, 0);
 	return ret;
 }
@@ -142,9 +201,23 @@ static bool alive(pid_t pid)
 static Dwfl_Module *module_at(struct rt_symbolizer *s, uint64_t addr)
 {
 	Dwfl_Module *mod = dwfl_addrmodule(s->dwfl, addr);
+	uint64_t page = addr >> 12, now;
 
-	if (!mod && alive(s->pid) && rt_symbolizer_refresh(s) == 0)
+	if (mod || !alive(s->pid))
+		return mod;
+	now = now_ns();
+	for (size_t i = 0; i < sizeof(s->misses) / sizeof(s->misses[0]); i++)
+		if (s->misses[i].page == page && s->misses[i].when_ns &&
+		    now - s->misses[i].when_ns < MISS_TTL_NS)
+			return NULL;
+	if (rt_symbolizer_refresh(s) == 0)
 		mod = dwfl_addrmodule(s->dwfl, addr);
+	if (!mod) {
+		s->misses[s->next_miss].page = page;
+		s->misses[s->next_miss].when_ns = now;
+		s->next_miss = (s->next_miss + 1) %
+			       (sizeof(s->misses) / sizeof(s->misses[0]));
+	}
 	return mod;
 }
 

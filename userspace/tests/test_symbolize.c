@@ -58,6 +58,21 @@ static int addr2line(const char *bin, uint64_t vaddr, char fn[][128],
 	return n;
 }
 
+static bool is_zombie(pid_t pid)
+{
+	char path[64], buf[512], *rp;
+	FILE *f;
+	bool z = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f && fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')))
+		z = rp[1] == ' ' && rp[2] == 'Z';
+	if (f)
+		fclose(f);
+	return z;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t a = s ? strlen(s) : 0, b = strlen(suffix);
@@ -166,7 +181,17 @@ static void test_c(void)
 		    "unmapped_address_frame", "%zu frames", f.n);
 	rt_frames_clear(&f);
 
-	/* The process exits: what was mapped is still symbolized. */
+	/* A zombie's maps read empty: a refresh must not forget modules. */
+	close(p.in_fd);
+	for (int i = 0; i < 500 && !is_zombie(p.pid); i++)
+		usleep(10000);
+	EXPECT_TRUE(is_zombie(p.pid) && rt_symbolizer_refresh(s) < 0,
+		    "c_zombie_refresh_refused", "refresh of a zombie accepted");
+	check_site(s, &b, waddr, "sample_writer", "tests/data/sample.c",
+		   "SAMPLE_WRITER_LINE", "c_zombie_still_symbolized");
+
+	/* Reaped: what was mapped is still symbolized. */
+	p.in_fd = open("/dev/null", O_RDONLY);
 	test_proc_stop(&p);
 	check_site(s, &b, waddr, "sample_writer", "tests/data/sample.c",
 		   "SAMPLE_WRITER_LINE", "c_after_exit");
@@ -204,7 +229,7 @@ static void test_go(void)
 
 int main(void)
 {
-	ktap_start(9);
+	ktap_start(11);
 	test_c();
 	test_go();
 	return ktap_finish();
