@@ -21,7 +21,11 @@ enum rt_report_kind {
 	RT_REPORT_STATUS,	/* drops, throttling, attach end */
 };
 
-/* Structured fields (for journald); strings valid during the callback. */
+/*
+ * Structured fields (for journald); strings valid during the callback.
+ * The struct is always passed; for status and summary reports only @pid
+ * is set and the strings are NULL, as is @site_b for an unseen writer.
+ */
 struct rt_report_fields {
 	const char *fingerprint;	/* 16 hex digits, stable across runs */
 	pid_t pid;

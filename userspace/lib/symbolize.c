@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "decode.h"
+#include "demangle.h"
 #include "symbolize.h"
 
 /* Per-module facts computed once: the file's identity. */
@@ -321,15 +322,32 @@ int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
 	return 0;
 }
 
-/* A DIE's name, through abstract_origin/specification for inlines. */
-static const char *die_name(Dwarf_Die *die)
+/* A symbol name as reports show it: C++ names demangled. */
+static char *pretty(const char *name)
+{
+	char *d = rt_demangle(name);
+
+	return d ? d : (name ? strdup(name) : NULL);
+}
+
+/*
+ * A DIE's name (malloc'ed), through abstract_origin and specification for
+ * inlines and methods: the demangled linkage name when there is one (it
+ * carries the C++ class and namespace), else DW_AT_name.
+ */
+static char *die_name(Dwarf_Die *die)
 {
 	Dwarf_Attribute a;
-	const char *name = NULL;
+	char *d = NULL;
 
+	if (dwarf_attr_integrate(die, DW_AT_linkage_name, &a) ||
+	    dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &a))
+		d = rt_demangle(dwarf_formstring(&a));
+	if (d)
+		return d;
 	if (dwarf_attr_integrate(die, DW_AT_name, &a))
-		name = dwarf_formstring(&a);
-	return name;
+		return pretty(dwarf_formstring(&a));
+	return NULL;
 }
 
 static char *join_path(const char *dir, const char *file)
@@ -449,16 +467,17 @@ static int dwarf_frames(Dwfl_Module *mod, uint64_t ip, uint64_t addr,
 		int tag = dwarf_tag(&chain[i]);
 		Dwarf_Attribute a;
 		Dwarf_Word cf = 0, cl = 0;
-		const char *name;
+		char *name;
 		size_t nfiles;
 
 		if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
 			continue;
 		name = die_name(&chain[i]);
 		if (!name && tag == DW_TAG_subprogram)
-			name = fallback_name;
+			name = pretty(fallback_name);
 		ret = add_frame(out, ip, addr, name, loc_file, line, module,
 				module_addr, tag == DW_TAG_inlined_subroutine);
+		free(name);
 		loc_file = NULL;
 		added++;
 		if (tag == DW_TAG_subprogram)
@@ -477,8 +496,11 @@ static int dwarf_frames(Dwfl_Module *mod, uint64_t ip, uint64_t addr,
 	free(chain);
 	free(scopes);
 	if (!added && !ret) {
-		ret = add_frame(out, ip, addr, fallback_name, loc_file, line,
-				module, module_addr, false);
+		char *name = pretty(fallback_name);
+
+		ret = add_frame(out, ip, addr, name, loc_file, line, module,
+				module_addr, false);
+		free(name);
 		loc_file = NULL;
 	}
 	free(loc_file);

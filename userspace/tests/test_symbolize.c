@@ -227,10 +227,38 @@ static void test_go(void)
 	live_bin_close(&b);
 }
 
+static void test_cxx(void)
+{
+	struct test_proc p;
+	struct live_bin b;
+	const struct racetrap_site *w;
+	struct rt_symbolizer *s;
+	char err[256];
+	uint64_t addr;
+
+	if (live_bin_open("sample_cxx", &b) || test_proc_start(b.path, &p)) {
+		ktap_skip("cxx_demangled_method", "sample_cxx cannot run");
+		return;
+	}
+	w = live_site(&b, "_ZN4bank7Account7depositEl", RACETRAP_ACCESS_WRITE);
+	addr = w ? live_addr(p.pid, &b, w->offset, NULL, NULL) : 0;
+	s = rt_symbolizer_new(p.pid, err, sizeof(err));
+	if (s && addr)
+		check_site(s, &b, addr, "bank::Account::deposit(long)",
+			   "tests/data/sample.cc", "SAMPLE_CXX_DEPOSIT_LINE",
+			   "cxx_demangled_method");
+	else
+		ktap_result(false, "cxx_demangled_method");
+	rt_symbolizer_free(s);
+	test_proc_stop(&p);
+	live_bin_close(&b);
+}
+
 int main(void)
 {
-	ktap_start(11);
+	ktap_start(12);
 	test_c();
 	test_go();
+	test_cxx();
 	return ktap_finish();
 }
