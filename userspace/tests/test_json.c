@@ -160,9 +160,12 @@ int main(void)
 	test_escaper(f);
 	fclose(f);
 	ktap_result(c.n == 4 && one_line, "json_one_object_per_line");
-	EXPECT_TRUE(python_check(path, verdict, sizeof(verdict)) &&
-		    !strcmp(verdict, "race=1 status=1 strings=1 summary=1 unseen_writer=1"),
-		    "json_schema", "checker says: %s", verdict);
+	if (system("command -v python3 >/dev/null 2>&1") != 0)
+		ktap_skip("json_schema", "python3 is not installed");
+	else
+		EXPECT_TRUE(python_check(path, verdict, sizeof(verdict)) &&
+			    !strcmp(verdict, "race=1 status=1 strings=1 summary=1 unseen_writer=1"),
+			    "json_schema", "checker says: %s", verdict);
 	EXPECT_TRUE(c.n >= 1 && strstr(c.text[0], "\"function\":\"sample_writer\"") &&
 		    strstr(c.text[0], "\"kind\":\"write\""),
 		    "json_race_content", "%s", c.n ? c.text[0] : "-");
