@@ -304,6 +304,29 @@ static uint64_t trapped_access_ip(struct rt_analyzer *an,
 	return s->ip - 1;
 }
 
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/*
+ * The trapping side's address is computed only for a known site, from
+ * registers after the access: an instruction that loads into its own
+ * base register (mov rax, [rax]) leaves a wrong one.  The watchpoint
+ * fired, so the access overlapped the watched range: trust that instead.
+ */
+static uint64_t side_addr(const char *role, const struct racetrap_side *s,
+			  const struct racetrap_record *rec)
+{
+	if (!strcmp(role, "sampled"))
+		return s->addr;
+	if ((s->flags & RACETRAP_SIDE_F_KNOWN) &&
+	    overlaps(s->addr, s->size ? s->size : 1, rec->watch_addr,
+		     rec->watch_len ? rec->watch_len : 1))
+		return s->addr;
+	return rec->watch_addr;
+}
+
 static void fill_side(struct rt_analyzer *an, struct rt_side_view *v,
 		      const char *role, const struct racetrap_side *s,
 		      uint64_t access_ip, const struct racetrap_record *rec)
@@ -316,9 +339,7 @@ static void fill_side(struct rt_analyzer *an, struct rt_side_view *v,
 	v->access = s->access;
 	v->locked = s->flags & RACETRAP_SIDE_F_LOCKED;
 	v->size = s->size ? s->size : rec->watch_len;
-	/* The trapping side's address is computed only for a known site. */
-	v->addr = !strcmp(role, "sampled") || (s->flags & RACETRAP_SIDE_F_KNOWN) ?
-		  s->addr : rec->watch_addr;
+	v->addr = side_addr(role, s, rec);
 	if (n > RACETRAP_MAX_STACK)
 		n = RACETRAP_MAX_STACK;
 	/* Frame 0 is the access itself; the rest are return addresses. */
@@ -403,8 +424,11 @@ static void handle_race(struct rt_analyzer *an,
 		memcpy(r->site_b, site_b, sizeof(site_b));
 
 	fill_side(an, &sampled, "sampled", &rec->sampled, rec->sampled.ip, rec);
-	if (!unseen)
+	memcpy(sampled.site, site_a, sizeof(site_a));
+	if (!unseen) {
 		fill_side(an, &trapped, "trapped", &rec->trapped, trap_ip, rec);
+		memcpy(trapped.site, site_b, sizeof(site_b));
+	}
 	r->where = unseen ? where_of(&sampled, NULL) : where_of(&trapped, &sampled);
 
 	if (!an->keep_runtime &&

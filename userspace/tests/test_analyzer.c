@@ -65,6 +65,8 @@ static void test_c_races(void)
 	}
 	/* The reader was sampled; the writer's store trapped. */
 	make_hit(&l, &rec, rd, raddr, w, waddr, caller);
+	/* As after "mov rax, [rax]": the report must show the watch address. */
+	rec.trapped.addr = 0xffffffffffffcc00;
 	rt_analyzer_feed(an, &rec);
 	t = c.n == 1 ? c.text[0] : NULL;
 	snprintf(want, sizeof(want), "Write of size 8 at 0x5000 by thread %d (sample_c):\n  #0 sample_writer ",
