@@ -5,13 +5,14 @@
 # report to syslog (busybox syslogd -> /var/log/messages) at LOG_WARNING
 # with both stacks, reports nothing for the race-free fixture, attaches
 # again when a matched program restarts, keeps its configuration when a
-# reload finds a bad line, and exits 0 on SIGTERM with a summary.
+# reload finds a bad line, applies a good one (syslog-max: a report split
+# into numbered parts), and exits 0 on SIGTERM with a summary.
 . "$(dirname "$0")/ktap.sh"
 conf=/tmp/racetrapd.conf
 log=/var/log/messages
 msgs=/tmp/racetrapd.msgs
 
-ktap_plan 10
+ktap_plan 13
 
 if ! pidof syslogd >/dev/null; then
 	syslogd
@@ -19,8 +20,7 @@ if ! pidof syslogd >/dev/null; then
 fi
 touch $log
 start=$(($(wc -l <$log) + 1))
-# busybox syslogd keeps about 1 KiB of a message: split reports.
-printf 'name fix_racy\nname fix_racefree\nsyslog-max 900\n' >$conf
+printf 'name fix_racy\nname fix_racefree\n' >$conf
 racetrapd -c $conf 2>/tmp/racetrapd.err &
 d=$!
 sleep 2
@@ -38,6 +38,12 @@ sleep 2
 kill -0 $d
 check $? daemon_survives_bad_reload
 
+# busybox syslogd keeps about 1 KiB of a message; split at 256 bytes.
+printf 'name fix_racy\nsyslog-max 256\n' >$conf
+kill -HUP $d
+sleep 2
+$FIX/fix_racy 10 >/dev/null
+
 kill -TERM $d
 wait $d
 check $? daemon_exits_0_on_sigterm
@@ -47,8 +53,10 @@ tail -n +$start $log >$msgs
 grep -q "daemon.warn racetrapd\[$d\]: .*WARNING: DATA RACE" $msgs
 check $? race_in_syslog_at_warning
 
-names_both_sides $msgs
-check $? syslog_report_names_both_sides
+# Before the split: one message holds the whole report.
+grep "racetrapd\[$d\]: .*WARNING: DATA RACE" $msgs | grep -v 'part 1/' >/tmp/racetrapd.whole
+names_both_sides /tmp/racetrapd.whole
+check $? syslog_report_is_one_message_naming_both_sides
 diag "expect writer_step fix_racy.c:$WL and reader_step fix_racy.c:$RL"
 diag "$(grep "racetrapd\[$d\]" $msgs | grep -v 'daemon.info' | head -n 8 | cut -c 1-1200)"
 
@@ -63,6 +71,17 @@ check $? restarted_program_attached_again
 
 grep -q "racetrapd\[$d\]: racetrapd: reload failed, keeping the current configuration: $conf:2: window: 0 is out of range" $msgs
 check $? bad_reload_names_file_and_line
+
+fp=$(sed -n "s/.*racetrapd\[$d\]: \[\([0-9a-f]*\) part 1\/[0-9]*\] .*WARNING: DATA RACE.*/\1/p" $msgs | head -n 1)
+[ -n "$fp" ] && grep -q "racetrapd\[$d\]: \[$fp part 2/" $msgs
+check $? long_report_split_into_numbered_parts
+grep "racetrapd\[$d\]: \[$fp part " $msgs >/tmp/racetrapd.parts
+names_both_sides /tmp/racetrapd.parts
+check $? parts_together_name_both_sides
+diag "$(head -n 3 /tmp/racetrapd.parts | cut -c 1-400)"
+
+grep -q "racetrapd\[$d\]: racetrapd: configuration reloaded" $msgs
+check $? good_reload_logged
 
 grep -q "racetrapd\[$d\]: racetrapd: stopped" $msgs
 check $? shutdown_logged

@@ -9,7 +9,7 @@ out=/tmp/run.out
 err=/tmp/run.err
 rep=/tmp/run.report
 
-ktap_plan 8
+ktap_plan 10
 
 racetrap run -- $FIX/fix_racy 20 >$out 2>$err
 check $? run_racy_exits_0
@@ -26,6 +26,12 @@ check $? report_names_both_sides_with_file_line
 diag "expect writer_step fix_racy.c:$WL and reader_step fix_racy.c:$RL in:"
 diag "$(head -n 40 $rep)"
 diag "stderr: $(tail -n 5 $err)"
+
+# The fixture has exactly one racing pair of instructions.
+grep -Eq '^racetrap: summary for fix_racy \(pid [0-9]+\): 1 races' $out
+check $? summary_counts_one_race
+diag "$(grep -A 3 'summary for' $out)"
+fp_text=$(sed -n 's/^Race fingerprint: \([0-9a-f]*\) .*/\1/p' $out | head -n 1)
 
 racetrap run -- $FIX/fix_racefree 10 >$out 2>$err
 rc=$?
@@ -48,5 +54,11 @@ grep '^{' $out | grep 'fingerprint' | grep -E "fix_racy\.c\"?[:,]? ?\"?(line\"?:
 	grep -qE "fix_racy\.c\"?[:,]? ?\"?(line\"?:)?$RL"
 check $? json_race_names_both_lines
 diag "$(grep '^{' $out | head -n 2 | cut -c 1-600)"
+
+# Another run, another address layout (ASLR): the same fingerprint.
+fp_json=$(sed -n 's/^{"type":"race","fingerprint":"\([0-9a-f]*\)".*/\1/p' $out | head -n 1)
+[ -n "$fp_text" ] && [ "$fp_text" = "$fp_json" ]
+check $? fingerprint_stable_across_runs
+diag "text run: '$fp_text', JSON run: '$fp_json'"
 
 ktap_done
