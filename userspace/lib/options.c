@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "options.h"
 
@@ -41,6 +42,9 @@ const struct rt_option_desc rt_option_descs[] = {
 	  "do not sample functions matching GLOB (repeatable)" },
 	{ "keep-runtime", NULL, BOTH,
 	  "also sample and report language-runtime internals (Go runtime.*)" },
+	{ "cache-dir", "DIR", BOTH,
+	  "cache decoded site tables by build-id in DIR, or 'none' "
+	  "(default " RT_CACHE_DIR_DEFAULT " for root, none otherwise)" },
 	{ "duration", "S", RT_OPT_CLI,
 	  "stop sampling after S seconds (decimals allowed, up to 31536000)" },
 };
@@ -291,6 +295,22 @@ bad_budget:
 		o->suppressions = copy;
 		return 0;
 	}
+	if (!strcmp(name, "cache-dir")) {
+		char *copy;
+
+		if (strcmp(value, "none") && value[0] != '/') {
+			snprintf(err, errlen,
+				 "%s: '%s' is not an absolute path or 'none'",
+				 what, value);
+			return -1;
+		}
+		copy = strdup(value);
+		if (!copy)
+			goto nomem;
+		free(o->cache_dir);
+		o->cache_dir = copy;
+		return 0;
+	}
 	if (!strcmp(name, "modules")) {
 		if (push(&o->modules, &o->nr_modules, value))
 			goto nomem;
@@ -339,6 +359,10 @@ void rt_options_sites(const struct rt_options *o, struct rt_sites_opts *out)
 	out->exclude_funcs = (const char **)o->exclude_funcs;
 	out->nr_exclude_funcs = o->nr_exclude_funcs;
 	out->keep_runtime = o->keep_runtime;
+	if (!o->cache_dir)
+		out->cache_dir = geteuid() == 0 ? RT_CACHE_DIR_DEFAULT : NULL;
+	else if (strcmp(o->cache_dir, "none"))
+		out->cache_dir = o->cache_dir;
 }
 
 static int copy_list(char ***dst, size_t *dnr, char *const *src, size_t nr)
@@ -357,9 +381,12 @@ int rt_options_copy(struct rt_options *dst, const struct rt_options *src)
 {
 	*dst = *src;
 	dst->suppressions = NULL;
+	dst->cache_dir = NULL;
 	dst->modules = dst->include_funcs = dst->exclude_funcs = NULL;
 	dst->nr_modules = dst->nr_include_funcs = dst->nr_exclude_funcs = 0;
 	if (src->suppressions && !(dst->suppressions = strdup(src->suppressions)))
+		goto fail;
+	if (src->cache_dir && !(dst->cache_dir = strdup(src->cache_dir)))
 		goto fail;
 	if (copy_list(&dst->modules, &dst->nr_modules, src->modules, src->nr_modules) ||
 	    copy_list(&dst->include_funcs, &dst->nr_include_funcs,
@@ -385,6 +412,7 @@ static void free_list(char **list, size_t nr)
 void rt_options_free(struct rt_options *o)
 {
 	free(o->suppressions);
+	free(o->cache_dir);
 	free_list(o->modules, o->nr_modules);
 	free_list(o->include_funcs, o->nr_include_funcs);
 	free_list(o->exclude_funcs, o->nr_exclude_funcs);

@@ -20,6 +20,8 @@ struct rt_options {
 	bool json;
 	bool keep_runtime;
 	char *suppressions;
+	/* Site-table cache directory; NULL = the default, "none" = off. */
+	char *cache_dir;
 	char **modules;
 	size_t nr_modules;
 	char **include_funcs;
@@ -29,6 +31,9 @@ struct rt_options {
 	/* How long to sample, in milliseconds; 0 = until the target ends. */
 	unsigned long duration_ms;
 };
+
+/* Where site tables are cached by build-id by default (root only). */
+#define RT_CACHE_DIR_DEFAULT "/var/cache/racetrap"
 
 /* Where an option may appear. */
 #define RT_OPT_CLI	(1U << 0)

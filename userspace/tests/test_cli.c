@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	ktap_start(7 + 7 + 6);
+	ktap_start(7 + 7 + 6 + 1);
 	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		check_range((int)i);
 
@@ -161,6 +161,10 @@ int main(int argc, char **argv)
 	ktap_result(set(&o, "json", NULL, err, sizeof(err)) && o.json &&
 		    set(&o, "keep-runtime", "no", err, sizeof(err)) &&
 		    !o.keep_runtime, "flags");
+	ktap_result(set(&o, "cache-dir", "none", err, sizeof(err)) &&
+		    !set(&o, "cache-dir", "relative/dir", err, sizeof(err)) &&
+		    strstr(err, "not an absolute path") &&
+		    !strcmp(o.cache_dir, "none"), "cache_dir");
 	rt_options_free(&o);
 
 	/* The binary: build/tests/userspace/test_cli -> build/bin/racetrap. */
