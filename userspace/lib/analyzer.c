@@ -348,13 +348,24 @@ static void fill_side(struct rt_analyzer *an, struct rt_side_view *v,
 		rt_symbolize(an->sym, s->stack[i], true, &v->frames);
 }
 
-/* The function that physically holds the access (not an inline in it). */
-static const char *holding_function(const struct rt_frames *f)
+/*
+ * Whether a stack is the runtime's own business.  The function that
+ * physically holds the access decides (not a helper inlined into it);
+ * when that is a runtime routine working on user data (memmove,
+ * mapassign...), its caller decides instead: user code calling memmove
+ * is the program's access, the runtime copying a goroutine stack with it
+ * (copystack) is not.
+ */
+static bool runtime_internal(const struct rt_frames *f)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (!f->v[i].inlined)
-			return f->v[i].function;
-	return NULL;
+	for (size_t i = 0; i < f->n; i++) {
+		const char *fn = f->v[i].function;
+
+		if (f->v[i].inlined || rt_langrt_is_user_data(fn))
+			continue;
+		return rt_langrt_is_internal(fn);
+	}
+	return false;
 }
 
 static char *where_of(const struct rt_side_view *a,
@@ -432,8 +443,8 @@ static void handle_race(struct rt_analyzer *an,
 	r->where = unseen ? where_of(&sampled, NULL) : where_of(&trapped, &sampled);
 
 	if (!an->keep_runtime &&
-	    (rt_langrt_is_internal(holding_function(&sampled.frames)) ||
-	     (!unseen && rt_langrt_is_internal(holding_function(&trapped.frames))))) {
+	    (runtime_internal(&sampled.frames) ||
+	     (!unseen && runtime_internal(&trapped.frames)))) {
 		r->state = FILTERED;
 		an->counts.filtered_runtime++;
 	} else if (rt_supp_match(an->supp, &sampled.frames,

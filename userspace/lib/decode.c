@@ -72,6 +72,35 @@ static bool no_data_access(unsigned int id)
 	}
 }
 
+/*
+ * Capstone 4's operand access is wrong for a few instructions, and a
+ * wrong kind means wrong reports: "test byte [mem], 1" marked as a write
+ * made two threads' flag tests in Go's memmove look like a race, and
+ * cmpxchg marked as a read-only would arm a write-only watchpoint.  The
+ * architectural access wins over Capstone's for these; 0 = trust it.
+ */
+static uint8_t fixed_access(unsigned int id)
+{
+	switch (id) {
+	case X86_INS_TEST:
+	case X86_INS_CMP:
+	case X86_INS_BT:
+	case X86_INS_UCOMISS:
+	case X86_INS_UCOMISD:
+	case X86_INS_COMISS:
+	case X86_INS_COMISD:
+	case X86_INS_PTEST:
+	case X86_INS_VPTEST:
+		return RACETRAP_ACCESS_READ;
+	case X86_INS_CMPXCHG:
+	case X86_INS_CMPXCHG8B:
+	case X86_INS_CMPXCHG16B:
+		return RACETRAP_ACCESS_RMW;
+	default:
+		return 0;
+	}
+}
+
 bool rt_decode_site(const cs_insn *insn, struct racetrap_site *site)
 {
 	const cs_x86 *x;
@@ -111,6 +140,8 @@ bool rt_decode_site(const cs_insn *insn, struct racetrap_site *site)
 		access |= RACETRAP_ACCESS_READ;
 	if (mem->access & CS_AC_WRITE)
 		access |= RACETRAP_ACCESS_WRITE;
+	if (fixed_access(insn->id))
+		access = fixed_access(insn->id);
 	if (!access)
 		return false;
 	memset(site, 0, sizeof(*site));

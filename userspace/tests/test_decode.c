@@ -296,12 +296,36 @@ static void ctx_close(struct bin_ctx *c)
 	close(c->fd);
 }
 
+/*
+ * The access kind objdump's mnemonic implies, where it is certain:
+ * compares and tests only read; compare-and-exchange, exchange-and-add
+ * and increments read and write.  0: not checked.
+ */
+static unsigned int od_expected_access(const char *mnem)
+{
+	static const char *const reads[] = {
+		"test", "cmp", "bt", "ucomiss", "ucomisd", "comiss", "comisd",
+		"ptest", "vptest", "movzx", "movsx", "movsxd", "lods", "scas",
+	};
+	static const char *const rmws[] = {
+		"cmpxchg", "cmpxchg8b", "cmpxchg16b", "xadd", "xchg", "inc",
+		"dec", "bts", "btr", "btc", "neg", "not",
+	};
+	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
+		if (!strcmp(mnem, reads[i]))
+			return RACETRAP_ACCESS_READ;
+	for (size_t i = 0; i < sizeof(rmws) / sizeof(rmws[0]); i++)
+		if (!strcmp(mnem, rmws[i]))
+			return RACETRAP_ACCESS_RMW;
+	return 0;
+}
+
 /* Every site is an objdump memory instruction of the same length/size. */
 static void check_sites_vs_objdump(struct bin_ctx *c,
 				   const struct rt_site_table *t,
 				   const char *what)
 {
-	size_t bad = 0, locked_bad = 0;
+	size_t bad = 0, locked_bad = 0, access_bad = 0, access_checked = 0;
 	char name[160];
 
 	for (size_t i = 0; i < t->nr_sites; i++) {
@@ -322,6 +346,12 @@ static void check_sites_vs_objdump(struct bin_ctx *c,
 			continue;
 		}
 		mnemonic(in->text, m, sizeof(m));
+		if (od_expected_access(m)) {
+			access_checked++;
+			if (od_expected_access(m) != s->access && access_bad++ < 5)
+				ktap_diag("%s: site +0x%" PRIx64 " access %u: \"%s\"",
+					  c->name, s->offset, s->access, in->text);
+		}
 		locked = !strncmp(in->text, "lock ", 5) || !strcmp(m, "xchg");
 		if (locked != !!(s->flags & RACETRAP_SITE_F_LOCKED) &&
 		    locked_bad++ < 5)
@@ -333,6 +363,10 @@ static void check_sites_vs_objdump(struct bin_ctx *c,
 	ktap_result(t->nr_sites > 0 && bad == 0, name);
 	snprintf(name, sizeof(name), "%s_%s_locked_flags", c->name, what);
 	ktap_result(locked_bad == 0, name);
+	ktap_diag("%s %s: %zu sites with a certain access kind checked",
+		  c->name, what, access_checked);
+	snprintf(name, sizeof(name), "%s_%s_access_kinds", c->name, what);
+	ktap_result(access_bad == 0, name);
 }
 
 /*
@@ -512,7 +546,7 @@ static void test_sorted(void)
 
 int main(void)
 {
-	ktap_start(19);
+	ktap_start(22);
 	test_c();
 	test_go();
 	test_sorted();
