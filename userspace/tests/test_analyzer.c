@@ -201,17 +201,19 @@ static void test_bad_suppressions(void)
 /* Go: a hit against the GC is filtered, one in mapassign is reported. */
 static void test_go_runtime_filter(void)
 {
-	const struct racetrap_site *w, *gc, *ma;
+	const struct racetrap_site *w, *gc, *ma, *mms;
 	struct racetrap_record rec;
 	struct rt_analyzer_counts cnt;
 	struct capture c = { 0 };
 	struct rt_analyzer *an;
-	uint64_t waddr, gcaddr, maaddr, caller;
+	uint64_t waddr, gcaddr, maaddr, caller, mm, cs;
+	bool ok;
 	struct live l;
 
 	if (live_start("sample_go", &l)) {
 		ktap_skip("go_gc_hit_filtered", "sample_go cannot run");
 		ktap_skip("go_map_hit_reported", "sample_go cannot run");
+		ktap_skip("go_memmove_judged_by_caller", "sample_go cannot run");
 		live_free(&l);
 		return;
 	}
@@ -224,6 +226,7 @@ static void test_go_runtime_filter(void)
 	if (!an || !waddr || !gcaddr || !maaddr || !caller) {
 		ktap_result(false, "go_gc_hit_filtered");
 		ktap_result(false, "go_map_hit_reported");
+		ktap_result(false, "go_memmove_judged_by_caller");
 		rt_analyzer_free(an);
 		live_free(&l);
 		return;
@@ -241,6 +244,28 @@ static void test_go_runtime_filter(void)
 		    "go_map_hit_reported", "%d reports", c.n);
 	if (c.n)
 		ktap_diag("go report:\n%s", c.text[0]);
+
+	/* memmove decides by its caller: copystack is the runtime's. */
+	mm = live_site_addr(&l, "runtime.memmove", RACETRAP_ACCESS_READ, &mms);
+	cs = live_func_addr(&l, "runtime.copystack");
+	if (mm && cs) {
+		int before = c.n;
+
+		make_hit(&l, &rec, w, waddr, mms, mm, caller);
+		rec.trapped.stack[1] = cs;
+		rt_analyzer_feed(an, &rec);
+		rt_analyzer_counts(an, &cnt);
+		ok = c.n == before && cnt.filtered_runtime == 2;
+		/* Another site pair: memmove called from user code. */
+		mm = live_site_addr(&l, "runtime.memmove", RACETRAP_ACCESS_WRITE, &mms);
+		make_hit(&l, &rec, w, waddr, mms, mm, caller);
+		rt_analyzer_feed(an, &rec);
+		EXPECT_TRUE(ok && c.n == before + 1 &&
+			    has(c.text[before], "#0 runtime.memmove "),
+			    "go_memmove_judged_by_caller", "%d reports", c.n);
+	} else {
+		ktap_result(false, "go_memmove_judged_by_caller");
+	}
 	rt_analyzer_free(an);
 	capture_free(&c);
 	live_free(&l);
