@@ -198,6 +198,8 @@ int logger_init(enum logger_sink sink, unsigned int queue_len,
 		unsigned int syslog_max)
 {
 	lg.sink = sink;
+	lg.stopping = lg.blocking = false;
+	lg.dropped = 0;
 	lg.max_len = queue_len;
 	lg.syslog_max = syslog_max;
 	if (sink == LOGGER_SYSLOG) {

@@ -4,10 +4,17 @@
  * bounded queue cannot hold is counted, and the count is logged, so every
  * report is either written or counted (none lost silently); in blocking
  * mode (the exit summary) nothing is dropped.  The sink is a pipe that
- * nobody reads until the test says so.
+ * nobody reads until the test says so.  Then, where journald runs (a
+ * socket at its path, faked in a private mount namespace), a report goes
+ * to the journal with its structured fields.
  */
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include <selftests/lib/ktap.h>
@@ -42,6 +49,71 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+#if HAVE_SYSTEMD
+/* A journald socket in a private mount namespace; -1 if that is denied. */
+static int fake_journal(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return -1;
+	mkdir("/run/systemd", 0755);
+	if (mount("tmpfs", "/run/systemd", "tmpfs", 0, NULL) ||
+	    mkdir("/run/systemd/journal", 0755))
+		return -1;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", JOURNAL_SOCKET);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return -1;
+	return fd;
+}
+
+static void check_journal(void)
+{
+	struct rt_report_fields f = {
+		.fingerprint = "e8d72469c78a7545", .pid = 4242,
+		.site_a = "c1cd+0x1320", .site_b = "c1cd+0x1340",
+	};
+	char dgram[8192];
+	ssize_t n;
+	int fd = fake_journal();
+
+	if (fd < 0) {
+		ktap_skip("journal_gets_structured_fields",
+			  "no private mount namespace (not root?)");
+		return;
+	}
+	logger_init(LOGGER_SYSLOG, QUEUE, 0);
+	logger_emit(NULL, RT_REPORT_RACE, LOG_WARNING,
+		    "WARNING: DATA RACE\nsecond line", &f);
+	logger_fini();
+	n = recv(fd, dgram, sizeof(dgram) - 1, 0);
+	dgram[n > 0 ? n : 0] = '\0';
+	if (n > 0)
+		for (ssize_t i = 0; i < n; i++)
+			if (!dgram[i])
+				dgram[i] = ' ';	/* MESSAGE's binary length */
+	ktap_result(n > 0 && strstr(dgram, "WARNING: DATA RACE\nsecond line") &&
+		    strstr(dgram, "PRIORITY=4\n") &&
+		    strstr(dgram, "SYSLOG_IDENTIFIER=racetrapd\n") &&
+		    strstr(dgram, "RACETRAP_FINGERPRINT=e8d72469c78a7545\n") &&
+		    strstr(dgram, "RACETRAP_PID=4242\n") &&
+		    strstr(dgram, "RACETRAP_SITE_A=c1cd+0x1320\n") &&
+		    strstr(dgram, "RACETRAP_SITE_B=c1cd+0x1340\n"),
+		    "journal_gets_structured_fields");
+	if (n <= 0)
+		ktap_diag("nothing reached the fake journal");
+	close(fd);
+}
+#else
+static void check_journal(void)
+{
+	ktap_skip("journal_gets_structured_fields", "built without libsystemd");
+}
+#endif
+
 int main(void)
 {
 	char filler[4096], text[64];
@@ -51,7 +123,7 @@ int main(void)
 	const char *p;
 	double t;
 
-	ktap_start(5);
+	ktap_start(6);
 	memset(filler, '.', sizeof(filler));
 	if (pipe(pipe_fd) || fcntl(pipe_fd[1], F_SETFL, O_NONBLOCK))
 		return 1;
@@ -100,5 +172,6 @@ int main(void)
 		    "every_report_written_or_counted");
 	ktap_result(written_first <= QUEUE + 1, "queue_is_bounded");
 	ktap_result(written_second == N, "blocking_mode_drops_nothing");
+	check_journal();
 	return ktap_finish();
 }
