@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# racetrapd attaches to processes by name as they start, writes the race
+# racetrapd attaches to processes as they start (by name from its
+# config file, by executable path from its command line), writes the race
 # report to syslog (busybox syslogd -> /var/log/messages) at LOG_WARNING
 # with both stacks, reports nothing for the race-free fixture, attaches
 # again when a matched program restarts, keeps its configuration when a
@@ -20,8 +21,8 @@ if ! pidof syslogd >/dev/null; then
 fi
 touch $log
 start=$(($(wc -l <$log) + 1))
-printf 'name fix_racy\nname fix_racefree\n' >$conf
-racetrapd -c $conf 2>/tmp/racetrapd.err &
+printf 'name fix_racefree\n' >$conf
+racetrapd -c $conf $FIX/fix_racy 2>/tmp/racetrapd.err &
 d=$!
 sleep 2
 kill -0 $d

@@ -95,16 +95,9 @@ static void read_comm(pid_t pid, char *buf, size_t len)
 			*p = '?';
 }
 
-struct scan_ctx {
-	struct rt_session *s;
-	char *err;
-	size_t errlen;
-};
-
 static int add_table(void *arg, const struct rt_site_table *t)
 {
-	struct scan_ctx *c = arg;
-	struct rt_session *s = c->s;
+	struct rt_session *s = arg;
 	char err[512];
 	uint32_t id;
 
@@ -126,11 +119,10 @@ static int add_table(void *arg, const struct rt_site_table *t)
 
 static int scan(struct rt_session *s, char *err, size_t errlen)
 {
-	struct scan_ctx c = { .s = s, .err = err, .errlen = errlen };
 	struct rt_sites_opts so;
 
 	rt_options_sites(&s->opts, &so);
-	return rt_sites_scan(s->pid, &so, s->seen, add_table, &c, err, errlen);
+	return rt_sites_scan(s->pid, &so, s->seen, add_table, s, err, errlen);
 }
 
 static void write_status(struct rt_session *s)
