@@ -67,8 +67,9 @@ static void read_comm(pid_t pid, pid_t tid, char *buf, size_t len)
 	else
 		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 	f = fopen(path, "re");
+	/* A thread can end between its access and our read of the record. */
 	if (!f || !fgets(buf, (int)len, f))
-		snprintf(buf, len, "?");
+		snprintf(buf, len, "%s", tid ? "exited" : "?");
 	if (f)
 		fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';

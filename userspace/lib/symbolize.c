@@ -32,6 +32,9 @@ struct rt_symbolizer {
 	 * the maps for every frame in anonymous code (JIT, vDSO). */
 	struct { uint64_t page, when_ns; } misses[64];
 	unsigned int next_miss;
+	/* Trap IP -> start of the access: a hot race traps at the same IP
+	 * over and over, and each lookup decodes a whole function. */
+	struct { uint64_t ip, start; } before[256];
 };
 
 #define MISS_TTL_NS	1000000000ULL
@@ -150,6 +153,8 @@ int rt_symbolizer_refresh(struct rt_symbolizer *s)
 	fclose(f);
 	free(maps);
 	dwfl_getmodules(s->dwfl, load_elf, NULL, 0);
+	/* Other code may now sit at a cached IP (exec, dlclose + dlopen). */
+	memset(s->before, 0, sizeof(s->before));
 	return ret;
 }
 
@@ -293,8 +298,27 @@ int rt_symbolizer_site(struct rt_symbolizer *s, uint64_t addr,
 	return 0;
 }
 
+static int insn_before(struct rt_symbolizer *s, uint64_t ip, uint64_t *start);
+
 int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
 			      uint64_t *start)
+{
+	size_t slot = (ip ^ (ip >> 8)) % (sizeof(s->before) / sizeof(s->before[0]));
+	int ret;
+
+	if (ip && s->before[slot].ip == ip) {
+		*start = s->before[slot].start;
+		return 0;
+	}
+	ret = insn_before(s, ip, start);
+	if (!ret) {
+		s->before[slot].ip = ip;
+		s->before[slot].start = *start;
+	}
+	return ret;
+}
+
+static int insn_before(struct rt_symbolizer *s, uint64_t ip, uint64_t *start)
 {
 	Dwfl_Module *mod = module_at(s, ip - 1);
 	GElf_Off symoff;
