@@ -11,7 +11,7 @@ out=/tmp/attach.out
 err=/tmp/attach.err
 st=/tmp/attach.status
 
-ktap_plan 9
+ktap_plan 10
 
 $FIX/fix_racy 25 >$fix &
 pid=$!
@@ -25,6 +25,10 @@ check $? status_lists_the_target
 grep -Eq 'samples_site +[0-9]+' $st && grep -Eq 'hits +[0-9]+' $st
 check $? status_prints_counters_by_name
 diag "$(cat $st)"
+racetrap status --json >$st 2>&1
+grep -Eq "^\{\"type\":\"target\",\"pid\":$pid,\"comm\":\"fix_racy\",\"owner\":$apid,.*\"hits\":[0-9]+.*\}\$" $st
+check $? status_json_object_per_target
+diag "$(cut -c 1-300 $st)"
 
 wait $apid
 check $? attach_exits_0_after_duration

@@ -104,7 +104,7 @@ static void print_json(const char *text)
 	field(text, "owner", owner, sizeof(owner));
 	field(text, "started", started, sizeof(started));
 	/* comm was made JSON-safe when the file was written. */
-	printf("{\"type\":\"status\",\"pid\":%ld,\"comm\":\"%s\",\"owner\":%ld,\"started\":%lld,\"counters\":{",
+	printf("{\"type\":\"target\",\"pid\":%ld,\"comm\":\"%s\",\"owner\":%ld,\"started\":%lld,\"counters\":{",
 	       strtol(target, NULL, 10), comm, strtol(owner, NULL, 10),
 	       strtoll(started, NULL, 10));
 	bool first = true;
