@@ -7,7 +7,7 @@
 . "$(dirname "$0")/ktap.sh"
 out=/tmp/cli.out
 
-ktap_plan 10
+ktap_plan 11
 
 racetrap >$out 2>&1
 [ $? = 2 ] && grep -q 'Usage: racetrap <command>' $out
@@ -53,6 +53,14 @@ rc=$?
 [ $rc = 143 ]
 check $? run_passes_signal_as_128_plus
 diag "exit status $rc"
+
+# --duration: sampling stops, the command runs on and its status passes.
+racetrap run --duration 1 -- $FIX/fix_racefree 4 3 >$out 2>&1
+rc=$?
+[ $rc = 3 ] && grep -q 'attachment ended: detached' $out &&
+	grep -q 'fix_racefree: ' $out
+check $? run_duration_detaches_and_command_runs_on
+diag "exit status $rc: $(cat $out)"
 
 racetrap status >$out 2>&1
 [ $? = 0 ] && grep -q 'no process is being sampled' $out

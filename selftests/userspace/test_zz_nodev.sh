@@ -7,7 +7,7 @@
 KO=/lib/racetrap/racetrap.ko
 out=/tmp/nodev.out
 
-ktap_plan 3
+ktap_plan 4
 
 rmmod racetrap
 racetrap attach 1 >$out 2>&1
@@ -18,6 +18,10 @@ diag "$(cat $out)"
 racetrap run -- $FIX/fix_racefree 1 >$out 2>&1
 [ $? = 1 ] && grep -q 'insmod' $out && ! grep -q 'fix_racefree:' $out
 check $? run_without_module_fails_before_the_command_runs
+
+racetrapd --stderr fix_racy >$out 2>&1
+[ $? = 1 ] && grep -q '/dev/racetrap not found: load the module' $out
+check $? racetrapd_without_module_says_insmod
 
 insmod $KO && [ -c /dev/racetrap ]
 check $? module_loads_again

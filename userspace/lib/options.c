@@ -287,8 +287,16 @@ bad_budget:
 		return 0;
 	}
 	if (!strcmp(name, "suppressions")) {
-		char *copy = strdup(value);
+		char *copy;
 
+		/* Checked now so that a typo fails the command line or the
+		 * whole config file, not each attach later. */
+		if (access(value, R_OK)) {
+			snprintf(err, errlen, "%s: cannot read '%s': %s", what,
+				 value, strerror(errno));
+			return -1;
+		}
+		copy = strdup(value);
 		if (!copy)
 			goto nomem;
 		free(o->suppressions);

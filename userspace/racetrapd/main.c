@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "daemon_conf.h"
+#include "kapi.h"
 #include "logger.h"
 #include "signals.h"
 #include "targets.h"
@@ -297,6 +298,16 @@ int main(int argc, char **argv)
 	if (load_conf(&conf, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		goto out_args;
+	}
+	/* No module is a setup error to say at once, not once per target. */
+	{
+		struct rt_kapi k;
+
+		if (rt_kapi_open(&k, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s\n", prog, err);
+			goto out_conf;
+		}
+		rt_kapi_close(&k);
 	}
 	if (signals_init(&poll_mask)) {
 		fprintf(stderr, "%s: cannot set up signals: %s\n", prog, strerror(errno));

@@ -57,8 +57,9 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	ktap_start(16);
+	ktap_start(17);
 
+	fclose(fopen("/tmp/racetrap-test-supp#1.txt", "w"));
 	rt_daemon_conf_init(&c);
 	r = parse(&c,
 		  "# racetrapd.conf\n"
@@ -69,7 +70,7 @@ int main(void)
 		  "  window 250\n"
 		  "budget 2%\n"
 		  "triggers site\n"
-		  "suppressions /etc/racetrap/supp#1.txt\n"
+		  "suppressions /tmp/racetrap-test-supp#1.txt\n"
 		  "modules *libfoo*\n"
 		  "keep-runtime\n"
 		  "syslog-max 900\n", err, sizeof(err));
@@ -92,7 +93,7 @@ int main(void)
 		    "sampling_options_applied");
 	/* '#' inside a value is not a comment. */
 	ktap_result(c.opts.suppressions &&
-		    !strcmp(c.opts.suppressions, "/etc/racetrap/supp#1.txt"),
+		    !strcmp(c.opts.suppressions, "/tmp/racetrap-test-supp#1.txt"),
 		    "hash_inside_value_kept");
 
 	/* A bad line: FILE:LINE and nothing applied. */
@@ -122,6 +123,9 @@ int main(void)
 	r = parse(&c, "syslog-max 100\n", err, sizeof(err));
 	ktap_result(r == -1 && has(err, "too small", "syslog-max"),
 		    "tiny_syslog_max_rejected");
+	r = parse(&c, "\n\nsuppressions /nonexistent/supp.txt\n", err, sizeof(err));
+	ktap_result(r == -1 && has(err, ":3: suppressions: cannot read '/nonexistent/supp.txt'",
+				   "supp"), "missing_suppressions_file_rejected");
 
 	err[0] = '\0';
 	snprintf(want, sizeof(want), "%s/missing.conf", dir);
@@ -145,5 +149,6 @@ int main(void)
 	rt_daemon_conf_free(&c);
 	unlink(write_conf("racetrapd.conf", ""));
 	rmdir(dir);
+	unlink("/tmp/racetrap-test-supp#1.txt");
 	return ktap_finish();
 }
