@@ -54,7 +54,15 @@ struct rt_analyzer {
 	size_t index_size;	/* power of two, > 2 * nr_races */
 	struct rt_analyzer_counts counts;
 	struct rt_strbuf out;
+	uint64_t throttle_reported_ns;	/* kernel time of the last one shown */
 };
+
+/*
+ * The kernel queues a THROTTLE record each time the budget starts
+ * refusing samples, which under a tight budget is every few samples.
+ * Say so once, then at most this often; the skip count rides along.
+ */
+#define THROTTLE_REPORT_INTERVAL_NS (60ULL * 1000000000ULL)
 
 static void read_comm(pid_t pid, pid_t tid, char *buf, size_t len)
 {
@@ -502,6 +510,11 @@ void rt_analyzer_feed(struct rt_analyzer *an,
 		       (uint64_t)rec->lost);
 		break;
 	case RACETRAP_REC_THROTTLE:
+		if (an->throttle_reported_ns &&
+		    rec->timestamp_ns - an->throttle_reported_ns <
+		    THROTTLE_REPORT_INTERVAL_NS)
+			break;
+		an->throttle_reported_ns = rec->timestamp_ns ? rec->timestamp_ns : 1;
 		status(an, "throttle", rec->lost,
 		       "overhead budget spent: sampling paused (%" PRIu64
 		       " samples skipped so far)", (uint64_t)rec->lost);

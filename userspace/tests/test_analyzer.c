@@ -271,9 +271,40 @@ static void test_go_runtime_filter(void)
 	live_free(&l);
 }
 
+/* Throttle status: shown once, then at most once a minute of kernel time. */
+static void test_throttle_coalesced(void)
+{
+	static const uint64_t at_s[] = { 5, 6, 30, 66, 67 };
+	struct racetrap_record rec;
+	struct capture c = { 0 };
+	struct live l;
+	struct rt_analyzer *an;
+
+	if (live_start("sample_c", &l)) {
+		ktap_result(false, "throttle_status_coalesced");
+		return;
+	}
+	an = new_analyzer(&l, &c, NULL, false);
+	memset(&rec, 0, sizeof(rec));
+	rec.type = RACETRAP_REC_THROTTLE;
+	for (size_t i = 0; an && i < sizeof(at_s) / sizeof(at_s[0]); i++) {
+		rec.timestamp_ns = at_s[i] * 1000000000ULL;
+		rec.lost = i + 1;
+		rt_analyzer_feed(an, &rec);
+	}
+	EXPECT_TRUE(an && c.n == 2 && has(c.text[0], "(1 samples skipped") &&
+		    has(c.text[1], "(4 samples skipped"),
+		    "throttle_status_coalesced", "%d status reports", c.n);
+	if (an)
+		rt_analyzer_free(an);
+	capture_free(&c);
+	live_free(&l);
+}
+
 int main(void)
 {
-	ktap_start(11);
+	ktap_start(12);
+	test_throttle_coalesced();
 	test_c_races();
 	test_suppressed();
 	test_bad_suppressions();
