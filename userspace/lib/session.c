@@ -19,6 +19,7 @@
 #include "strbuf.h"
 
 #define READ_BATCH 32
+#define READ_MAX_BATCHES 64
 
 struct rt_session {
 	struct rt_kapi k;
@@ -280,11 +281,13 @@ int rt_session_end_reason(const struct rt_session *s)
 int rt_session_process(struct rt_session *s)
 {
 	struct racetrap_record recs[READ_BATCH];
-	int n, i;
+	int n, i, batches;
 
 	if (s->drained)
 		return 1;
-	for (;;) {
+	/* Bounded, so one busy target cannot starve the daemon's other
+	 * sessions and periodic work: poll() says when there is more. */
+	for (batches = 0; batches < READ_MAX_BATCHES; batches++) {
 		n = rt_kapi_read(&s->k, recs, READ_BATCH);
 		if (n == -EPIPE) {
 			s->drained = true;
@@ -305,6 +308,7 @@ int rt_session_process(struct rt_session *s)
 		if (n < READ_BATCH)
 			return 0;
 	}
+	return 0;
 }
 
 void rt_session_tick(struct rt_session *s)
