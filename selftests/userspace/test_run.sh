@@ -9,7 +9,7 @@ out=/tmp/run.out
 err=/tmp/run.err
 rep=/tmp/run.report
 
-ktap_plan 10
+ktap_plan 12
 
 racetrap run -- $FIX/fix_racy 20 >$out 2>$err
 check $? run_racy_exits_0
@@ -60,5 +60,17 @@ fp_json=$(sed -n 's/^{"type":"race","fingerprint":"\([0-9a-f]*\)".*/\1/p' $out |
 [ -n "$fp_text" ] && [ "$fp_text" = "$fp_json" ]
 check $? fingerprint_stable_across_runs
 diag "text run: '$fp_text', JSON run: '$fp_json'"
+
+# A wrapper that execs the racy program: that program is sampled too.
+racetrap run -- $FIX/fix_exec $FIX/fix_racy 12 >$out 2>$err
+rc=$?
+[ $rc = 0 ] && grep -q 'attachment ended: the target called exec' $err &&
+	grep -Eq 'attached to pid [0-9]+ \(fix_racy\)' $err
+check $? run_follows_exec
+diag "exit status $rc; $(grep -E 'exec|attached' $err)"
+racing_lines $out
+first_report $out >$rep
+names_both_sides $rep
+check $? exec_target_race_reported
 
 ktap_done

@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -32,8 +34,10 @@ static void usage(void)
 	printf("Usage: %s run [options] [--] COMMAND [ARG...]\n\n", prog);
 	printf("Run COMMAND sampled from its first instruction, print each race when\n"
 	       "first seen and a summary when it exits (or after --duration, when\n"
-	       "sampling stops but COMMAND runs on).  SIGINT, SIGTERM, SIGHUP and\n"
-	       "SIGQUIT are passed to COMMAND.\n\nOptions:\n");
+	       "sampling stops but COMMAND runs on).  A program COMMAND execs (a\n"
+	       "wrapper script's real program) is sampled too, from just after its\n"
+	       "exec.  SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed to COMMAND.\n\n"
+	       "Options:\n");
 	rt_options_usage(stdout, RT_OPT_CLI);
 	printf("  %-24s %s\n", "-h, --help", "this text");
 	printf("\nExit status: COMMAND's (128+N if killed by signal N); 127 if it\n"
@@ -77,6 +81,73 @@ static int reap(pid_t pid)
 		}
 	}
 	return wait_status(st);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Attach again after an exec.  The END record can come before the new
+ * program's mappings are all in place, so a start that finds no code is
+ * retried for a moment, while the process lives.
+ */
+static struct rt_session *reattach(struct rt_session_params *p)
+{
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	struct rt_session *s;
+	char err[1024];
+	int tries;
+
+	for (tries = 0; tries < 20; tries++) {
+		s = rt_session_start(p, err, sizeof(err));
+		if (s || kill(p->pid, 0))
+			break;
+		nanosleep(&pause, NULL);
+	}
+	if (!s)
+		cli_error("pid %d called exec; sampling its new program failed: %s",
+			  (int)p->pid, err);
+	return s;
+}
+
+/*
+ * Sample until the command exits or @duration_ms (0: no limit) passes.
+ * A wrapper (a shell script, `sh -c 'exec prog'`) ends its attachment
+ * when it execs the real program: attach to that program too, each
+ * program with its own summary.
+ */
+static void sample(struct rt_session *s, struct rt_session_params *p,
+		   unsigned long duration_ms)
+{
+	uint64_t end = duration_ms ? now_ms() + duration_ms : 0;
+	char err[1024];
+
+	for (;;) {
+		unsigned long left = 0;
+		int reason;
+
+		if (end) {
+			uint64_t now = now_ms();
+
+			left = now < end ? (unsigned long)(end - now) : 1;
+		}
+		if (rt_session_run(s, &never, left, err, sizeof(err)) < 0)
+			cli_error("pid %d: %s", (int)p->pid, err);
+		reason = rt_session_end_reason(s);
+		rt_session_summary(s);
+		rt_session_free(s);
+		if (reason != RACETRAP_END_EXEC || (end && now_ms() >= end))
+			return;
+		p->announce = true;
+		s = reattach(p);
+		if (!s)
+			return;
+	}
 }
 
 int cmd_run(int argc, char **argv)
@@ -154,10 +225,7 @@ int cmd_run(int argc, char **argv)
 		reap(pid);
 		goto out;
 	}
-	if (rt_session_run(s, &never, o.duration_ms, err, sizeof(err)) < 0)
-		cli_error("pid %d: %s", (int)pid, err);
-	rt_session_summary(s);
-	rt_session_free(s);
+	sample(s, &p, o.duration_ms);
 	ret = reap(pid);
 out:
 	rt_options_free(&o);
