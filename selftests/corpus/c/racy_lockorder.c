@@ -10,9 +10,11 @@
  * comes first does it see the race.  Nothing orders the two accesses in
  * either case, and a sampler catches them in either order.
  *
- * CORPUS_HB_ORDER set (the label test only): the updater starts 200 ms
- * late, so the reader's section certainly runs first once, and the
- * happens-before verdict no longer depends on scheduling.
+ * CORPUS_HB_ORDER set (the label test only): the reader runs one
+ * iteration and idles 400 ms; the updater starts 200 ms late, so its
+ * first store lands in that pause, after the reader's section and load
+ * and unordered with them, and the happens-before verdict no longer
+ * depends on scheduling (nor on the detector's bounded history).
  *
  *   racy_lockorder [SECONDS]
  */
@@ -50,6 +52,8 @@ static void *reader(void *arg)
 			work[1]++;
 			pthread_mutex_unlock(&big_lock);
 			*seen += PLAIN_LOAD(config_gen);	// RACE: lockorder B
+			if (n == 0 && *seen == 0 && corpus_hb_order())
+				usleep(400000);
 		}
 	} while (!corpus_expired());
 	return NULL;

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+
+// corpus.go: what every Go corpus program shares (built into each one):
+// the run-for-SECONDS clock (os.Args[1], default 10) and the label test's
+// lock-order switch.  The deadline is set before any goroutine starts.
+package main
+
+import (
+	"os"
+	"strconv"
+	"time"
+)
+
+func runFor() time.Time {
+	s := 10
+	if len(os.Args) > 1 {
+		if n, err := strconv.Atoi(os.Args[1]); err == nil && n > 0 {
+			s = n
+		}
+	}
+	return time.Now().Add(time.Duration(s) * time.Second)
+}
+
+func expired(end time.Time) bool {
+	return !time.Now().Before(end)
+}
+
+// Set only by the label test: see go_racy_lockorder.go.  Read once at
+// start-up: os.Getenv goes through a sync.Once, and calling it from two
+// goroutines would give the race detector an ordering edge of its own.
+var hbOrderSet = os.Getenv("CORPUS_HB_ORDER") != ""
+
+func hbOrder() bool {
+	return hbOrderSet
+}
