@@ -501,6 +501,17 @@ void rt_analyzer_feed(struct rt_analyzer *an,
 		handle_race(an, rec, false);
 		break;
 	case RACETRAP_REC_VALUE_CHANGE:
+		/*
+		 * The sampled instruction is atomic (lock prefix, xchg): the
+		 * program treats the word as shared, and a writer nobody saw
+		 * is most likely another atomic (or the kernel on a futex
+		 * word).  A plain writer would be caught when its own side is
+		 * sampled, so nothing is lost by not guessing here.
+		 */
+		if (rec->sampled.flags & RACETRAP_SIDE_F_LOCKED) {
+			an->counts.atomic_unseen++;
+			break;
+		}
 		an->counts.unseen_writers++;
 		handle_race(an, rec, true);
 		break;

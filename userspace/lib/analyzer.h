@@ -72,6 +72,7 @@ void rt_analyzer_summary(struct rt_analyzer *an);
 struct rt_analyzer_counts {
 	uint64_t records, races, repeats, unseen_writers;
 	uint64_t filtered_runtime, suppressed, lost;
+	uint64_t atomic_unseen;	/* value changes at a locked site, ignored */
 };
 void rt_analyzer_counts(const struct rt_analyzer *an,
 			struct rt_analyzer_counts *out);

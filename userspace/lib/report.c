@@ -249,9 +249,10 @@ static void json_counts(struct rt_strbuf *b, const struct rt_analyzer_counts *c)
 	rt_strbuf_printf(b, "{\"records\":%" PRIu64 ",\"races\":%" PRIu64
 			 ",\"repeats\":%" PRIu64 ",\"unseen_writers\":%" PRIu64
 			 ",\"filtered_runtime\":%" PRIu64 ",\"suppressed\":%" PRIu64
-			 ",\"lost\":%" PRIu64 "}",
+			 ",\"lost\":%" PRIu64 ",\"atomic_unseen\":%" PRIu64 "}",
 			 c->records, c->races, c->repeats, c->unseen_writers,
-			 c->filtered_runtime, c->suppressed, c->lost);
+			 c->filtered_runtime, c->suppressed, c->lost,
+			 c->atomic_unseen);
 }
 
 void rt_report_summary(struct rt_strbuf *b, bool json, const char *comm,
@@ -268,6 +269,9 @@ void rt_report_summary(struct rt_strbuf *b, bool json, const char *comm,
 				 comm, (int)pid, c->races, c->repeats,
 				 c->unseen_writers, c->filtered_runtime,
 				 c->suppressed, c->lost);
+		if (c->atomic_unseen)
+			rt_strbuf_printf(b, ", %" PRIu64 " value changes at atomic"
+					 " instructions ignored", c->atomic_unseen);
 		for (size_t i = 0; i < n; i++)
 			rt_strbuf_printf(b, "\n  %s  %s%" PRIu64 " hits  first %s  last %s  %s",
 					 v[i].fingerprint,

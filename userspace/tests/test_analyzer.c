@@ -110,6 +110,14 @@ static void test_c_races(void)
 		    has(c.text[1], "#0 sample_reader") &&
 		    !c.site_b[1][0], "c_unseen_writer", "%d reports", c.n);
 
+	/* The same change at an atomic instruction is counted, not reported. */
+	vc.sampled.flags |= RACETRAP_SIDE_F_LOCKED;
+	rt_analyzer_feed(an, &vc);
+	rt_analyzer_counts(an, &cnt);
+	EXPECT_TRUE(c.n == 2 && cnt.atomic_unseen == 1 &&
+		    cnt.unseen_writers == 1, "c_unseen_writer_at_atomic_ignored",
+		    "%d reports, atomic_unseen %" PRIu64, c.n, cnt.atomic_unseen);
+
 	memset(&lost, 0, sizeof(lost));
 	lost.type = RACETRAP_REC_LOST;
 	lost.lost = 7;
@@ -303,7 +311,7 @@ static void test_throttle_coalesced(void)
 
 int main(void)
 {
-	ktap_start(12);
+	ktap_start(13);
 	test_throttle_coalesced();
 	test_c_races();
 	test_suppressed();
