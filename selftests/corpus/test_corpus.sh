@@ -1,0 +1,112 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_corpus.sh: racetrap against the race corpus, in the VM, at default
+# settings.  For every program of corpus.lines (built from MANIFEST):
+#   racy -> `racetrap run` prints a race report whose two access stacks
+#           hold the two marked source lines (file:line), one in each;
+#   free -> no "WARNING: DATA RACE" at all.
+# The racing loops run continually in two threads for the whole run, so
+# a miss is a defect, not bad luck: Documentation/corpus.rst gives the
+# detection probability per run that the run lengths below buy.
+#
+# Environment: CORPUS_SECONDS (racy run length, default 8),
+# CORPUS_FREE_SECONDS (race-free run length, default 4), CORPUS_ONLY
+# (a grep -E pattern: only the programs it matches).
+cd "$(dirname "$0")" || exit 1
+secs=${CORPUS_SECONDS:-8}
+free_secs=${CORPUS_FREE_SECONDS:-4}
+only=${CORPUS_ONLY:-.}
+tmp=${TMPDIR:-/tmp}/corpus.$$
+lines=$tmp/lines
+mkdir -p "$tmp" || exit 1
+trap 'rm -rf "$tmp"' EXIT
+grep -E "^($only)" corpus.lines >"$lines"
+
+echo "KTAP version 1"
+echo "1..$(grep -c . "$lines")"
+
+why=
+command -v racetrap >/dev/null 2>&1 || why="racetrap is not installed"
+[ -n "$why" ] || [ -c /dev/racetrap ] || why="no /dev/racetrap (racetrap.ko not loaded)"
+if [ -n "$why" ]; then
+	n=0
+	while read -r prog rest; do
+		n=$((n + 1))
+		echo "ok $n $prog # SKIP $why"
+	done <"$lines"
+	exit 0
+fi
+
+# access_lines REPORTS: one line per race report,
+#   "FILE:LINE... | FILE:LINE..."
+# the file:line of every frame of its first and its second access (the
+# trapped and the "Concurrent" sampled one); base names only.
+access_lines() {
+	awk '
+	function flush() { if (inrep) print s[1] " | " s[2]; inrep = 0 }
+	/WARNING: DATA RACE/ { flush(); inrep = 1; n = 0; s[1] = s[2] = ""; sec = 0; next }
+	!inrep { next }
+	/^=+$/ { flush(); next }
+	/ of size [0-9]+ at 0x/ { if (n < 2) { n++; sec = n } else sec = 0; next }
+	/^(Value before|Race fingerprint)/ { sec = 0; next }
+	sec && /^ *#[0-9]+ / {
+		while (match($0, /[A-Za-z0-9_.+-]+\.(c|go):[0-9]+/)) {
+			s[sec] = s[sec] " " substr($0, RSTART, RLENGTH)
+			$0 = substr($0, RSTART + RLENGTH)
+		}
+	}
+	END { flush() }' "$1"
+}
+
+# pair_reported REPORTS FILE A B: some report has FILE:A in one access
+# stack and FILE:B in the other.
+pair_reported() {
+	access_lines "$1" | awk -v a="$2:$3" -v b="$2:$4" '
+		function has(list, x) { return index(list " ", " " x " ") > 0 }
+		{ split($0, side, " [|] ")
+		  if ((has(side[1], a) && has(side[2], b)) ||
+		      (has(side[1], b) && has(side[2], a))) found = 1 }
+		END { exit !found }'
+}
+
+n=0
+fails=0
+while read -r prog label file a b; do
+	n=$((n + 1))
+	out=$tmp/$prog.out
+	err=$tmp/$prog.err
+	if [ "$label" = racy ]; then
+		t=$secs
+	else
+		t=$free_secs
+	fi
+	racetrap run -- "./$prog" "$t" >"$out" 2>"$err" </dev/null
+	rc=$?
+	reports=$(grep -c 'WARNING: DATA RACE' "$out")
+	ok=1
+	[ "$rc" = 0 ] || ok=0
+	if [ "$label" = racy ]; then
+		pair_reported "$out" "$file" "$a" "$b" || ok=0
+	else
+		[ "$reports" = 0 ] || ok=0
+	fi
+	if [ $ok = 1 ]; then
+		echo "ok $n $prog # $label: $reports reports in $t s"
+		# Each race's hit count: the measured catch rate behind the
+		# detection probability in Documentation/corpus.rst.
+		grep -E '^  [0-9a-f]{16} ' "$out" | head -n 4 | sed 's/^ */# /'
+		continue
+	fi
+	fails=$((fails + 1))
+	echo "not ok $n $prog # $label: exit $rc, $reports reports in $t s"
+	[ "$label" = racy ] &&
+		echo "# expected one stack at $file:$a and the other at $file:$b"
+	echo "# stacks reported (first | second access):"
+	access_lines "$out" | sort -u | head -n 8 | sed 's/^/#   /'
+	grep -E '^racetrap: (summary|.*lost|.*budget)' "$out" | head -n 4 | sed 's/^/# /'
+	grep -E '^  [0-9a-f]{16} ' "$out" | head -n 4 | sed 's/^ */# /'
+	tail -n 5 "$err" | sed 's/^/# stderr: /'
+done <"$lines"
+echo "# $((n - fails)) of $n corpus programs judged right"
+[ $fails = 0 ]

@@ -13,7 +13,11 @@
 
 #include "corpus.h"
 
-#define HALF 65536
+/*
+ * Big enough that the helper thread lives for several 10 ms clock-sampling
+ * periods of its own CPU time: a thread that dies sooner is never sampled.
+ */
+#define HALF (4 << 20)
 
 static unsigned char blocks[2 * HALF];	/* read-only after main starts */
 

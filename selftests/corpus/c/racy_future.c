@@ -41,7 +41,6 @@ static void *worker(void *arg)
 		struct timespec start;
 
 		clock_gettime(CLOCK_MONOTONIC, &start);
-		PLAIN_STORE(fut.result, 0);
 		do {
 			for (int k = 0; k < 256; k++)
 				PLAIN_STORE(fut.result, fut.result * 31 + k);	// RACE: future A

@@ -29,7 +29,6 @@ type future struct {
 
 func (f *future) run() {
 	start := time.Now()
-	f.result = 0
 	for time.Since(start) < workTime {
 		for k := int64(0); k < 256; k++ {
 			f.result = f.result*31 + k // RACE: future A

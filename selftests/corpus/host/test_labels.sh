@@ -63,12 +63,12 @@ access_lines() {
 # memory mapping"): then run it again with ASLR off (setarch -R).
 run() {
 	local prog=$1 log=$2 rc
-	CORPUS_HB_ORDER=1 TSAN_OPTIONS="halt_on_error=0 exitcode=66 history_size=7" \
+	CORPUS_HB_ORDER=1 TSAN_OPTIONS="halt_on_error=0 exitcode=66 history_size=7 suppress_equal_addresses=0" \
 		GORACE="halt_on_error=0" timeout 120 "$prog" "$secs" >"$log" 2>&1
 	rc=$?
 	if grep -qE 'unexpected memory mapping|FATAL: ThreadSanitizer' "$log"; then
 		echo "# $(basename "$prog"): ThreadSanitizer needs ASLR off here: setarch -R"
-		CORPUS_HB_ORDER=1 TSAN_OPTIONS="halt_on_error=0 exitcode=66 history_size=7" \
+		CORPUS_HB_ORDER=1 TSAN_OPTIONS="halt_on_error=0 exitcode=66 history_size=7 suppress_equal_addresses=0" \
 			timeout 120 setarch "$(uname -m)" -R "$prog" "$secs" >"$log" 2>&1
 		rc=$?
 	fi
