@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Command line, measuring phase and result line of the C workloads. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "common.h"
+
+/* Before the measured interval, so the pool reaches its steady state. */
+#define WARMUP_SECONDS 0.5
+
+static int phase = BENCH_WARMUP;
+
+static void set_phase(int p)
+{
+	__atomic_exchange_n(&phase, p, __ATOMIC_SEQ_CST);
+}
+
+static void usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [-t SECONDS] [-n THREADS] [-s]\n"
+		"  -t  measured interval (default 5)\n"
+		"  -n  worker threads\n"
+		"  -s  start measuring on SIGUSR1 instead of after %.1f s\n",
+		prog, WARMUP_SECONDS);
+	exit(2);
+}
+
+void bench_parse(int argc, char **argv, struct bench_opts *o,
+		 int default_threads)
+{
+	char *end;
+	int c;
+
+	o->seconds = 5;
+	o->threads = default_threads;
+	o->wait_signal = 0;
+	while ((c = getopt(argc, argv, "t:n:s")) != -1) {
+		switch (c) {
+		case 't':
+			errno = 0;
+			o->seconds = strtod(optarg, &end);
+			if (errno || *end || o->seconds <= 0 || o->seconds > 3600)
+				usage(argv[0]);
+			break;
+		case 'n':
+			errno = 0;
+			o->threads = (int)strtol(optarg, &end, 10);
+			if (errno || *end || o->threads < 1 || o->threads > 4096)
+				usage(argv[0]);
+			break;
+		case 's':
+			o->wait_signal = 1;
+			break;
+		default:
+			usage(argv[0]);
+		}
+	}
+	if (optind != argc)
+		usage(argv[0]);
+}
+
+int bench_phase(void)
+{
+	return __atomic_fetch_add(&phase, 0, __ATOMIC_RELAXED);
+}
+
+void bench_block_start_signal(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sleep_for(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+double bench_measure(const struct bench_opts *o)
+{
+	double t0, t1;
+
+	printf("ready\n");
+	fflush(stdout);
+	if (o->wait_signal) {
+		sigset_t set;
+		int sig;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		sigwait(&set, &sig);
+	} else {
+		sleep_for(WARMUP_SECONDS);
+	}
+	t0 = now();
+	set_phase(BENCH_MEASURE);
+	sleep_for(o->seconds);
+	set_phase(BENCH_STOP);
+	t1 = now();
+	return t1 - t0;
+}
+
+void bench_report(double count, double seconds, const char *unit)
+{
+	printf("throughput %.1f %s\n", count / seconds, unit);
+	fflush(stdout);
+}
+
+void *bench_xmalloc(unsigned long size)
+{
+	void *p = calloc(1, size);
+
+	if (!p) {
+		perror("calloc");
+		exit(1);
+	}
+	return p;
+}
