@@ -13,6 +13,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include "budget.h"
 #include "sample.h"
@@ -170,47 +171,80 @@ void racetrap_sample_wake_all(struct racetrap_tracer *t)
  *    its operand, the conflict is recorded right there (from registers
  *    before the access; the ip reported is the one after it) and it
  *    waits for that window to close.
- *  - A sampler opening a window leaves unwatched the steppers that have
- *    not finished: their saved user ip is still the probed address, or
- *    outside every site table's mapping (the XOL copy).  Markers older
- *    than STEP_MAX_NS are ignored.
+ *  - A sampler opening a window leaves unwatched every thread whose
+ *    saved user ip is in the "[uprobes]" XOL mapping (stepping now), and
+ *    every stepper whose saved ip is still the probed address within
+ *    PRESTEP_MAX_NS of leaving the handler (between handler and step).
+ *    A later tick on that address looks the same, so that second rule
+ *    is short-lived; a stepper that waited re-registers when it leaves.
  *
  * Both run under step_lock, so either the stepper sees the window or
  * the sampler sees the stepper.
+ *
+ * A thread that trapped on an int3 just as its probe is unregistered runs
+ * no handler of ours, so it cannot register.  Removing probes therefore
+ * blocks new windows, waits for open ones to close, and keeps windows
+ * blocked for PRESTEP_MAX_NS after the removal returned (6.12's removal
+ * even waits for those threads to reach their step, where the XOL rule
+ * covers them).
  */
-#define STEP_MAX_NS	(50 * NSEC_PER_MSEC)
+#define PRESTEP_MAX_NS	(20 * NSEC_PER_MSEC)
 
 struct step_snapshot {
-	struct racetrap_tracer *t;
 	struct racetrap_stepper s[RACETRAP_STEPPERS];
 	u64 now;
 };
 
+/* Is @ip in the uprobes XOL area of current's mm? */
+static bool in_xol_area(unsigned long ip)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	const char *name = NULL;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, ip);
+	if (vma && vma->vm_start <= ip && !vma->vm_file && vma->vm_ops &&
+	    vma->vm_ops->name)
+		name = vma->vm_ops->name(vma);
+	mmap_read_unlock(mm);
+	return name && !strcmp(name, "[uprobes]");
+}
+
 static bool still_stepping(struct task_struct *task, void *arg)
 {
 	struct step_snapshot *snap = arg;
+	unsigned long ip = task_pt_regs(task)->ip;
 	unsigned int i;
 
+	if (in_xol_area(ip))
+		return true;
 	for (i = 0; i < RACETRAP_STEPPERS; i++) {
 		const struct racetrap_stepper *st = &snap->s[i];
-		unsigned long ip;
 
-		if (st->task != task || st->since + STEP_MAX_NS < snap->now)
-			continue;
-		ip = task_pt_regs(task)->ip;
-		return ip == st->vaddr || !racetrap_sites_mapped(snap->t, ip);
+		if (st->task == task && st->vaddr == ip &&
+		    st->since + PRESTEP_MAX_NS >= snap->now)
+			return true;
 	}
 	return false;
 }
 
-/* Publish (or close) the window; opening snapshots the steppers. */
-static void window_set(struct racetrap_tracer *t, struct racetrap_slot *slot,
+/*
+ * Publish (or close) the window; opening snapshots the steppers, and
+ * fails (false) while windows are blocked.
+ */
+static bool window_set(struct racetrap_tracer *t, struct racetrap_slot *slot,
 		       bool armed, unsigned long waddr, unsigned int wlen,
 		       bool writes_only, struct step_snapshot *snap)
 {
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&t->step_lock, flags);
+	if (armed && (t->windows_blocked ||
+		      ktime_get_ns() < t->windows_after)) {
+		raw_spin_unlock_irqrestore(&t->step_lock, flags);
+		return false;
+	}
 	slot->armed = armed;
 	slot->waddr = waddr;
 	slot->wlen = wlen;
@@ -222,6 +256,27 @@ static void window_set(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	raw_spin_unlock_irqrestore(&t->step_lock, flags);
 	if (!armed)
 		wake_up_all(&slot->closed_wq);
+	return true;
+}
+
+/* Before removing uprobes: no window opens, and none is left open. */
+void racetrap_windows_block(struct racetrap_tracer *t)
+{
+	unsigned int i;
+
+	raw_spin_lock_irq(&t->step_lock);
+	t->windows_blocked = true;
+	raw_spin_unlock_irq(&t->step_lock);
+	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++)
+		wait_event(t->slots[i].closed_wq, !READ_ONCE(t->slots[i].armed));
+}
+
+void racetrap_windows_unblock(struct racetrap_tracer *t)
+{
+	raw_spin_lock_irq(&t->step_lock);
+	t->windows_blocked = false;
+	t->windows_after = ktime_get_ns() + PRESTEP_MAX_NS;
+	raw_spin_unlock_irq(&t->step_lock);
 }
 
 static void add_stepper(struct racetrap_tracer *t, unsigned long vaddr)
@@ -242,41 +297,55 @@ static void add_stepper(struct racetrap_tracer *t, unsigned long vaddr)
 	st->since = ktime_get_ns();
 }
 
-/* Task context of current, in the uprobe handler, before the step. */
+/*
+ * Task context of current, in the uprobe handler, before the step.  Loops
+ * until no open window watches the operand, so the stepper's mark is
+ * fresh when it leaves.
+ */
 void racetrap_sample_before_step(struct racetrap_tracer *t,
 				 struct pt_regs *regs,
 				 const struct racetrap_site *s)
 {
 	unsigned int i, size = min_t(unsigned int, s->size, 8);
-	struct racetrap_slot *wait_for = NULL;
+	u64 recorded[RACETRAP_MAX_WATCHPOINTS] = {};
 	struct pt_regs after = *regs;
 	unsigned long a;
-	u64 seq = 0;
 
+	if (s->flags & (RACETRAP_SITE_F_SEG_FS | RACETRAP_SITE_F_SEG_GS))
+		size = 0;
 	a = racetrap_operand_addr(s, regs, regs->ip + s->len);
 	after.ip = regs->ip + s->len;
-	raw_spin_lock_irq(&t->step_lock);
-	add_stepper(t, regs->ip);
-	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
-		struct racetrap_slot *slot = &t->slots[i];
+	for (;;) {
+		struct racetrap_slot *wait_for = NULL;
+		u64 seq = 0;
 
-		if (!slot->armed || a >= slot->waddr + slot->wlen ||
-		    slot->waddr >= a + size ||
-		    (slot->writes_only &&
-		     !(s->access & RACETRAP_ACCESS_WRITE)) ||
-		    (s->flags & (RACETRAP_SITE_F_SEG_FS |
-				 RACETRAP_SITE_F_SEG_GS)))
-			continue;
-		racetrap_watch_record(slot, &after);
-		if (!wait_for) {
-			wait_for = slot;
-			seq = slot->seq;
+		raw_spin_lock_irq(&t->step_lock);
+		add_stepper(t, regs->ip);
+		for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
+			struct racetrap_slot *slot = &t->slots[i];
+
+			if (!slot->armed || a >= slot->waddr + slot->wlen ||
+			    slot->waddr >= a + size ||
+			    (slot->writes_only &&
+			     !(s->access & RACETRAP_ACCESS_WRITE)))
+				continue;
+			/* One record per window (seq + 1: never 0). */
+			if (recorded[i] != slot->seq + 1) {
+				racetrap_watch_record(slot, &after);
+				recorded[i] = slot->seq + 1;
+			}
+			if (!wait_for) {
+				wait_for = slot;
+				seq = slot->seq;
+			}
 		}
+		raw_spin_unlock_irq(&t->step_lock);
+		if (!wait_for)
+			return;
+		if (wait_event_killable(wait_for->closed_wq,
+					READ_ONCE(wait_for->seq) != seq))
+			return;
 	}
-	raw_spin_unlock_irq(&t->step_lock);
-	if (wait_for)
-		wait_event_killable(wait_for->closed_wq,
-				    READ_ONCE(wait_for->seq) != seq);
 }
 
 struct window {
@@ -405,7 +474,9 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 		return;
 	}
 	w.addr = racetrap_operand_addr(s, regs, regs->ip + s->len);
-	trace_racetrap_sample(t->pid_nr, regs->ip, w.addr, trigger);
+	trace_racetrap_sample(t->pid_nr,
+			      __task_pid_nr_ns(current, PIDTYPE_PID, t->pid_ns),
+			      regs->ip, w.addr, trigger);
 	if (w.addr < PAGE_SIZE || w.addr > TASK_SIZE_MAX - 8) {
 		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_FAULT);
 		return;
@@ -427,8 +498,10 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 
 	t0 = ktime_get();
 	writes_only = s->access == RACETRAP_ACCESS_READ;
-	snap.t = t;
-	window_set(t, slot, true, w.waddr, w.wlen, writes_only, &snap);
+	if (!window_set(t, slot, true, w.waddr, w.wlen, writes_only, &snap)) {
+		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_BUSY);
+		goto out;
+	}
 	snap.now = ktime_get_ns();
 	/* A sampled read conflicts only with writes; a write with both. */
 	ret = racetrap_watch_arm(slot, w.waddr, w.wlen, writes_only,

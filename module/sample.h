@@ -16,6 +16,8 @@ unsigned long racetrap_operand_addr(const struct racetrap_site *s,
 				    const struct pt_regs *regs,
 				    unsigned long next_ip);
 void racetrap_sample_wake_all(struct racetrap_tracer *t);
+void racetrap_windows_block(struct racetrap_tracer *t);
+void racetrap_windows_unblock(struct racetrap_tracer *t);
 void racetrap_sample_before_step(struct racetrap_tracer *t,
 				 struct pt_regs *regs,
 				 const struct racetrap_site *s);

@@ -266,24 +266,6 @@ bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 	return found;
 }
 
-/* Is @ip in a mapping of some table's file?  Any context. */
-bool racetrap_sites_mapped(struct racetrap_tracer *t, unsigned long ip)
-{
-	struct racetrap_table *tb;
-	bool found = false;
-	u64 off;
-
-	rcu_read_lock();
-	list_for_each_entry_rcu(tb, &t->tables, node) {
-		if (ip_to_off(tb, ip, &off)) {
-			found = true;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return found;
-}
-
 /* The site whose instruction ends at @ip (a trap's ip).  Any context. */
 bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
 				struct racetrap_site_ref *ref)

@@ -41,7 +41,6 @@ int racetrap_sites_add(struct racetrap_tracer *t, struct racetrap_sites *arg);
 void racetrap_sites_clear(struct racetrap_tracer *t);
 bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 			 struct racetrap_site_ref *ref);
-bool racetrap_sites_mapped(struct racetrap_tracer *t, unsigned long ip);
 bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
 				struct racetrap_site_ref *ref);
 

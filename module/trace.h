@@ -14,22 +14,25 @@
 #include <uapi/linux/racetrap.h>
 
 TRACE_EVENT(racetrap_sample,
-	TP_PROTO(u32 pid, unsigned long ip, unsigned long addr, u16 trigger),
-	TP_ARGS(pid, ip, addr, trigger),
+	TP_PROTO(u32 pid, u32 tid, unsigned long ip, unsigned long addr,
+		 u16 trigger),
+	TP_ARGS(pid, tid, ip, addr, trigger),
 	TP_STRUCT__entry(
 		__field(u32, pid)
+		__field(u32, tid)
 		__field(unsigned long, ip)
 		__field(unsigned long, addr)
 		__field(u16, trigger)
 	),
 	TP_fast_assign(
 		__entry->pid = pid;
+		__entry->tid = tid;
 		__entry->ip = ip;
 		__entry->addr = addr;
 		__entry->trigger = trigger;
 	),
-	TP_printk("pid=%u ip=0x%lx addr=0x%lx trigger=%s", __entry->pid,
-		  __entry->ip, __entry->addr,
+	TP_printk("pid=%u tid=%u ip=0x%lx addr=0x%lx trigger=%s",
+		  __entry->pid, __entry->tid, __entry->ip, __entry->addr,
 		  __entry->trigger == RACETRAP_REC_TRIGGER_SITE ? "site" : "clock")
 );
 

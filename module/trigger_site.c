@@ -71,17 +71,23 @@ void racetrap_site_stop(struct racetrap_tracer *t)
 {
 	unsigned int i, armed = 0;
 
+	for (i = 0; i < t->nr_probes; i++)
+		if (t->probes[i].armed)
+			armed++;
+	/* No thread may step a probed copy while watched: see sample.c. */
+	if (armed)
+		racetrap_windows_block(t);
 	for (i = 0; i < t->nr_probes; i++) {
 		struct racetrap_probe *p = &t->probes[i];
 
-		if (!p->armed)
-			continue;
-		racetrap_uprobe_unregister(&p->handle, p->inode,
-					   p->ref.site.offset, &p->uc);
-		armed++;
+		if (p->armed)
+			racetrap_uprobe_unregister(&p->handle, p->inode,
+						   p->ref.site.offset, &p->uc);
 	}
-	if (armed)
+	if (armed) {
 		racetrap_uprobe_sync();
+		racetrap_windows_unblock(t);
+	}
 	for (i = 0; i < t->nr_probes; i++)
 		iput(t->probes[i].inode);
 	kfree(t->probes);

@@ -204,7 +204,7 @@ static void config_bounds(int fd)
 
 	/* A valid change to every field, to see failures change nothing. */
 	memset(&c, 0, sizeof(c));
-	c.triggers = RACETRAP_TRIGGER_SITE;
+	c.triggers = RACETRAP_TRIGGER_CLOCK;
 	c.window_us = 1000;
 	c.site_probes = 8;
 	c.site_rotate_ms = 200;
@@ -215,7 +215,7 @@ static void config_bounds(int fd)
 	EXPECT_OK(rt_config_set(fd, &c), "config_set");
 	rt_config_get(fd, &before);
 	EXPECT_TRUE(before.window_us == 1000 && before.max_watchpoints == 2 &&
-		    before.triggers == RACETRAP_TRIGGER_SITE, "config_get",
+		    before.triggers == RACETRAP_TRIGGER_CLOCK, "config_get",
 		    "values not kept");
 
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
