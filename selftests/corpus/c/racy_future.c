@@ -43,7 +43,7 @@ static void *worker(void *arg)
 		clock_gettime(CLOCK_MONOTONIC, &start);
 		do {
 			for (int k = 0; k < 256; k++)
-				PLAIN_STORE(fut.result, fut.result * 31 + k);	// RACE: future A
+				PLAIN_STORE(fut.result, PLAIN_LOAD(fut.result) * 31 + k);	// RACE: future A
 		} while (elapsed_ns(&start) < WORK_NS);
 		if (write(done_pipe[1], "d", 1) != 1)
 			break;

@@ -31,7 +31,7 @@ static void table_put(struct table *t, long key, long val)
 		if (k == 0) {
 			PLAIN_STORE(t->key[i], key);
 			t->val[i] = val;
-			PLAIN_STORE(t->count, t->count + 1);	// RACE: map A
+			PLAIN_STORE(t->count, PLAIN_LOAD(t->count) + 1);	// RACE: map A
 			return;
 		}
 	}
@@ -44,7 +44,7 @@ static void table_del(struct table *t, long key)
 
 		if (k == key) {
 			PLAIN_STORE(t->key[i], 0);
-			PLAIN_STORE(t->count, t->count - 1);	// RACE: map B
+			PLAIN_STORE(t->count, PLAIN_LOAD(t->count) - 1);	// RACE: map B
 			return;
 		}
 		if (k == 0)

@@ -14,12 +14,12 @@ static struct {
 
 static void handle_get(void)
 {
-	PLAIN_STORE(stats.requests, stats.requests + 1);	// RACE: stats A
+	PLAIN_STORE(stats.requests, PLAIN_LOAD(stats.requests) + 1);	// RACE: stats A
 }
 
 static void handle_put(void)
 {
-	PLAIN_STORE(stats.requests, stats.requests + 1);	// RACE: stats B
+	PLAIN_STORE(stats.requests, PLAIN_LOAD(stats.requests) + 1);	// RACE: stats B
 }
 
 static void *getter(void *arg)

@@ -45,7 +45,7 @@ static void *worker(void *arg)
 
 	latch_add(&done, 1);	/* BUG: too late, main may be past wait */
 	for (long k = 0; k < PASSES; k++)
-		PLAIN_STORE(*slot, *slot + k);	// RACE: wgadd A
+		PLAIN_STORE(*slot, PLAIN_LOAD(*slot) + k);	// RACE: wgadd A
 	latch_add(&done, -1);
 	return NULL;
 }
