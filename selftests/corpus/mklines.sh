@@ -17,7 +17,7 @@ marker_line() { # FILE MARKER SIDE
 	grep -nE "RACE: $2( [AB])* ?$3( |\$)" "$1" | cut -d: -f1
 }
 
-grep -v '^#' "$manifest" | while read -r prog label lang file marker; do
+grep -v '^#' "$manifest" | while read -r prog label _lang file marker; do
 	[ -n "$prog" ] || continue
 	path=$src/$file
 	if [ ! -f "$path" ]; then
