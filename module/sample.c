@@ -211,12 +211,35 @@ static bool in_xol_area(unsigned long ip)
 	return name && !strcmp(name, "[uprobes]");
 }
 
+/*
+ * The user IP of another thread, or 0 once it has exited.  A thread can
+ * exit between being listed and being looked at, and its kernel stack
+ * (where its user registers are saved) goes with it: task->stack is
+ * cleared and the stack freed through RCU.  So read task->stack once
+ * under rcu_read_lock(); task_pt_regs() would read it again.
+ */
+static unsigned long user_ip_of(struct task_struct *task)
+{
+	unsigned long ip = 0;
+	void *stack;
+
+	rcu_read_lock();
+	stack = READ_ONCE(task->stack);
+	if (stack)
+		ip = ((struct pt_regs *)(stack + THREAD_SIZE -
+					 TOP_OF_KERNEL_STACK_PADDING) - 1)->ip;
+	rcu_read_unlock();
+	return ip;
+}
+
 static bool still_stepping(struct task_struct *task, void *arg)
 {
 	struct step_snapshot *snap = arg;
-	unsigned long ip = task_pt_regs(task)->ip;
+	unsigned long ip = user_ip_of(task);
 	unsigned int i;
 
+	if (!ip)
+		return true;	/* exited: nothing left to watch */
 	if (in_xol_area(ip))
 		return true;
 	for (i = 0; i < RACETRAP_STEPPERS; i++) {
