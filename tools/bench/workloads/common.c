@@ -14,11 +14,70 @@
 /* Before the measured interval, so the pool reaches its steady state. */
 #define WARMUP_SECONDS 0.5
 
-static int phase = BENCH_WARMUP;
+#define PHASE_SIGNAL SIGUSR2
+
+static __thread volatile sig_atomic_t my_phase = BENCH_WARMUP;
+/*
+ * What the signal means: signals of one kind do not queue, so a thread
+ * that runs late could see MEASURE and STOP as a single signal.  Written
+ * by main only, before it signals, twice per run: too rarely for a
+ * watchpoint on the handler's read to ever fire.
+ */
+static int target_phase = BENCH_WARMUP;
+
+/* Registered workers, to signal; guarded by workers_lock. */
+static pthread_mutex_t workers_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t workers_cond = PTHREAD_COND_INITIALIZER;
+static pthread_t *workers;
+static int nr_workers, expected_workers;
+
+static void advance_phase(int sig)
+{
+	(void)sig;
+	my_phase = __atomic_load_n(&target_phase, __ATOMIC_ACQUIRE);
+}
+
+void bench_expect_workers(int n)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = advance_phase;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(PHASE_SIGNAL, &sa, NULL);
+	workers = bench_xmalloc(n * sizeof(*workers));
+	expected_workers = n;
+}
+
+void bench_worker(void)
+{
+	pthread_mutex_lock(&workers_lock);
+	workers[nr_workers++] = pthread_self();
+	pthread_cond_broadcast(&workers_cond);
+	pthread_mutex_unlock(&workers_lock);
+}
+
+int bench_phase(void)
+{
+	return my_phase;
+}
 
 static void set_phase(int p)
 {
-	__atomic_exchange_n(&phase, p, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&target_phase, p, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&workers_lock);
+	for (int i = 0; i < nr_workers; i++)
+		pthread_kill(workers[i], PHASE_SIGNAL);
+	pthread_mutex_unlock(&workers_lock);
+}
+
+static void wait_workers(void)
+{
+	pthread_mutex_lock(&workers_lock);
+	while (nr_workers < expected_workers)
+		pthread_cond_wait(&workers_cond, &workers_lock);
+	pthread_mutex_unlock(&workers_lock);
 }
 
 static void usage(const char *prog)
@@ -66,11 +125,6 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 		usage(argv[0]);
 }
 
-int bench_phase(void)
-{
-	return __atomic_fetch_add(&phase, 0, __ATOMIC_RELAXED);
-}
-
 void bench_block_start_signal(void)
 {
 	sigset_t set;
@@ -100,6 +154,7 @@ double bench_measure(const struct bench_opts *o)
 {
 	double t0, t1;
 
+	wait_workers();
 	printf("ready\n");
 	fflush(stdout);
 	if (o->wait_signal) {

@@ -18,14 +18,21 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 		 int default_threads);
 
 /*
- * Workers count operations only while the phase is BENCH_MEASURE.  Both
- * sides use locked instructions (lock xadd to read, xchg to write), not
- * plain loads and stores: racetrap ignores a conflict only when both
- * accesses are atomic, and a report must come from the workload, never
- * from the harness.  A mutex would do too, but with 256 threads under
- * TSan the extra lock made the run crawl.
+ * Workers count operations only while their phase is BENCH_MEASURE.  Each
+ * worker keeps its phase in a thread-local word that a signal (SIGUSR2)
+ * from main updates: the loop shares no memory for it.  A shared flag would
+ * either be a plain load racing with main's store, which racetrap rightly
+ * reports, or a locked read-modify-write of one hot word, whose every
+ * access traps while racetrap watches it: either way the bench would
+ * measure the harness.  fs:-relative (thread-local) accesses are never
+ * sampled.  Every thread that calls bench_phase() must first call
+ * bench_worker() once.
  */
+void bench_worker(void);
 int bench_phase(void);
+
+/* Before creating workers: how many will call bench_worker(). */
+void bench_expect_workers(int n);
 
 /*
  * Block SIGUSR1 (call before creating threads, which inherit the mask),

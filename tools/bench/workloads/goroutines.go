@@ -37,11 +37,11 @@ var (
 	table = make(map[uint64]uint64, keys)
 )
 
-// The phase is read with a locked add and written with xchg (Store):
-// racetrap ignores a conflict only when both accesses are atomic, and
-// atomic.Int32.Load is a plain load it would report.
+// A plain load (atomic.Int32.Load): a watchpoint on it fires only on the
+// two Stores per run, where a locked read would trap on every goroutine's
+// check while racetrap watches the word.
 func getPhase() int32 {
-	return phase.Add(0)
+	return phase.Load()
 }
 
 func setPhase(p int32) {

@@ -33,6 +33,7 @@ static void *work(void *arg)
 	uint64_t x = w->seed | 1;
 	int phase;
 
+	bench_worker();
 	while ((phase = bench_phase()) != BENCH_STOP) {
 		for (int r = 0; r < WORK_ROUNDS; r++) {
 			for (int i = 0; i < BUF_WORDS; i++) {
@@ -61,6 +62,7 @@ int main(int argc, char **argv)
 
 	bench_parse(argc, argv, &o, 4);
 	bench_block_start_signal();
+	bench_expect_workers(o.threads);
 	w = bench_xmalloc(o.threads * sizeof(*w));
 	for (int i = 0; i < o.threads; i++) {
 		w[i].seed = 0x9e3779b97f4a7c15ULL * (i + 1);

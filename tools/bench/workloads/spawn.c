@@ -43,6 +43,7 @@ static void *spawn(void *arg)
 	uintptr_t n = 0;
 	int phase;
 
+	bench_worker();
 	while ((phase = bench_phase()) != BENCH_STOP) {
 		int made = 0;
 
@@ -65,6 +66,7 @@ int main(int argc, char **argv)
 
 	bench_parse(argc, argv, &o, 2);
 	bench_block_start_signal();
+	bench_expect_workers(o.threads);
 	s = bench_xmalloc(o.threads * sizeof(*s));
 	for (int i = 0; i < o.threads; i++) {
 		if (pthread_create(&s[i].thread, NULL, spawn, &s[i])) {

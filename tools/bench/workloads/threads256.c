@@ -14,8 +14,6 @@
 
 #define NR_LOCKS 16
 #define PRIVATE_ROUNDS 64
-/* The phase is a shared locked access: not on every tiny operation. */
-#define OPS_PER_PHASE_CHECK 16
 
 struct shard {
 	pthread_mutex_t lock;
@@ -43,19 +41,17 @@ static void *work(void *arg)
 	uint64_t x = (uint64_t)w->id * 2654435761u + 1;
 	int phase;
 
+	bench_worker();
 	pthread_barrier_wait(&started);
 	while ((phase = bench_phase()) != BENCH_STOP) {
-		for (int op = 0; op < OPS_PER_PHASE_CHECK; op++) {
-			for (int i = 0; i < PRIVATE_ROUNDS; i++)
-				x = x * 6364136223846793005ULL +
-				    1442695040888963407ULL;
-			pthread_mutex_lock(&s->lock);
-			s->count++;
-			s->sum += x >> 32;
-			pthread_mutex_unlock(&s->lock);
-		}
+		for (int i = 0; i < PRIVATE_ROUNDS; i++)
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		pthread_mutex_lock(&s->lock);
+		s->count++;
+		s->sum += x >> 32;
+		pthread_mutex_unlock(&s->lock);
 		if (phase == BENCH_MEASURE)
-			w->ops += OPS_PER_PHASE_CHECK;
+			w->ops++;
 	}
 	return NULL;
 }
@@ -70,6 +66,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < NR_LOCKS; i++)
 		pthread_mutex_init(&shards[i].lock, NULL);
 	bench_block_start_signal();
+	bench_expect_workers(o.threads);
 	pthread_barrier_init(&started, NULL, o.threads + 1);
 	w = bench_xmalloc(o.threads * sizeof(*w));
 	for (int i = 0; i < o.threads; i++) {
