@@ -205,4 +205,42 @@ static int fixture_run(const struct fixture *fx)
 	extern const char name[], name##_end[];				\
 	void fn(void)
 
+/*
+ * A whole fixture program: threads "a" and "b" each loop over one
+ * instruction on shared_word (RIP-relative, 8 bytes); with @late_b, "b"
+ * starts only on the "go" command, after the tracer attached.
+ */
+#define FIX_PAIR(insn_a, access_a, flags_a, insn_b, access_b, flags_b,	\
+		 late_b)						\
+	FIX_LOOP(loop_a, site_a, insn_a);				\
+	FIX_LOOP(loop_b, site_b, insn_b);				\
+	static void *thread_a(void *arg)				\
+	{								\
+		loop_a();						\
+		return arg;						\
+	}								\
+	static void *thread_b(void *arg)				\
+	{								\
+		loop_b();						\
+		return arg;						\
+	}								\
+	static const struct fix_site sites[] = {			\
+		{ "a", site_a, site_a_end, RACETRAP_REG_RIP, &shared_word, \
+		  8, access_a, flags_a },				\
+		{ "b", site_b, site_b_end, RACETRAP_REG_RIP, &shared_word, \
+		  8, access_b, flags_b },				\
+		{ NULL },						\
+	};								\
+	static const struct fix_thread threads[] = {			\
+		{ "a", thread_a, false },				\
+		{ "b", thread_b, late_b },				\
+		{ NULL },						\
+	};								\
+	int main(void)							\
+	{								\
+		const struct fixture fx = { sites, threads, true };	\
+									\
+		return fixture_run(&fx);				\
+	}
+
 #endif /* RACETRAP_FIXTURE_H */
