@@ -24,6 +24,17 @@ static int stall_config(int fd, uint32_t triggers)
 	return rt_config_set(fd, &c);
 }
 
+/* Default windows, but sampling never pauses for the budget. */
+static int budget_unlimited(int fd, uint32_t triggers)
+{
+	struct racetrap_config c = {
+		.triggers = triggers,
+		.budget_ppm = 1000000,
+	};
+
+	return rt_config_set(fd, &c);
+}
+
 /* An attached tracer on @f with a thread of @f stalled right now. */
 static int attach_stalled(struct fx *f, uint32_t triggers)
 {
@@ -230,6 +241,13 @@ static void test_fork(void)
 	}
 	s.f = &f;
 	f.child_status = -1;
+	/*
+	 * The parent must go on producing hits while its child races: an
+	 * unlimited budget so sampling never pauses on a slow emulated CPU,
+	 * and clock sampling, which never windows a uprobe single-step.
+	 */
+	if (budget_unlimited(fd, RACETRAP_TRIGGER_CLOCK))
+		ktap_diag("config: %s", strerror(errno));
 	fx_cmd(&f, "fork\n");
 	/* The child races for 2 s and must exit by itself, untouched. */
 	if (!fx_read_until(&f, "child-status"))
