@@ -19,7 +19,7 @@ group_packages() {
 			linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64 \
 			cpio kmod gcc make pkg-config \
 			libcapstone-dev libdw-dev libelf-dev elfutils libsystemd-dev \
-			golang-go linux-perf binutils file python3 g++ \
+			golang-go linux-perf binutils file python3 g++ libtsan2 \
 			linux-source-6.12
 		;;
 	lint)
