@@ -26,6 +26,14 @@ static const char *const internal[] = {
 	"internal/runtime/*",
 	/* Go atomic wrappers: plain loads paired with locked stores. */
 	"sync/atomic.*",
+	/*
+	 * Go's synchronisation itself (Mutex, RWMutex, WaitGroup, Once,
+	 * Cond, Pool, Map): lockSlow reads m.state with a plain load while
+	 * other goroutines CAS it, by design; seen in the VM as "races" on
+	 * a correctly locked program.  A fast path inlined into user code is
+	 * judged as user code, so a lock word copied while held still shows.
+	 */
+	"sync.*",
 	/* C start-up and tear-down code emitted by the toolchain. */
 	"_start",
 	"_init",

@@ -15,6 +15,8 @@ static const char *const internal[] = {
 	"runtime.wbBufFlush1", "runtime.bulkBarrierPreWrite", "runtime.chansend",
 	"runtime/internal/atomic.Load64", "internal/runtime/atomic.Load",
 	"sync/atomic.(*Int64).Load", "_start", "__do_global_dtors_aux",
+	"sync.(*Mutex).lockSlow", "sync.(*RWMutex).RLock",
+	"sync.(*WaitGroup).Add",
 };
 
 static const char *const not_internal[] = {
@@ -22,7 +24,7 @@ static const char *const not_internal[] = {
 	"runtime.mapassign", "runtime.mapassign_fast64ptr", "runtime.mapdelete_fast32",
 	"runtime.mapiternext", "runtime.mapiterinit", "runtime.growslice",
 	"runtime.memmove", "runtime.typedmemmove", "main.main", "main.(*T).Set",
-	"sync.(*Mutex).Lock", "runtimeish.helper", "sample_writer", "start_thread",
+	"syncutil.(*Pool).Get", "runtimeish.helper", "sample_writer", "start_thread",
 };
 
 int main(void)
