@@ -266,6 +266,36 @@ bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 	return found;
 }
 
+/*
+ * The first site at or after @ip, no more than @reach bytes on, as its
+ * table id and index.  Any context.
+ */
+bool racetrap_sites_find_next(struct racetrap_tracer *t, unsigned long ip,
+			      unsigned int reach, u32 *table_id, u32 *index)
+{
+	struct racetrap_table *tb;
+	bool found = false;
+	u64 off;
+	long i;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(tb, &t->tables, node) {
+		if (!ip_to_off(tb, ip, &off))
+			continue;
+		i = last_at_or_before(tb, off);
+		if (i < 0 || tb->sites[i].offset != off)
+			i++;
+		if (i < tb->nr_sites && tb->sites[i].offset - off <= reach) {
+			*table_id = tb->id;
+			*index = i;
+			found = true;
+		}
+		break;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
 /* The site whose instruction ends at @ip (a trap's ip).  Any context. */
 bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
 				struct racetrap_site_ref *ref)

@@ -27,6 +27,7 @@ struct racetrap_probe;
 
 #define RACETRAP_MAX_HITS	4	/* traps recorded per window */
 #define RACETRAP_CLOCK_WORKS	8	/* cpu-clock samples queued at once */
+#define RACETRAP_HINTS		32	/* off-site clock ticks remembered */
 
 /* One trap in another thread, captured in #DB context. */
 struct racetrap_hit {
@@ -116,6 +117,9 @@ struct racetrap_tracer {
 	u64 last_rotate;		/* jiffies64 */
 	struct racetrap_probe *probes;
 	unsigned int nr_probes;
+	/* Sites just after recent off-site clock ticks: (table id, index). */
+	u64 hints[RACETRAP_HINTS];
+	atomic_t hint_next;
 	struct work_struct end_work;
 	u64 end_gen;
 	int end_reason;

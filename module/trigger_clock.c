@@ -19,6 +19,7 @@
 #include "sample.h"
 #include "tracer.h"
 #include "trigger_clock.h"
+#include "trigger_site.h"
 
 static void clock_work_fn(struct callback_head *cb)
 {
@@ -52,6 +53,7 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 	racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_TICKS);
 	if (!racetrap_sites_find(t, regs->ip, &ref)) {
 		racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_MISSES);
+		racetrap_site_hint(t, regs->ip);
 		return;
 	}
 	for (i = 0; i < RACETRAP_CLOCK_WORKS; i++)

@@ -10,6 +10,14 @@
  * The handler runs in the probed thread's task context before the
  * instruction executes (regs->ip is the probed address), so it samples
  * directly, then asks for the probe to be removed from this mm.
+ *
+ * Half of each set is guided by the clock trigger instead: a cpu-clock
+ * tick that interrupts the thread between sites leaves a hint, the next
+ * site a few instructions on, and the next draw probes hinted sites
+ * first.  That keeps the clock trigger proportional to where time is
+ * spent even when ticks rarely land exactly on a memory access (under
+ * QEMU's TCG they land only where a translated block starts), and the
+ * sample is still taken precisely, by the uprobe, before the access.
  */
 #include <linux/fs.h>
 #include <linux/jiffies.h>
@@ -23,6 +31,7 @@
 #include "trigger_site.h"
 
 #define TICK_MAX_MS	100
+#define HINT_REACH	64	/* bytes from a tick to its hinted site */
 
 struct racetrap_probe {
 	struct uprobe_consumer uc;
@@ -30,6 +39,7 @@ struct racetrap_probe {
 	struct racetrap_uprobe handle;
 	struct inode *inode;
 	struct racetrap_site_ref ref;
+	u16 trigger;			/* RACETRAP_REC_TRIGGER_* it reports */
 	bool armed;
 	bool fired;
 };
@@ -51,8 +61,7 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 		return UPROBE_HANDLER_REMOVE;
 	if (racetrap_enter(t)) {
 		if (!xchg(&p->fired, true))
-			racetrap_sample(t, regs, &p->ref,
-					RACETRAP_REC_TRIGGER_SITE);
+			racetrap_sample(t, regs, &p->ref, p->trigger);
 		racetrap_leave(t);
 	}
 	/*
@@ -114,6 +123,7 @@ static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 			if (r < tb->nr_sites) {
 				p[got].ref.site = tb->sites[r];
 				p[got].ref.table_id = tb->id;
+				p[got].trigger = RACETRAP_REC_TRIGGER_SITE;
 				ihold(tb->inode);
 				p[got].inode = tb->inode;
 				got++;
@@ -126,9 +136,68 @@ static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 	return got;
 }
 
+/* Clock handler (IRQ context): remember the site after an off-site tick. */
+void racetrap_site_hint(struct racetrap_tracer *t, unsigned long ip)
+{
+	u32 table_id, index;
+	unsigned int slot;
+
+	if (!racetrap_sites_find_next(t, ip, HINT_REACH, &table_id, &index))
+		return;
+	slot = (unsigned int)atomic_inc_return(&t->hint_next) % RACETRAP_HINTS;
+	WRITE_ONCE(t->hints[slot], (u64)table_id << 32 | index);
+}
+
+/* Has @p[0..@n) already got this site? */
+static bool probed(const struct racetrap_probe *p, unsigned int n, u32 table_id,
+		   u64 offset)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].ref.table_id == table_id &&
+		    p[i].ref.site.offset == offset)
+			return true;
+	return false;
+}
+
+/* Take up to @n distinct hinted sites; returns how many it took. */
+static unsigned int take_hints(struct racetrap_tracer *t,
+			       struct racetrap_probe *p, unsigned int n)
+{
+	struct racetrap_table *tb;
+	unsigned int got = 0, i;
+	u32 table_id, index;
+	u64 hint;
+
+	rcu_read_lock();
+	for (i = 0; i < RACETRAP_HINTS && got < n; i++) {
+		hint = xchg(&t->hints[i], 0);
+		if (!hint)
+			continue;
+		table_id = hint >> 32;
+		index = (u32)hint;
+		list_for_each_entry_rcu(tb, &t->tables, node) {
+			if (tb->id != table_id || index >= tb->nr_sites)
+				continue;
+			if (probed(p, got, table_id, tb->sites[index].offset))
+				break;
+			p[got].ref.site = tb->sites[index];
+			p[got].ref.table_id = table_id;
+			p[got].trigger = RACETRAP_REC_TRIGGER_CLOCK;
+			ihold(tb->inode);
+			p[got].inode = tb->inode;
+			got++;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return got;
+}
+
 static void rotate(struct racetrap_tracer *t)
 {
-	unsigned int n = READ_ONCE(t->cfg.site_probes), i;
+	unsigned int n = READ_ONCE(t->cfg.site_probes), i, hinted;
 	struct racetrap_probe *p;
 
 	racetrap_site_stop(t);
@@ -138,7 +207,9 @@ static void rotate(struct racetrap_tracer *t)
 	if (!p)
 		return;
 	t->probes = p;
-	t->nr_probes = draw(t, p, n);
+	hinted = READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_CLOCK ?
+		 take_hints(t, p, (n + 1) / 2) : 0;
+	t->nr_probes = hinted + draw(t, p + hinted, n - hinted);
 	for (i = 0; i < t->nr_probes; i++) {
 		p[i].tracer = t;
 		p[i].uc.handler = probe_handler;
