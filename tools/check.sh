@@ -80,11 +80,12 @@ for k in $KERNELS; do
 		-- /selftests/run $suites
 done
 
-read -r passed failed skipped < <(cat "$logdir"/*.log | awk -f tools/ktap-summary.awk)
+read -r passed failed skipped todo < <(cat "$logdir"/*.log | awk -f tools/ktap-summary.awk)
 echo "=== make check took $(( $(date +%s) - start )) s; logs in build/check/"
 if [ "$passed" = 0 ] && [ "$failed" = 0 ]; then
 	echo "no test ran: counting that as a failure"
 	failed=1
 fi
+[ "$todo" = 0 ] || echo "($todo of the skipped are known misses marked TODO: grep 'TODO' build/check/*.log)"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
