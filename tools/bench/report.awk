@@ -50,8 +50,22 @@ function cell(w, col,    b, t) {
 	if (b <= 0 || t <= 0)
 		return "n/a (no throughput)"
 	if (col == "racetrap")
-		return sprintf("%.3f (overhead %+.1f%%)", t / b, 100 * (b - t) / b)
+		return sprintf("%.3f (overhead %+.1f%%); paired runs %s", t / b, 100 * (b - t) / b, paired(w))
 	return sprintf("%.3f (%.1fx slower)", t / b, b / t)
+}
+
+# Each racetrap run against the unattached run just before it: host
+# drift moves both alike, so these ratios scatter less than the medians.
+function paired(w,    i, s, l) {
+	s = ""; l = ""
+	for (i = 1; (w SUBSEP "base" SUBSEP i) in run; i++)
+		if ((w SUBSEP "racetrap" SUBSEP i) in run && run[w, "base", i] > 0) {
+			s = s sprintf("%s%.2f", s == "" ? "" : " ", run[w, "racetrap", i] / run[w, "base", i])
+			l = l " " run[w, "racetrap", i] / run[w, "base", i]
+		}
+	if (s == "")
+		return "n/a"
+	return s sprintf(" (median %.2f)", median(l))
 }
 
 function target(w,    b, t, limit, o) {
@@ -81,7 +95,7 @@ function detcell(p, tool,    l, n, s, found, i, med) {
 }
 
 $1 != "BENCH" { next }
-$2 == "tput" { add(tput, $3 SUBSEP $4, $6); order[$3] = 1; next }
+$2 == "tput" { add(tput, $3 SUBSEP $4, $6); run[$3, $4, $5] = $6; order[$3] = 1; next }
 $2 == "na" { if (!(($3 SUBSEP $4) in na)) na[$3, $4] = rest(5); order[$3] = 1; next }
 $2 == "sweep" { add(sweep, $3 SUBSEP $4, $6); budgets[$3] = 1; periods[$4] = 1; next }
 $2 == "trig" { add(trig, $3 SUBSEP $4, $6); next }

@@ -14,16 +14,17 @@
 /* Before the measured interval, so the pool reaches its steady state. */
 #define WARMUP_SECONDS 0.5
 
-#define PHASE_SIGNAL SIGUSR2
+/*
+ * One signal per phase, so nothing shared is read in the handler: an
+ * acquire load there is a plain mov that racetrap, seeing only one locked
+ * side, reports against main's store.  Two signals of one kind do not
+ * queue, but two kinds both pending are delivered lowest number first, so
+ * a late thread still sees MEASURE before STOP.
+ */
+#define MEASURE_SIGNAL SIGUSR2
+#define STOP_SIGNAL SIGRTMIN
 
 static __thread volatile sig_atomic_t my_phase = BENCH_WARMUP;
-/*
- * What the signal means: signals of one kind do not queue, so a thread
- * that runs late could see MEASURE and STOP as a single signal.  Written
- * by main only, before it signals, twice per run: too rarely for a
- * watchpoint on the handler's read to ever fire.
- */
-static int target_phase = BENCH_WARMUP;
 
 /* Registered workers, to signal; guarded by workers_lock. */
 static pthread_mutex_t workers_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -31,21 +32,34 @@ static pthread_cond_t workers_cond = PTHREAD_COND_INITIALIZER;
 static pthread_t *workers;
 static int nr_workers, expected_workers;
 
-static void advance_phase(int sig)
+static void on_measure(int sig)
 {
 	(void)sig;
-	my_phase = __atomic_load_n(&target_phase, __ATOMIC_ACQUIRE);
+	if (my_phase == BENCH_WARMUP)
+		my_phase = BENCH_MEASURE;
 }
 
-void bench_expect_workers(int n)
+static void on_stop(int sig)
+{
+	(void)sig;
+	my_phase = BENCH_STOP;
+}
+
+static void handle(int sig, void (*fn)(int))
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = advance_phase;
+	sa.sa_handler = fn;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	sigaction(PHASE_SIGNAL, &sa, NULL);
+	sigaction(sig, &sa, NULL);
+}
+
+void bench_expect_workers(int n)
+{
+	handle(MEASURE_SIGNAL, on_measure);
+	handle(STOP_SIGNAL, on_stop);
 	workers = bench_xmalloc(n * sizeof(*workers));
 	expected_workers = n;
 }
@@ -63,12 +77,11 @@ int bench_phase(void)
 	return my_phase;
 }
 
-static void set_phase(int p)
+static void set_phase(int sig)
 {
-	__atomic_store_n(&target_phase, p, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&workers_lock);
 	for (int i = 0; i < nr_workers; i++)
-		pthread_kill(workers[i], PHASE_SIGNAL);
+		pthread_kill(workers[i], sig);
 	pthread_mutex_unlock(&workers_lock);
 }
 
@@ -168,9 +181,9 @@ double bench_measure(const struct bench_opts *o)
 		sleep_for(WARMUP_SECONDS);
 	}
 	t0 = now();
-	set_phase(BENCH_MEASURE);
+	set_phase(MEASURE_SIGNAL);
 	sleep_for(o->seconds);
-	set_phase(BENCH_STOP);
+	set_phase(STOP_SIGNAL);
 	t1 = now();
 	return t1 - t0;
 }

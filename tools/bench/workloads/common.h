@@ -19,8 +19,8 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 
 /*
  * Workers count operations only while their phase is BENCH_MEASURE.  Each
- * worker keeps its phase in a thread-local word that a signal (SIGUSR2)
- * from main updates: the loop shares no memory for it.  A shared flag would
+ * worker keeps its phase in a thread-local word that signals from main
+ * (SIGUSR2, then SIGRTMIN) set: no memory is shared for it.  A shared flag would
  * either be a plain load racing with main's store, which racetrap rightly
  * reports, or a locked read-modify-write of one hot word, whose every
  * access traps while racetrap watches it: either way the bench would
