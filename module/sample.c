@@ -133,7 +133,14 @@ static void stall(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	raw_spin_unlock_irq(&slot->lock);
 	for (;;) {
 		set_current_state(TASK_KILLABLE);
-		if (READ_ONCE(t->stopping) || fatal_signal_pending(current))
+		/*
+		 * The first trap is the finding: close the window then.
+		 * Holding on would cost the sampled thread more stall and
+		 * the other thread a #DB on every further access (a hot word
+		 * trapped tens of thousands of times per window under TCG).
+		 */
+		if (READ_ONCE(t->stopping) || fatal_signal_pending(current) ||
+		    atomic_read(&slot->nr_hits))
 			break;
 		if (!schedule_hrtimeout_range(&expires, slack,
 					      HRTIMER_MODE_ABS))
@@ -145,18 +152,23 @@ static void stall(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	raw_spin_unlock_irq(&slot->lock);
 }
 
+/* Wake the thread stalled in @slot's window, if any.  Any context. */
+void racetrap_sample_wake(struct racetrap_slot *slot)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&slot->lock, flags);
+	if (slot->task)
+		wake_up_process(slot->task);
+	raw_spin_unlock_irqrestore(&slot->lock, flags);
+}
+
 void racetrap_sample_wake_all(struct racetrap_tracer *t)
 {
 	unsigned int i;
 
-	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
-		struct racetrap_slot *s = &t->slots[i];
-
-		raw_spin_lock_irq(&s->lock);
-		if (s->task)
-			wake_up_process(s->task);
-		raw_spin_unlock_irq(&s->lock);
-	}
+	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++)
+		racetrap_sample_wake(&t->slots[i]);
 }
 
 /*

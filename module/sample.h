@@ -8,6 +8,7 @@
 struct pt_regs;
 struct racetrap_site;
 struct racetrap_site_ref;
+struct racetrap_slot;
 struct racetrap_tracer;
 
 void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
@@ -15,6 +16,7 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 unsigned long racetrap_operand_addr(const struct racetrap_site *s,
 				    const struct pt_regs *regs,
 				    unsigned long next_ip);
+void racetrap_sample_wake(struct racetrap_slot *slot);
 void racetrap_sample_wake_all(struct racetrap_tracer *t);
 void racetrap_windows_block(struct racetrap_tracer *t);
 void racetrap_windows_unblock(struct racetrap_tracer *t);

@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include "compat.h"
+#include "sample.h"
 #include "stack.h"
 #include "tracer.h"
 #include "watch.h"
@@ -50,6 +51,9 @@ void racetrap_watch_record(struct racetrap_slot *slot,
 					   slot->stack_depth);
 	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_NS,
 			   local_clock() - t0);
+	/* The window has its finding: let the sampled thread close it. */
+	if (i == 0)
+		racetrap_sample_wake(slot);
 }
 
 static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
