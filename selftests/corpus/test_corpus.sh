@@ -13,7 +13,8 @@
 #
 # A racy program's run stops as soon as the expected pair is reported.
 #
-# Environment: CORPUS_SECONDS (racy run length, default 8),
+# Environment: CORPUS_SECONDS (racy run length, default 15; a known miss
+# runs CORPUS_MISS_SECONDS, default 5),
 # CORPUS_FREE_SECONDS (race-free run length, default 4), CORPUS_ONLY
 # (a grep -E pattern: only the programs it matches), CORPUS_BUDGET
 # (default 10%).
@@ -25,7 +26,8 @@
 # would get a tenth of the samples per second the default gives a real
 # machine; 10% buys back roughly the hardware sample rate.
 cd "$(dirname "$0")" || exit 1
-secs=${CORPUS_SECONDS:-8}
+secs=${CORPUS_SECONDS:-15}
+miss_secs=${CORPUS_MISS_SECONDS:-5}
 free_secs=${CORPUS_FREE_SECONDS:-4}
 only=${CORPUS_ONLY:-.}
 budget=${CORPUS_BUDGET:-10%}
@@ -101,7 +103,9 @@ while read -r prog label file a b; do
 	n=$((n + 1))
 	out=$tmp/$prog.out
 	err=$tmp/$prog.err
-	if [ "$label" = racy ]; then
+	if known_miss "$prog"; then
+		t=$miss_secs
+	elif [ "$label" = racy ]; then
 		t=$secs
 	else
 		t=$free_secs
