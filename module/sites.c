@@ -242,6 +242,21 @@ static void fill_ref(struct racetrap_site_ref *ref,
 	ref->table_id = tb->id;
 }
 
+/*
+ * The table that maps @ip, with @ip's offset in its file in @off.  The
+ * caller holds rcu_read_lock().
+ */
+static struct racetrap_table *table_at(struct racetrap_tracer *t,
+				       unsigned long ip, u64 *off)
+{
+	struct racetrap_table *tb;
+
+	list_for_each_entry_rcu(tb, &t->tables, node)
+		if (ip_to_off(tb, ip, off))
+			return tb;
+	return NULL;
+}
+
 /* The site whose instruction starts at @ip.  Any context. */
 bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 			 struct racetrap_site_ref *ref)
@@ -252,15 +267,13 @@ bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 	long i;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(tb, &t->tables, node) {
-		if (!ip_to_off(tb, ip, &off))
-			continue;
+	tb = table_at(t, ip, &off);
+	if (tb) {
 		i = last_at_or_before(tb, off);
 		if (i >= 0 && tb->sites[i].offset == off) {
 			fill_ref(ref, tb, i);
 			found = true;
 		}
-		break;
 	}
 	rcu_read_unlock();
 	return found;
@@ -279,9 +292,8 @@ bool racetrap_sites_find_next(struct racetrap_tracer *t, unsigned long ip,
 	long i;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(tb, &t->tables, node) {
-		if (!ip_to_off(tb, ip, &off))
-			continue;
+	tb = table_at(t, ip, &off);
+	if (tb) {
 		i = last_at_or_before(tb, off);
 		if (i < 0 || tb->sites[i].offset != off)
 			i++;
@@ -290,32 +302,33 @@ bool racetrap_sites_find_next(struct racetrap_tracer *t, unsigned long ip,
 			*index = i;
 			found = true;
 		}
-		break;
 	}
 	rcu_read_unlock();
 	return found;
 }
 
-/* The site whose instruction ends at @ip (a trap's ip).  Any context. */
+/*
+ * The site whose instruction ends at @ip (a trap's ip): looked up by its
+ * last byte, @ip - 1, which the mapping holding the instruction covers
+ * even when @ip is already past its end.  Any context.
+ */
 bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
 				struct racetrap_site_ref *ref)
 {
 	struct racetrap_table *tb;
 	bool found = false;
-	u64 off;
+	u64 last;
 	long i;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(tb, &t->tables, node) {
-		if (!ip_to_off(tb, ip - 1, &off))
-			continue;
-		off++;
-		i = last_at_or_before(tb, off - 1);
-		if (i >= 0 && tb->sites[i].offset + tb->sites[i].len == off) {
+	tb = table_at(t, ip - 1, &last);
+	if (tb) {
+		i = last_at_or_before(tb, last);
+		if (i >= 0 &&
+		    tb->sites[i].offset + tb->sites[i].len == last + 1) {
 			fill_ref(ref, tb, i);
 			found = true;
 		}
-		break;
 	}
 	rcu_read_unlock();
 	return found;
