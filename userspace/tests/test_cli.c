@@ -124,7 +124,8 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	ktap_start(7 + 7 + 6 + 1);
+	/* The ranges, seven option checks, six usage errors. */
+	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 7 + 6);
 	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		check_range((int)i);
 
