@@ -200,7 +200,13 @@ static void test_c(void)
 	live_bin_close(&b);
 }
 
-static void test_go(void)
+/*
+ * Symbolize the write site of @symbol in a live process of test-data
+ * binary @bin and expect @func at @file's line marked @marker.
+ */
+static void check_live_write_site(const char *bin, const char *symbol,
+				  const char *func, const char *file,
+				  const char *marker, const char *name)
 {
 	struct test_proc p;
 	struct live_bin b;
@@ -209,49 +215,38 @@ static void test_go(void)
 	char err[256];
 	uint64_t addr;
 
-	if (live_bin_open("sample_go", &b) || test_proc_start(b.path, &p)) {
-		ktap_skip("go_function_file_line", "sample_go cannot run");
+	if (live_bin_open(bin, &b) || test_proc_start(b.path, &p)) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "%s cannot run", bin);
+		ktap_skip(name, why);
 		return;
 	}
-	w = live_site(&b, "main.sampleWriter", RACETRAP_ACCESS_WRITE);
+	w = live_site(&b, symbol, RACETRAP_ACCESS_WRITE);
 	addr = w ? live_addr(p.pid, &b, w->offset, NULL, NULL) : 0;
 	s = rt_symbolizer_new(p.pid, err, sizeof(err));
 	if (s && addr)
-		check_site(s, &b, addr, "main.sampleWriter",
-			   "tests/data/sample.go", "SAMPLE_GO_WRITER_LINE",
-			   "go_function_file_line");
+		check_site(s, &b, addr, func, file, marker, name);
 	else
-		ktap_result(false, "go_function_file_line");
+		ktap_result(false, name);
 	rt_symbolizer_free(s);
 	test_proc_stop(&p);
 	live_bin_close(&b);
 }
 
+static void test_go(void)
+{
+	check_live_write_site("sample_go", "main.sampleWriter",
+			      "main.sampleWriter", "tests/data/sample.go",
+			      "SAMPLE_GO_WRITER_LINE", "go_function_file_line");
+}
+
 static void test_cxx(void)
 {
-	struct test_proc p;
-	struct live_bin b;
-	const struct racetrap_site *w;
-	struct rt_symbolizer *s;
-	char err[256];
-	uint64_t addr;
-
-	if (live_bin_open("sample_cxx", &b) || test_proc_start(b.path, &p)) {
-		ktap_skip("cxx_demangled_method", "sample_cxx cannot run");
-		return;
-	}
-	w = live_site(&b, "_ZN4bank7Account7depositEl", RACETRAP_ACCESS_WRITE);
-	addr = w ? live_addr(p.pid, &b, w->offset, NULL, NULL) : 0;
-	s = rt_symbolizer_new(p.pid, err, sizeof(err));
-	if (s && addr)
-		check_site(s, &b, addr, "bank::Account::deposit(long)",
-			   "tests/data/sample.cc", "SAMPLE_CXX_DEPOSIT_LINE",
-			   "cxx_demangled_method");
-	else
-		ktap_result(false, "cxx_demangled_method");
-	rt_symbolizer_free(s);
-	test_proc_stop(&p);
-	live_bin_close(&b);
+	check_live_write_site("sample_cxx", "_ZN4bank7Account7depositEl",
+			      "bank::Account::deposit(long)",
+			      "tests/data/sample.cc", "SAMPLE_CXX_DEPOSIT_LINE",
+			      "cxx_demangled_method");
 }
 
 int main(void)
