@@ -59,7 +59,11 @@ int racetrap_config_resolve(struct racetrap_config *out,
 	struct racetrap_config res = *in;
 	size_t i;
 
-	if (in->__reserved[0] || in->__reserved[1])
+	if (in->__reserved || memchr_inv(in->__pad, 0, sizeof(in->__pad)))
+		return -EINVAL;
+	if (in->stack_reg >= RACETRAP_REG_RIP ||
+	    in->stack_reg == RACETRAP_REG_RSP ||
+	    in->stack_off > RACETRAP_MAX_STACK_OFF)
 		return -EINVAL;
 	if (in->triggers & ~__RACETRAP_TRIGGER_ALL)
 		return -EOPNOTSUPP;

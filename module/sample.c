@@ -87,7 +87,7 @@ static void watch_range(unsigned long addr, unsigned int size,
 }
 
 /* Is @addr in the mapping holding this thread's stack pointer? */
-static bool on_own_stack(unsigned long sp, unsigned long addr)
+static bool in_sp_mapping(unsigned long sp, unsigned long addr)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
@@ -101,6 +101,29 @@ static bool on_own_stack(unsigned long sp, unsigned long addr)
 		ret = addr >= vma->vm_start && addr < vma->vm_end;
 	mmap_read_unlock(mm);
 	return ret;
+}
+
+/*
+ * Is @addr on the sampled thread's own stack?  Where userspace named the
+ * stack bounds (a Go goroutine's stack is a span of the heap arena, so
+ * the mapping around RSP also holds the heap the goroutines share), use
+ * them once they prove sane by holding RSP; otherwise the whole mapping.
+ */
+static bool on_own_stack(struct racetrap_tracer *t,
+			 const struct pt_regs *regs, unsigned long addr)
+{
+	u8 r = READ_ONCE(t->cfg.stack_reg);
+	u64 bounds[2];
+
+	if (r != RACETRAP_REG_NONE) {
+		unsigned long at = reg(regs, r) + READ_ONCE(t->cfg.stack_off);
+
+		if (!copy_from_user_nofault(bounds, (const void __user *)at,
+					    sizeof(bounds)) &&
+		    bounds[0] <= regs->sp && regs->sp < bounds[1])
+			return addr >= bounds[0] && addr < bounds[1];
+	}
+	return in_sp_mapping(regs->sp, addr);
 }
 
 static struct racetrap_slot *claim_slot(struct racetrap_tracer *t)
@@ -516,7 +539,7 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_FAULT);
 		return;
 	}
-	if (on_own_stack(regs->sp, w.addr)) {
+	if (on_own_stack(t, regs, w.addr)) {
 		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_STACK);
 		return;
 	}

@@ -357,12 +357,15 @@ int racetrap_tracer_config(struct racetrap_tracer *t,
 		WRITE_ONCE(t->cfg.max_watchpoints, cfg.max_watchpoints);
 		WRITE_ONCE(t->cfg.stack_depth, cfg.stack_depth);
 		WRITE_ONCE(t->cfg.budget_ppm, cfg.budget_ppm);
+		WRITE_ONCE(t->cfg.stack_reg, cfg.stack_reg);
+		WRITE_ONCE(t->cfg.stack_off, cfg.stack_off);
 		if (t->attached) {
 			ret = apply_config(t, &old);
 			if (ret)
 				return ret;
 		}
-	} else if (arg->__reserved[0] || arg->__reserved[1]) {
+	} else if (arg->__reserved ||
+		   memchr_inv(arg->__pad, 0, sizeof(arg->__pad))) {
 		return -EINVAL;
 	}
 	cfg = t->cfg;

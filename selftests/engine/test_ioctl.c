@@ -75,7 +75,7 @@ static void generic(int fd, pid_t pid)
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(fd, RACETRAP_IOC_CONFIG, &c),
 		     "config_unknown_flag");
 	c.flags = 0;
-	c.__reserved[1] = 1;
+	c.__reserved = 1;
 	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_CONFIG, &c),
 		     "config_reserved");
 	EXPECT_ERRNO(EFAULT, ioctl(fd, RACETRAP_IOC_CONFIG, NULL), "config_null");
@@ -174,6 +174,45 @@ static void sites_struct(int fd, const struct fx *f)
 
 #define FIELD(f) offsetof(struct racetrap_config, f)
 
+/* The stack-bounds register: which registers, offsets and padding pass. */
+static void stack_bounds(int fd, const struct racetrap_config *before)
+{
+	static const struct {
+		const char *name;
+		uint8_t reg, pad;
+		uint32_t off;
+	} bad[] = {
+		{ "config_stack_reg_rsp", RACETRAP_REG_RSP, 0, 0 },
+		{ "config_stack_reg_rip", RACETRAP_REG_RIP, 0, 0 },
+		{ "config_stack_reg_range", __RACETRAP_REG_LAST, 0, 0 },
+		{ "config_stack_off_high", RACETRAP_REG_R14, 0,
+		  RACETRAP_MAX_STACK_OFF + 1 },
+		{ "config_pad", RACETRAP_REG_R14, 1, 0 },
+	};
+	struct racetrap_config c = *before, after;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		c = *before;
+		c.stack_reg = bad[i].reg;
+		c.stack_off = bad[i].off;
+		c.__pad[2] = bad[i].pad;
+		EXPECT_ERRNO(EINVAL, rt_config_set(fd, &c), bad[i].name);
+	}
+	rt_config_get(fd, &after);
+	EXPECT_TRUE(!memcmp(before, &after, sizeof(after)),
+		    "config_stack_bad_unchanged", "a failed CONFIG changed it");
+	c = *before;
+	c.stack_reg = RACETRAP_REG_R14;
+	c.stack_off = RACETRAP_MAX_STACK_OFF;
+	EXPECT_OK(rt_config_set(fd, &c), "config_stack_set");
+	rt_config_get(fd, &after);
+	EXPECT_TRUE(after.stack_reg == RACETRAP_REG_R14 &&
+		    after.stack_off == RACETRAP_MAX_STACK_OFF,
+		    "config_stack_get", "reg %u off %u", after.stack_reg,
+		    after.stack_off);
+}
+
 static void config_bounds(int fd)
 {
 	static const struct {
@@ -244,6 +283,7 @@ static void config_bounds(int fd)
 	c = before;
 	c.triggers = 1U << 4;
 	EXPECT_ERRNO(EOPNOTSUPP, rt_config_set(fd, &c), "config_triggers_unknown");
+	stack_bounds(fd, &before);
 	memset(&c, 0, sizeof(c));
 	EXPECT_OK(rt_config_set(fd, &c), "config_reset");
 	EXPECT_TRUE(c.window_us == 500 && c.budget_ppm == 10000 &&
@@ -278,7 +318,7 @@ int main(void)
 	struct fx f;
 	int fd;
 
-	ktap_start(73);
+	ktap_start(81);
 	if (!fx_start(&f, "racy"))
 		return 1;
 	fd = rt_open();

@@ -258,6 +258,7 @@ struct racetrap_sites {
 
 #define RACETRAP_MAX_STACK	64
 #define RACETRAP_MAX_WATCHPOINTS 4
+#define RACETRAP_MAX_STACK_OFF	65535
 
 /**
  * struct racetrap_config - RACETRAP_IOC_CONFIG
@@ -274,6 +275,16 @@ struct racetrap_sites {
  * @stack_depth: frames recorded per stack, 1..RACETRAP_MAX_STACK
  * @budget_ppm: overhead budget: stall plus watchpoint cost as parts per
  *	million of the target's CPU time, 1..1000000 (1000000 = unlimited)
+ * @stack_reg: RACETRAP_REG_* (RAX..R15 but RSP) of a register that, in
+ *	the sampled code, points near the running thread's stack bounds:
+ *	two __u64 at @stack_off from it, the lowest address and one past
+ *	the highest.  A sample whose address lies inside them is skipped.
+ *	When the bounds cannot be read or do not hold RSP, and with NONE
+ *	(the default), the stack is the mapping that holds RSP.  For Go
+ *	(1.17+), whose goroutine stacks share mappings with the heap: R14,
+ *	the running goroutine's g, offset 0 (g.stack.lo, g.stack.hi).
+ * @__pad: must be 0
+ * @stack_off: byte offset of the bounds from @stack_reg, 0..65535
  * @__reserved: must be 0
  *
  * Zero in any field means its default (see Documentation/racetrap).  On
@@ -290,7 +301,10 @@ struct racetrap_config {
 	__u32 max_watchpoints;
 	__u32 stack_depth;
 	__u32 budget_ppm;
-	__u64 __reserved[2];
+	__u8 stack_reg;
+	__u8 __pad[3];
+	__u32 stack_off;
+	__u64 __reserved;
 };
 #define RACETRAP_CONFIG_SIZE_VER0	56
 

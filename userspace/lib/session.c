@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "goabi.h"
 #include "kapi.h"
 #include "report.h"
 #include "session.h"
@@ -194,6 +195,7 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 
 	if (rt_kapi_open(&s->k, err, errlen) < 0)
 		goto err_opts;
+	rt_goabi_stack_bounds(s->pid, &s->opts.kcfg);
 	if (rt_kapi_set_config(&s->k, &s->opts.kcfg, err, errlen) < 0)
 		goto err_close;
 	/* Attach first: its errors (no such process, not allowed) are the
@@ -340,6 +342,9 @@ int rt_session_reconfigure(struct rt_session *s, const struct rt_options *o,
 	struct racetrap_config cfg = o->kcfg;
 	int r;
 
+	/* The target's stack layout is not an option: keep what it is. */
+	cfg.stack_reg = s->opts.kcfg.stack_reg;
+	cfg.stack_off = s->opts.kcfg.stack_off;
 	r = rt_kapi_set_config(&s->k, &cfg, err, errlen);
 	if (r == 0)
 		s->opts.kcfg = cfg;

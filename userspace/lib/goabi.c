@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * goabi: what racetrap.ko needs to know about a Go target.
+ *
+ * A goroutine's stack is a span inside the heap arena, so "the mapping
+ * around RSP" (the kernel's own-stack test for C threads) would hold the
+ * heap that goroutines share, and every heap sample would be dropped as a
+ * stack access.  Go keeps the running goroutine's g in R14 and its stack
+ * bounds at the start of g; the kernel reads them there and checks that
+ * they hold RSP before trusting them, so an older Go (no register ABI) or
+ * a cgo frame falls back to the mapping test rather than misjudging.
+ */
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uapi/linux/racetrap.h>
+
+#include "goabi.h"
+
+/* Go's linker writes .go.buildinfo into every Go executable since 1.13. */
+static bool elf_is_go(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return false;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (name && !strcmp(name, ".go.buildinfo"))
+			return true;
+	}
+	return false;
+}
+
+bool rt_goabi_stack_bounds(pid_t pid, struct racetrap_config *cfg)
+{
+	char path[64];
+	bool go = false;
+	Elf *elf;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (elf) {
+		go = elf_is_go(elf);
+		elf_end(elf);
+	}
+	close(fd);
+	if (go) {
+		cfg->stack_reg = RACETRAP_REG_R14;
+		cfg->stack_off = 0;	/* offsetof(runtime.g, stack) */
+	}
+	return go;
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef RT_GOABI_H
+#define RT_GOABI_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct racetrap_config;
+
+/*
+ * If the program @pid runs is a Go binary, point @cfg's stack bounds at
+ * the running goroutine's g (R14 in Go's register ABI, Go 1.17+; g.stack
+ * {lo, hi} is g's first field) and return true; leave @cfg alone and
+ * return false otherwise, or when the executable cannot be read.
+ */
+bool rt_goabi_stack_bounds(pid_t pid, struct racetrap_config *cfg);
+
+#endif /* RT_GOABI_H */
