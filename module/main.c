@@ -2,21 +2,30 @@
 /* racetrap.ko: module init and exit only. */
 #include <linux/module.h>
 #include "device.h"
+#include "perf_pin.h"
 
 static int __init racetrap_init(void)
 {
 	int ret;
 
-	ret = racetrap_device_init();
+	ret = racetrap_perf_pin();
 	if (ret)
 		return ret;
+	ret = racetrap_device_init();
+	if (ret)
+		goto err_unpin;
 	pr_info("loaded\n");
 	return 0;
+
+err_unpin:
+	racetrap_perf_unpin();
+	return ret;
 }
 
 static void __exit racetrap_exit(void)
 {
 	racetrap_device_exit();
+	racetrap_perf_unpin();
 	pr_info("unloaded\n");
 }
 
