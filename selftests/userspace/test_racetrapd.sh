@@ -7,13 +7,14 @@
 # with both stacks, reports nothing for the race-free fixture, attaches
 # again when a matched program restarts, keeps its configuration when a
 # reload finds a bad line, applies a good one (syslog-max: a report split
-# into numbered parts), and exits 0 on SIGTERM with a summary.
+# into numbered parts), logs a race summary every --summary-interval
+# seconds, and exits 0 on SIGTERM with a summary.
 . "$(dirname "$0")/ktap.sh"
 conf=/tmp/racetrapd.conf
 log=/var/log/messages
 msgs=/tmp/racetrapd.msgs
 
-ktap_plan 13
+ktap_plan 14
 
 if ! pidof syslogd >/dev/null; then
 	syslogd
@@ -22,7 +23,7 @@ fi
 touch $log
 start=$(($(wc -l <$log) + 1))
 printf 'name fix_racefree\n' >$conf
-racetrapd -c $conf $FIX/fix_racy 2>/tmp/racetrapd.err &
+racetrapd -c $conf --summary-interval 5 $FIX/fix_racy 2>/tmp/racetrapd.err &
 d=$!
 sleep 2
 kill -0 $d
@@ -80,6 +81,13 @@ grep "racetrapd\[$d\]: \[$fp part " $msgs >/tmp/racetrapd.parts
 names_both_sides /tmp/racetrapd.parts
 check $? parts_together_name_both_sides
 diag "$(head -n 3 /tmp/racetrapd.parts | cut -c 1-400)"
+
+# fix_racy ran 15 s: a summary at 5 s and 10 s, and its final one.
+p1=$(sed -n "s/.*racetrapd\[$d\]: .*attached to pid \([0-9]*\) (fix_racy).*/\1/p" $msgs | head -n 1)
+[ -n "$p1" ] &&
+	[ "$(grep -c "racetrapd\[$d\]: .*summary for fix_racy (pid $p1)" $msgs)" -ge 3 ]
+check $? periodic_summary_logged
+diag "$(grep "racetrapd\[$d\]: .*summary for fix_racy" $msgs | cut -c 1-200)"
 
 grep -q "racetrapd\[$d\]: racetrapd: configuration reloaded" $msgs
 check $? good_reload_logged

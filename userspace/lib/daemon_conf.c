@@ -12,6 +12,7 @@ void rt_daemon_conf_init(struct rt_daemon_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->queue_len = RT_DAEMON_QUEUE_DEFAULT;
+	c->summary_s = RT_DAEMON_SUMMARY_DEFAULT;
 }
 
 void rt_daemon_conf_free(struct rt_daemon_conf *c)
@@ -94,6 +95,14 @@ int rt_daemon_conf_set(struct rt_daemon_conf *c, const char *name,
 				  errlen))
 			return -1;
 		c->queue_len = (unsigned int)v;
+		return 0;
+	}
+	if (!strcmp(name, "summary-interval")) {
+		if (rt_parse_uint(what, value, 0, RT_DAEMON_SUMMARY_MAX,
+				  "seconds (0 = only when sampling ends)", &v,
+				  err, errlen))
+			return -1;
+		c->summary_s = (unsigned int)v;
 		return 0;
 	}
 	return rt_options_set(&c->opts, name, value, cli, err, errlen);

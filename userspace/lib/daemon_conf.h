@@ -17,6 +17,8 @@
 
 #define RT_DAEMON_CONF_PATH	"/etc/racetrap/racetrapd.conf"
 #define RT_DAEMON_QUEUE_DEFAULT	4096
+#define RT_DAEMON_SUMMARY_DEFAULT 3600	/* seconds */
+#define RT_DAEMON_SUMMARY_MAX	604800	/* a week */
 
 enum rt_target_kind {
 	RT_TARGET_PID,		/* "pid 1234": that process */
@@ -38,6 +40,8 @@ struct rt_daemon_conf {
 	unsigned int syslog_max;
 	/* Reports held while syslog is slow; beyond it they are counted. */
 	unsigned int queue_len;
+	/* Log each session's race summary this often (s); 0 = at its end. */
+	unsigned int summary_s;
 };
 
 void rt_daemon_conf_init(struct rt_daemon_conf *c);

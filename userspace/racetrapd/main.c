@@ -56,6 +56,9 @@ static void usage(FILE *f)
 		"split reports longer than BYTES into numbered parts (0 = never, default)");
 	fprintf(f, "  %-24s %s\n", "--queue N",
 		"reports held while syslog is slow, 16..1000000 (default 4096)");
+	fprintf(f, "  %-24s %s\n  %-24s %s\n", "--summary-interval S",
+		"log each sampled process's race summary every S seconds",
+		"", "(0 = only when its sampling ends; default 3600)");
 	fprintf(f, "  %-24s %s\n", "-f, --foreground", "accepted; racetrapd always runs in the foreground");
 	fprintf(f, "  %-24s %s\n", "--stderr", "write reports to stderr instead of syslog");
 	rt_options_usage(f, RT_OPT_CONF);
@@ -92,7 +95,7 @@ static int remember(const char *name, const char *value)
 enum { OPT_STDERR = 1000, OPT_VERSION, OPT_SETTING };
 
 static const char *const daemon_settings[] = {
-	"pid", "exe", "name", "syslog-max", "queue",
+	"pid", "exe", "name", "syslog-max", "queue", "summary-interval",
 };
 
 /* Returns -1 to go on, or an exit status. */
@@ -278,7 +281,7 @@ static int loop(struct rt_daemon_conf *c, const sigset_t *poll_mask)
 			return 1;
 		}
 		targets_dispatch(pfds, n);
-		targets_tick();
+		targets_tick(c->summary_s);
 	}
 	return 0;
 }

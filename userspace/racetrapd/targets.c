@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "logger.h"
@@ -22,7 +23,16 @@ struct proc_id {
 struct target_session {
 	struct rt_session *s;
 	struct proc_id id;
+	time_t last_summary;	/* CLOCK_MONOTONIC seconds */
 };
+
+static time_t mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
 
 static struct target_session *sessions;
 static size_t nr_sessions;
@@ -193,7 +203,7 @@ static void start(const struct rt_daemon_conf *c, const struct proc_id *id,
 		return;
 	}
 	sessions = ts;
-	sessions[nr_sessions++] = (struct target_session){ s, *id };
+	sessions[nr_sessions++] = (struct target_session){ s, *id, mono_s() };
 }
 
 void targets_scan(const struct rt_daemon_conf *c)
@@ -307,12 +317,20 @@ void targets_dispatch(const struct pollfd *pfds, size_t n)
 	}
 }
 
-void targets_tick(void)
+void targets_tick(unsigned int summary_s)
 {
+	time_t now = mono_s();
 	size_t i;
 
-	for (i = 0; i < nr_sessions; i++)
-		rt_session_tick(sessions[i].s);
+	for (i = 0; i < nr_sessions; i++) {
+		struct target_session *ts = &sessions[i];
+
+		rt_session_tick(ts->s);
+		if (summary_s && now - ts->last_summary >= (time_t)summary_s) {
+			rt_session_summary(ts->s);
+			ts->last_summary = now;
+		}
+	}
 }
 
 size_t targets_count(void)

@@ -30,8 +30,12 @@ void targets_apply(const struct rt_daemon_conf *c);
 size_t targets_pollfds(struct pollfd *pfds, size_t max);
 /* Handle what poll() reported in @pfds (as filled above). */
 void targets_dispatch(const struct pollfd *pfds, size_t n);
-/* Periodic work of every session. */
-void targets_tick(void);
+/*
+ * Periodic work of every session, and its race summary once
+ * @summary_s seconds have passed since its start or its last one
+ * (never for 0).
+ */
+void targets_tick(unsigned int summary_s);
 
 size_t targets_count(void);
 

@@ -57,10 +57,11 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	ktap_start(17);
+	ktap_start(19);
 
 	fclose(fopen("/tmp/racetrap-test-supp#1.txt", "w"));
 	rt_daemon_conf_init(&c);
+	ktap_result(c.summary_s == 3600, "summary_interval_default_hourly");
 	r = parse(&c,
 		  "# racetrapd.conf\n"
 		  "\n"
@@ -73,7 +74,8 @@ int main(void)
 		  "suppressions /tmp/racetrap-test-supp#1.txt\n"
 		  "modules *libfoo*\n"
 		  "keep-runtime\n"
-		  "syslog-max 900\n", err, sizeof(err));
+		  "syslog-max 900\n"
+		  "summary-interval 60\n", err, sizeof(err));
 	if (r)
 		ktap_diag("parse: %s", err);
 	ktap_result(r == 0, "valid_file_parses");
@@ -88,6 +90,7 @@ int main(void)
 		    c.opts.kcfg.budget_ppm == 20000 &&
 		    c.opts.kcfg.triggers == RACETRAP_TRIGGER_SITE &&
 		    c.opts.keep_runtime && c.syslog_max == 900 &&
+		    c.summary_s == 60 &&
 		    c.opts.nr_modules == 1 &&
 		    !strcmp(c.opts.modules[0], "*libfoo*"),
 		    "sampling_options_applied");
@@ -123,6 +126,10 @@ int main(void)
 	r = parse(&c, "syslog-max 100\n", err, sizeof(err));
 	ktap_result(r == -1 && has(err, "too small", "syslog-max"),
 		    "tiny_syslog_max_rejected");
+	r = parse(&c, "summary-interval 604801\n", err, sizeof(err));
+	ktap_result(r == -1 && has(err, ":1: summary-interval: 604801 is out of range",
+				   "summary") && c.summary_s == 60,
+		    "summary_interval_over_a_week_rejected");
 	r = parse(&c, "\n\nsuppressions /nonexistent/supp.txt\n", err, sizeof(err));
 	ktap_result(r == -1 && has(err, ":3: suppressions: cannot read '/nonexistent/supp.txt'",
 				   "supp"), "missing_suppressions_file_rejected");
