@@ -50,28 +50,63 @@ static void throttle_record(struct racetrap_tracer *t)
 	kfree(rec);
 }
 
-/* Task context of the sampled thread. */
-bool racetrap_budget_allow(struct racetrap_tracer *t)
+/* Has the cost outrun the budget?  @task: any thread of the target. */
+static bool spent(struct racetrap_tracer *t, struct task_struct *task)
 {
 	u32 ppm = READ_ONCE(t->cfg.budget_ppm);
-	u64 allowed, cost;
+	u64 allowed;
 
 	if (ppm >= PPM)
-		return true;
-	allowed = mul_u64_u32_div(group_cpu_ns(current), ppm, PPM) +
+		return false;
+	allowed = mul_u64_u32_div(group_cpu_ns(task), ppm, PPM) +
 		  (u64)BURST_WINDOWS * READ_ONCE(t->cfg.window_us) *
 		  NSEC_PER_USEC;
-	cost = racetrap_count_read(&t->stats, RACETRAP_STAT_COST_NS);
-	if (cost <= allowed) {
+	return racetrap_count_read(&t->stats, RACETRAP_STAT_COST_NS) > allowed;
+}
+
+/* Record a change of state: one THROTTLE record each time it starts. */
+static void set_throttled(struct racetrap_tracer *t, bool on)
+{
+	if (!on) {
 		WRITE_ONCE(t->throttled, false);
-		return true;
+		return;
 	}
-	racetrap_count(&t->stats, RACETRAP_STAT_SKIP_BUDGET);
 	if (!xchg(&t->throttled, true)) {
 		racetrap_count(&t->stats, RACETRAP_STAT_THROTTLED);
 		throttle_record(t);
 	}
-	return false;
+}
+
+/* Task context of the sampled thread. */
+bool racetrap_budget_allow(struct racetrap_tracer *t)
+{
+	bool over = spent(t, current);
+
+	if (over)
+		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_BUDGET);
+	set_throttled(t, over);
+	return !over;
+}
+
+/*
+ * The tick's verdict (every <= 100 ms, process context).  While the budget
+ * is spent the triggers stand down: no uprobes are armed and clock ticks
+ * queue nothing, so a throttled attachment costs its tick and its
+ * interrupts only.  Judging here, not only at samples, is what lets them
+ * come back once the target's CPU time has refilled the budget.
+ */
+bool racetrap_budget_check(struct racetrap_tracer *t)
+{
+	struct task_struct *task;
+	bool over = false;
+
+	rcu_read_lock();
+	task = pid_task(t->tgid, PIDTYPE_TGID);
+	if (task)
+		over = spent(t, task);
+	rcu_read_unlock();
+	set_throttled(t, over);
+	return over;
 }
 
 void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns)

@@ -8,6 +8,7 @@
 struct racetrap_tracer;
 
 bool racetrap_budget_allow(struct racetrap_tracer *t);
+bool racetrap_budget_check(struct racetrap_tracer *t);
 void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns);
 
 #endif /* _RACETRAP_BUDGET_H */

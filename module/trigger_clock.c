@@ -51,6 +51,9 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 	    (current->flags & PF_EXITING))
 		return;
 	racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_TICKS);
+	/* Budget spent (the tick's verdict): no sample, no hint. */
+	if (READ_ONCE(t->throttled))
+		return;
 	if (!racetrap_sites_find(t, regs->ip, &ref)) {
 		racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_MISSES);
 		racetrap_site_hint(t, regs->ip);

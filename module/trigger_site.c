@@ -11,6 +11,9 @@
  * instruction executes (regs->ip is the probed address), so it samples
  * directly, then asks for the probe to be removed from this mm.
  *
+ * While the overhead budget is spent (the tick asks budget.c) no probe
+ * is armed: a probe would only trap for a sample that must be refused.
+ *
  * Half of each set is guided by the clock trigger instead: a cpu-clock
  * tick that interrupts the thread between sites leaves a hint, the next
  * site a few instructions on, and the next draw probes hinted sites
@@ -25,6 +28,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include "budget.h"
 #include "compat.h"
 #include "sample.h"
 #include "tracer.h"
@@ -230,6 +234,7 @@ void racetrap_tick_fn(struct work_struct *work)
 	struct racetrap_tracer *t =
 		container_of(to_delayed_work(work), struct racetrap_tracer, tick);
 	u32 rotate_ms = READ_ONCE(t->cfg.site_rotate_ms);
+	bool spent;
 	int reason;
 
 	reason = racetrap_tracer_liveness(t);
@@ -237,14 +242,15 @@ void racetrap_tick_fn(struct work_struct *work)
 		racetrap_tracer_end_async(t, reason);
 		return;
 	}
-	if (READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE) {
-		if (time_after_eq64(get_jiffies_64(), t->last_rotate)) {
-			rotate(t);
-			t->last_rotate = get_jiffies_64() +
-					 msecs_to_jiffies(rotate_ms);
-		}
-	} else if (t->nr_probes) {
-		racetrap_site_stop(t);
+	spent = racetrap_budget_check(t);
+	if (spent || !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE)) {
+		/* Probes would only trap to be refused: disarm them. */
+		if (t->nr_probes)
+			racetrap_site_stop(t);
+	} else if (!t->nr_probes ||
+		   time_after_eq64(get_jiffies_64(), t->last_rotate)) {
+		rotate(t);
+		t->last_rotate = get_jiffies_64() + msecs_to_jiffies(rotate_ms);
 	}
 	schedule_delayed_work(&t->tick,
 			      msecs_to_jiffies(min(rotate_ms, TICK_MAX_MS)));
