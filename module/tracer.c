@@ -249,7 +249,7 @@ int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid)
 	racetrap_ring_set_live(&t->ring, true, NULL);
 
 	if (t->cfg.triggers & RACETRAP_TRIGGER_CLOCK) {
-		ret = racetrap_clock_start(t, task);
+		ret = racetrap_clock_start(t);
 		if (ret) {
 			racetrap_ring_set_live(&t->ring, false, NULL);
 			release_attachment(t);
@@ -300,18 +300,6 @@ int racetrap_tracer_detach(struct racetrap_tracer *t)
 	return 0;
 }
 
-static struct task_struct *target_task(struct racetrap_tracer *t)
-{
-	struct task_struct *task;
-
-	rcu_read_lock();
-	task = pid_task(t->tgid, PIDTYPE_TGID);
-	if (task)
-		get_task_struct(task);
-	rcu_read_unlock();
-	return task;
-}
-
 /* Restart what a new configuration changes in a live attachment. */
 static int apply_config(struct racetrap_tracer *t,
 			const struct racetrap_config *old)
@@ -319,21 +307,12 @@ static int apply_config(struct racetrap_tracer *t,
 	const struct racetrap_config *cfg = &t->cfg;
 	bool clock_was = old->triggers & RACETRAP_TRIGGER_CLOCK;
 	bool clock_on = cfg->triggers & RACETRAP_TRIGGER_CLOCK;
-	struct task_struct *task;
-	int ret = 0;
 
 	if (clock_was == clock_on &&
 	    (!clock_on || old->clock_period_us == cfg->clock_period_us))
 		return 0;
 	racetrap_clock_stop(t);
-	if (!clock_on)
-		return 0;
-	task = target_task(t);
-	if (!task)
-		return 0;
-	ret = racetrap_clock_start(t, task);
-	put_task_struct(task);
-	return ret;
+	return clock_on ? racetrap_clock_start(t) : 0;
 }
 
 int racetrap_tracer_config(struct racetrap_tracer *t,

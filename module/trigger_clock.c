@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Clock sampling.  Every thread of the target gets a cpu-clock sampling
- * event counting its own user CPU time; inherit + inherit_thread make the
- * kernel copy it into threads created later (and not into child
- * processes), and releasing the parent event releases the copies.
+ * Clock sampling.  One cpu-clock sampling event per online CPU, not per
+ * thread: its hrtimer interrupts whatever runs there every
+ * clock_period_us, and the handler keeps only the target's threads in
+ * user mode, so a target thread is still sampled once per period of its
+ * own CPU time.  Per-thread events (inherited into new threads) cost
+ * the target at every context switch (the event is switched out and in,
+ * its hrtimer cancelled and restarted) and at every thread creation and
+ * exit (the inherited copy is allocated and freed); per-CPU events cost
+ * nothing there, which is what a thread-creating or blocking service
+ * needs.  The price: CPUs brought online after attach are not sampled
+ * until the next CONFIG that restarts the trigger.
  *
  * The overflow handler runs in hrtimer interrupt context, so it only
  * looks the interrupted user ip up in the site tables (RCU) and, on a
@@ -11,11 +18,12 @@
  * mode, before the sampled instruction executes, in task context where
  * the sample may sleep.
  */
+#include <linux/cpu.h>
 #include <linux/perf_event.h>
 #include <linux/sched.h>
-#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
+#include <linux/workqueue.h>
 #include "sample.h"
 #include "tracer.h"
 #include "trigger_clock.h"
@@ -46,7 +54,7 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 	struct racetrap_site_ref ref;
 	unsigned int i;
 
-	/* After exec the event lives on in the new image: ignore it. */
+	/* Another process on this CPU, or the target after an exec. */
 	if (!user_mode(regs) || current->mm != t->mm ||
 	    (current->flags & PF_EXITING))
 		return;
@@ -81,8 +89,17 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 	}
 }
 
-int racetrap_clock_start(struct racetrap_tracer *t, struct task_struct *task)
+/* One CPU-wide event per online CPU, created by a kworker (see below). */
+struct clock_start {
+	struct work_struct work;
+	struct racetrap_tracer *tracer;
+	int ret;
+};
+
+static void clock_start_fn(struct work_struct *work)
 {
+	struct clock_start *cs = container_of(work, struct clock_start, work);
+	struct racetrap_tracer *t = cs->tracer;
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_SOFTWARE,
 		.size = sizeof(attr),
@@ -90,43 +107,50 @@ int racetrap_clock_start(struct racetrap_tracer *t, struct task_struct *task)
 		.sample_period = (u64)t->cfg.clock_period_us * NSEC_PER_USEC,
 		.exclude_kernel = 1,
 		.exclude_hv = 1,
-		.inherit = 1,
-		.inherit_thread = 1,
 	};
-	struct task_struct **tasks;
-	unsigned int nr, i;
-	int ret = 0;
+	unsigned int cpu;
 
-	tasks = racetrap_threads(task, NULL, &nr);
-	if (!tasks)
-		return -ENOMEM;
-	t->clock_events = kcalloc(nr ?: 1, sizeof(*t->clock_events),
-				  GFP_KERNEL);
-	t->nr_clock_events = 0;
-	if (!t->clock_events) {
-		racetrap_put_threads(tasks, nr);
-		return -ENOMEM;
-	}
-	for (i = 0; i < nr; i++) {
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
 		struct perf_event *ev;
 
-		ev = perf_event_create_kernel_counter(&attr, -1, tasks[i],
+		ev = perf_event_create_kernel_counter(&attr, cpu, NULL,
 						      clock_handler, t);
 		if (IS_ERR(ev)) {
-			if (PTR_ERR(ev) == -ESRCH)
-				continue;
-			ret = PTR_ERR(ev);
+			cs->ret = PTR_ERR(ev);
 			break;
 		}
 		t->clock_events[t->nr_clock_events++] = ev;
 	}
-	racetrap_put_threads(tasks, nr);
-	if (ret)
-		racetrap_clock_stop(t);
-	return ret;
+	cpus_read_unlock();
 }
 
-/* Releases every event and its inherited copies; no handler runs after. */
+/*
+ * The events are racetrap's, not the caller's: a CPU-wide perf event is
+ * subject to perf_event_paranoid for the task that creates it
+ * (perf_allow_cpu()), and a user the ptrace rule allowed to watch the
+ * target need not be allowed to watch whole CPUs, which racetrap does not
+ * do (the handler keeps the target only).  So a kworker creates them.
+ */
+int racetrap_clock_start(struct racetrap_tracer *t)
+{
+	struct clock_start cs = { .tracer = t };
+
+	t->clock_events = kcalloc(nr_cpu_ids, sizeof(*t->clock_events),
+				  GFP_KERNEL);
+	t->nr_clock_events = 0;
+	if (!t->clock_events)
+		return -ENOMEM;
+	INIT_WORK_ONSTACK(&cs.work, clock_start_fn);
+	schedule_work(&cs.work);
+	flush_work(&cs.work);
+	destroy_work_on_stack(&cs.work);
+	if (cs.ret)
+		racetrap_clock_stop(t);
+	return cs.ret;
+}
+
+/* Releases every event; no handler runs after. */
 void racetrap_clock_stop(struct racetrap_tracer *t)
 {
 	unsigned int i;
