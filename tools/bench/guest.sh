@@ -8,7 +8,9 @@
 #   BENCH tput WORKLOAD COLUMN RUN VALUE      throughput of one run
 #   BENCH na WORKLOAD COLUMN REASON...        the column cannot run
 #   BENCH sweep BUDGET PERIOD_US RUN VALUE    pool under racetrap, swept
+#   BENCH sweepbase BUDGET PERIOD_US RUN VALUE  pool unattached, just before
 #   BENCH trig WORKLOAD TRIGGERS RUN VALUE    racetrap with one trigger only
+#   BENCH trigbase WORKLOAD TRIGGERS RUN VALUE  unattached, just before
 #   BENCH detect PROGRAM TOOL RUN SECONDS     first report ("timeout": none)
 #   BENCH mem KEY VALUE                       memory deltas, in KiB
 #   BENCH info KEY VALUE...                   facts about the run
@@ -126,10 +128,13 @@ run_one() {
 		out na "$w" "$col" "no result: $(reason_of $T/err)"
 		return 1
 	fi
+	# A sweep or trigger point's own unattached run is its "...base".
+	suffix=
+	[ "$col" = base ] && suffix=base
 	if [ -n "$TRIG_TAG" ]; then
-		out trig "$w" "$TRIG_TAG" "$run" "$v"
+		out "trig$suffix" "$w" "$TRIG_TAG" "$run" "$v"
 	elif [ -n "$SWEEP_TAG" ]; then
-		out sweep "$SWEEP_TAG" "$run" "$v"
+		out "sweep$suffix" "$SWEEP_TAG" "$run" "$v"
 	else
 		out tput "$w" "$col" "$run" "$v"
 	fi
@@ -213,8 +218,9 @@ sweep() {
 			SWEEP_TAG="$budget $period"
 			i=1
 			while [ $i -le "$SWEEP_RUNS" ]; do
-				run_one pool racetrap $i --clock-period "$period" \
-					--budget "$budget" || break
+				run_one pool base $i &&
+					run_one pool racetrap $i --clock-period \
+						"$period" --budget "$budget" || break
 				i=$((i + 1))
 			done
 			SWEEP_TAG=
@@ -231,7 +237,9 @@ triggers() {
 			TRIG_TAG=$trig
 			i=1
 			while [ $i -le "$SWEEP_RUNS" ]; do
-				run_one $w racetrap $i --triggers $trig || break
+				run_one $w base $i &&
+					run_one $w racetrap $i --triggers $trig ||
+					break
 				i=$((i + 1))
 			done
 			TRIG_TAG=

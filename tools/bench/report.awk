@@ -98,7 +98,9 @@ $1 != "BENCH" { next }
 $2 == "tput" { add(tput, $3 SUBSEP $4, $6); run[$3, $4, $5] = $6; order[$3] = 1; next }
 $2 == "na" { if (!(($3 SUBSEP $4) in na)) na[$3, $4] = rest(5); order[$3] = 1; next }
 $2 == "sweep" { add(sweep, $3 SUBSEP $4, $6); budgets[$3] = 1; periods[$4] = 1; next }
+$2 == "sweepbase" { add(sweepbase, $3 SUBSEP $4, $6); next }
 $2 == "trig" { add(trig, $3 SUBSEP $4, $6); next }
+$2 == "trigbase" { add(trigbase, $3 SUBSEP $4, $6); next }
 $2 == "detect" {
 	if (!($3 in progs))
 		plist_d[++nprogs] = $3
@@ -149,7 +151,7 @@ END {
 	if (!nb) {
 		print "n/a (racetrap was not available)"
 	} else {
-		print "Overhead = 1 - racetrap/unattached median throughput, at each `--clock-period` (per-thread cpu-clock samples every N us of CPU time) with the other settings at their defaults.  Plot: [overhead.png](overhead.png)."
+		print "Overhead = 1 - racetrap/unattached median throughput, at each `--clock-period` (cpu-clock samples every N us on each CPU, kept when they land in the target) with the other settings at their defaults, each point against unattached runs of its own made just before it.  Plot: [overhead.png](overhead.png)."
 		print ""
 		print "| --clock-period (us) | --budget 100% (unlimited) | --budget 1% (default) |"
 		print "|---|---|---|"
@@ -167,8 +169,9 @@ END {
 			split("1000000 10000", bl, " ")
 			for (j = 1; j <= 2; j++) {
 				key = bl[j] SUBSEP p
-				if (key in sweep && base > 0)
-					printf " %+.1f%% |", 100 * (base - median(sweep[key])) / base
+				b = key in sweepbase ? median(sweepbase[key]) : base
+				if (key in sweep && b > 0)
+					printf " %+.1f%% |", 100 * (b - median(sweep[key])) / b
 				else
 					printf " n/a |"
 			}
@@ -181,7 +184,7 @@ END {
 	if (!(("pool" SUBSEP "site") in trig) && !(("pool" SUBSEP "clock") in trig)) {
 		print "n/a (not run)."
 	} else {
-		print "Overhead with `--triggers site` (16 uprobes, redrawn every 100 ms) or `--triggers clock` (one sample per 10 ms of each thread's CPU time) against the unattached median; `both` is the default column above."
+		print "Overhead with `--triggers site` (16 uprobes, redrawn every 100 ms) or `--triggers clock` (one sample per 10 ms of each thread's CPU time), each against unattached runs made just before it; `both` is the default column above."
 		print ""
 		print "| workload | site only | clock only | both (default) |"
 		print "|---|---|---|---|"
@@ -192,8 +195,10 @@ END {
 			printf "| %s |", w
 			split("site clock", tl, " ")
 			for (j = 1; j <= 2; j++)
-				if ((w SUBSEP tl[j]) in trig && b > 0)
-					printf " %+.1f%% |", 100 * (b - median(trig[w, tl[j]])) / b
+				if ((w SUBSEP tl[j]) in trig && b > 0) {
+					tb = (w SUBSEP tl[j]) in trigbase ? median(trigbase[w, tl[j]]) : b
+					printf " %+.1f%% |", 100 * (tb - median(trig[w, tl[j]])) / tb
+				}
 				else
 					printf " n/a |"
 			if ((w SUBSEP "racetrap") in tput && b > 0)

@@ -19,6 +19,7 @@ function add(arr, key, val) {
 
 $1 == "BENCH" && $2 == "tput" && $3 == "pool" && $4 == "base" { add(base, "pool", $6) }
 $1 == "BENCH" && $2 == "sweep" { add(sweep, $3 SUBSEP $4, $6); periods[$4] = 1 }
+$1 == "BENCH" && $2 == "sweepbase" { add(sweepbase, $3 SUBSEP $4, $6) }
 
 END {
 	if (!("pool" in base))
@@ -36,7 +37,8 @@ END {
 		split("1000000 10000", bl, " ")
 		for (k = 1; k <= 2; k++) {
 			key = bl[k] SUBSEP pl[i]
-			row = row " " ((key in sweep) ? sprintf("%.2f", 100 * (b - median(sweep[key])) / b) : "?")
+			kb = (key in sweepbase) ? median(sweepbase[key]) : b
+			row = row " " ((key in sweep) ? sprintf("%.2f", 100 * (kb - median(sweep[key])) / kb) : "?")
 		}
 		print row
 	}
