@@ -209,21 +209,28 @@ void racetrap_sample_wake_all(struct racetrap_tracer *t)
  *  - A sampler opening a window leaves unwatched every thread whose
  *    saved user ip is in the "[uprobes]" XOL mapping (stepping now), and
  *    every stepper whose saved ip is still the probed address within
- *    PRESTEP_MAX_NS of leaving the handler (between handler and step).
- *    A later tick on that address looks the same, so that second rule
- *    is short-lived; a stepper that waited re-registers when it leaves.
+ *    RACETRAP_PRESTEP_MAX_NS of leaving the handler (between handler and
+ *    step).  A later tick on that address looks the same, so that second
+ *    rule is short-lived; a stepper that waited re-registers when it
+ *    leaves.
  *
  * Both run under step_lock, so either the stepper sees the window or
  * the sampler sees the stepper.
  *
  * A thread that trapped on an int3 just as its probe is unregistered runs
- * no handler of ours, so it cannot register.  Removing probes therefore
- * blocks new windows, waits for open ones to close, and keeps windows
- * blocked for PRESTEP_MAX_NS after the removal returned (6.12's removal
- * even waits for those threads to reach their step, where the XOL rule
- * covers them).
+ * no handler of ours, so it cannot register.  Removing probes that may
+ * still be in the target's text therefore blocks new windows and waits
+ * for open ones to close; when the removal has returned, no thread can
+ * trap on those int3s any more, and every thread still on its way from
+ * one to the step has its saved ip at the probed address (or one byte
+ * past the int3).  racetrap_windows_unblock() makes those threads
+ * steppers before it lets windows open again.  (6.12's removal even
+ * waits for them to reach their step, where the XOL rule covers them.)
+ * An earlier version blocked every window for RACETRAP_PRESTEP_MAX_NS
+ * after each removal instead, and the freshly armed probes, which fire
+ * within milliseconds in hot code, were refused in that blackout: most
+ * site samples were lost.
  */
-#define PRESTEP_MAX_NS	(20 * NSEC_PER_MSEC)
 
 struct step_snapshot {
 	struct racetrap_stepper s[RACETRAP_STEPPERS];
@@ -280,8 +287,10 @@ static bool still_stepping(struct task_struct *task, void *arg)
 	for (i = 0; i < RACETRAP_STEPPERS; i++) {
 		const struct racetrap_stepper *st = &snap->s[i];
 
-		if (st->task == task && st->vaddr == ip &&
-		    st->since + PRESTEP_MAX_NS >= snap->now)
+		/* ip + 1: trapped on the int3, not yet rewound. */
+		if (st->task == task &&
+		    (ip == st->vaddr || ip == st->vaddr + 1) &&
+		    st->since + RACETRAP_PRESTEP_MAX_NS >= snap->now)
 			return true;
 	}
 	return false;
@@ -298,8 +307,7 @@ static bool window_set(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&t->step_lock, flags);
-	if (armed && (t->windows_blocked ||
-		      ktime_get_ns() < t->windows_after)) {
+	if (armed && t->windows_blocked) {
 		raw_spin_unlock_irqrestore(&t->step_lock, flags);
 		return false;
 	}
@@ -329,30 +337,77 @@ void racetrap_windows_block(struct racetrap_tracer *t)
 		wait_event(t->slots[i].closed_wq, !READ_ONCE(t->slots[i].armed));
 }
 
-void racetrap_windows_unblock(struct racetrap_tracer *t)
-{
-	raw_spin_lock_irq(&t->step_lock);
-	t->windows_blocked = false;
-	t->windows_after = ktime_get_ns() + PRESTEP_MAX_NS;
-	raw_spin_unlock_irq(&t->step_lock);
-}
-
-static void add_stepper(struct racetrap_tracer *t, unsigned long vaddr)
+/* Under step_lock. */
+static void add_stepper(struct racetrap_tracer *t, struct task_struct *task,
+			unsigned long vaddr, u64 now)
 {
 	struct racetrap_stepper *st = &t->steppers[0];
 	unsigned int i;
 
 	for (i = 0; i < RACETRAP_STEPPERS; i++) {
-		if (t->steppers[i].task == current) {
+		if (t->steppers[i].task == task) {
 			st = &t->steppers[i];
 			break;
 		}
 		if (t->steppers[i].since < st->since)
 			st = &t->steppers[i];
 	}
-	st->task = current;
+	st->task = task;
 	st->vaddr = vaddr;
-	st->since = ktime_get_ns();
+	st->since = now;
+}
+
+/*
+ * The probed address @task is on its way to step from, if its saved ip
+ * says it trapped on one of the probes @was_probed names: one byte past
+ * the int3 (before the uprobe core rewinds it), or the address itself.
+ */
+static unsigned long probed_ip(struct racetrap_tracer *t,
+			       struct task_struct *task,
+			       bool (*was_probed)(const struct racetrap_site_ref *,
+						  void *),
+			       void *arg)
+{
+	unsigned long ip = user_ip_of(task);
+	struct racetrap_site_ref ref;
+
+	if (!ip)
+		return 0;
+	if (racetrap_sites_find(t, ip - 1, &ref) && was_probed(&ref, arg))
+		return ip - 1;
+	if (racetrap_sites_find(t, ip, &ref) && was_probed(&ref, arg))
+		return ip;
+	return 0;
+}
+
+/*
+ * After the removal returned: every thread caught between an int3 of the
+ * removed probes (@was_probed) and its step becomes a stepper, then
+ * windows may open again.  Both under step_lock, so no window opens in
+ * between.
+ */
+void racetrap_windows_unblock(struct racetrap_tracer *t,
+			      bool (*was_probed)(const struct racetrap_site_ref *,
+						 void *),
+			      void *arg)
+{
+	struct task_struct *task, *th;
+	u64 now = ktime_get_ns();
+	unsigned long vaddr;
+
+	raw_spin_lock_irq(&t->step_lock);
+	rcu_read_lock();
+	task = pid_task(t->tgid, PIDTYPE_TGID);
+	if (task) {
+		for_each_thread(task, th) {
+			vaddr = probed_ip(t, th, was_probed, arg);
+			if (vaddr)
+				add_stepper(t, th, vaddr, now);
+		}
+	}
+	rcu_read_unlock();
+	t->windows_blocked = false;
+	raw_spin_unlock_irq(&t->step_lock);
 }
 
 /*
@@ -378,7 +433,7 @@ void racetrap_sample_before_step(struct racetrap_tracer *t,
 		u64 seq = 0;
 
 		raw_spin_lock_irq(&t->step_lock);
-		add_stepper(t, regs->ip);
+		add_stepper(t, current, regs->ip, ktime_get_ns());
 		for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
 			struct racetrap_slot *slot = &t->slots[i];
 
@@ -557,7 +612,7 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	t0 = ktime_get();
 	writes_only = s->access == RACETRAP_ACCESS_READ;
 	if (!window_set(t, slot, true, w.waddr, w.wlen, writes_only, &snap)) {
-		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_BUSY);
+		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_BLOCKED);
 		goto out;
 	}
 	snap.now = ktime_get_ns();

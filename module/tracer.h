@@ -102,7 +102,6 @@ struct racetrap_tracer {
 	raw_spinlock_t step_lock;	/* windows vs. uprobe single-steps */
 	struct racetrap_stepper steppers[RACETRAP_STEPPERS];
 	bool windows_blocked;		/* uprobes being removed */
-	u64 windows_after;		/* ktime_get_ns() */
 	unsigned long slot_busy;
 	struct racetrap_slot slots[RACETRAP_MAX_WATCHPOINTS];
 

@@ -24,6 +24,7 @@
  */
 #include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -46,6 +47,7 @@ struct racetrap_probe {
 	u16 trigger;			/* RACETRAP_REC_TRIGGER_* it reports */
 	bool armed;
 	bool fired;
+	u64 fired_ns;			/* ktime_get_ns(), once it fired */
 };
 
 static RACETRAP_UPROBE_FILTER(probe_filter, uc, mm)
@@ -64,8 +66,10 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	if (current->mm != t->mm)
 		return UPROBE_HANDLER_REMOVE;
 	if (racetrap_enter(t)) {
-		if (!xchg(&p->fired, true))
+		if (!xchg(&p->fired, true)) {
+			WRITE_ONCE(p->fired_ns, ktime_get_ns());
 			racetrap_sample(t, regs, &p->ref, p->trigger);
+		}
 		racetrap_leave(t);
 	}
 	/*
@@ -79,16 +83,56 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	return UPROBE_HANDLER_REMOVE;
 }
 
+/* Has @p[0..@n) already got this site? */
+static bool probed(const struct racetrap_probe *p, unsigned int n, u32 table_id,
+		   u64 offset)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].ref.table_id == table_id &&
+		    p[i].ref.site.offset == offset)
+			return true;
+	return false;
+}
+
+/*
+ * May the probe's int3 still be in the target's text?  A probe that fired
+ * was taken out of the target's mm as its handler returned; give the
+ * threads that trapped on it just before that time to pass our handler.
+ */
+static bool may_trap(const struct racetrap_probe *p, u64 now)
+{
+	u64 fired_ns = READ_ONCE(p->fired_ns);
+
+	return p->armed &&
+	       (!fired_ns || now < fired_ns + RACETRAP_PRESTEP_MAX_NS);
+}
+
+/* Was @ref's site one of the probes being removed?  @arg: the tracer. */
+static bool was_probed(const struct racetrap_site_ref *ref, void *arg)
+{
+	struct racetrap_tracer *t = arg;
+
+	return probed(t->probes, t->nr_probes, ref->table_id,
+		      ref->site.offset);
+}
+
 /* Unregister the current set; no handler runs once this returns. */
 void racetrap_site_stop(struct racetrap_tracer *t)
 {
-	unsigned int i, armed = 0;
+	unsigned int i, armed = 0, trapping = 0;
+	u64 now = ktime_get_ns();
 
-	for (i = 0; i < t->nr_probes; i++)
-		if (t->probes[i].armed)
-			armed++;
-	/* No thread may step a probed copy while watched: see sample.c. */
-	if (armed)
+	for (i = 0; i < t->nr_probes; i++) {
+		armed += t->probes[i].armed;
+		trapping += may_trap(&t->probes[i], now);
+	}
+	/*
+	 * No thread may step a probed copy while watched (see sample.c):
+	 * while int3s may still be hit, no window is open.
+	 */
+	if (trapping)
 		racetrap_windows_block(t);
 	for (i = 0; i < t->nr_probes; i++) {
 		struct racetrap_probe *p = &t->probes[i];
@@ -97,10 +141,10 @@ void racetrap_site_stop(struct racetrap_tracer *t)
 			racetrap_uprobe_unregister(&p->handle, p->inode,
 						   p->ref.site.offset, &p->uc);
 	}
-	if (armed) {
+	if (armed)
 		racetrap_uprobe_sync();
-		racetrap_windows_unblock(t);
-	}
+	if (trapping)
+		racetrap_windows_unblock(t, was_probed, t);
 	for (i = 0; i < t->nr_probes; i++)
 		iput(t->probes[i].inode);
 	kfree(t->probes);
@@ -150,19 +194,6 @@ void racetrap_site_hint(struct racetrap_tracer *t, unsigned long ip)
 		return;
 	slot = (unsigned int)atomic_inc_return(&t->hint_next) % RACETRAP_HINTS;
 	WRITE_ONCE(t->hints[slot], (u64)table_id << 32 | index);
-}
-
-/* Has @p[0..@n) already got this site? */
-static bool probed(const struct racetrap_probe *p, unsigned int n, u32 table_id,
-		   u64 offset)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (p[i].ref.table_id == table_id &&
-		    p[i].ref.site.offset == offset)
-			return true;
-	return false;
 }
 
 /* Take up to @n distinct hinted sites; returns how many it took. */

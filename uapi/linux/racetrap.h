@@ -341,6 +341,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_PROBES_ARMED,	/* uprobes registered */
 	RACETRAP_STAT_PROBE_ERRORS,	/* uprobes the kernel refused */
 	RACETRAP_STAT_ROTATIONS,	/* site sets redrawn */
+	RACETRAP_STAT_SKIP_BLOCKED,	/* windows held off: probes removed */
 	__RACETRAP_STAT_LAST
 };
 

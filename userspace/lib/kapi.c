@@ -252,6 +252,7 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_PROBES_ARMED] = "probes_armed",
 	[RACETRAP_STAT_PROBE_ERRORS] = "probe_errors",
 	[RACETRAP_STAT_ROTATIONS] = "rotations",
+	[RACETRAP_STAT_SKIP_BLOCKED] = "skip_blocked",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");
