@@ -7,6 +7,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/random.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -280,26 +281,29 @@ bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 }
 
 /*
- * The first site at or after @ip, no more than @reach bytes on, as its
- * table id and index.  Any context.
+ * One site drawn uniformly among those at or after @ip and no more than
+ * @reach bytes on, as its table id and index.  Any context.
  */
-bool racetrap_sites_find_next(struct racetrap_tracer *t, unsigned long ip,
+bool racetrap_sites_find_near(struct racetrap_tracer *t, unsigned long ip,
 			      unsigned int reach, u32 *table_id, u32 *index)
 {
 	struct racetrap_table *tb;
 	bool found = false;
+	long first, last;
 	u64 off;
-	long i;
 
 	rcu_read_lock();
 	tb = table_at(t, ip, &off);
 	if (tb) {
-		i = last_at_or_before(tb, off);
-		if (i < 0 || tb->sites[i].offset != off)
-			i++;
-		if (i < tb->nr_sites && tb->sites[i].offset - off <= reach) {
+		first = last_at_or_before(tb, off);
+		if (first < 0 || tb->sites[first].offset != off)
+			first++;
+		for (last = first; last < tb->nr_sites &&
+		     tb->sites[last].offset - off <= reach; last++)
+			;
+		if (last > first) {
 			*table_id = tb->id;
-			*index = i;
+			*index = first + get_random_u32_below(last - first);
 			found = true;
 		}
 	}

@@ -15,12 +15,15 @@
  * is armed: a probe would only trap for a sample that must be refused.
  *
  * Half of each set is guided by the clock trigger instead: a cpu-clock
- * tick that interrupts the thread between sites leaves a hint, the next
- * site a few instructions on, and the next draw probes hinted sites
- * first.  That keeps the clock trigger proportional to where time is
- * spent even when ticks rarely land exactly on a memory access (under
- * QEMU's TCG they land only where a translated block starts), and the
- * sample is still taken precisely, by the uprobe, before the access.
+ * tick that interrupts the thread between sites leaves a hint, a site
+ * drawn among those in the next HINT_REACH bytes, and the next draw
+ * probes hinted sites first.  That keeps the clock trigger proportional
+ * to where time is spent even when ticks rarely land exactly on a memory
+ * access (under QEMU's TCG they land only where a translated block
+ * starts), and the sample is still taken precisely, by the uprobe, before
+ * the access.  (Drawn, not the first one: a TCG tick always lands on a
+ * block's start, and hinting the block's first access only would never
+ * sample the others.)
  */
 #include <linux/fs.h>
 #include <linux/jiffies.h>
@@ -36,7 +39,7 @@
 #include "trigger_site.h"
 
 #define TICK_MAX_MS	100
-#define HINT_REACH	64	/* bytes from a tick to its hinted site */
+#define HINT_REACH	64	/* bytes from a tick to its hinted sites */
 
 struct racetrap_probe {
 	struct uprobe_consumer uc;
@@ -184,13 +187,13 @@ static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 	return got;
 }
 
-/* Clock handler (IRQ context): remember the site after an off-site tick. */
+/* Clock handler (IRQ context): remember a site near an off-site tick. */
 void racetrap_site_hint(struct racetrap_tracer *t, unsigned long ip)
 {
 	u32 table_id, index;
 	unsigned int slot;
 
-	if (!racetrap_sites_find_next(t, ip, HINT_REACH, &table_id, &index))
+	if (!racetrap_sites_find_near(t, ip, HINT_REACH, &table_id, &index))
 		return;
 	slot = (unsigned int)atomic_inc_return(&t->hint_next) % RACETRAP_HINTS;
 	WRITE_ONCE(t->hints[slot], (u64)table_id << 32 | index);
