@@ -7,11 +7,19 @@
  * results while the workers write them.  The join that follows comes
  * after the damage.
  *
+ * Each worker does its setup (a connection, a file: a 200 us sleep stands
+ * for it) before it registers with the latch, and the main thread reads
+ * for as long as the workers write, so in nearly every round the reads
+ * overlap the writes in time, not only in happens-before order: the race
+ * is there to be caught while it happens, by a sampler as by TSan.
+ *
  *   racy_wgadd [SECONDS]
  */
+#include <unistd.h>
+
 #include "corpus.h"
 
-#define PASSES 20000
+#define PASSES (1 << 18)
 
 struct latch {
 	pthread_mutex_t mu;
@@ -43,6 +51,7 @@ static void *worker(void *arg)
 {
 	long *slot = arg;
 
+	usleep(200);		/* setup */
 	latch_add(&done, 1);	/* BUG: too late, main may be past wait */
 	for (long k = 0; k < PASSES; k++)
 		PLAIN_STORE(*slot, PLAIN_LOAD(*slot) + k);	// RACE: wgadd A
