@@ -281,15 +281,17 @@ bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 }
 
 /*
- * One site drawn uniformly among those at or after @ip and no more than
- * @reach bytes on, as its table id and index.  Any context.
+ * One site drawn uniformly among those starting at or after @ip and no
+ * more than @reach bytes on, and the address it is mapped at (@ip's
+ * mapping).  Any context.
  */
 bool racetrap_sites_find_near(struct racetrap_tracer *t, unsigned long ip,
-			      unsigned int reach, u32 *table_id, u32 *index)
+			      unsigned int reach, struct racetrap_site_ref *ref,
+			      unsigned long *vaddr)
 {
 	struct racetrap_table *tb;
 	bool found = false;
-	long first, last;
+	long first, last, i;
 	u64 off;
 
 	rcu_read_lock();
@@ -302,8 +304,9 @@ bool racetrap_sites_find_near(struct racetrap_tracer *t, unsigned long ip,
 		     tb->sites[last].offset - off <= reach; last++)
 			;
 		if (last > first) {
-			*table_id = tb->id;
-			*index = first + get_random_u32_below(last - first);
+			i = first + get_random_u32_below(last - first);
+			fill_ref(ref, tb, i);
+			*vaddr = ip + (tb->sites[i].offset - off);
 			found = true;
 		}
 	}

@@ -44,6 +44,7 @@ bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
 				struct racetrap_site_ref *ref);
 bool racetrap_sites_find_near(struct racetrap_tracer *t, unsigned long ip,
-			      unsigned int reach, u32 *table_id, u32 *index);
+			      unsigned int reach, struct racetrap_site_ref *ref,
+			      unsigned long *vaddr);
 
 #endif /* _RACETRAP_SITES_H */

@@ -51,6 +51,7 @@ struct racetrap_tracer *racetrap_tracer_create(void)
 	if (!t)
 		return NULL;
 	mutex_init(&t->lock);
+	mutex_init(&t->aim_lock);
 	racetrap_config_defaults(&t->cfg);
 	if (racetrap_ring_init(&t->ring, &t->stats)) {
 		kvfree(t);

@@ -27,7 +27,6 @@ struct racetrap_probe;
 
 #define RACETRAP_MAX_HITS	4	/* traps recorded per window */
 #define RACETRAP_CLOCK_WORKS	8	/* cpu-clock samples queued at once */
-#define RACETRAP_HINTS		32	/* off-site clock ticks remembered */
 
 /* One trap in another thread, captured in #DB context. */
 struct racetrap_hit {
@@ -67,12 +66,19 @@ struct racetrap_stepper {
 
 #define RACETRAP_STEPPERS	16
 
-/* A cpu-clock tick on a site, waiting to be sampled in task context. */
+/*
+ * A cpu-clock tick's sample in the making: the site at @ip is sampled in
+ * the ticked thread's task context, at once or when an execute breakpoint
+ * (@aim) stops the thread there (see trigger_clock.c).
+ */
 struct racetrap_clock_work {
 	struct callback_head cb;
 	struct racetrap_tracer *tracer;
-	unsigned long ip;
+	unsigned long ip;		/* the site to sample */
 	struct racetrap_site_ref ref;
+	atomic_t state;			/* enum in trigger_clock.c */
+	struct perf_event *aim;		/* execute breakpoint at @ip */
+	u64 aimed_at;			/* ktime_get_ns() */
 };
 
 struct racetrap_tracer {
@@ -108,6 +114,7 @@ struct racetrap_tracer {
 	/* Clock trigger. */
 	struct perf_event **clock_events;
 	unsigned int nr_clock_events;
+	struct mutex aim_lock;		/* arming vs. disarming aims */
 	unsigned long work_busy;
 	struct racetrap_clock_work works[RACETRAP_CLOCK_WORKS];
 
@@ -116,9 +123,6 @@ struct racetrap_tracer {
 	u64 last_rotate;		/* jiffies64 */
 	struct racetrap_probe *probes;
 	unsigned int nr_probes;
-	/* Sites just after recent off-site clock ticks: (table id, index). */
-	u64 hints[RACETRAP_HINTS];
-	atomic_t hint_next;
 	struct work_struct end_work;
 	u64 end_gen;
 	int end_reason;

@@ -13,37 +13,189 @@
  * until the next CONFIG that restarts the trigger.
  *
  * The overflow handler runs in hrtimer interrupt context, so it only
- * looks the interrupted user ip up in the site tables (RCU) and, on a
- * hit, queues a task_work: the thread runs it on its way back to user
- * mode, before the sampled instruction executes, in task context where
- * the sample may sleep.
+ * looks the interrupted user ip up in the site tables (RCU) and queues a
+ * task_work: the thread runs it on its way back to user mode, in task
+ * context where the sample may sleep.
+ *
+ * A tick on a site samples it there, before it executes.  A tick between
+ * sites (most of them: most instructions do not access memory, and under
+ * QEMU's TCG a tick only lands where a translated block starts) *aims*:
+ * the task_work arms an execute breakpoint, in this thread only, on a site
+ * drawn among the next AIM_REACH bytes, and the thread samples it when
+ * the breakpoint stops it there, a few instructions later, before the
+ * access.  So clock samples stay proportional to where each thread
+ * spends its time and are still precise.  An aim that is not reached
+ * (the thread branched away) is disarmed by the next tick after
+ * AIM_MAX_NS.
+ *
+ * Aims used to be uprobes on hinted sites, armed for the whole process at
+ * the next site rotation.  An execute breakpoint costs the target nothing
+ * but the one thread's trap, needs no text patching, and no out-of-line
+ * single-step of the copied instruction: under QEMU's multi-threaded TCG,
+ * uprobes on hot code whose out-of-line copies change from hit to hit
+ * corrupt the target (see Documentation/testing.rst), and hot code is
+ * exactly where the clock trigger points.
  */
 #include <linux/cpu.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/ktime.h>
 #include <linux/perf_event.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
 #include <linux/workqueue.h>
+#include "budget.h"
 #include "sample.h"
 #include "tracer.h"
 #include "trigger_clock.h"
-#include "trigger_site.h"
 
+#define AIM_REACH	64			/* bytes from a tick to its aim */
+#define AIM_MAX_NS	(20 * NSEC_PER_MSEC)	/* then the tick disarms it */
+
+/* A work's life; only AIMED and DEAD are contended (hit vs. expiry). */
+enum {
+	WORK_IDLE,
+	WORK_QUEUED,	/* task_work queued: sample here, or arm the aim */
+	WORK_AIMED,	/* execute breakpoint armed */
+	WORK_HIT,	/* it fired: task_work queued to sample */
+	WORK_DEAD,	/* it fired in a dying thread: the tick disarms it */
+	WORK_CLEANING,	/* being disarmed by the tick or teardown */
+};
+
+static void release_work(struct racetrap_tracer *t,
+			 struct racetrap_clock_work *cw)
+{
+	atomic_set(&cw->state, WORK_IDLE);
+	clear_bit(cw - t->works, &t->work_busy);
+	racetrap_leave(t);
+}
+
+/* Task context, on the way back to user mode, before @cw->ip executes. */
+static void sample_here(struct racetrap_clock_work *cw)
+{
+	struct racetrap_tracer *t = cw->tracer;
+	struct pt_regs *regs = task_pt_regs(current);
+
+	/* A signal frame may have been set up since: re-check. */
+	if (!(current->flags & PF_EXITING) && regs->ip == cw->ip &&
+	    current->mm == t->mm && !READ_ONCE(t->stopping))
+		racetrap_sample(t, regs, &cw->ref, RACETRAP_REC_TRIGGER_CLOCK);
+}
+
+/* The tick landed on a site. */
 static void clock_work_fn(struct callback_head *cb)
 {
 	struct racetrap_clock_work *cw =
 		container_of(cb, struct racetrap_clock_work, cb);
-	struct racetrap_tracer *t = cw->tracer;
-	struct pt_regs *regs = task_pt_regs(current);
-	struct racetrap_site_ref ref = cw->ref;
-	unsigned long ip = cw->ip;
 
-	clear_bit(cw - t->works, &t->work_busy);
-	/* A signal frame may have been set up since the tick: re-check. */
-	if (!(current->flags & PF_EXITING) && regs->ip == ip &&
-	    current->mm == t->mm && !READ_ONCE(t->stopping))
-		racetrap_sample(t, regs, &ref, RACETRAP_REC_TRIGGER_CLOCK);
-	racetrap_leave(t);
+	sample_here(cw);
+	release_work(cw->tracer, cw);
+}
+
+/* The aim was reached: disarm it, then sample. */
+static void aim_sample_fn(struct callback_head *cb)
+{
+	struct racetrap_clock_work *cw =
+		container_of(cb, struct racetrap_clock_work, cb);
+	struct racetrap_tracer *t = cw->tracer;
+	u64 t0 = ktime_get_ns();
+
+	unregister_hw_breakpoint(cw->aim);
+	cw->aim = NULL;
+	racetrap_budget_charge(t, ktime_get_ns() - t0);
+	sample_here(cw);
+	release_work(t, cw);
+}
+
+/* #DB context: the aimed thread is about to execute the aimed site. */
+static void aim_hit(struct perf_event *bp, struct perf_sample_data *data,
+		    struct pt_regs *regs)
+{
+	struct racetrap_clock_work *cw = bp->overflow_handler_context;
+
+	if (!user_mode(regs) || regs->ip != cw->ip ||
+	    atomic_cmpxchg(&cw->state, WORK_AIMED, WORK_HIT) != WORK_AIMED)
+		return;
+	init_task_work(&cw->cb, aim_sample_fn);
+	if (task_work_add(current, &cw->cb, TWA_RESUME))
+		atomic_set(&cw->state, WORK_DEAD);
+}
+
+/* Task context of the ticked thread: arm the execute breakpoint. */
+static void aim_fn(struct callback_head *cb)
+{
+	struct racetrap_clock_work *cw =
+		container_of(cb, struct racetrap_clock_work, cb);
+	struct racetrap_tracer *t = cw->tracer;
+	struct perf_event_attr attr;
+	struct perf_event *bp;
+	u64 t0 = ktime_get_ns();
+
+	mutex_lock(&t->aim_lock);
+	/*
+	 * Teardown sets @stopping, then disarms under aim_lock.  An aim whose
+	 * sample the budget would refuse is not worth its breakpoint.
+	 */
+	if (READ_ONCE(t->stopping) || (current->flags & PF_EXITING) ||
+	    current->mm != t->mm ||
+	    !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_CLOCK) ||
+	    !racetrap_budget_allow(t)) {
+		mutex_unlock(&t->aim_lock);
+		release_work(t, cw);
+		return;
+	}
+	hw_breakpoint_init(&attr);
+	attr.bp_addr = cw->ip;
+	attr.bp_len = sizeof(long);	/* x86: how an execute breakpoint is asked for */
+	attr.bp_type = HW_BREAKPOINT_X;
+	attr.disabled = 0;
+	bp = register_user_hw_breakpoint(&attr, aim_hit, cw, current);
+	if (IS_ERR(bp)) {
+		mutex_unlock(&t->aim_lock);
+		racetrap_count(&t->stats, PTR_ERR(bp) == -ENOSPC ?
+			       RACETRAP_STAT_SKIP_NOSPC :
+			       RACETRAP_STAT_SKIP_FAULT);
+		release_work(t, cw);
+		return;
+	}
+	cw->aim = bp;
+	cw->aimed_at = ktime_get_ns();
+	/* It can fire only once this thread is back in user mode. */
+	atomic_set(&cw->state, WORK_AIMED);
+	mutex_unlock(&t->aim_lock);
+	racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_AIMS);
+	racetrap_budget_charge(t, ktime_get_ns() - t0);
+}
+
+/*
+ * Disarm the aims not reached within AIM_MAX_NS, or all of them.  Process
+ * context (the tick, teardown, CONFIG); a fired aim's task_work releases
+ * its work itself.
+ */
+void racetrap_clock_expire(struct racetrap_tracer *t, bool all)
+{
+	u64 now = ktime_get_ns();
+	unsigned int i;
+
+	mutex_lock(&t->aim_lock);
+	for (i = 0; i < RACETRAP_CLOCK_WORKS; i++) {
+		struct racetrap_clock_work *cw = &t->works[i];
+		int state = atomic_read(&cw->state);
+
+		if (state == WORK_AIMED && !all &&
+		    now < cw->aimed_at + AIM_MAX_NS)
+			continue;
+		if ((state != WORK_AIMED && state != WORK_DEAD) ||
+		    atomic_cmpxchg(&cw->state, state, WORK_CLEANING) != state)
+			continue;
+		/* After this no aim_hit() runs for it. */
+		unregister_hw_breakpoint(cw->aim);
+		cw->aim = NULL;
+		if (state == WORK_AIMED)
+			racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_AIMS_MISSED);
+		release_work(t, cw);
+	}
+	mutex_unlock(&t->aim_lock);
 }
 
 static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
@@ -52,6 +204,8 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 	struct racetrap_tracer *t = ev->overflow_handler_context;
 	struct racetrap_clock_work *cw;
 	struct racetrap_site_ref ref;
+	unsigned long ip = regs->ip;
+	task_work_func_t fn = clock_work_fn;
 	unsigned int i;
 
 	/* Another process on this CPU, or the target after an exec. */
@@ -59,13 +213,15 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 	    (current->flags & PF_EXITING))
 		return;
 	racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_TICKS);
-	/* Budget spent (the tick's verdict): no sample, no hint. */
+	/* Budget spent (the tick's verdict): no sample, no aim. */
 	if (READ_ONCE(t->throttled))
 		return;
-	if (!racetrap_sites_find(t, regs->ip, &ref)) {
+	if (!racetrap_sites_find(t, ip, &ref)) {
 		racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_MISSES);
-		racetrap_site_hint(t, regs->ip);
-		return;
+		if (!racetrap_sites_find_near(t, regs->ip, AIM_REACH, &ref,
+					      &ip))
+			return;
+		fn = aim_fn;
 	}
 	for (i = 0; i < RACETRAP_CLOCK_WORKS; i++)
 		if (!test_and_set_bit(i, &t->work_busy))
@@ -80,13 +236,12 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 		return;
 	}
 	cw->tracer = t;
-	cw->ip = regs->ip;
+	cw->ip = ip;
 	cw->ref = ref;
-	init_task_work(&cw->cb, clock_work_fn);
-	if (task_work_add(current, &cw->cb, TWA_RESUME)) {
-		clear_bit(i, &t->work_busy);
-		racetrap_leave(t);
-	}
+	atomic_set(&cw->state, WORK_QUEUED);
+	init_task_work(&cw->cb, fn);
+	if (task_work_add(current, &cw->cb, TWA_RESUME))
+		release_work(t, cw);
 }
 
 /* One CPU-wide event per online CPU, created by a kworker (see below). */
@@ -150,7 +305,11 @@ int racetrap_clock_start(struct racetrap_tracer *t)
 	return cs.ret;
 }
 
-/* Releases every event; no handler runs after. */
+/*
+ * Releases every event and disarms every aim; no handler runs after.  A
+ * task_work already queued still runs, and finds the tracer stopping or
+ * the trigger off.
+ */
 void racetrap_clock_stop(struct racetrap_tracer *t)
 {
 	unsigned int i;
@@ -160,4 +319,5 @@ void racetrap_clock_stop(struct racetrap_tracer *t)
 	kfree(t->clock_events);
 	t->clock_events = NULL;
 	t->nr_clock_events = 0;
+	racetrap_clock_expire(t, true);
 }

@@ -13,17 +13,6 @@
  *
  * While the overhead budget is spent (the tick asks budget.c) no probe
  * is armed: a probe would only trap for a sample that must be refused.
- *
- * Half of each set is guided by the clock trigger instead: a cpu-clock
- * tick that interrupts the thread between sites leaves a hint, a site
- * drawn among those in the next HINT_REACH bytes, and the next draw
- * probes hinted sites first.  That keeps the clock trigger proportional
- * to where time is spent even when ticks rarely land exactly on a memory
- * access (under QEMU's TCG they land only where a translated block
- * starts), and the sample is still taken precisely, by the uprobe, before
- * the access.  (Drawn, not the first one: a TCG tick always lands on a
- * block's start, and hinting the block's first access only would never
- * sample the others.)
  */
 #include <linux/fs.h>
 #include <linux/jiffies.h>
@@ -36,10 +25,10 @@
 #include "compat.h"
 #include "sample.h"
 #include "tracer.h"
+#include "trigger_clock.h"
 #include "trigger_site.h"
 
 #define TICK_MAX_MS	100
-#define HINT_REACH	64	/* bytes from a tick to its hinted sites */
 
 struct racetrap_probe {
 	struct uprobe_consumer uc;
@@ -47,7 +36,6 @@ struct racetrap_probe {
 	struct racetrap_uprobe handle;
 	struct inode *inode;
 	struct racetrap_site_ref ref;
-	u16 trigger;			/* RACETRAP_REC_TRIGGER_* it reports */
 	bool armed;
 	bool fired;
 	u64 fired_ns;			/* ktime_get_ns(), once it fired */
@@ -71,7 +59,8 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	if (racetrap_enter(t)) {
 		if (!xchg(&p->fired, true)) {
 			WRITE_ONCE(p->fired_ns, ktime_get_ns());
-			racetrap_sample(t, regs, &p->ref, p->trigger);
+			racetrap_sample(t, regs, &p->ref,
+					RACETRAP_REC_TRIGGER_SITE);
 		}
 		racetrap_leave(t);
 	}
@@ -174,7 +163,6 @@ static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 			if (r < tb->nr_sites) {
 				p[got].ref.site = tb->sites[r];
 				p[got].ref.table_id = tb->id;
-				p[got].trigger = RACETRAP_REC_TRIGGER_SITE;
 				ihold(tb->inode);
 				p[got].inode = tb->inode;
 				got++;
@@ -187,55 +175,9 @@ static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 	return got;
 }
 
-/* Clock handler (IRQ context): remember a site near an off-site tick. */
-void racetrap_site_hint(struct racetrap_tracer *t, unsigned long ip)
-{
-	u32 table_id, index;
-	unsigned int slot;
-
-	if (!racetrap_sites_find_near(t, ip, HINT_REACH, &table_id, &index))
-		return;
-	slot = (unsigned int)atomic_inc_return(&t->hint_next) % RACETRAP_HINTS;
-	WRITE_ONCE(t->hints[slot], (u64)table_id << 32 | index);
-}
-
-/* Take up to @n distinct hinted sites; returns how many it took. */
-static unsigned int take_hints(struct racetrap_tracer *t,
-			       struct racetrap_probe *p, unsigned int n)
-{
-	struct racetrap_table *tb;
-	unsigned int got = 0, i;
-	u32 table_id, index;
-	u64 hint;
-
-	rcu_read_lock();
-	for (i = 0; i < RACETRAP_HINTS && got < n; i++) {
-		hint = xchg(&t->hints[i], 0);
-		if (!hint)
-			continue;
-		table_id = hint >> 32;
-		index = (u32)hint;
-		list_for_each_entry_rcu(tb, &t->tables, node) {
-			if (tb->id != table_id || index >= tb->nr_sites)
-				continue;
-			if (probed(p, got, table_id, tb->sites[index].offset))
-				break;
-			p[got].ref.site = tb->sites[index];
-			p[got].ref.table_id = table_id;
-			p[got].trigger = RACETRAP_REC_TRIGGER_CLOCK;
-			ihold(tb->inode);
-			p[got].inode = tb->inode;
-			got++;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return got;
-}
-
 static void rotate(struct racetrap_tracer *t)
 {
-	unsigned int n = READ_ONCE(t->cfg.site_probes), i, hinted;
+	unsigned int n = READ_ONCE(t->cfg.site_probes), i;
 	struct racetrap_probe *p;
 
 	racetrap_site_stop(t);
@@ -245,9 +187,7 @@ static void rotate(struct racetrap_tracer *t)
 	if (!p)
 		return;
 	t->probes = p;
-	hinted = READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_CLOCK ?
-		 take_hints(t, p, (n + 1) / 2) : 0;
-	t->nr_probes = hinted + draw(t, p + hinted, n - hinted);
+	t->nr_probes = draw(t, p, n);
 	for (i = 0; i < t->nr_probes; i++) {
 		p[i].tracer = t;
 		p[i].uc.handler = probe_handler;
@@ -276,6 +216,7 @@ void racetrap_tick_fn(struct work_struct *work)
 		racetrap_tracer_end_async(t, reason);
 		return;
 	}
+	racetrap_clock_expire(t, false);
 	spent = racetrap_budget_check(t);
 	if (spent || !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE)) {
 		/* Probes would only trap to be refused: disarm them. */

@@ -8,6 +8,5 @@ struct work_struct;
 
 void racetrap_tick_fn(struct work_struct *work);
 void racetrap_site_stop(struct racetrap_tracer *t);
-void racetrap_site_hint(struct racetrap_tracer *t, unsigned long ip);
 
 #endif /* _RACETRAP_TRIGGER_SITE_H */

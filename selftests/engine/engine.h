@@ -311,7 +311,8 @@ static inline void rt_dump_stats(int fd)
 		"skip_alone", "hits", "hits_atomic", "hits_overflow",
 		"value_changes", "stall_ns", "cost_ns", "throttled",
 		"records", "drops", "probes_armed", "probe_errors",
-		"rotations", "skip_blocked",
+		"rotations", "skip_blocked", "clock_aims",
+		"clock_aims_missed",
 	};
 	struct racetrap_stats s = { .size = sizeof(s) };
 	char line[1024];

@@ -342,6 +342,8 @@ enum racetrap_stat {
 	RACETRAP_STAT_PROBE_ERRORS,	/* uprobes the kernel refused */
 	RACETRAP_STAT_ROTATIONS,	/* site sets redrawn */
 	RACETRAP_STAT_SKIP_BLOCKED,	/* windows held off: probes removed */
+	RACETRAP_STAT_CLOCK_AIMS,	/* execute breakpoints after misses */
+	RACETRAP_STAT_CLOCK_AIMS_MISSED,	/* ... not reached in time */
 	__RACETRAP_STAT_LAST
 };
 
