@@ -13,6 +13,7 @@
 
 #include "buildid.h"
 #include "decode.h"
+#include "goabi.h"
 #include "elffuncs.h"
 #include "langrt.h"
 #include "sitecache.h"
@@ -230,10 +231,17 @@ bool rt_decode_func_selected(const struct rt_sites_opts *o, const char *name)
 	return true;
 }
 
-/* Decode [lo, hi) of one section; @sec_addr/@sec_off place it. */
+/*
+ * Decode [lo, hi) of one section; @sec_addr/@sec_off place it.  @go: a Go
+ * executable, whose R14 holds the running goroutine's g (register ABI,
+ * Go 1.17+): what is read through it (the stack bound every function
+ * entry checks, preemption flags) is the goroutine's own runtime state,
+ * never a user data race, and it was a large share of a Go program's
+ * sites, each a window spent for nothing.
+ */
 static int decode_range(csh h, cs_insn *insn, const uint8_t *buf,
 			uint64_t sec_addr, uint64_t sec_off, uint64_t lo,
-			uint64_t hi, bool resync, struct site_vec *out)
+			uint64_t hi, bool resync, bool go, struct site_vec *out)
 {
 	const uint8_t *code = buf + (lo - sec_addr);
 	size_t len = hi - lo;
@@ -252,7 +260,8 @@ static int decode_range(csh h, cs_insn *insn, const uint8_t *buf,
 			addr++;
 			continue;
 		}
-		if (!rt_decode_site(insn, &site))
+		if (!rt_decode_site(insn, &site) ||
+		    (go && site.base == RACETRAP_REG_R14))
 			continue;
 		site.offset = sec_off + (at - sec_addr);
 		if (push(out, &site))
@@ -273,6 +282,7 @@ static int by_offset(const void *a, const void *b)
 static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 		      struct site_vec *out, char *err, size_t errlen)
 {
+	bool go = rt_goabi_elf_is_go(elf);
 	struct rt_funcs funcs;
 	Elf_Scn *scn = NULL;
 	cs_insn *insn;
@@ -309,7 +319,7 @@ static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 			if (opts && opts->nr_include_funcs)
 				continue;
 			ret = decode_range(h, insn, data->d_buf, lo, sh.sh_offset,
-					   lo, hi, true, out);
+					   lo, hi, true, go, out);
 			continue;
 		}
 		/*
@@ -324,7 +334,7 @@ static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 			if (a >= b || !rt_decode_func_selected(opts, f->name))
 				continue;
 			ret = decode_range(h, insn, data->d_buf, lo,
-					   sh.sh_offset, a, b, false, out);
+					   sh.sh_offset, a, b, false, go, out);
 		}
 	}
 	if (ret == -ENOMEM)

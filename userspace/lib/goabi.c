@@ -21,7 +21,7 @@
 #include "goabi.h"
 
 /* Go's linker writes .go.buildinfo into every Go executable since 1.13. */
-static bool elf_is_go(Elf *elf)
+bool rt_goabi_elf_is_go(Elf *elf)
 {
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
@@ -55,7 +55,7 @@ bool rt_goabi_stack_bounds(pid_t pid, struct racetrap_config *cfg)
 	elf_version(EV_CURRENT);
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (elf) {
-		go = elf_is_go(elf);
+		go = rt_goabi_elf_is_go(elf);
 		elf_end(elf);
 	}
 	close(fd);

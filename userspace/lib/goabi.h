@@ -2,6 +2,7 @@
 #ifndef RT_GOABI_H
 #define RT_GOABI_H
 
+#include <libelf.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -14,5 +15,8 @@ struct racetrap_config;
  * return false otherwise, or when the executable cannot be read.
  */
 bool rt_goabi_stack_bounds(pid_t pid, struct racetrap_config *cfg);
+
+/* Is @elf a Go executable (it has .go.buildinfo)? */
+bool rt_goabi_elf_is_go(Elf *elf);
 
 #endif /* RT_GOABI_H */

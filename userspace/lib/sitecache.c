@@ -19,7 +19,7 @@
  * Bump when the decoder's choices change (which instructions are sites),
  * so tables decoded by an older racetrap are not reused.
  */
-#define CACHE_DECODER_VERSION	2
+#define CACHE_DECODER_VERSION	3
 
 struct cache_header {
 	char magic[8];
