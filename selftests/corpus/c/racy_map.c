@@ -6,12 +6,18 @@
  * entry count (and the slots).  Open addressing keeps the damage to wrong
  * counts and lost keys, never a wild pointer, so the program runs on.
  *
+ * The key space is large (4096 keys): while a sampler holds one thread
+ * for a window, the other keeps inserting or deleting, and so keeps
+ * updating the count, for milliseconds before the table is full or
+ * empty.  (With 128 keys it was full or empty after a few microseconds,
+ * and the count race almost never happened inside a window.)
+ *
  *   racy_map [SECONDS]
  */
 #include "corpus.h"
 
-#define SLOTS 256
-#define KEYS 128
+#define SLOTS 8192
+#define KEYS 4096
 
 static struct table {
 	long key[SLOTS];	/* 0: empty */
