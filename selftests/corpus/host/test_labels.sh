@@ -71,7 +71,8 @@ run() {
 	go_racy_lazyinit) t=$((secs * 4)) ;;
 	esac
 	CORPUS_HB_ORDER=1 TSAN_OPTIONS="halt_on_error=0 exitcode=66 history_size=7 suppress_equal_addresses=0" \
-		GORACE="halt_on_error=0" timeout 120 "$prog" "$t" >"$log" 2>&1
+		GORACE="halt_on_error=0 suppress_equal_addresses=0" \
+		timeout 120 "$prog" "$t" >"$log" 2>&1
 	rc=$?
 	if grep -qE 'unexpected memory mapping|FATAL: ThreadSanitizer' "$log"; then
 		echo "# $(basename "$prog"): ThreadSanitizer needs ASLR off here: setarch -R"
