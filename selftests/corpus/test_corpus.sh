@@ -10,30 +10,23 @@
 # a miss is a defect, not bad luck: Documentation/corpus.rst gives the
 # detection probability per run that the run lengths below buy.
 #
-# A racy program's run stops as soon as the expected pair is reported.
+# A racy program's run stops as soon as the expected pair is reported,
+# and the test prints how many times the pair was caught: the measured
+# catch rate behind the detection probability in Documentation/corpus.rst.
 #
-# Environment: CORPUS_SECONDS (racy run length, default 30),
+# Environment: CORPUS_SECONDS (racy run length, default 60),
 # CORPUS_FREE_SECONDS (race-free run length, default 4), CORPUS_ONLY
 # (a grep -E pattern: only the programs it matches), CORPUS_OPTS (extra
-# racetrap options, for experiments; none by default).
+# racetrap options, for experiments; none by default), CORPUS_FULL (1:
+# racy runs last CORPUS_SECONDS even once the pair is in, to measure
+# catch rates).
 cd "$(dirname "$0")" || exit 1
-secs=${CORPUS_SECONDS:-30}
+secs=${CORPUS_SECONDS:-60}
 free_secs=${CORPUS_FREE_SECONDS:-4}
 only=${CORPUS_ONLY:-.}
 opts=${CORPUS_OPTS:-}
+full=${CORPUS_FULL:-0}
 
-# Racy programs racetrap catches in some runs but not all (see
-# Documentation/corpus.rst, "Known misses"): reported as TODO, an expected
-# failure, so they stay visible in every run without failing it.  One
-# that is caught passes.
-known_misses="racy_errvar racy_wgadd go_racy_loopvar go_racy_discard
-go_racy_lazyinit"
-known_miss() {
-	case " $(echo $known_misses) " in
-	*" $1 "*) return 0 ;;
-	esac
-	return 1
-}
 tmp=${TMPDIR:-/tmp}/corpus.$$
 lines=$tmp/lines
 mkdir -p "$tmp" || exit 1
@@ -56,17 +49,18 @@ if [ -n "$why" ]; then
 fi
 
 # access_lines REPORTS: one line per race report,
-#   "FILE:LINE... | FILE:LINE..."
+#   "FINGERPRINT | FILE:LINE... | FILE:LINE..."
 # the file:line of every frame of its first and its second access (the
 # trapped and the "Concurrent" sampled one); base names only.
 access_lines() {
 	awk '
-	function flush() { if (inrep) print s[1] " | " s[2]; inrep = 0 }
-	/WARNING: DATA RACE/ { flush(); inrep = 1; n = 0; s[1] = s[2] = ""; sec = 0; next }
+	function flush() { if (inrep) print fp " | " s[1] " | " s[2]; inrep = 0 }
+	/WARNING: DATA RACE/ { flush(); inrep = 1; n = 0; s[1] = s[2] = ""; fp = "-"; sec = 0; next }
 	!inrep { next }
 	/^=+$/ { flush(); next }
 	/ of size [0-9]+ at 0x/ { if (n < 2) { n++; sec = n } else sec = 0; next }
-	/^(Value before|Race fingerprint)/ { sec = 0; next }
+	/^Race fingerprint: / { fp = $3; sec = 0; next }
+	/^Value before/ { sec = 0; next }
 	sec && /^ *#[0-9]+ / {
 		while (match($0, /[A-Za-z0-9_.+-]+\.(c|go):[0-9]+/)) {
 			s[sec] = s[sec] " " substr($0, RSTART, RLENGTH)
@@ -76,20 +70,34 @@ access_lines() {
 	END { flush() }' "$1"
 }
 
-# pair_reported REPORTS FILE A B: some report has FILE:A in one access
-# stack and FILE:B in the other.
-pair_reported() {
+# pair_fingerprints REPORTS FILE A B: the fingerprint of every report
+# with FILE:A in one access stack and FILE:B in the other.
+pair_fingerprints() {
 	access_lines "$1" | awk -v a="$2:$3" -v b="$2:$4" '
 		function has(list, x) { return index(list " ", " " x " ") > 0 }
-		{ split($0, side, " [|] ")
-		  if ((has(side[1], a) && has(side[2], b)) ||
-		      (has(side[1], b) && has(side[2], a))) found = 1 }
-		END { exit !found }'
+		{ split($0, f, " [|] ")
+		  if ((has(f[2], a) && has(f[3], b)) ||
+		      (has(f[2], b) && has(f[3], a))) print f[1] }'
+}
+
+pair_reported() {
+	[ -n "$(pair_fingerprints "$@")" ]
+}
+
+# pair_hits REPORTS FILE A B: how many times the pair was caught, from
+# the summary's per-race hit counts (0 without a summary).
+pair_hits() {
+	fps=$(pair_fingerprints "$@" | tr '\n' ' ')
+	awk -v fps=" $fps" '
+		/^  [0-9a-f]{16} / && index(fps, " " $1 " ") {
+			for (i = 2; i < NF; i++)
+				if ($(i + 1) == "hits") { n += $i; break }
+		}
+		END { print n + 0 }' "$1"
 }
 
 n=0
 fails=0
-todo=0
 while read -r prog label file a b; do
 	n=$((n + 1))
 	out=$tmp/$prog.out
@@ -99,6 +107,7 @@ while read -r prog label file a b; do
 	else
 		t=$free_secs
 	fi
+	start=$(date +%s)
 	# shellcheck disable=SC2086 # $opts: word splitting wanted
 	racetrap run $opts -- "./$prog" "$t" \
 		>"$out" 2>"$err" </dev/null &
@@ -106,7 +115,8 @@ while read -r prog label file a b; do
 	stopped=0
 	# A racy run ends once its pair is in: racetrap run passes SIGTERM
 	# to the program and still prints its summary.
-	while [ "$label" = racy ] && kill -0 "$run" 2>/dev/null; do
+	while [ "$label" = racy ] && [ "$full" != 1 ] &&
+		kill -0 "$run" 2>/dev/null; do
 		if pair_reported "$out" "$file" "$a" "$b"; then
 			kill -TERM "$run"
 			stopped=1
@@ -128,25 +138,19 @@ while read -r prog label file a b; do
 		how="in $t s"
 		[ $stopped = 1 ] && how="stopped once the pair was in"
 		echo "ok $n $prog # $label: $reports reports $how"
-		# Each race's hit count: the measured catch rate behind the
-		# detection probability in Documentation/corpus.rst.
-		grep -E '^  [0-9a-f]{16} ' "$out" | head -n 4 | sed 's/^ */# /'
-		continue
-	fi
-	if known_miss "$prog"; then
-		echo "not ok $n $prog # TODO known miss: $reports reports in $t s"
-		todo=$((todo + 1))
+		[ "$label" = racy ] &&
+			echo "# pair caught $(pair_hits "$out" "$file" "$a" "$b") times in $(($(date +%s) - start)) s"
 		continue
 	fi
 	fails=$((fails + 1))
 	echo "not ok $n $prog # $label: exit $rc, $reports reports in $t s"
 	[ "$label" = racy ] &&
 		echo "# expected one stack at $file:$a and the other at $file:$b"
-	echo "# stacks reported (first | second access):"
+	echo "# stacks reported (fingerprint | first | second access):"
 	access_lines "$out" | sort -u | head -n 8 | sed 's/^/#   /'
 	grep -E '^racetrap: (summary|.*lost|.*budget)' "$out" | head -n 4 | sed 's/^/# /'
 	grep -E '^  [0-9a-f]{16} ' "$out" | head -n 4 | sed 's/^ */# /'
 	tail -n 5 "$err" | sed 's/^/# stderr: /'
 done <"$lines"
-echo "# $((n - fails - todo)) of $n corpus programs judged right, $todo known misses"
+echo "# $((n - fails)) of $n corpus programs judged right"
 [ $fails = 0 ]
