@@ -228,11 +228,11 @@ sweep() {
 	done
 }
 
-# Which trigger costs what: each alone, at its default rate, on the
-# thread pool and on the 256-thread process.
+# Which trigger costs what: each alone, at its default rate, on
+# every workload.
 triggers() {
 	have_racetrap || return
-	for w in pool threads256; do
+	for w in $WORKLOADS; do
 		for trig in site clock; do
 			TRIG_TAG=$trig
 			i=1

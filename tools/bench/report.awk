@@ -188,8 +188,8 @@ END {
 		print ""
 		print "| workload | site only | clock only | both (default) |"
 		print "|---|---|---|---|"
-		split("pool threads256", tw, " ")
-		for (k = 1; k <= 2; k++) {
+		ntw = split("pool spawn threads256 goroutines", tw, " ")
+		for (k = 1; k <= ntw; k++) {
 			w = tw[k]
 			b = median(tput[w, "base"])
 			printf "| %s |", w
