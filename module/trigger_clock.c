@@ -146,7 +146,8 @@ static void aim_fn(struct callback_head *cb)
 	}
 	hw_breakpoint_init(&attr);
 	attr.bp_addr = cw->ip;
-	attr.bp_len = sizeof(long);	/* x86: how an execute breakpoint is asked for */
+	/* x86 asks for an execute breakpoint with this length. */
+	attr.bp_len = sizeof(long);
 	attr.bp_type = HW_BREAKPOINT_X;
 	attr.disabled = 0;
 	bp = register_user_hw_breakpoint(&attr, aim_hit, cw, current);
