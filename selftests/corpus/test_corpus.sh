@@ -15,14 +15,14 @@
 # catch rate behind the detection probability in Documentation/corpus.rst.
 #
 # Environment: CORPUS_SECONDS (racy run length, default 120),
-# CORPUS_FREE_SECONDS (race-free run length, default 4), CORPUS_ONLY
+# CORPUS_FREE_SECONDS (race-free run length, default 10), CORPUS_ONLY
 # (a grep -E pattern: only the programs it matches), CORPUS_OPTS (extra
 # racetrap options, for experiments; none by default), CORPUS_FULL (1:
 # racy runs last CORPUS_SECONDS even once the pair is in, to measure
 # catch rates).
 cd "$(dirname "$0")" || exit 1
 secs=${CORPUS_SECONDS:-120}
-free_secs=${CORPUS_FREE_SECONDS:-4}
+free_secs=${CORPUS_FREE_SECONDS:-10}
 only=${CORPUS_ONLY:-.}
 opts=${CORPUS_OPTS:-}
 full=${CORPUS_FULL:-0}
