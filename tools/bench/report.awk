@@ -41,8 +41,8 @@ function rest(from,    s, i) {
 
 # A tool's throughput against the baseline: the ratio, and for racetrap
 # the overhead in percent, for the others how many times slower.
-function cell(w, col,    b, t) {
-	if ((w SUBSEP col) in na)
+function cell(w, col,    b, t, s) {
+	if ((w SUBSEP col) in na && !((w SUBSEP col) in tput))
 		return "n/a (" na[w, col] ")"
 	if (!((w SUBSEP col) in tput) || !((w SUBSEP "base") in tput))
 		return "n/a (not run)"
@@ -50,8 +50,18 @@ function cell(w, col,    b, t) {
 	if (b <= 0 || t <= 0)
 		return "n/a (no throughput)"
 	if (col == "racetrap")
-		return sprintf("%.3f (overhead %+.1f%%); paired runs %s", t / b, 100 * (b - t) / b, paired(w))
-	return sprintf("%.3f (%.1fx slower)", t / b, b / t)
+		s = sprintf("%.3f (overhead %+.1f%%); paired runs %s", t / b, 100 * (b - t) / b, paired(w))
+	else
+		s = sprintf("%.3f (%.1fx slower)", t / b, b / t)
+	return s failures(w, col)
+}
+
+# Runs of a column that failed while others measured: said, not hidden.
+function failures(w, col) {
+	if (!((w SUBSEP col) in na))
+		return ""
+	return sprintf("; **%d of %d runs failed**: %s", nfail[w, col],
+		nfail[w, col] + count(tput[w, col]), na[w, col])
 }
 
 # Each racetrap run against the unattached run just before it: host
@@ -74,6 +84,8 @@ function target(w,    b, t, limit, o) {
 		return "-"
 	b = median(tput[w, "base"]); t = median(tput[w, "racetrap"])
 	o = 100 * (b - t) / b
+	if ((w SUBSEP "racetrap") in na)
+		return sprintf("<= %d%%: **missed** (runs failed)", limit)
 	return sprintf("<= %d%%: %s", limit, o <= limit ? "met" : "**missed**")
 }
 
@@ -96,7 +108,11 @@ function detcell(p, tool,    l, n, s, found, i, med) {
 
 $1 != "BENCH" { next }
 $2 == "tput" { add(tput, $3 SUBSEP $4, $6); run[$3, $4, $5] = $6; order[$3] = 1; next }
-$2 == "na" { if (!(($3 SUBSEP $4) in na)) na[$3, $4] = rest(5); order[$3] = 1; next }
+$2 == "na" {
+	if (!(($3 SUBSEP $4) in na))
+		na[$3, $4] = rest(5)
+	nfail[$3, $4]++; order[$3] = 1; next
+}
 $2 == "sweep" { add(sweep, $3 SUBSEP $4, $6); budgets[$3] = 1; periods[$4] = 1; next }
 $2 == "sweepbase" { add(sweepbase, $3 SUBSEP $4, $6); next }
 $2 == "trig" { add(trig, $3 SUBSEP $4, $6); next }
@@ -118,7 +134,7 @@ END {
 	print "# racetrap benchmark results"
 	print ""
 	printf "Measured %s by `make bench` (tools/bench/run) on a %s.  ", date, host
-	printf "Guest: Debian kernel %s under QEMU TCG with %s vCPUs (%s).  ", info["kernel"], info["cpus"], info["settings"]
+	printf "Guest: Debian kernel %s under QEMU TCG (%s-threaded) with %s vCPUs (%s).  ", info["kernel"], tcg == "" ? "multi" : tcg, info["cpus"], info["settings"]
 	print "TCG emulates every instruction and makes traps, stalls and context switches far dearer than on hardware: these are not bare-metal numbers.  Method and reasoning: Documentation/benchmarks.rst."
 	print ""
 	if (partial)
