@@ -202,10 +202,10 @@ void racetrap_sample_wake_all(struct racetrap_tracer *t)
  * #DB entry (a kernel WARNING).  So no thread steps while watched:
  *
  *  - A thread about to step (racetrap_sample_before_step(), from the
- *    uprobe handler) registers as a stepper; if an open window watches
- *    its operand, the conflict is recorded right there (from registers
- *    before the access; the ip reported is the one after it) and it
- *    waits for that window to close.
+ *    uprobe handler) registers as a stepper and waits until no window is
+ *    open; if an open window watches its operand, the conflict is
+ *    recorded right there (from registers before the access; the ip
+ *    reported is the one after it).
  *  - A sampler opening a window leaves unwatched every thread whose
  *    saved user ip is in the "[uprobes]" XOL mapping (stepping now), and
  *    every stepper whose saved ip is still the probed address within
@@ -412,14 +412,19 @@ void racetrap_windows_unblock(struct racetrap_tracer *t,
 
 /*
  * Task context of current, in the uprobe handler, before the step.  Loops
- * until no open window watches the operand, so the stepper's mark is
- * fresh when it leaves.
+ * until no window is open, so the stepper's mark is fresh when it leaves
+ * and no watchpoint of ours can fire inside its step.  It waits for every
+ * window, not only those watching its operand: an operand through FS or
+ * GS has no address here, and an earlier version that waited only for
+ * overlapping windows (and cut wide accesses to their first 8 bytes)
+ * let such steps run watched.  The wait costs a probe hit at most one
+ * window, and probes are one-shot.
  */
 void racetrap_sample_before_step(struct racetrap_tracer *t,
 				 struct pt_regs *regs,
 				 const struct racetrap_site *s)
 {
-	unsigned int i, size = min_t(unsigned int, s->size, 8);
+	unsigned int i, size = s->size;
 	u64 recorded[RACETRAP_MAX_WATCHPOINTS] = {};
 	struct pt_regs after = *regs;
 	unsigned long a;
@@ -437,7 +442,13 @@ void racetrap_sample_before_step(struct racetrap_tracer *t,
 		for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
 			struct racetrap_slot *slot = &t->slots[i];
 
-			if (!slot->armed || a >= slot->waddr + slot->wlen ||
+			if (!slot->armed)
+				continue;
+			if (!wait_for) {
+				wait_for = slot;
+				seq = slot->seq;
+			}
+			if (a >= slot->waddr + slot->wlen ||
 			    slot->waddr >= a + size ||
 			    (slot->writes_only &&
 			     !(s->access & RACETRAP_ACCESS_WRITE)))
@@ -446,10 +457,6 @@ void racetrap_sample_before_step(struct racetrap_tracer *t,
 			if (recorded[i] != slot->seq + 1) {
 				racetrap_watch_record(slot, &after);
 				recorded[i] = slot->seq + 1;
-			}
-			if (!wait_for) {
-				wait_for = slot;
-				seq = slot->seq;
 			}
 		}
 		raw_spin_unlock_irq(&t->step_lock);
