@@ -139,11 +139,8 @@ static void aim_fn(struct callback_head *cb)
 	if (READ_ONCE(t->stopping) || (current->flags & PF_EXITING) ||
 	    current->mm != t->mm ||
 	    !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_CLOCK) ||
-	    !racetrap_budget_allow(t)) {
-		mutex_unlock(&t->aim_lock);
-		release_work(t, cw);
-		return;
-	}
+	    !racetrap_budget_allow(t))
+		goto err_release;
 	hw_breakpoint_init(&attr);
 	attr.bp_addr = cw->ip;
 	/* x86 asks for an execute breakpoint with this length. */
@@ -152,12 +149,10 @@ static void aim_fn(struct callback_head *cb)
 	attr.disabled = 0;
 	bp = register_user_hw_breakpoint(&attr, aim_hit, cw, current);
 	if (IS_ERR(bp)) {
-		mutex_unlock(&t->aim_lock);
 		racetrap_count(&t->stats, PTR_ERR(bp) == -ENOSPC ?
 			       RACETRAP_STAT_SKIP_NOSPC :
 			       RACETRAP_STAT_SKIP_FAULT);
-		release_work(t, cw);
-		return;
+		goto err_release;
 	}
 	cw->aim = bp;
 	cw->aimed_at = ktime_get_ns();
@@ -166,6 +161,11 @@ static void aim_fn(struct callback_head *cb)
 	mutex_unlock(&t->aim_lock);
 	racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_AIMS);
 	racetrap_budget_charge(t, ktime_get_ns() - t0);
+	return;
+
+err_release:
+	mutex_unlock(&t->aim_lock);
+	release_work(t, cw);
 }
 
 /*
