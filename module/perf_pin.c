@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Keep perf's context-switch hooks switched on while racetrap is loaded.
+ * Keep perf's context-switch hooks switched on while racetrap is loaded,
+ * when the pin_perf_hooks parameter asks for it (the test rig does).
  *
  * The hooks are a jump label in __schedule() that the first task-bound
  * perf event of the system switches on, and the last one, a second after
@@ -13,13 +14,21 @@
  * patch ("Oops: int3" in __schedule, with perf_event_alloc() patching
  * on the other vCPU).  One disabled event on a sleeping kernel thread of
  * our own holds the hooks on from insmod to rmmod: one patch each way,
- * when nothing is being traced, as with any long-lived perf user.
+ * when nothing is being traced.  Hardware does not run stale text, and
+ * the pin would cost every context switch of the machine while nothing
+ * is attached, so a real host leaves it off.
  */
 #include <linux/err.h>
 #include <linux/kthread.h>
+#include <linux/moduleparam.h>
 #include <linux/perf_event.h>
 #include <linux/sched.h>
 #include "perf_pin.h"
+
+static bool pin_perf_hooks;
+module_param(pin_perf_hooks, bool, 0444);
+MODULE_PARM_DESC(pin_perf_hooks,
+		 "hold perf's scheduler hooks on from load to unload, for test VMs under QEMU multi-threaded TCG (default off)");
 
 static struct task_struct *pin_thread;
 static struct perf_event *pin_event;
@@ -47,6 +56,8 @@ int racetrap_perf_pin(void)
 	};
 	int ret;
 
+	if (!pin_perf_hooks)
+		return 0;
 	pin_thread = kthread_run(pin_thread_fn, NULL, "racetrap_pin");
 	if (IS_ERR(pin_thread))
 		return PTR_ERR(pin_thread);
@@ -65,6 +76,8 @@ err_stop:
 
 void racetrap_perf_unpin(void)
 {
+	if (!pin_perf_hooks)
+		return;
 	perf_event_release_kernel(pin_event);
 	kthread_stop(pin_thread);
 }

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The module unloads cleanly, the device goes with it, the kernel log stays
-# clean, and it loads again.  Runs last in the abi suite.
+# clean, and it loads again.  Loaded with its defaults, it starts no kernel
+# thread while nothing is attached (the rig's pin_perf_hooks=1 does).
+# Runs last in the abi suite.
 KO=/lib/racetrap/racetrap.ko
 n=0
 fails=0
@@ -17,7 +19,11 @@ check() {
 }
 
 echo "KTAP version 1"
-echo "1..5"
+echo "1..7"
+# The rig loaded the module with the pin: its thread proves this test can
+# see one.
+grep -qx racetrap_pin /proc/[0-9]*/comm 2>/dev/null
+check $? rig_pin_thread_seen
 dmesg -c >/dev/null
 rmmod racetrap
 check $? rmmod_succeeds
@@ -29,4 +35,6 @@ dmesg | grep -E 'BUG:|WARNING:|Oops|refcount_t:|list_del corruption' && r=1 || r
 check $r kernel_log_clean
 insmod $KO && [ -c /dev/racetrap ]
 check $? reinsmod_succeeds
+grep -qx racetrap_pin /proc/[0-9]*/comm 2>/dev/null && r=1 || r=0
+check $r idle_module_starts_no_thread
 [ $fails = 0 ]
