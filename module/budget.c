@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Overhead budget.  The cost of racetrap to the target is the time its
- * threads are held (stall) plus the time spent arming, disarming and in
- * trap handlers; it may not exceed budget_ppm of the CPU time the target
- * has used, plus a burst allowance of two windows so the first samples
- * of a fresh attachment are not refused.  The CPU time is read racily at
- * sample time (live threads' sum_exec_runtime plus what exited threads
- * left in signal->sum_sched_runtime): an estimate is all a budget needs.
+ * Overhead budget: a token bucket measured from attach.  The target earns
+ * budget_ppm of the CPU time its threads use after attach; every cost
+ * racetrap causes it is charged against that; a sample is allowed while
+ * the balance is positive.  The balance is capped at BURST_WINDOWS
+ * windows, so no idle stretch and no CPU time used before attach can be
+ * saved up into a burst: over any interval the cost is at most budget_ppm
+ * of the CPU time used plus the cap plus one sample's cost.
+ *
+ * The CPU time is read racily (live threads' sum_exec_runtime plus what
+ * exited threads left in signal->sum_sched_runtime): an estimate is all a
+ * budget needs.  Charges come from any context (hrtimer, #DB) and only
+ * add to an atomic; the refill, which reads every thread, runs in task
+ * context at samples and at the tick.
  */
+#include <linux/cpumask.h>
 #include <linux/math64.h>
+#include <linux/minmax.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -32,6 +40,25 @@ static u64 group_cpu_ns(struct task_struct *task)
 	return sum;
 }
 
+static s64 burst_ns(struct racetrap_tracer *t)
+{
+	return (s64)BURST_WINDOWS * READ_ONCE(t->cfg.window_us) *
+	       NSEC_PER_USEC;
+}
+
+/* A full bucket and the CPU time from which the target earns. */
+void racetrap_budget_start(struct racetrap_tracer *t, struct task_struct *task)
+{
+	struct racetrap_budget *b = &t->budget;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&b->lock, flags);
+	b->cpu_seen = group_cpu_ns(task);
+	b->credit_ns = burst_ns(t);
+	atomic64_set(&b->charged_ns, 0);
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+}
+
 static void throttle_record(struct racetrap_tracer *t)
 {
 	struct racetrap_record *rec = kzalloc(sizeof(*rec), GFP_KERNEL);
@@ -50,18 +77,27 @@ static void throttle_record(struct racetrap_tracer *t)
 	kfree(rec);
 }
 
-/* Has the cost outrun the budget?  @task: any thread of the target. */
+/*
+ * Credit what the target earned since the last refill, debit what was
+ * charged meanwhile; is the balance spent?  @task: any thread of the
+ * target.
+ */
 static bool spent(struct racetrap_tracer *t, struct task_struct *task)
 {
+	struct racetrap_budget *b = &t->budget;
 	u32 ppm = READ_ONCE(t->cfg.budget_ppm);
-	u64 allowed;
+	u64 cpu = group_cpu_ns(task);
+	unsigned long flags;
+	s64 credit;
 
-	if (ppm >= PPM)
-		return false;
-	allowed = mul_u64_u32_div(group_cpu_ns(task), ppm, PPM) +
-		  (u64)BURST_WINDOWS * READ_ONCE(t->cfg.window_us) *
-		  NSEC_PER_USEC;
-	return racetrap_count_read(&t->stats, RACETRAP_STAT_COST_NS) > allowed;
+	raw_spin_lock_irqsave(&b->lock, flags);
+	credit = b->credit_ns - atomic64_xchg(&b->charged_ns, 0);
+	if (cpu > b->cpu_seen)
+		credit += mul_u64_u32_div(cpu - b->cpu_seen, ppm, PPM);
+	b->cpu_seen = max(cpu, b->cpu_seen);
+	b->credit_ns = min(credit, burst_ns(t));
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	return ppm < PPM && credit <= 0;
 }
 
 /* Record a change of state: one THROTTLE record each time it starts. */
@@ -112,4 +148,21 @@ bool racetrap_budget_check(struct racetrap_tracer *t)
 void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns)
 {
 	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_NS, ns);
+	atomic64_add(ns, &t->budget.charged_ns);
+}
+
+/*
+ * A window held the sampled thread for @stall_ns and its other threads
+ * may have waited on it (a lock it holds, a stop-the-world, a join) for
+ * as long.  How many did is not observable cheaply, so charge the bound:
+ * as many as could have run meanwhile, the @nr_others armed but at most
+ * one per other online CPU.
+ */
+void racetrap_budget_charge_window(struct racetrap_tracer *t, u64 own_ns,
+				   u64 stall_ns, unsigned int nr_others)
+{
+	u64 others = (u64)min(nr_others, num_online_cpus() - 1) * stall_ns;
+
+	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_OTHERS_NS, others);
+	racetrap_budget_charge(t, own_ns + others);
 }

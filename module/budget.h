@@ -3,12 +3,27 @@
 #ifndef _RACETRAP_BUDGET_H
 #define _RACETRAP_BUDGET_H
 
+#include <linux/atomic.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 struct racetrap_tracer;
+struct task_struct;
+
+/* The token bucket; see budget.c. */
+struct racetrap_budget {
+	raw_spinlock_t lock;		/* the refill */
+	u64 cpu_seen;			/* target CPU ns at the last refill */
+	s64 credit_ns;			/* balance then, at most the burst */
+	atomic64_t charged_ns;		/* cost charged since */
+};
+
+void racetrap_budget_start(struct racetrap_tracer *t, struct task_struct *task);
 
 bool racetrap_budget_allow(struct racetrap_tracer *t);
 bool racetrap_budget_check(struct racetrap_tracer *t);
 void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns);
+void racetrap_budget_charge_window(struct racetrap_tracer *t, u64 own_ns,
+				   u64 stall_ns, unsigned int nr_others);
 
 #endif /* _RACETRAP_BUDGET_H */

@@ -654,7 +654,8 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	window_set(t, slot, false, 0, 0, false, NULL);
 	w.window_ns = ktime_to_ns(ktime_sub(t2, t1));
 	racetrap_count_add(&t->stats, RACETRAP_STAT_STALL_NS, w.window_ns);
-	racetrap_budget_charge(t, ktime_to_ns(ktime_sub(ktime_get(), t0)));
+	racetrap_budget_charge_window(t, ktime_to_ns(ktime_sub(ktime_get(), t0)),
+				      w.window_ns, watch.nr);
 	report(t, slot, &w);
 out:
 	release_slot(t, slot);

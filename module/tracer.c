@@ -61,6 +61,7 @@ struct racetrap_tracer *racetrap_tracer_create(void)
 	INIT_LIST_HEAD(&t->tables);
 	init_waitqueue_head(&t->idle_wq);
 	raw_spin_lock_init(&t->step_lock);
+	raw_spin_lock_init(&t->budget.lock);
 	INIT_DELAYED_WORK(&t->tick, racetrap_tick_fn);
 	INIT_WORK(&t->end_work, end_work_fn);
 	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
@@ -246,6 +247,7 @@ int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid)
 	t->attached = true;
 	WRITE_ONCE(t->stopping, false);
 	t->throttled = false;
+	racetrap_budget_start(t, task);
 	t->last_rotate = get_jiffies_64();
 	racetrap_ring_set_live(&t->ring, true, NULL);
 

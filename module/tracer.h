@@ -15,6 +15,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/racetrap.h>
+#include "budget.h"
 #include "ring.h"
 #include "sites.h"
 #include "stats.h"
@@ -127,7 +128,8 @@ struct racetrap_tracer {
 	u64 end_gen;
 	int end_reason;
 
-	/* Overhead budget (the cost itself is RACETRAP_STAT_COST_NS). */
+	/* Overhead budget. */
+	struct racetrap_budget budget;
 	bool throttled;
 };
 

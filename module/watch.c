@@ -49,8 +49,7 @@ void racetrap_watch_record(struct racetrap_slot *slot,
 	h->regs.ip = racetrap_xol_fixup_ip(current, regs->ip);
 	h->nr_frames = racetrap_user_stack(&h->regs, h->stack,
 					   slot->stack_depth);
-	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_NS,
-			   local_clock() - t0);
+	racetrap_budget_charge(t, local_clock() - t0);
 	/* The window has its finding: let the sampled thread close it. */
 	if (i == 0)
 		racetrap_sample_wake(slot);

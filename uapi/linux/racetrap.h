@@ -344,6 +344,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_SKIP_BLOCKED,	/* windows held off: probes removed */
 	RACETRAP_STAT_CLOCK_AIMS,	/* execute breakpoints after misses */
 	RACETRAP_STAT_CLOCK_AIMS_MISSED,	/* ... not reached in time */
+	RACETRAP_STAT_COST_OTHERS_NS,	/* part of COST_NS: others' bound */
 	__RACETRAP_STAT_LAST
 };
 

@@ -255,6 +255,7 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_SKIP_BLOCKED] = "skip_blocked",
 	[RACETRAP_STAT_CLOCK_AIMS] = "clock_aims",
 	[RACETRAP_STAT_CLOCK_AIMS_MISSED] = "clock_aims_missed",
+	[RACETRAP_STAT_COST_OTHERS_NS] = "cost_others_ns",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");
