@@ -2,7 +2,10 @@
 /*
  * A small KTAP producer for racetrap's selftests: a plan, "ok N name",
  * "not ok N name", "ok N name # SKIP why" and "# " diagnostics.
- * ktap_finish() returns the exit status: 0 only if nothing failed.
+ * ktap_finish() returns the exit status: 0 only if nothing failed and as
+ * many results were printed as the plan promised, so a test that stops
+ * early (missing data, a bail-out path) fails instead of passing with
+ * fewer checks.  A test that cannot go on says so with ktap_skip_rest().
  */
 #ifndef RACETRAP_KTAP_H
 #define RACETRAP_KTAP_H
@@ -13,10 +16,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static int ktap_nr, ktap_failed;
+static int ktap_nr, ktap_failed, ktap_planned;
 
 static inline void ktap_start(int plan)
 {
+	ktap_planned = plan;
 	printf("KTAP version 1\n1..%d\n", plan);
 	fflush(stdout);
 }
@@ -49,8 +53,22 @@ static inline void ktap_skip(const char *name, const char *why)
 	fflush(stdout);
 }
 
+/* Every planned result not printed yet, as skipped for @why. */
+static inline void ktap_skip_rest(const char *why)
+{
+	while (ktap_nr < ktap_planned)
+		printf("ok %d untested # SKIP %s\n", ++ktap_nr, why);
+	fflush(stdout);
+}
+
 static inline int ktap_finish(void)
 {
+	if (ktap_nr != ktap_planned) {
+		printf("# %d results printed, %d planned\n", ktap_nr,
+		       ktap_planned);
+		fflush(stdout);
+		return 1;
+	}
 	return ktap_failed ? 1 : 0;
 }
 

@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # KTAP helpers for the userspace selftests (sourced, not run).
 #   ktap_plan N; check STATUS NAME; skip NAME WHY; diag TEXT...; ktap_done
+# ktap_done fails unless every planned result was printed: a script that
+# stops early must not pass with fewer checks (skip_rest WHY says why).
 
 FIX=/selftests/userspace
 ktap_n=0
 ktap_fails=0
+ktap_planned=0
 
 ktap_plan() {
+	ktap_planned=$1
 	echo "KTAP version 1"
 	echo "1..$1"
 }
@@ -31,7 +35,17 @@ skip() {
 	echo "ok $ktap_n $1 # SKIP $2"
 }
 
+skip_rest() {
+	while [ "$ktap_n" -lt "$ktap_planned" ]; do
+		skip untested "$1"
+	done
+}
+
 ktap_done() {
+	if [ "$ktap_n" != "$ktap_planned" ]; then
+		echo "# $ktap_n results printed, $ktap_planned planned"
+		return 1
+	fi
 	[ "$ktap_fails" = 0 ]
 }
 
