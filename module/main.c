@@ -35,3 +35,4 @@ module_exit(racetrap_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Sampling data-race detector for running user processes");
 MODULE_AUTHOR("The racetrap authors");
+MODULE_VERSION(RACETRAP_VERSION);

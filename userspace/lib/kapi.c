@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "kapi.h"
+#include "version.h"
 
 static int fail(int e, char *err, size_t errlen, const char *fmt, ...)
 {
@@ -65,11 +66,15 @@ int rt_kapi_open(struct rt_kapi *k, char *err, size_t errlen)
 			    RACETRAP_DEVICE, strerror(e));
 	}
 	if (k->version.abi_version != RACETRAP_ABI_VERSION) {
+		char mod[64];
+
 		close(k->fd);
 		k->fd = -1;
 		return fail(EPROTO, err, errlen,
-			    "racetrap.ko speaks ABI version %u but this program speaks %u: install matching module and tools",
-			    k->version.abi_version, RACETRAP_ABI_VERSION);
+			    "racetrap.ko %s speaks ABI version %u but these tools (%s) speak %u: install the module and tools of one release",
+			    rt_module_version(mod, sizeof(mod)),
+			    k->version.abi_version, rt_version,
+			    RACETRAP_ABI_VERSION);
 	}
 	if (k->version.record_size < offsetof(struct racetrap_record, sampled)) {
 		close(k->fd);

@@ -2,6 +2,7 @@
 /* version: the tools' release and the loaded module's. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "version.h"
 
@@ -13,7 +14,8 @@ const char *rt_module_version(char *buf, size_t len)
 	FILE *f = fopen("/sys/module/racetrap/version", "re");
 
 	if (!f || !fgets(buf, (int)len, f) || !*buf)
-		snprintf(buf, len, "unknown");
+		snprintf(buf, len, "%s", access("/sys/module/racetrap", F_OK) ?
+			 "not loaded" : "unknown");
 	if (f)
 		fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';

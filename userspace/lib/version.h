@@ -12,7 +12,7 @@ extern const char rt_version[];
 
 /*
  * The loaded module's release from /sys/module/racetrap/version into
- * @buf, or "unknown" (not loaded, or built without MODULE_VERSION).
+ * @buf, "not loaded", or "unknown" (a module without MODULE_VERSION).
  */
 const char *rt_module_version(char *buf, size_t len);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "version.h"
 
 const char *prog = "racetrap";
 
@@ -26,7 +27,8 @@ static void usage(FILE *f)
 	fprintf(f, "Commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].description);
-	fprintf(f, "\n'%s <command> --help' shows a command's options.\n", prog);
+	fprintf(f, "\n'%s <command> --help' shows a command's options;\n"
+		"'%s --version' the release and ABI version.\n", prog, prog);
 	fprintf(f, "Exit status: 0 ok, 1 error, 2 usage (run: the command's own status).\n");
 }
 
@@ -44,7 +46,11 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("racetrap (ABI version %d)\n", RACETRAP_ABI_VERSION);
+		char mod[64];
+
+		printf("racetrap %s (ABI version %d)\nracetrap.ko: %s\n",
+		       rt_version, RACETRAP_ABI_VERSION,
+		       rt_module_version(mod, sizeof(mod)));
 		return EXIT_OK;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

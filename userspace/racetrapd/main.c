@@ -20,6 +20,7 @@
 #include "logger.h"
 #include "signals.h"
 #include "targets.h"
+#include "version.h"
 
 #define MAX_POLL 1024
 
@@ -66,6 +67,14 @@ static void usage(FILE *f)
 		"--version", "print the version");
 	fprintf(f, "\nCommand-line settings override the file's.  Exit status: 0 after\n"
 		"SIGTERM or SIGINT, 1 on error, 2 for bad usage.\n");
+}
+
+static void print_version(void)
+{
+	char mod[64];
+
+	printf("%s %s (ABI version %d)\nracetrap.ko: %s\n", prog, rt_version,
+	       RACETRAP_ABI_VERSION, rt_module_version(mod, sizeof(mod)));
 }
 
 static int usage_error(const char *fmt, const char *a, const char *b)
@@ -151,7 +160,7 @@ static int parse_args(int argc, char **argv)
 			args.to_stderr = true;
 			break;
 		case OPT_VERSION:
-			printf("racetrapd (ABI version %d)\n", RACETRAP_ABI_VERSION);
+			print_version();
 			ret = 0;
 			goto out;
 		case ':':
