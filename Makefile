@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# racetrap: `make` builds the module for one kernel and the userspace.
+# racetrap: `make` builds the module for one kernel and the two programs
+# (racetrap, racetrapd); it needs no Go: test programs build under check.
 #   make modules KDIR=/lib/modules/<release>/build
+#   make install  programs, man pages, unit, example config and the module
+#                 source for DKMS into $(DESTDIR)$(PREFIX) (PREFIX=/usr/local)
+#   make deb      build/deb/racetrap_*.deb and racetrap-dkms_*.deb
 #   make check    install what the tests need, build, run every test
 #   make demo     boot a VM and show racetrap at work
 #   make bench    overhead and detection numbers (not part of check)
@@ -11,15 +15,24 @@
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /lib/modules/*/build))))
 
-.PHONY: all modules userspace selftests deps check host-check vm-check \
-	demo bench lint clean
+.PHONY: all modules bin userspace selftests deps check host-check vm-check \
+	demo bench lint clean install deb dkms-test
 
-all: modules userspace selftests
+all: modules bin
+
+VERSION := $(shell tools/version.sh)
+PREFIX ?= /usr/local
+# The module source as DKMS wants it: $(DKMSDIR)/racetrap-$(VERSION).
+DKMSDIR ?= $(PREFIX)/src
 
 modules:
 	@test -n "$(KDIR)" || { echo "racetrap: no kernel build tree: install linux-headers-$$(uname -r) or pass KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
+bin:
+	$(MAKE) -C userspace bin
+
+# The programs and the host tests with their data (Go, g++).
 userspace:
 	$(MAKE) -C userspace
 
@@ -40,6 +53,18 @@ bench: deps
 
 lint:
 	tools/lint.sh
+
+install:
+	$(MAKE) -C userspace install PREFIX=$(PREFIX)
+	tools/deb/dkms-tree.sh $(DESTDIR)$(DKMSDIR)/racetrap-$(VERSION)
+
+deb:
+	tools/deb/build.sh
+
+# Install both .debs into a scratch DKMS tree and build racetrap.ko for
+# every kernel with headers (tools/deb/dkms-test.sh).
+dkms-test: deb
+	tools/deb/dkms-test.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -68,6 +68,9 @@ stage build build_all
 [ -x userspace/tests/run ] &&
 	stage host-userspace userspace/tests/run build/tests/userspace
 stage host-lint tools/lint.sh
+# The .debs: built with debhelper, their file lists and lintian checked.
+# (DKMS building them for both kernels is `make dkms-test`: minutes.)
+stage host-deb tools/deb/check-debs.sh
 [ -x selftests/corpus/host/test_labels.sh ] &&
 	stage host-corpus-labels selftests/corpus/host/test_labels.sh
 suites=$(guest_suites)

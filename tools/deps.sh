@@ -4,7 +4,8 @@
 # deps.sh [GROUP...]: install the Debian packages racetrap's builds and tests
 # need, and nothing when they are all present already (so `make check` can
 # call it every time).  Groups:
-#   check  (default) build the module for both kernels, userspace, VM tests
+#   check  (default) build the module for both kernels, userspace, VM tests,
+#          and the .debs (debhelper, dh-dkms, lintian; dkms for dkms-test)
 #   lint   kernel source for checkpatch.pl
 #   bench  plots, valgrind and hyperfine for tools/bench
 set -euo pipefail
@@ -20,7 +21,8 @@ group_packages() {
 			cpio kmod gcc make pkg-config \
 			libcapstone-dev libdw-dev libelf-dev elfutils libsystemd-dev \
 			golang-go linux-perf binutils file python3 g++ libtsan2 \
-			linux-source-6.12
+			linux-source-6.12 libiberty-dev \
+			debhelper dh-dkms dkms lintian dpkg-dev fakeroot
 		;;
 	lint)
 		echo linux-source-6.12
