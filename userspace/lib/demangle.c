@@ -1,44 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
-/* demangle: C++ symbol names through libstdc++'s __cxa_demangle. */
-#include <dlfcn.h>
-#include <stdbool.h>
+/* demangle: C++, Rust and D symbol names through libiberty. */
 #include <stddef.h>
 #include <string.h>
+#include <libiberty/demangle.h>
 
 #include "demangle.h"
 
-typedef char *(*cxa_demangle_fn)(const char *, char *, size_t *, int *);
-
-static cxa_demangle_fn find_demangler(void)
+/* Only names a demangler claims: a C function stays as it is. */
+static bool mangled_prefix(const char *s)
 {
-	static cxa_demangle_fn fn;
-	static bool tried;
-	void *h;
-
-	if (tried)
-		return fn;
-	tried = true;
-	/* Already loaded (a C++ host program), else libstdc++ if installed. */
-	fn = (cxa_demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle");
-	if (!fn) {
-		h = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
-		if (h)
-			fn = (cxa_demangle_fn)dlsym(h, "__cxa_demangle");
-	}
-	return fn;
+	return !strncmp(s, "_Z", 2) || !strncmp(s, "_R", 2) ||
+	       !strncmp(s, "_D", 2);
 }
 
 char *rt_demangle(const char *mangled)
 {
-	cxa_demangle_fn fn;
-	int status = -1;
-	char *out;
+	/* Rust first: a legacy Rust name is also valid Itanium C++, which
+	 * would keep its "::h0123456789abcdef" hash.  One style per call:
+	 * with DMGL_RUST set, cplus_demangle tries nothing after Rust. */
+	static const int styles[] = { DMGL_RUST, DMGL_GNU_V3, DMGL_DLANG };
+	char *out = NULL;
+	size_t i;
 
-	if (!mangled || strncmp(mangled, "_Z", 2))
+	if (!mangled || !mangled_prefix(mangled))
 		return NULL;
-	fn = find_demangler();
-	if (!fn)
-		return NULL;
-	out = fn(mangled, NULL, NULL, &status);
-	return status == 0 ? out : NULL;
+	for (i = 0; !out && i < sizeof(styles) / sizeof(styles[0]); i++)
+		out = cplus_demangle(mangled, DMGL_PARAMS | DMGL_ANSI | styles[i]);
+	return out;
 }

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * C++ names in reports: DWARF's DW_AT_name of a method is only "push_back";
- * the linkage name demangled is "std::vector<int>::push_back(int const&)",
- * what TSan prints.  The demangler is libstdc++'s, loaded on first use so
- * racetrap does not link C++ for C-only hosts.
+ * Language names in reports: DWARF's DW_AT_name of a method is only
+ * "push_back"; the linkage name demangled is
+ * "std::vector<int>::push_back(int const&)", what TSan prints.  Rust
+ * (legacy and v0 mangling) and D names too, with libiberty's demangler
+ * (Debian's libiberty-dev, the one binutils uses).
  */
 #ifndef RT_DEMANGLE_H
 #define RT_DEMANGLE_H
 
-/* The demangled form of an Itanium-ABI name (malloc'ed), or NULL. */
+#include <stdbool.h>
+
+/* The demangled form of a C++, Rust or D name (malloc'ed), or NULL. */
 char *rt_demangle(const char *mangled);
 
 #endif /* RT_DEMANGLE_H */
