@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* buildid: GNU build-id, or a code hash when a file has none. */
+/* buildid: GNU build-id (libdw), or a code hash when a file has none. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <elfutils/libdwelf.h>
 
 #include "buildid.h"
 #include "fingerprint.h"
@@ -17,34 +19,16 @@ static void hexify(const uint8_t *p, size_t n, char out[RT_BUILD_ID_MAX])
 	out[2 * n] = '\0';
 }
 
+/* The NT_GNU_BUILD_ID note, as libdw finds it (sections or segments). */
 static int gnu_build_id(Elf *elf, char out[RT_BUILD_ID_MAX])
 {
-	Elf_Scn *scn = NULL;
+	const void *id;
+	ssize_t n = dwelf_elf_gnu_build_id(elf, &id);
 
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-		GElf_Nhdr nh;
-		size_t off = 0, name_off, desc_off, next;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		data = elf_getdata(scn, NULL);
-		if (!data)
-			continue;
-		while ((next = gelf_getnote(data, off, &nh, &name_off,
-					    &desc_off)) > 0) {
-			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
-			    !memcmp((char *)data->d_buf + name_off, "GNU", 4) &&
-			    nh.n_descsz > 0) {
-				hexify((uint8_t *)data->d_buf + desc_off,
-				       nh.n_descsz, out);
-				return 0;
-			}
-			off = next;
-		}
-	}
-	return -1;
+	if (n <= 0)
+		return -1;
+	hexify(id, (size_t)n, out);
+	return 0;
 }
 
 static int code_hash(Elf *elf, char out[RT_BUILD_ID_MAX])
