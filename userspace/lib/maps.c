@@ -44,43 +44,65 @@ int rt_maps_parse_line(const char *line, struct rt_mapping *m)
 	return 1;
 }
 
+char *rt_maps_snapshot(pid_t pid, size_t *len)
+{
+	char path[64], *buf = NULL;
+	FILE *in, *out;
+	int c;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	in = fopen(path, "re");
+	if (!in)
+		return NULL;
+	out = open_memstream(&buf, len);
+	if (!out) {
+		fclose(in);
+		errno = ENOMEM;
+		return NULL;
+	}
+	while ((c = getc(in)) != EOF)
+		putc(c, out);
+	fclose(in);
+	fclose(out);
+	if (buf && !*len) {
+		free(buf);
+		buf = NULL;
+	}
+	if (!buf)
+		errno = ESRCH;
+	return buf;
+}
+
 int rt_maps_read(pid_t pid, struct rt_mapping **out, size_t *nr)
 {
 	struct rt_mapping *maps = NULL, *grown, m;
-	size_t n = 0, cap = 0;
-	char name[64], *line = NULL;
-	size_t linecap = 0;
-	FILE *f;
-	int ret = 0;
+	size_t n = 0, cap = 0, len = 0;
+	char *text = rt_maps_snapshot(pid, &len), *line, *next;
 
-	snprintf(name, sizeof(name), "/proc/%d/maps", (int)pid);
-	f = fopen(name, "re");
-	if (!f)
+	/* A process whose mm is gone reads as empty: treat it as exited. */
+	if (!text)
 		return -errno;
-	while (getline(&line, &linecap, f) > 0) {
-		int r = rt_maps_parse_line(line, &m);
-
-		if (r <= 0)
+	for (line = text; line < text + len; line = next) {
+		next = memchr(line, '\n', (size_t)(text + len - line));
+		next = next ? next + 1 : text + len;
+		if (rt_maps_parse_line(line, &m) <= 0)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
 			grown = realloc(maps, cap * sizeof(*maps));
 			if (!grown) {
-				ret = -ENOMEM;
-				break;
+				free(maps);
+				free(text);
+				return -ENOMEM;
 			}
 			maps = grown;
 		}
 		maps[n++] = m;
 	}
-	free(line);
-	fclose(f);
-	/* A process whose mm is gone reads as empty: treat it as exited. */
-	if (!ret && n == 0)
-		ret = -ESRCH;
-	if (ret) {
+	free(text);
+	if (n == 0) {
 		free(maps);
-		return ret;
+		return -ESRCH;
 	}
 	*out = maps;
 	*nr = n;

@@ -13,6 +13,14 @@
 #include "sites.h"
 
 /*
+ * The whole of /proc/PID/maps (malloc'ed, *@len bytes), or NULL if it is
+ * unreadable (errno says why) or empty (a zombie: errno ESRCH): the one
+ * reader of the file, for the
+ * symbolizer, which hands it to libdwfl's parser for its module list.
+ */
+char *rt_maps_snapshot(pid_t pid, size_t *len);
+
+/*
  * Read the executable mappings of regular files of @pid into a malloc'ed
  * array (*@out, *@nr).  Returns 0 or a negative errno.
  */

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "decode.h"
+#include "maps.h"
 #include "demangle.h"
 #include "symbolize.h"
 
@@ -98,33 +99,6 @@ static int load_elf(Dwfl_Module *mod, void **ud, const char *name,
 	return DWARF_CB_OK;
 }
 
-/* The whole of /proc/PID/maps, or NULL if unreadable or empty. */
-static char *read_maps(pid_t pid, size_t *len)
-{
-	char path[64], *buf = NULL;
-	FILE *in, *out;
-	int c;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	in = fopen(path, "re");
-	if (!in)
-		return NULL;
-	out = open_memstream(&buf, len);
-	if (!out) {
-		fclose(in);
-		return NULL;
-	}
-	while ((c = getc(in)) != EOF)
-		putc(c, out);
-	fclose(in);
-	fclose(out);
-	if (buf && !*len) {
-		free(buf);
-		buf = NULL;
-	}
-	return buf;
-}
-
 /*
  * A zombie's maps read empty, and reporting nothing would drop every
  * module: so read the maps first and report only a non-empty snapshot.
@@ -133,7 +107,7 @@ static char *read_maps(pid_t pid, size_t *len)
 int rt_symbolizer_refresh(struct rt_symbolizer *s)
 {
 	size_t len = 0;
-	char *maps = read_maps(s->pid, &len);
+	char *maps = rt_maps_snapshot(s->pid, &len);
 	FILE *f;
 	int ret;
 
