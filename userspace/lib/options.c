@@ -8,45 +8,51 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "suppress.h"
 
 #define BOTH (RT_OPT_CLI | RT_OPT_CONF)
 
 const struct rt_option_desc rt_option_descs[] = {
 	{ "window", "US", BOTH,
-	  "hold a sampled thread US microseconds, 1..100000 (default 500)" },
+	  "hold a sampled thread US microseconds, 1..100000", "500" },
 	{ "site-probes", "N", BOTH,
-	  "uprobes armed at a time, 1..1024" },
+	  "uprobes armed at a time, 1..1024", "16" },
 	{ "rotate", "MS", BOTH,
-	  "redraw the armed uprobes every MS milliseconds, 10..60000" },
+	  "redraw the armed uprobes every MS milliseconds, 10..60000", "100" },
 	{ "clock-period", "US", BOTH,
-	  "cpu-clock sampling period per thread, 100..10000000 us of CPU time" },
+	  "cpu-clock sampling period per thread, 100..10000000 us of CPU time",
+	  "10000" },
 	{ "max-watchpoints", "N", BOTH,
-	  "debug registers used per thread at once, 1..4 (default 1)" },
+	  "debug registers used per thread at once, 1..4", "1" },
 	{ "stack-depth", "N", BOTH,
-	  "frames recorded per stack, 1..64" },
+	  "frames recorded per stack, 1..64", "32" },
 	{ "budget", "PPM|P%", BOTH,
 	  "overhead budget in parts per million of the target's CPU time, "
-	  "1..1000000, or a percentage such as 2%" },
+	  "1..1000000, or a percentage such as 2%", "1%" },
 	{ "triggers", "LIST", BOTH,
-	  "sampling triggers: site, clock or site,clock (default both)" },
+	  "sampling triggers: site, clock or site,clock; Go executables get "
+	  "clock alone unless this is given", "site,clock" },
 	{ "json", NULL, BOTH,
-	  "write reports as JSON Lines instead of text" },
+	  "write reports as JSON Lines instead of text", "no" },
 	{ "suppressions", "FILE", BOTH,
-	  "ThreadSanitizer-syntax suppressions (race:, race_top:, called_from_lib:)" },
+	  "ThreadSanitizer-syntax suppressions (race:, race_top:, "
+	  "called_from_lib:); default none", NULL },
 	{ "modules", "GLOB", BOTH,
 	  "also sample mappings whose path matches GLOB (repeatable; "
-	  "default: the main executable only)" },
+	  "default: the main executable only)", NULL },
 	{ "include-func", "GLOB", BOTH,
-	  "sample only functions matching GLOB (repeatable)" },
+	  "sample only functions matching GLOB (repeatable; default: all)", NULL },
 	{ "exclude-func", "GLOB", BOTH,
-	  "do not sample functions matching GLOB (repeatable)" },
+	  "do not sample functions matching GLOB (repeatable; default: none)", NULL },
 	{ "keep-runtime", NULL, BOTH,
-	  "also sample and report language-runtime internals (Go runtime.*)" },
+	  "also sample and report language-runtime internals (Go runtime.*)",
+	  "no" },
 	{ "cache-dir", "DIR", BOTH,
-	  "cache decoded site tables by build-id in DIR, or 'none' "
-	  "(default " RT_CACHE_DIR_DEFAULT " for root, none otherwise)" },
+	  "cache decoded site tables by build-id in DIR, or 'none'; off "
+	  "when not root", RT_CACHE_DIR_DEFAULT },
 	{ "duration", "S", RT_OPT_CLI,
-	  "stop sampling after S seconds (decimals allowed, up to 31536000)" },
+	  "stop sampling after S seconds (decimals allowed, up to 31536000; "
+	  "default: until the target ends)", NULL },
 };
 const size_t rt_nr_option_descs = sizeof(rt_option_descs) / sizeof(rt_option_descs[0]);
 
@@ -287,15 +293,24 @@ bad_budget:
 		return 0;
 	}
 	if (!strcmp(name, "suppressions")) {
+		struct rt_suppressions *supp;
+		char why[512];
 		char *copy;
 
-		/* Checked now so that a typo fails the command line or the
-		 * whole config file, not each attach later. */
+		/* Parsed now so that a typo fails the command line or the
+		 * whole config file (a reload keeps the running one), with
+		 * FILE:LINE, not each attach later. */
 		if (access(value, R_OK)) {
 			snprintf(err, errlen, "%s: cannot read '%s': %s", what,
 				 value, strerror(errno));
 			return -1;
 		}
+		supp = rt_supp_load(value, why, sizeof(why));
+		if (!supp) {
+			snprintf(err, errlen, "%s: %s", what, why);
+			return -1;
+		}
+		rt_supp_free(supp);
 		copy = strdup(value);
 		if (!copy)
 			goto nomem;
@@ -353,7 +368,9 @@ void rt_options_usage(FILE *f, unsigned int where)
 			continue;
 		snprintf(left, sizeof(left), "--%s%s%s", d->name,
 			 d->arg ? " " : "", d->arg ? d->arg : "");
-		fprintf(f, "  %-24s %s\n", left, d->help);
+		fprintf(f, "  %-24s %s%s%s%s\n", left, d->help,
+			d->def ? " (default " : "", d->def ? d->def : "",
+			d->def ? ")" : "");
 	}
 }
 

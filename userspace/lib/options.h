@@ -44,6 +44,12 @@ struct rt_option_desc {
 	const char *arg;	/* "US", or NULL for a flag */
 	unsigned int where;	/* RT_OPT_* */
 	const char *help;
+	/* The default as a value the option takes ("500", "1%", "no"), or
+	 * NULL when not giving the option means "none" or "all" (say so in
+	 * @help).  --help, racetrap(8), racetrapd.conf(5), the admin guide
+	 * and the example config show it; test_defaults checks they agree
+	 * with this table and with the module's own (module/config.c). */
+	const char *def;
 };
 
 extern const struct rt_option_desc rt_option_descs[];
