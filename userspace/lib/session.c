@@ -105,9 +105,10 @@ static void read_comm(pid_t pid, char *buf, size_t len)
 	}
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	/* comm is chosen by the target: keep it printable for logs and JSON. */
+	/* comm is chosen by the target: no control characters in logs or
+	 * the line-based status file (JSON output escapes the rest). */
 	for (char *p = buf; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\')
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
 }
 

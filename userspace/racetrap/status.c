@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "json.h"
 #include "statusfile.h"
 
 static void usage(void)
@@ -94,21 +95,33 @@ static void print_text(const char *text)
 		putchar('\n');
 }
 
+/* One JSON object per process, through the JSON writer: comm is the
+ * target's choice and may hold any character. */
 static void print_json(const char *text)
 {
 	char target[32] = "0", comm[64] = "", owner[32] = "0", started[32] = "0";
+	struct rt_strbuf b;
 	const char *p = text;
+	bool first = true;
 
 	field(text, "target", target, sizeof(target));
 	field(text, "comm", comm, sizeof(comm));
 	field(text, "owner", owner, sizeof(owner));
 	field(text, "started", started, sizeof(started));
-	/* comm was made JSON-safe when the file was written. */
-	printf("{\"type\":\"target\",\"pid\":%ld,\"comm\":\"%s\",\"owner\":%ld,\"started\":%lld,\"counters\":{",
-	       strtol(target, NULL, 10), comm, strtol(owner, NULL, 10),
-	       strtoll(started, NULL, 10));
-	bool first = true;
-
+	rt_strbuf_init(&b);
+	rt_strbuf_puts(&b, "{");
+	rt_json_key(&b, "type", true);
+	rt_json_str(&b, "target");
+	rt_json_key(&b, "pid", false);
+	rt_strbuf_printf(&b, "%ld", strtol(target, NULL, 10));
+	rt_json_key(&b, "comm", false);
+	rt_json_str(&b, comm);
+	rt_json_key(&b, "owner", false);
+	rt_strbuf_printf(&b, "%ld", strtol(owner, NULL, 10));
+	rt_json_key(&b, "started", false);
+	rt_strbuf_printf(&b, "%lld", strtoll(started, NULL, 10));
+	rt_json_key(&b, "counters", false);
+	rt_strbuf_puts(&b, "{");
 	while (*p) {
 		size_t n = strcspn(p, "\n");
 		char name[64];
@@ -116,14 +129,17 @@ static void print_json(const char *text)
 
 		if (sscanf(p, "stat %63s %llu", name, &v) == 2 ||
 		    sscanf(p, "count %63s %llu", name, &v) == 2) {
-			printf("%s\"%s\":%llu", first ? "" : ",", name, v);
+			rt_json_key(&b, name, first);
+			rt_strbuf_printf(&b, "%llu", v);
 			first = false;
 		}
 		p += n;
 		if (*p)
 			p++;
 	}
-	printf("}}\n");
+	rt_strbuf_puts(&b, "}}");
+	puts(rt_strbuf_str(&b));
+	rt_strbuf_free(&b);
 }
 
 static char *slurp(const char *path)
