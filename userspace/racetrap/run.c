@@ -21,10 +21,18 @@
 static volatile sig_atomic_t never;
 static volatile pid_t child;
 
-/* The command is the one to stop: pass the signal on, keep sampling
- * until it exits. */
-static void forward(int sig)
+/*
+ * The command is the one to stop: pass a signal sent to racetrap on, keep
+ * sampling until it exits.  Not one the kernel sent (Ctrl-C, Ctrl-\, a
+ * terminal hangup): those went to the terminal's foreground process
+ * group, which the command shares with us, so it already has it, and a
+ * second copy is a second Ctrl-C to servers that count them.
+ */
+static void forward(int sig, siginfo_t *info, void *uc)
 {
+	(void)uc;
+	if (info && info->si_code == SI_KERNEL)
+		return;
 	if (child > 0)
 		kill(child, sig);
 }
@@ -36,7 +44,8 @@ static void usage(void)
 	       "first seen and a summary when it exits (or after --duration, when\n"
 	       "sampling stops but COMMAND runs on).  A program COMMAND execs (a\n"
 	       "wrapper script's real program) is sampled too, from just after its\n"
-	       "exec.  SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed to COMMAND.\n\n"
+	       "exec.  SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to racetrap are\n"
+	       "passed to COMMAND (from the terminal it gets them itself, once).\n\n"
 	       "Options:\n");
 	rt_options_usage(stdout, RT_OPT_CLI);
 	printf("  %-24s %s\n", "-h, --help", "this text");
@@ -181,7 +190,8 @@ int cmd_run(int argc, char **argv)
 	child = pid;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = forward;
+	sa.sa_sigaction = forward;
+	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
