@@ -11,9 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <selftests/lib/ktap.h>
-
 #include "options.h"
+#include "testlib.h"
 
 static const struct {
 	const char *name;
@@ -77,55 +76,90 @@ static void check_range(int i)
 	rt_options_free(&o);
 }
 
-/* Run the racetrap binary next to this test's build tree. */
-static int run_cli(const char *racetrap, char *const argv[], char *out, size_t len)
-{
-	int pfd[2], st;
-	ssize_t n, got = 0;
-	pid_t pid;
-
-	if (pipe(pfd))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		dup2(pfd[1], 2);
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		execv(racetrap, argv);
-		_exit(99);
-	}
-	close(pfd[1]);
-	while ((size_t)got + 1 < len && (n = read(pfd[0], out + got, len - 1 - (size_t)got)) > 0)
-		got += n;
-	out[got] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void expect_usage(const char *racetrap, char *const argv[],
 			 const char *msg, const char *name)
 {
 	char out[4096];
-	int r = run_cli(racetrap, argv, out, sizeof(out));
+	int r = test_run(racetrap, argv, out, sizeof(out));
 
 	if (r != 2 || !strstr(out, msg))
 		ktap_diag("%s: exit %d, output '%s', want 2 and '%s'", name, r, out, msg);
 	ktap_result(r == 2 && strstr(out, msg), name);
 }
 
+/* A bad suppressions file is a usage error with FILE:LINE, before any
+ * attach (pid 1 would otherwise be attached to). */
+static void check_bad_suppressions(const char *racetrap)
+{
+	char path[] = "/tmp/racetrap-test-XXXXXX", want[96];
+	int fd = mkstemp(path);
+
+	if (fd < 0 || write(fd, "race:ok\nrace_bottom:frob\n", 24) != 24)
+		ktap_diag("cannot write %s", path);
+	close(fd);
+	snprintf(want, sizeof(want), "--suppressions: %s:2:", path);
+	expect_usage(racetrap, (char *const[]){ "racetrap", "attach",
+		     "--suppressions", path, "1", NULL }, want,
+		     "attach_bad_suppressions_exit_2_file_line");
+	unlink(path);
+}
+
+static void check_version(const char *racetrap)
+{
+	char out[512], want[64];
+	int r = test_run(racetrap, (char *const[]){ "racetrap", "--version", NULL },
+			 out, sizeof(out));
+
+	snprintf(want, sizeof(want), "(ABI version %d)\nracetrap.ko: ",
+		 RACETRAP_ABI_VERSION);
+	EXPECT_TRUE(r == 0 && !strncmp(out, "racetrap ", 9) && strstr(out, want),
+		    "version_names_release_abi_and_module", "exit %d: %s", r, out);
+}
+
+/* A process name with a quote and a backslash stays valid JSON. */
+static void check_status_json(const char *racetrap)
+{
+	char dir[] = "/tmp/racetrap-status-XXXXXX", path[128], out[4096];
+	const char *want = "{\"type\":\"target\",\"pid\":4242,"
+		"\"comm\":\"say \\\"hi\\\" \\\\\",\"owner\":%d,"
+		"\"started\":1700000000,\"counters\":{\"samples\":7}}\n";
+	char expect[512];
+	FILE *f;
+	int r = -1;
+
+	if (mkdtemp(dir)) {
+		snprintf(path, sizeof(path), "%s/4242.status", dir);
+		f = fopen(path, "w");
+		if (f) {
+			fprintf(f, "owner %d\nowner_comm test\ntarget 4242\n"
+				"comm say \"hi\" \\\nstarted 1700000000\n"
+				"stat samples 7\n", (int)getpid());
+			fclose(f);
+		}
+		setenv("RACETRAP_STATUS_DIR", dir, 1);
+		r = test_run(racetrap, (char *const[]){ "racetrap", "status",
+			     "--json", NULL }, out, sizeof(out));
+		unsetenv("RACETRAP_STATUS_DIR");
+		unlink(path);
+		rmdir(dir);
+	}
+	snprintf(expect, sizeof(expect), want, (int)getpid());
+	EXPECT_TRUE(r == 0 && !strcmp(out, expect), "status_json_escapes_comm",
+		    "exit %d: %s", r, out);
+}
+
 int main(int argc, char **argv)
 {
 	struct rt_options o = { 0 };
-	char err[512], self[PATH_MAX], racetrap[PATH_MAX + 32];
+	char err[512], racetrap[PATH_MAX];
 	unsigned int bits = 0;
-	ssize_t n;
 	size_t i;
 
 	(void)argc;
 	(void)argv;
-	/* The ranges, seven option checks, six usage errors. */
-	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 7 + 6);
+	/* The ranges, seven option checks, seven usage errors, version,
+	 * status --json. */
+	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 7 + 9);
 	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		check_range((int)i);
 
@@ -168,14 +202,8 @@ int main(int argc, char **argv)
 		    !strcmp(o.cache_dir, "none"), "cache_dir");
 	rt_options_free(&o);
 
-	/* The binary: build/tests/userspace/test_cli -> build/bin/racetrap. */
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	self[n > 0 ? n : 0] = '\0';
-	*strrchr(self, '/') = '\0';
-	snprintf(racetrap, sizeof(racetrap), "%s/../../bin/racetrap", self);
-	if (access(racetrap, X_OK)) {
-		for (i = 0; i < 6; i++)
-			ktap_skip("cli_usage", "build/bin/racetrap not built");
+	if (test_bin_path("racetrap", racetrap, sizeof(racetrap))) {
+		ktap_skip_rest("build/bin/racetrap not built");
 		return ktap_finish();
 	}
 	expect_usage(racetrap, (char *const[]){ "racetrap", NULL },
@@ -190,5 +218,8 @@ int main(int argc, char **argv)
 		     "--budget: '7x' is not a number", "run_bad_number_exit_2");
 	expect_usage(racetrap, (char *const[]){ "racetrap", "run", "--window", NULL },
 		     "--window needs a value", "run_missing_value_exit_2");
+	check_bad_suppressions(racetrap);
+	check_version(racetrap);
+	check_status_json(racetrap);
 	return ktap_finish();
 }

@@ -39,6 +39,56 @@ static inline int test_data_path(const char *name, char *buf, size_t len)
 	return access(buf, X_OK) ? -1 : 0;
 }
 
+/* build/tests/userspace/test_x -> build/bin/NAME, 0 if it is there. */
+static inline int test_bin_path(const char *name, char *buf, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	if (snprintf(buf, len, "%s/../../bin/%s", self, name) >= (int)len)
+		return -1;
+	return access(buf, X_OK) ? -1 : 0;
+}
+
+/*
+ * Run @path with @argv, its stdout and stderr together into @out; its
+ * exit status, or -1 if it did not exit.
+ */
+static inline int test_run(const char *path, char *const argv[], char *out,
+			   size_t len)
+{
+	int pfd[2], st;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pfd[1], 2);
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		execv(path, argv);
+		_exit(99);
+	}
+	close(pfd[1]);
+	while ((size_t)got + 1 < len &&
+	       (n = read(pfd[0], out + got, len - 1 - (size_t)got)) > 0)
+		got += n;
+	out[got] = '\0';
+	close(pfd[0]);
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 /* A test-data program run with "wait": alive until test_proc_stop(). */
 struct test_proc {
 	pid_t pid;
