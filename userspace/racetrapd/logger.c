@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* logger: a bounded queue in front of syslog or the journal. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -14,7 +15,9 @@
 #include <systemd/sd-journal.h>
 #endif
 
+#include "json.h"
 #include "logger.h"
+#include "strbuf.h"
 
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
 
@@ -37,6 +40,11 @@ static struct {
 	uint64_t dropped;		/* since the last drop report */
 	enum logger_sink sink;
 	bool journal;
+	bool json;			/* the daemon's own lines as JSON too */
+	/* Messages the journal refused (sent to syslog instead), not yet
+	 * reported, and the last reason; the writer thread's own. */
+	uint64_t journal_failed, journal_failed_total;
+	int journal_errno;
 } lg = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.cond = PTHREAD_COND_INITIALIZER,
@@ -68,11 +76,12 @@ static int field(char **f, int *n, const char *fmt, ...)
 	return 0;
 }
 
-static void write_journal(const struct item *it)
+/* 0, or a negative errno: the journal did not take the message. */
+static int write_journal(const struct item *it)
 {
 	struct iovec iov[8];
 	char *f[8];
-	int n = 0, i;
+	int n = 0, i, r = -ENOMEM;
 
 	if (field(f, &n, "MESSAGE=%s", it->text) ||
 	    field(f, &n, "PRIORITY=%d", it->priority) ||
@@ -86,10 +95,11 @@ static void write_journal(const struct item *it)
 		goto out;
 	for (i = 0; i < n; i++)
 		iov[i] = (struct iovec){ f[i], strlen(f[i]) };
-	sd_journal_sendv(iov, n);
+	r = sd_journal_sendv(iov, n);
 out:
 	for (i = 0; i < n; i++)
 		free(f[i]);
+	return r;
 }
 #endif
 
@@ -146,11 +156,68 @@ static void write_item(const struct item *it)
 	}
 #if HAVE_SYSTEMD
 	if (lg.journal) {
-		write_journal(it);
-		return;
+		int r = write_journal(it);
+
+		if (r == 0)
+			return;
+		/* Not lost: to syslog, counted, and the count reported. */
+		lg.journal_failed++;
+		lg.journal_failed_total++;
+		lg.journal_errno = -r;
 	}
 #endif
 	write_syslog(it);
+}
+
+/* The daemon's own line @text (after "racetrapd: ") as text or JSON. */
+static void format_msg(struct rt_strbuf *b, int priority, const char *text)
+{
+	static const char *const names[] = {
+		"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+	};
+
+	if (!lg.json) {
+		rt_strbuf_printf(b, "racetrapd: %s", text);
+		return;
+	}
+	rt_strbuf_puts(b, "{");
+	rt_json_key(b, "type", true);
+	rt_json_str(b, "daemon");
+	rt_json_key(b, "priority", false);
+	rt_json_str(b, names[LOG_PRI(priority)]);
+	rt_json_key(b, "message", false);
+	rt_json_str(b, text);
+	rt_strbuf_puts(b, "}");
+}
+
+/* A line of the writer's own, written at once (it is the writer). */
+static void write_own(int priority, const char *text)
+{
+	struct item d = { .priority = priority };
+	struct rt_strbuf b;
+
+	rt_strbuf_init(&b);
+	format_msg(&b, priority, text);
+	d.text = (char *)rt_strbuf_str(&b);
+	write_item(&d);
+	rt_strbuf_free(&b);
+}
+
+/* After the journal took a message again, or at the end: say how many
+ * it refused.  Those went to syslog. */
+static void report_journal_failures(void)
+{
+	char text[256];
+
+	if (!lg.journal_failed)
+		return;
+	snprintf(text, sizeof(text),
+		 "%llu messages could not be sent to the journal (%s) and went to syslog instead; %llu in all",
+		 (unsigned long long)lg.journal_failed,
+		 strerror(lg.journal_errno),
+		 (unsigned long long)lg.journal_failed_total);
+	lg.journal_failed = 0;
+	write_own(LOG_WARNING, text);
 }
 
 static void *writer(void *arg)
@@ -159,7 +226,7 @@ static void *writer(void *arg)
 	pthread_mutex_lock(&lg.lock);
 	for (;;) {
 		struct item *it = lg.head;
-		uint64_t dropped;
+		uint64_t dropped, failed;
 
 		if (!it) {
 			if (lg.stopping)
@@ -176,21 +243,23 @@ static void *writer(void *arg)
 		lg.dropped = 0;
 		pthread_mutex_unlock(&lg.lock);
 
+		failed = lg.journal_failed;
 		write_item(it);
 		free_item(it);
+		if (failed && lg.journal_failed == failed)
+			report_journal_failures();
 		if (dropped) {
-			struct item d = { .priority = LOG_WARNING };
 			char text[256];
 
 			snprintf(text, sizeof(text),
-				 "racetrapd: %llu reports dropped: syslog could not keep up (queue of %u full); every race is still counted in the exit summary",
+				 "%llu reports dropped: syslog could not keep up (queue of %u full); every race is still counted in the exit summary",
 				 (unsigned long long)dropped, lg.max_len);
-			d.text = text;
-			write_item(&d);
+			write_own(LOG_WARNING, text);
 		}
 		pthread_mutex_lock(&lg.lock);
 	}
 	pthread_mutex_unlock(&lg.lock);
+	report_journal_failures();
 	return NULL;
 }
 
@@ -216,6 +285,18 @@ int logger_init(enum logger_sink sink, unsigned int queue_len,
 	}
 	lg.running = true;
 	return 0;
+}
+
+void logger_set_json(bool json)
+{
+	pthread_mutex_lock(&lg.lock);
+	lg.json = json;
+	pthread_mutex_unlock(&lg.lock);
+}
+
+uint64_t logger_journal_failures(void)
+{
+	return lg.journal_failed_total;
 }
 
 void logger_configure(unsigned int queue_len, unsigned int syslog_max)
@@ -285,15 +366,19 @@ void logger_emit(void *arg, enum rt_report_kind kind, int priority,
 
 void logger_msg(int priority, const char *fmt, ...)
 {
+	struct rt_strbuf b;
 	char text[1024];
 	va_list ap;
-	int n;
 
-	n = snprintf(text, sizeof(text), "racetrapd: ");
 	va_start(ap, fmt);
-	vsnprintf(text + n, sizeof(text) - (size_t)n, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	enqueue(priority, 0, text, NULL);
+	rt_strbuf_init(&b);
+	pthread_mutex_lock(&lg.lock);
+	format_msg(&b, priority, text);
+	pthread_mutex_unlock(&lg.lock);
+	enqueue(priority, 0, rt_strbuf_str(&b), NULL);
+	rt_strbuf_free(&b);
 }
 
 void logger_set_blocking(void)

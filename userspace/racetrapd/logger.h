@@ -4,12 +4,14 @@
  * to the journal with structured fields), one logical report per message.
  * Writing happens on a thread of its own behind a bounded queue, so a
  * slow syslog never stalls the loop that reads the kernel's ring; what
- * does not fit in the queue is counted and the count is logged.
+ * does not fit in the queue is counted and the count is logged, and so is
+ * what the journal refuses (it goes to syslog instead).
  */
 #ifndef RACETRAPD_LOGGER_H
 #define RACETRAPD_LOGGER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "analyzer.h"
 
@@ -21,6 +23,18 @@ enum logger_sink {
 int logger_init(enum logger_sink sink, unsigned int queue_len,
 		unsigned int syslog_max);
 void logger_configure(unsigned int queue_len, unsigned int syslog_max);
+
+/*
+ * With the json option the daemon's own lines are JSON objects too:
+ * {"type":"daemon","priority":"info","message":"..."}.
+ */
+void logger_set_json(bool json);
+
+/*
+ * Messages the journal refused since start; each went to syslog instead
+ * and the count is logged ("N messages could not be sent to the journal").
+ */
+uint64_t logger_journal_failures(void);
 
 /* An rt_emit_fn: queue one report (never blocks). */
 void logger_emit(void *arg, enum rt_report_kind kind, int priority,

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,8 +22,6 @@
 #include "signals.h"
 #include "targets.h"
 #include "version.h"
-
-#define MAX_POLL 1024
 
 static const char *prog = "racetrapd";
 
@@ -252,14 +251,52 @@ static void reload(struct rt_daemon_conf *c)
 	rt_daemon_conf_free(c);
 	*c = fresh;
 	logger_configure(c->queue_len, c->syslog_max);
+	logger_set_json(c->opts.json);
 	targets_apply(c);
 	describe(c, "configuration reloaded");
 }
 
+/*
+ * Each sampled process holds descriptors (its /dev/racetrap session, its
+ * mapped files while decoding): take the hard limit, not the 1024 soft
+ * default, and say so when even that is low.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < 4096)
+		logger_msg(LOG_WARNING, "only %llu file descriptors allowed (RLIMIT_NOFILE): sampling many processes may fail with EMFILE",
+			   (unsigned long long)rl.rlim_cur);
+}
+
+/* Room for one pollfd per sampled process, however many there are. */
+static struct pollfd *pollfds_for_targets(struct pollfd *pfds, size_t *cap)
+{
+	size_t want = targets_count();
+	struct pollfd *grown;
+
+	if (want <= *cap)
+		return pfds;
+	grown = realloc(pfds, want * sizeof(*pfds));
+	if (!grown)
+		return NULL;
+	*cap = want;
+	return grown;
+}
+
 static int loop(struct rt_daemon_conf *c, const sigset_t *poll_mask)
 {
-	static struct pollfd pfds[MAX_POLL];
 	struct timespec next_scan = { 0 }, now, timeout;
+	struct pollfd *pfds = NULL, *grown;
+	size_t cap = 0;
+	int ret = 0;
 
 	while (!signals_quit) {
 		size_t n;
@@ -277,7 +314,15 @@ static int loop(struct rt_daemon_conf *c, const sigset_t *poll_mask)
 			next_scan = now;
 			next_scan.tv_sec += TARGETS_SCAN_MS / 1000;
 		}
-		n = targets_pollfds(pfds, MAX_POLL);
+		grown = pollfds_for_targets(pfds, &cap);
+		if (!grown) {
+			logger_msg(LOG_ERR, "out of memory for %zu descriptors",
+				   targets_count());
+			ret = 1;
+			break;
+		}
+		pfds = grown;
+		n = targets_pollfds(pfds, cap);
 		ms = (next_scan.tv_sec - now.tv_sec) * 1000 +
 		     (next_scan.tv_nsec - now.tv_nsec) / 1000000;
 		if (ms < 0)
@@ -287,12 +332,14 @@ static int loop(struct rt_daemon_conf *c, const sigset_t *poll_mask)
 			if (errno == EINTR)
 				continue;	/* a signal: the flags say which */
 			logger_msg(LOG_ERR, "poll: %s", strerror(errno));
-			return 1;
+			ret = 1;
+			break;
 		}
 		targets_dispatch(pfds, n);
 		targets_tick(c->summary_s);
 	}
-	return 0;
+	free(pfds);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -330,6 +377,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: cannot start the logger thread\n", prog);
 		goto out_signals;
 	}
+	logger_set_json(conf.opts.json);
+	raise_fd_limit();
 	if (targets_init())
 		goto out_logger;
 

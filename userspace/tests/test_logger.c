@@ -6,7 +6,9 @@
  * mode (the exit summary) nothing is dropped.  The sink is a pipe that
  * nobody reads until the test says so.  Then, where journald runs (a
  * socket at its path, faked in a private mount namespace), a report goes
- * to the journal with its structured fields.
+ * to the journal with its structured fields, and a message the journal
+ * refuses is counted (and sent to syslog).  With the json option the
+ * daemon's own lines are JSON objects.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -105,14 +107,51 @@ static void check_journal(void)
 		    "journal_gets_structured_fields");
 	if (n <= 0)
 		ktap_diag("nothing reached the fake journal");
+	/* The socket file stays, nobody listens: every send fails. */
 	close(fd);
+	logger_init(LOGGER_SYSLOG, QUEUE, 0);
+	logger_emit(NULL, RT_REPORT_RACE, LOG_WARNING, "refused", &f);
+	logger_emit(NULL, RT_REPORT_RACE, LOG_WARNING, "refused too", &f);
+	logger_fini();
+	/* Two reports, then the writer's own line saying so, refused too. */
+	ktap_result(logger_journal_failures() >= 2, "journal_failures_counted");
+	if (logger_journal_failures() < 2)
+		ktap_diag("%llu journal failures counted, want 2 or more",
+			  (unsigned long long)logger_journal_failures());
 }
 #else
 static void check_journal(void)
 {
 	ktap_skip("journal_gets_structured_fields", "built without libsystemd");
+	ktap_skip("journal_failures_counted", "built without libsystemd");
 }
 #endif
+
+/* The json option: the daemon's own lines are JSON objects. */
+static void check_json_lines(void)
+{
+	char path[] = "/tmp/racetrap-logger-XXXXXX", buf[512] = "";
+	int fd = mkstemp(path), saved = dup(2);
+	const char *want = "{\"type\":\"daemon\",\"priority\":\"info\","
+		"\"message\":\"started: \\\"bank\\\"\"}\n";
+	ssize_t n;
+
+	dup2(fd, 2);
+	logger_init(LOGGER_STDERR, QUEUE, 0);
+	logger_set_json(true);
+	logger_msg(LOG_INFO, "started: \"bank\"");
+	logger_fini();
+	logger_set_json(false);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	if (strcmp(buf, want))
+		ktap_diag("got '%s', want '%s'", buf, want);
+	ktap_result(!strcmp(buf, want), "daemon_lines_json");
+}
 
 int main(void)
 {
@@ -123,7 +162,7 @@ int main(void)
 	const char *p;
 	double t;
 
-	ktap_start(6);
+	ktap_start(8);
 	memset(filler, '.', sizeof(filler));
 	if (pipe(pipe_fd) || fcntl(pipe_fd[1], F_SETFL, O_NONBLOCK))
 		return 1;
@@ -178,6 +217,7 @@ int main(void)
 		    "every_report_written_or_counted");
 	ktap_result(written_first <= QUEUE + 1, "queue_is_bounded");
 	ktap_result(written_second == N, "blocking_mode_drops_nothing");
+	check_json_lines();
 	check_journal();
 	return ktap_finish();
 }
