@@ -6,7 +6,7 @@
 # report to syslog (busybox syslogd -> /var/log/messages) at LOG_WARNING
 # with both stacks, reports nothing for the race-free fixture, attaches
 # again when a matched program restarts, keeps its configuration when a
-# reload finds a bad line, applies a good one (syslog-max: a report split
+# reload finds a bad line or a bad suppressions file, applies a good one (syslog-max: a report split
 # into numbered parts), logs a race summary every --summary-interval
 # seconds, and exits 0 on SIGTERM with a summary.
 . "$(dirname "$0")/ktap.sh"
@@ -14,7 +14,7 @@ conf=/tmp/racetrapd.conf
 log=/var/log/messages
 msgs=/tmp/racetrapd.msgs
 
-ktap_plan 14
+ktap_plan 15
 
 if ! pidof syslogd >/dev/null; then
 	syslogd
@@ -39,6 +39,12 @@ kill -HUP $d
 sleep 2
 kill -0 $d
 check $? daemon_survives_bad_reload
+
+# A suppressions file is parsed at reload: a bad one fails the reload.
+printf 'race:ok\nrace_bottom:frob\n' >/tmp/racetrapd.supp
+printf 'name fix_racy\nsuppressions /tmp/racetrapd.supp\n' >$conf
+kill -HUP $d
+sleep 2
 
 # busybox syslogd keeps about 1 KiB of a message; split at 256 bytes.
 printf 'name fix_racy\nsyslog-max 256\n' >$conf
@@ -73,6 +79,9 @@ check $? restarted_program_attached_again
 
 grep -q "racetrapd\[$d\]: racetrapd: reload failed, keeping the current configuration: $conf:2: window: 0 is out of range" $msgs
 check $? bad_reload_names_file_and_line
+
+grep -q "racetrapd\[$d\]: racetrapd: reload failed, keeping the current configuration: $conf:2: suppressions: /tmp/racetrapd.supp:2: " $msgs
+check $? bad_suppressions_reload_names_both_files_and_lines
 
 fp=$(sed -n "s/.*racetrapd\[$d\]: \[\([0-9a-f]*\) part 1\/[0-9]*\] .*WARNING: DATA RACE.*/\1/p" $msgs | head -n 1)
 [ -n "$fp" ] && grep -q "racetrapd\[$d\]: \[$fp part 2/" $msgs

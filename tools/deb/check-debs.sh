@@ -12,21 +12,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 version=$(tools/version.sh)
 out=build/deb
-n=0 fails=0
-
-check() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fails=$((fails + 1))
-	fi
-}
-
-diag() {
-	printf '%s\n' "$@" | sed 's/^/# /'
-}
+# check STATUS NAME, diag TEXT..., ktap_plan N, ktap_done
+. "$top/selftests/userspace/ktap.sh"
 
 # The package's regular files and links, one path a line, sorted.
 contents() {
@@ -46,8 +33,7 @@ expected() {
 		done | sort
 }
 
-echo "KTAP version 1"
-echo "1..6"
+ktap_plan 6
 tools/deb/build.sh >"$top/build/deb-build.out" 2>&1
 rc=$?
 [ $rc = 0 ] || diag "$(tail -n 20 build/deb-build.out)"
@@ -58,6 +44,7 @@ for pkg in racetrap racetrap-dkms; do
 	[ "$pkg" = racetrap-dkms ] && arch=all
 	deb=$out/${pkg}_${version}_$arch.deb
 	if [ ! -f "$deb" ]; then
+		diag "$deb missing"
 		check 1 "${pkg}_files"
 		continue
 	fi
@@ -89,4 +76,4 @@ check $rc packaged_programs_print_the_release
 l=$(lintian "$out"/*.deb 2>&1 | grep -v '^running with root privileges')
 [ -z "$l" ] || diag "$l"
 check "$([ -z "$l" ] && echo 0 || echo 1)" lintian_clean
-[ "$fails" = 0 ]
+ktap_done

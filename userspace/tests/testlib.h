@@ -20,8 +20,8 @@
 
 #include "../../selftests/lib/ktap.h"
 
-/* build/tests/userspace/test_x -> build/tests/data/NAME */
-static inline int test_data_path(const char *name, char *buf, size_t len)
+/* @rel (e.g. "../data/sample_c") from this test's directory, if runnable. */
+static inline int test_build_path(const char *rel, char *buf, size_t len)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -34,28 +34,27 @@ static inline int test_data_path(const char *name, char *buf, size_t len)
 	if (!slash)
 		return -1;
 	*slash = '\0';
-	if (snprintf(buf, len, "%s/../data/%s", self, name) >= (int)len)
+	if (snprintf(buf, len, "%s/%s", self, rel) >= (int)len)
 		return -1;
 	return access(buf, X_OK) ? -1 : 0;
 }
 
-/* build/tests/userspace/test_x -> build/bin/NAME, 0 if it is there. */
+/* build/tests/userspace/test_x -> build/tests/data/NAME */
+static inline int test_data_path(const char *name, char *buf, size_t len)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "../data/%s", name);
+	return test_build_path(rel, buf, len);
+}
+
+/* build/tests/userspace/test_x -> build/bin/NAME */
 static inline int test_bin_path(const char *name, char *buf, size_t len)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
+	char rel[256];
 
-	if (n <= 0)
-		return -1;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	if (snprintf(buf, len, "%s/../../bin/%s", self, name) >= (int)len)
-		return -1;
-	return access(buf, X_OK) ? -1 : 0;
+	snprintf(rel, sizeof(rel), "../../bin/%s", name);
+	return test_build_path(rel, buf, len);
 }
 
 /*
