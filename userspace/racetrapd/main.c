@@ -277,24 +277,25 @@ static void raise_fd_limit(void)
 }
 
 /* Room for one pollfd per sampled process, however many there are. */
-static struct pollfd *pollfds_for_targets(struct pollfd *pfds, size_t *cap)
+static int grow_pollfds(struct pollfd **pfds, size_t *cap)
 {
 	size_t want = targets_count();
 	struct pollfd *grown;
 
 	if (want <= *cap)
-		return pfds;
-	grown = realloc(pfds, want * sizeof(*pfds));
+		return 0;
+	grown = realloc(*pfds, want * sizeof(**pfds));
 	if (!grown)
-		return NULL;
+		return -1;
+	*pfds = grown;
 	*cap = want;
-	return grown;
+	return 0;
 }
 
 static int loop(struct rt_daemon_conf *c, const sigset_t *poll_mask)
 {
 	struct timespec next_scan = { 0 }, now, timeout;
-	struct pollfd *pfds = NULL, *grown;
+	struct pollfd *pfds = NULL;
 	size_t cap = 0;
 	int ret = 0;
 
@@ -314,14 +315,12 @@ static int loop(struct rt_daemon_conf *c, const sigset_t *poll_mask)
 			next_scan = now;
 			next_scan.tv_sec += TARGETS_SCAN_MS / 1000;
 		}
-		grown = pollfds_for_targets(pfds, &cap);
-		if (!grown) {
+		if (grow_pollfds(&pfds, &cap)) {
 			logger_msg(LOG_ERR, "out of memory for %zu descriptors",
 				   targets_count());
 			ret = 1;
 			break;
 		}
-		pfds = grown;
 		n = targets_pollfds(pfds, cap);
 		ms = (next_scan.tv_sec - now.tv_sec) * 1000 +
 		     (next_scan.tv_nsec - now.tv_nsec) / 1000000;
