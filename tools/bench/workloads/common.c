@@ -2,11 +2,13 @@
 /* Command line, measuring phase and result line of the C workloads. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #include "common.h"
@@ -96,10 +98,11 @@ static void wait_workers(void)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-t SECONDS] [-n THREADS] [-s]\n"
+		"usage: %s [-t SECONDS] [-n THREADS] [-s] [-i FILE]\n"
 		"  -t  measured interval (default 5)\n"
 		"  -n  worker threads\n"
-		"  -s  start measuring on SIGUSR1 instead of after %.1f s\n",
+		"  -s  start measuring on SIGUSR1 instead of after %.1f s\n"
+		"  -i  keep the operation counters in FILE, for tools/bench/ticks\n",
 		prog, WARMUP_SECONDS);
 	exit(2);
 }
@@ -113,7 +116,8 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 	o->seconds = 5;
 	o->threads = default_threads;
 	o->wait_signal = 0;
-	while ((c = getopt(argc, argv, "t:n:s")) != -1) {
+	o->tick_file = NULL;
+	while ((c = getopt(argc, argv, "t:n:si:")) != -1) {
 		switch (c) {
 		case 't':
 			errno = 0;
@@ -129,6 +133,9 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 			break;
 		case 's':
 			o->wait_signal = 1;
+			break;
+		case 'i':
+			o->tick_file = optarg;
 			break;
 		default:
 			usage(argv[0]);
@@ -192,6 +199,51 @@ void bench_report(double count, double seconds, const char *unit)
 {
 	printf("throughput %.1f %s\n", count / seconds, unit);
 	fflush(stdout);
+}
+
+/* One cache line per counter: workers never share a line. */
+#define COUNTER_STRIDE 8
+
+static volatile uint64_t *counters;
+static int nr_counters;
+
+void bench_counters(const struct bench_opts *o, int n)
+{
+	size_t size = (size_t)n * COUNTER_STRIDE * sizeof(*counters);
+	void *p;
+	int fd;
+
+	nr_counters = n;
+	if (!o->tick_file) {
+		counters = bench_xmalloc(size);
+		return;
+	}
+	fd = open(o->tick_file, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || ftruncate(fd, size)) {
+		perror(o->tick_file);
+		exit(1);
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	close(fd);
+	counters = p;
+}
+
+volatile uint64_t *bench_counter(int i)
+{
+	return &counters[(size_t)i * COUNTER_STRIDE];
+}
+
+double bench_counters_sum(void)
+{
+	double sum = 0;
+
+	for (int i = 0; i < nr_counters; i++)
+		sum += *bench_counter(i);
+	return sum;
 }
 
 void *bench_xmalloc(unsigned long size)

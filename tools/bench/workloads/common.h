@@ -6,12 +6,15 @@
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H
 
+#include <stdint.h>
+
 enum bench_phase { BENCH_WARMUP, BENCH_MEASURE, BENCH_STOP };
 
 struct bench_opts {
 	double seconds;		/* -t: length of the measured interval */
 	int threads;		/* -n: worker threads (each workload's default) */
 	int wait_signal;	/* -s: measure from SIGUSR1, not after warm-up */
+	const char *tick_file;	/* -i: counters in this file, for ticks */
 };
 
 void bench_parse(int argc, char **argv, struct bench_opts *o,
@@ -44,6 +47,19 @@ double bench_measure(const struct bench_opts *o);
 
 /* The line the driver parses: "throughput <value> <unit>". */
 void bench_report(double count, double seconds, const char *unit);
+
+/*
+ * The operation counters, one per worker, each alone on a cache line.
+ * With -i FILE they live in FILE, mapped shared, so that tools/bench/ticks
+ * (another process, which racetrap does not watch) can read the running
+ * totals every 100 ms without any thread of the workload reading them:
+ * an in-process reader would be a race racetrap reports, or a locked
+ * access on every operation.  Call bench_counters() once in main, before
+ * the workers start; each worker increments only its own counter.
+ */
+void bench_counters(const struct bench_opts *o, int n);
+volatile uint64_t *bench_counter(int i);
+double bench_counters_sum(void);
 
 void *bench_xmalloc(unsigned long size);
 

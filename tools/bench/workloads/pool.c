@@ -23,7 +23,7 @@ static uint64_t table_updates;
 struct worker {
 	pthread_t thread;
 	uint64_t seed;
-	uint64_t ops;
+	volatile uint64_t *ops;
 };
 
 static void *work(void *arg)
@@ -48,7 +48,7 @@ static void *work(void *arg)
 		table_updates++;
 		pthread_mutex_unlock(&table_lock);
 		if (phase == BENCH_MEASURE)
-			w->ops++;
+			(*w->ops)++;
 	}
 	free(buf);
 	return NULL;
@@ -58,13 +58,15 @@ int main(int argc, char **argv)
 {
 	struct bench_opts o;
 	struct worker *w;
-	double seconds, ops = 0;
+	double seconds, ops;
 
 	bench_parse(argc, argv, &o, 4);
 	bench_block_start_signal();
 	bench_expect_workers(o.threads);
+	bench_counters(&o, o.threads);
 	w = bench_xmalloc(o.threads * sizeof(*w));
 	for (int i = 0; i < o.threads; i++) {
+		w[i].ops = bench_counter(i);
 		w[i].seed = 0x9e3779b97f4a7c15ULL * (i + 1);
 		if (pthread_create(&w[i].thread, NULL, work, &w[i])) {
 			perror("pthread_create");
@@ -72,10 +74,9 @@ int main(int argc, char **argv)
 		}
 	}
 	seconds = bench_measure(&o);
-	for (int i = 0; i < o.threads; i++) {
+	for (int i = 0; i < o.threads; i++)
 		pthread_join(w[i].thread, NULL);
-		ops += w[i].ops;
-	}
+	ops = bench_counters_sum();
 	bench_report(ops, seconds, "ops/s");
 	free(w);
 	return table_updates ? 0 : 1;

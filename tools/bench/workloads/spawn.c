@@ -33,7 +33,7 @@ static void *child(void *arg)
 
 struct spawner {
 	pthread_t thread;
-	uint64_t created;
+	volatile uint64_t *created;
 };
 
 static void *spawn(void *arg)
@@ -53,7 +53,7 @@ static void *spawn(void *arg)
 		for (int i = 0; i < made; i++)
 			pthread_join(kids[i], NULL);
 		if (phase == BENCH_MEASURE)
-			s->created += made;
+			*s->created += made;
 	}
 	return NULL;
 }
@@ -62,23 +62,24 @@ int main(int argc, char **argv)
 {
 	struct bench_opts o;
 	struct spawner *s;
-	double seconds, created = 0;
+	double seconds, created;
 
 	bench_parse(argc, argv, &o, 2);
 	bench_block_start_signal();
 	bench_expect_workers(o.threads);
+	bench_counters(&o, o.threads);
 	s = bench_xmalloc(o.threads * sizeof(*s));
 	for (int i = 0; i < o.threads; i++) {
+		s[i].created = bench_counter(i);
 		if (pthread_create(&s[i].thread, NULL, spawn, &s[i])) {
 			perror("pthread_create");
 			return 1;
 		}
 	}
 	seconds = bench_measure(&o);
-	for (int i = 0; i < o.threads; i++) {
+	for (int i = 0; i < o.threads; i++)
 		pthread_join(s[i].thread, NULL);
-		created += s[i].created;
-	}
+	created = bench_counters_sum();
 	bench_report(created, seconds, "threads/s");
 	free(s);
 	return 0;

@@ -31,7 +31,7 @@ static pthread_barrier_t started;
 struct worker {
 	pthread_t thread;
 	int id;
-	uint64_t ops;
+	volatile uint64_t *ops;
 };
 
 static void *work(void *arg)
@@ -51,7 +51,7 @@ static void *work(void *arg)
 		s->sum += x >> 32;
 		pthread_mutex_unlock(&s->lock);
 		if (phase == BENCH_MEASURE)
-			w->ops++;
+			(*w->ops)++;
 	}
 	return NULL;
 }
@@ -60,16 +60,18 @@ int main(int argc, char **argv)
 {
 	struct bench_opts o;
 	struct worker *w;
-	double seconds, ops = 0;
+	double seconds, ops;
 
 	bench_parse(argc, argv, &o, 256);
 	for (int i = 0; i < NR_LOCKS; i++)
 		pthread_mutex_init(&shards[i].lock, NULL);
 	bench_block_start_signal();
 	bench_expect_workers(o.threads);
+	bench_counters(&o, o.threads);
 	pthread_barrier_init(&started, NULL, o.threads + 1);
 	w = bench_xmalloc(o.threads * sizeof(*w));
 	for (int i = 0; i < o.threads; i++) {
+		w[i].ops = bench_counter(i);
 		w[i].id = i;
 		if (pthread_create(&w[i].thread, NULL, work, &w[i])) {
 			perror("pthread_create");
@@ -78,10 +80,9 @@ int main(int argc, char **argv)
 	}
 	pthread_barrier_wait(&started);
 	seconds = bench_measure(&o);
-	for (int i = 0; i < o.threads; i++) {
+	for (int i = 0; i < o.threads; i++)
 		pthread_join(w[i].thread, NULL);
-		ops += w[i].ops;
-	}
+	ops = bench_counters_sum();
 	bench_report(ops, seconds, "ops/s");
 	free(w);
 	return 0;
