@@ -7,7 +7,8 @@
 #   check  (default) build the module for both kernels, userspace, VM tests,
 #          and the .debs (debhelper, dh-dkms, lintian; dkms for dkms-test)
 #   lint   kernel source for checkpatch.pl
-#   bench  plots, valgrind and hyperfine for tools/bench
+#   bench  plots, valgrind, hyperfine and the two servers (with their load
+#          generators: memcaslap, redis-benchmark) for tools/bench
 set -euo pipefail
 
 prog=${0##*/}
@@ -28,7 +29,8 @@ group_packages() {
 		echo linux-source-6.12
 		;;
 	bench)
-		echo gnuplot-nox valgrind hyperfine
+		echo gnuplot-nox valgrind hyperfine \
+			memcached libmemcached-tools redis-server redis-tools
 		;;
 	*)
 		return 1
@@ -42,7 +44,7 @@ wanted=()
 for group in "$@"; do
 	case $group in
 	-h | --help)
-		sed -n '4,9s/^# \{0,1\}//p' "$0"
+		sed -n '4,10s/^# \{0,1\}//p' "$0"
 		exit 0
 		;;
 	esac

@@ -15,10 +15,12 @@
 #   BENCH mem KEY VALUE                       memory deltas, in KiB
 #   BENCH info KEY VALUE...                   facts about the run
 #   BENCH report WORKLOAD RUN: TEXT           a race racetrap reported
+# and the toggled measurements' lines (toggle.sh: slice, stat).
 # Settings come from /bench/guest.conf (written by tools/bench/run).
 
 B=/bench
 . $B/guest.conf
+. $B/toggle.sh
 T=/tmp/bench
 mkdir -p $T
 
@@ -398,6 +400,7 @@ memory() {
 out info kernel "$(uname -r)"
 out info cpus "$(grep -c ^processor /proc/cpuinfo)"
 out info settings "runs=$RUNS tool_runs=$TOOL_RUNS seconds=$SECS"
+out info date "$(date -u '+%Y-%m-%d %H:%M')"
 pick_tsan_prefix
 for part in $PARTS; do
 	out info part "$part $(cut -d' ' -f1 /proc/uptime)"
