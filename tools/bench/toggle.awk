@@ -84,12 +84,13 @@ $1 == "BENCH" && $2 == "na" && $4 == "toggle" {
 }
 
 # The detached baseline around slice i of w: the mean of the nearest
-# detached slice before it and after it (a set-up slice may sit between).
+# detached slice before it and after it (set-up and switch slices sit
+# between).
 function baseline(w, i, off,    s, k, j) {
 	s = 0; k = 0
-	for (j = i - 1; j >= i - 2; j--)
+	for (j = i - 1; j >= i - 3; j--)
 		if (((w SUBSEP j) in state) && state[w, j] == off) { s += rate[w, j]; k++; break }
-	for (j = i + 1; j <= i + 2; j++)
+	for (j = i + 1; j <= i + 3; j++)
 		if (((w SUBSEP j) in state) && state[w, j] == off) { s += rate[w, j]; k++; break }
 	return k ? s / k : 0
 }

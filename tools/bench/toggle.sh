@@ -27,7 +27,8 @@
 # Lines printed:
 #   BENCH slice WORKLOAD N STATE BUDGET RATE TICKS EARLY SECONDS
 #        slice N of WORKLOAD: STATE "det", "setup" or "att" (racetrap
-#        attached) or, for the idle check, "unloaded" / "loaded"; BUDGET
+#        attached) or, for the idle check, "unloaded" / "loaded"; or
+#        "switch" (detaching, insmod, rmmod: counted for neither); BUDGET
 #        the --budget of a setup or attached slice ("-" otherwise); RATE
 #        operations per second over its TICKS ticks after the first DROP
 #        seconds; EARLY the rate of those first DROP seconds; SECONDS its
@@ -195,9 +196,13 @@ toggle_one() {
 			echo "$(now_s) det -" >>$T/marks
 			sleep "$SLICE"
 			if [ "$mode" = idle ]; then
-				echo "$(now_s) loaded -" >>$T/marks
+				# insmod and rmmod themselves fall in "switch"
+				# slices, which count for neither state.
+				echo "$(now_s) switch -" >>$T/marks
 				load_plain || { out na "$w" toggle "insmod failed"; break 2; }
+				echo "$(now_s) loaded -" >>$T/marks
 				sleep "$SLICE"
+				echo "$(now_s) switch -" >>$T/marks
 				unload || { out na "$w" toggle "rmmod failed"; break 2; }
 				continue
 			fi
@@ -209,6 +214,7 @@ toggle_one() {
 			c0=$(cpu_ticks $TPID)
 			echo "$(now_s) att $bud" >>$T/marks
 			sleep "$SLICE"
+			echo "$(now_s) switch -" >>$T/marks
 			detach "$bud"
 			echo "$bud cpu_s $(($(cpu_ticks $TPID) - c0))" >>$T/stats
 		done
