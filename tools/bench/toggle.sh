@@ -260,6 +260,9 @@ toggle() {
 		return
 	}
 	out info toggle "slice=$SLICE drop=$DROP cycles=$CYCLES budgets=$BUDGETS tick_ms=$TICK_MS"
+	# The site-table cache's default directory, as an installed system
+	# has it: re-attaching to a binary then loads its decoded sites.
+	mkdir -p /var/cache/racetrap
 	for w in $TOGGLE_WORKLOADS; do
 		toggle_one "$w" attach
 	done
