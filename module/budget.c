@@ -100,17 +100,46 @@ static bool spent(struct racetrap_tracer *t, struct task_struct *task)
 	return ppm < PPM && credit <= 0;
 }
 
-/* Record a change of state: one THROTTLE record each time it starts. */
+/*
+ * Record a change of state: one THROTTLE record each time it starts, and
+ * the time it lasted when it ends (RACETRAP_STAT_THROTTLED_NS).
+ */
 static void set_throttled(struct racetrap_tracer *t, bool on)
 {
-	if (!on) {
-		WRITE_ONCE(t->throttled, false);
-		return;
+	struct racetrap_budget *b = &t->budget;
+	u64 now = ktime_get_ns();
+	bool started = false;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&b->lock, flags);
+	if (on && !t->throttled) {
+		b->throttled_since = now;
+		started = true;
+	} else if (!on && t->throttled) {
+		racetrap_count_add(&t->stats, RACETRAP_STAT_THROTTLED_NS,
+				   now - b->throttled_since);
 	}
-	if (!xchg(&t->throttled, true)) {
+	WRITE_ONCE(t->throttled, on);
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	if (started) {
 		racetrap_count(&t->stats, RACETRAP_STAT_THROTTLED);
 		throttle_record(t);
 	}
+}
+
+/* RACETRAP_STAT_THROTTLED_NS including a throttle still going on. */
+u64 racetrap_budget_throttled_ns(struct racetrap_tracer *t)
+{
+	struct racetrap_budget *b = &t->budget;
+	unsigned long flags;
+	u64 ns;
+
+	raw_spin_lock_irqsave(&b->lock, flags);
+	ns = racetrap_count_read(&t->stats, RACETRAP_STAT_THROTTLED_NS);
+	if (t->throttled)
+		ns += ktime_get_ns() - b->throttled_since;
+	raw_spin_unlock_irqrestore(&b->lock, flags);
+	return ns;
 }
 
 /* Task context of the sampled thread. */

@@ -12,10 +12,11 @@ struct task_struct;
 
 /* The token bucket; see budget.c. */
 struct racetrap_budget {
-	raw_spinlock_t lock;		/* the refill */
+	raw_spinlock_t lock;		/* the refill; throttling changes */
 	u64 cpu_seen;			/* target CPU ns at the last refill */
 	s64 credit_ns;			/* balance then, at most the burst */
 	atomic64_t charged_ns;		/* cost charged since */
+	u64 throttled_since;		/* ktime_get_ns(), while throttled */
 };
 
 void racetrap_budget_start(struct racetrap_tracer *t, struct task_struct *task);
@@ -25,5 +26,6 @@ bool racetrap_budget_check(struct racetrap_tracer *t);
 void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns);
 void racetrap_budget_charge_window(struct racetrap_tracer *t, u64 own_ns,
 				   u64 stall_ns, unsigned int nr_others);
+u64 racetrap_budget_throttled_ns(struct racetrap_tracer *t);
 
 #endif /* _RACETRAP_BUDGET_H */

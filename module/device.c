@@ -12,6 +12,7 @@
 #include <linux/stddef.h>
 #include <uapi/linux/racetrap.h>
 #include "abi.h"
+#include "budget.h"
 #include "device.h"
 #include "tracer.h"
 
@@ -41,7 +42,8 @@ static int ioc_version(struct file *file, void *arg)
 	v->abi_version = RACETRAP_ABI_VERSION;
 	v->record_size = sizeof(struct racetrap_record);
 	v->features = RACETRAP_FEAT_SITE_SAMPLING |
-		      RACETRAP_FEAT_CLOCK_SAMPLING | RACETRAP_FEAT_VALUE_CHANGE;
+		      RACETRAP_FEAT_CLOCK_SAMPLING | RACETRAP_FEAT_VALUE_CHANGE |
+		      RACETRAP_FEAT_VALUE_FLAGS;
 	v->max_stack_depth = RACETRAP_MAX_STACK;
 	v->max_sites = RACETRAP_MAX_SITES;
 	return 0;
@@ -112,6 +114,8 @@ static int ioc_stats(struct file *file, void *arg)
 	s->nr_counters = __RACETRAP_STAT_LAST;
 	for (i = 0; i < __RACETRAP_STAT_LAST; i++)
 		s->counters[i] = racetrap_count_read(&t->stats, i);
+	s->counters[RACETRAP_STAT_THROTTLED_NS] =
+		racetrap_budget_throttled_ns(t);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "stack.h"
 #include "trace.h"
 #include "tracer.h"
+#include "value.h"
 #include "watch.h"
 
 static const u8 reg_offset[__RACETRAP_REG_LAST] = {
@@ -455,7 +456,7 @@ void racetrap_sample_before_step(struct racetrap_tracer *t,
 				continue;
 			/* One record per window (seq + 1: never 0). */
 			if (recorded[i] != slot->seq + 1) {
-				racetrap_watch_record(slot, &after);
+				racetrap_watch_record(slot, &after, true);
 				recorded[i] = slot->seq + 1;
 			}
 		}
@@ -474,6 +475,7 @@ struct window {
 	u16 trigger;
 	unsigned long addr, waddr;
 	unsigned int wlen;
+	u32 flags;			/* RACETRAP_REC_F_VALUE_* */
 	u64 before, after;
 	u64 window_ns;
 };
@@ -493,6 +495,7 @@ static void fill_header(struct racetrap_tracer *t, const struct window *w,
 	rec->watch_addr = w->waddr;
 	rec->watch_len = w->wlen;
 	rec->site_table = w->ref->table_id;
+	rec->flags = w->flags;
 	rec->site_offset = s->offset;
 	rec->value_before = w->before;
 	rec->value_after = w->after;
@@ -517,6 +520,8 @@ static void fill_trapped(struct racetrap_tracer *t, const struct racetrap_hit *h
 
 	sd->tid = h->tid;
 	sd->flags = RACETRAP_SIDE_F_AFTER;
+	if (h->pending)
+		sd->flags |= RACETRAP_SIDE_F_PENDING;
 	sd->ip = h->regs.ip;
 	sd->nr_frames = h->nr_frames;
 	memcpy(sd->stack, h->stack, h->nr_frames * sizeof(h->stack[0]));
@@ -538,7 +543,8 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	struct racetrap_record *rec;
 	unsigned int i;
 
-	if (!nr && w->before == w->after)
+	/* Nothing trapped: only a change both reads saw is a finding. */
+	if (!nr && (w->before == w->after || w->flags))
 		return;
 	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
 	if (!rec) {
@@ -617,6 +623,13 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	slot->stack_depth = READ_ONCE(t->cfg.stack_depth);
 
 	t0 = ktime_get();
+	/*
+	 * Read the value before arming, not after: a write that traps
+	 * between arming and a later read would already be in "before", and
+	 * the report would call a trapped write "unchanged".
+	 */
+	if (!racetrap_value_read(w.waddr, w.wlen, &w.before))
+		w.flags |= RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN;
 	writes_only = s->access == RACETRAP_ACCESS_READ;
 	if (!window_set(t, slot, true, w.waddr, w.wlen, writes_only, &snap)) {
 		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_BLOCKED);
@@ -638,17 +651,11 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	racetrap_count_add(&t->stats, RACETRAP_STAT_WATCHED_THREADS, watch.nr);
 	trace_racetrap_watch(t->pid_nr, w.waddr, w.wlen, writes_only,
 			     watch.nr);
-	if (copy_from_user(&w.before, (void __user *)w.waddr, w.wlen)) {
-		racetrap_watch_disarm(&watch);
-		window_set(t, slot, false, 0, 0, false, NULL);
-		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_FAULT);
-		goto out;
-	}
 	t1 = ktime_get();
 	stall(t, slot, READ_ONCE(t->cfg.window_us));
 	t2 = ktime_get();
-	if (copy_from_user(&w.after, (void __user *)w.waddr, w.wlen))
-		w.after = w.before;
+	if (!racetrap_value_read(w.waddr, w.wlen, &w.after))
+		w.flags |= RACETRAP_REC_F_VALUE_AFTER_UNKNOWN;
 	/* Disarm, then close: a thread waiting in before_step steps unwatched. */
 	racetrap_watch_disarm(&watch);
 	window_set(t, slot, false, 0, 0, false, NULL);

@@ -33,6 +33,7 @@ struct racetrap_probe;
 struct racetrap_hit {
 	u32 tid;
 	u16 nr_frames;
+	bool pending;			/* caught before its access ran */
 	u64 ts;
 	struct pt_regs regs;
 	u64 stack[RACETRAP_MAX_STACK];

@@ -27,10 +27,11 @@
 
 /*
  * Record a conflicting access of current, with @regs as they are just
- * after it.  Any context: #DB, or a uprobe handler (see sample.c).
+ * after it.  Any context: #DB, or a uprobe handler (see sample.c), where
+ * the access is still @pending: it runs after the window closes.
  */
 void racetrap_watch_record(struct racetrap_slot *slot,
-			   const struct pt_regs *regs)
+			   const struct pt_regs *regs, bool pending)
 {
 	struct racetrap_tracer *t = slot->tracer;
 	u64 t0 = local_clock();
@@ -45,6 +46,7 @@ void racetrap_watch_record(struct racetrap_slot *slot,
 	h = &slot->hits[i];
 	h->tid = __task_pid_nr_ns(current, PIDTYPE_PID, t->pid_ns);
 	h->ts = ktime_get_mono_fast_ns();
+	h->pending = pending;
 	h->regs = *regs;
 	h->regs.ip = racetrap_xol_fixup_ip(current, regs->ip);
 	h->nr_frames = racetrap_user_stack(&h->regs, h->stack,
@@ -60,7 +62,7 @@ static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
 {
 	/* A syscall touching the word traps in the kernel: not a user race. */
 	if (user_mode(regs))
-		racetrap_watch_record(bp->overflow_handler_context, regs);
+		racetrap_watch_record(bp->overflow_handler_context, regs, false);
 }
 
 /*

@@ -21,6 +21,6 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 		       struct racetrap_watch *w);
 void racetrap_watch_disarm(struct racetrap_watch *w);
 void racetrap_watch_record(struct racetrap_slot *slot,
-			   const struct pt_regs *regs);
+			   const struct pt_regs *regs, bool pending);
 
 #endif /* _RACETRAP_WATCH_H */

@@ -121,6 +121,7 @@ enum racetrap_cmd {
 #define RACETRAP_FEAT_SITE_SAMPLING	(1ULL << 0)
 #define RACETRAP_FEAT_CLOCK_SAMPLING	(1ULL << 1)
 #define RACETRAP_FEAT_VALUE_CHANGE	(1ULL << 2)
+#define RACETRAP_FEAT_VALUE_FLAGS	(1ULL << 3)	/* RACETRAP_REC_F_VALUE_* */
 
 /**
  * struct racetrap_version - RACETRAP_IOC_VERSION
@@ -345,6 +346,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_CLOCK_AIMS,	/* execute breakpoints after misses */
 	RACETRAP_STAT_CLOCK_AIMS_MISSED,	/* ... not reached in time */
 	RACETRAP_STAT_COST_OTHERS_NS,	/* part of COST_NS: others' bound */
+	RACETRAP_STAT_THROTTLED_NS,	/* time the budget held sampling back */
 	__RACETRAP_STAT_LAST
 };
 
@@ -386,6 +388,18 @@ enum racetrap_end_reason {
 #define RACETRAP_SIDE_F_LOCKED	(1U << 0)	/* a locked/xchg instruction */
 #define RACETRAP_SIDE_F_AFTER	(1U << 1)	/* ip is after the access */
 #define RACETRAP_SIDE_F_KNOWN	(1U << 2)	/* site found: access, size, addr valid */
+/*
+ * Caught before its access executed: the thread was about to single-step
+ * a probed copy of the instruction, which racetrap never lets a watched
+ * thread do, so it recorded the conflict and waited for the window to
+ * close.  @ip is still the one after the access; value_after was read
+ * before this access ran and does not include it.
+ */
+#define RACETRAP_SIDE_F_PENDING	(1U << 3)
+
+/* racetrap_record.flags */
+#define RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN	(1U << 0)
+#define RACETRAP_REC_F_VALUE_AFTER_UNKNOWN	(1U << 1)
 
 /**
  * struct racetrap_side - one thread's access in a record
@@ -430,9 +444,19 @@ struct racetrap_side {
  * @watch_len: its length: 1, 2, 4 or 8
  * @nr_hits: traps in this window (HIT records: one record per trap)
  * @site_table: table id (from ADD_SITES) of the sampled instruction
+ * @flags: RACETRAP_REC_F_*: RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN and
+ *	_AFTER_UNKNOWN say that value could not be read (its field is 0 and
+ *	means nothing): the page was not present (values are read with page
+ *	faults disabled), or the range is VM_IO/VM_PFNMAP or registered with
+ *	userfaultfd, where a read is never attempted.  Older modules
+ *	(without RACETRAP_FEAT_VALUE_FLAGS) leave this 0.
  * @site_offset: its file offset in that table's file
- * @value_before: the watched bytes when the window opened (little endian)
- * @value_after: the watched bytes when it closed
+ * @value_before: the watched bytes just before the watchpoints were
+ *	armed (little endian), so that any write trapped in the window came
+ *	after it
+ * @value_after: the watched bytes when the window closed.  A trapping
+ *	write (the trap comes after the access) is included, unless the
+ *	trapped side has RACETRAP_SIDE_F_PENDING.
  * @lost: for RACETRAP_REC_LOST, the records dropped since the last one;
  *	for RACETRAP_REC_THROTTLE, samples skipped for budget so far
  * @window_ns: how long the window lasted
@@ -451,7 +475,7 @@ struct racetrap_record {
 	__u32 watch_len;
 	__u32 nr_hits;
 	__u32 site_table;
-	__u32 __reserved;
+	__u32 flags;
 	__u64 site_offset;
 	__u64 value_before;
 	__u64 value_after;
