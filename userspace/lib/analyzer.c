@@ -27,7 +27,7 @@ struct table {
 	uint64_t map_start, map_offset;
 };
 
-enum race_state { REPORTED, FILTERED, SUPPRESSED };
+enum race_state { REPORTED, FILTERED, SUPPRESSED, ATOMIC };
 
 struct race {
 	uint64_t fp;
@@ -41,7 +41,7 @@ struct race {
 struct rt_analyzer {
 	pid_t pid;
 	char comm[64];
-	bool json, keep_runtime;
+	bool json, keep_runtime, report_atomics, go;
 	rt_emit_fn emit;
 	void *emit_arg;
 	struct rt_symbolizer *sym;
@@ -96,6 +96,8 @@ struct rt_analyzer *rt_analyzer_new(pid_t pid,
 	an->pid = pid;
 	an->json = opts->json;
 	an->keep_runtime = opts->keep_runtime;
+	an->report_atomics = opts->report_atomics;
+	an->go = opts->go;
 	an->emit = opts->emit;
 	an->emit_arg = opts->emit_arg;
 	rt_strbuf_init(&an->out);
@@ -353,8 +355,60 @@ static void fill_side(struct rt_analyzer *an, struct rt_side_view *v,
 		n = RACETRAP_MAX_STACK;
 	/* Frame 0 is the access itself; the rest are return addresses. */
 	rt_symbolize(an->sym, access_ip, false, &v->frames);
-	for (unsigned int i = 1; i < n; i++)
+	/*
+	 * The kernel's frame-pointer walk checks what it can without the
+	 * mappings; a return address outside executable code is data read
+	 * through a %rbp that held no frame, and so is everything past it.
+	 */
+	for (unsigned int i = 1; i < n; i++) {
+		if (!rt_symbolizer_is_code(an->sym, s->stack[i]))
+			break;
 		rt_symbolize(an->sym, s->stack[i], true, &v->frames);
+	}
+}
+
+/*
+ * Go's atomics are functions of sync/atomic and of the runtime's atomic
+ * package (its path changed in Go 1.22); inlined, the access sits in the
+ * caller's code, and the DWARF inline data names the atomic function as
+ * the innermost frame.  Such an access is atomic whatever its encoding:
+ * Go compiles atomic loads to plain MOVs.
+ */
+static bool go_atomic(const struct rt_frames *f)
+{
+	const char *fn = f->n ? f->v[0].function : NULL;
+
+	return fn && (!strncmp(fn, "sync/atomic.", 12) ||
+		      !strncmp(fn, "runtime/internal/atomic.", 24) ||
+		      !strncmp(fn, "internal/runtime/atomic.", 24));
+}
+
+/*
+ * The atomic-pair rule (Documentation/engine.rst, "Atomic pairs").  On
+ * x86 only stores and read-modify-writes can be told atomic (a lock
+ * prefix, or xchg with memory); every atomic load, and C11's relaxed and
+ * release stores, compile to a plain MOV.  So a plain access meeting a
+ * locked one of the same size at the same naturally aligned address is
+ * what a C/C++ atomic object looks like: the locked side proves the word
+ * is accessed atomically, and an access of the same width is how the
+ * other atomic operations compile.  A different size or a misaligned
+ * address cannot be an atomic access of the same object, and in Go, where
+ * every atomic store is XCHG and every atomic access is in an atomic
+ * function, a plain access is plain: there only the frames decide.
+ */
+static bool atomic_pair(const struct rt_analyzer *an,
+			const struct rt_side_view *a,
+			const struct rt_side_view *b)
+{
+	bool ga = go_atomic(&a->frames), gb = go_atomic(&b->frames);
+
+	if ((a->locked || ga) && (b->locked || gb))
+		return true;
+	if (an->go || a->locked == b->locked)
+		return false;
+	return a->size == b->size && a->addr == b->addr &&
+	       (a->size == 1 || a->size == 2 || a->size == 4 ||
+		a->size == 8) && !(a->addr % a->size);
 }
 
 /*
@@ -396,6 +450,13 @@ static char *where_of(const struct rt_side_view *a,
 
 static void count_repeat(struct rt_analyzer *an, struct race *r)
 {
+	if (r->unseen_writer) {
+		if (r->state == ATOMIC) {
+			an->counts.atomic_unseen++;
+			return;
+		}
+		an->counts.unseen_writers++;
+	}
 	switch (r->state) {
 	case REPORTED:
 		if (!r->unseen_writer)
@@ -406,6 +467,9 @@ static void count_repeat(struct rt_analyzer *an, struct race *r)
 		break;
 	case SUPPRESSED:
 		an->counts.suppressed++;
+		break;
+	case ATOMIC:
+		an->counts.hits_atomic++;
 		break;
 	}
 }
@@ -451,6 +515,18 @@ static void handle_race(struct rt_analyzer *an,
 	}
 	r->where = unseen ? where_of(&sampled, NULL) : where_of(&trapped, &sampled);
 
+	if (!an->report_atomics &&
+	    (unseen ? go_atomic(&sampled.frames) :
+		      atomic_pair(an, &trapped, &sampled))) {
+		r->state = ATOMIC;
+		if (unseen)
+			an->counts.atomic_unseen++;
+		else
+			an->counts.hits_atomic++;
+		goto out;
+	}
+	if (unseen)
+		an->counts.unseen_writers++;
 	if (!an->keep_runtime &&
 	    (runtime_internal(&sampled.frames) ||
 	     (!unseen && runtime_internal(&trapped.frames)))) {
@@ -478,6 +554,7 @@ static void handle_race(struct rt_analyzer *an,
 		emit(an, unseen ? RT_REPORT_UNSEEN_WRITER : RT_REPORT_RACE,
 		     LOG_WARNING, r);
 	}
+out:
 	rt_frames_free(&trapped.frames);
 	rt_frames_free(&sampled.frames);
 }
@@ -512,7 +589,6 @@ void rt_analyzer_feed(struct rt_analyzer *an,
 			an->counts.atomic_unseen++;
 			break;
 		}
-		an->counts.unseen_writers++;
 		handle_race(an, rec, true);
 		break;
 	case RACETRAP_REC_LOST:
@@ -527,8 +603,9 @@ void rt_analyzer_feed(struct rt_analyzer *an,
 			break;
 		an->throttle_reported_ns = rec->timestamp_ns ? rec->timestamp_ns : 1;
 		status(an, "throttle", rec->lost,
-		       "overhead budget spent: sampling paused (%" PRIu64
-		       " samples skipped so far)", (uint64_t)rec->lost);
+		       "overhead budget reached: sampling pauses until the target's own CPU time pays for more, and resumes by itself (%" PRIu64
+		       " %s skipped so far; the totals come at the end)",
+		       (uint64_t)rec->lost, rec->lost == 1 ? "sample" : "samples");
 		break;
 	case RACETRAP_REC_END:
 		status(an, "end", 0, "pid %d (%s): attachment ended: %s",

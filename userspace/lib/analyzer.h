@@ -45,6 +45,8 @@ struct rt_analyzer_opts {
 	bool json;			/* JSON Lines instead of text */
 	const char *suppressions;	/* TSan-syntax file, or NULL */
 	bool keep_runtime;		/* do not filter runtime-internal hits */
+	bool report_atomics;		/* report atomic pairs as races too */
+	bool go;			/* a Go program: see atomic_pair() */
 	rt_emit_fn emit;
 	void *emit_arg;
 };
@@ -72,7 +74,8 @@ void rt_analyzer_summary(struct rt_analyzer *an);
 struct rt_analyzer_counts {
 	uint64_t records, races, repeats, unseen_writers;
 	uint64_t filtered_runtime, suppressed, lost;
-	uint64_t atomic_unseen;	/* value changes at a locked site, ignored */
+	uint64_t atomic_unseen;	/* value changes at an atomic site, ignored */
+	uint64_t hits_atomic;	/* atomic pairs trapped, not reported */
 };
 void rt_analyzer_counts(const struct rt_analyzer *an,
 			struct rt_analyzer_counts *out);

@@ -246,7 +246,7 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_SKIP_FAULT] = "skip_fault",
 	[RACETRAP_STAT_SKIP_ALONE] = "skip_alone",
 	[RACETRAP_STAT_HITS] = "hits",
-	[RACETRAP_STAT_HITS_ATOMIC] = "hits_atomic",
+	[RACETRAP_STAT_HITS_ATOMIC] = "hits_locked_pair",
 	[RACETRAP_STAT_HITS_OVERFLOW] = "hits_overflow",
 	[RACETRAP_STAT_VALUE_CHANGES] = "value_changes",
 	[RACETRAP_STAT_STALL_NS] = "stall_ns",
@@ -261,6 +261,7 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_CLOCK_AIMS] = "clock_aims",
 	[RACETRAP_STAT_CLOCK_AIMS_MISSED] = "clock_aims_missed",
 	[RACETRAP_STAT_COST_OTHERS_NS] = "cost_others_ns",
+	[RACETRAP_STAT_THROTTLED_NS] = "throttled_ns",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");

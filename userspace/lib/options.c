@@ -47,6 +47,10 @@ const struct rt_option_desc rt_option_descs[] = {
 	{ "keep-runtime", NULL, BOTH,
 	  "also sample and report language-runtime internals (Go runtime.*)",
 	  "no" },
+	{ "report-atomics", NULL, BOTH,
+	  "also report atomic pairs: a plain load or store against a locked "
+	  "or xchg access of the same size and aligned address, or Go "
+	  "sync/atomic accesses (not races; counted as hits_atomic)", "no" },
 	{ "cache-dir", "DIR", BOTH,
 	  "cache decoded site tables by build-id in DIR, or 'none'; off "
 	  "when not root", RT_CACHE_DIR_DEFAULT },
@@ -279,7 +283,8 @@ bad_budget:
 		o->duration_ms = (unsigned long)v;
 		return 0;
 	}
-	if (!strcmp(name, "json") || !strcmp(name, "keep-runtime")) {
+	if (!strcmp(name, "json") || !strcmp(name, "keep-runtime") ||
+	    !strcmp(name, "report-atomics")) {
 		bool b;
 
 		if (parse_bool(value, &b)) {
@@ -288,8 +293,10 @@ bad_budget:
 		}
 		if (!strcmp(name, "json"))
 			o->json = b;
-		else
+		else if (!strcmp(name, "keep-runtime"))
 			o->keep_runtime = b;
+		else
+			o->report_atomics = b;
 		return 0;
 	}
 	if (!strcmp(name, "suppressions")) {

@@ -19,6 +19,7 @@ struct rt_options {
 	struct racetrap_config kcfg;
 	bool json;
 	bool keep_runtime;
+	bool report_atomics;
 	char *suppressions;
 	/* Site-table cache directory; NULL = the default, "none" = off. */
 	char *cache_dir;

@@ -75,6 +75,31 @@ static uint64_t watched(uint64_t v, uint32_t len)
 	return len && len < 8 ? v & ((1ULL << (8 * len)) - 1) : v;
 }
 
+/* A watched value as hex, or "unknown" when the kernel could not read it. */
+void rt_report_value(char out[24], uint64_t v, uint32_t len, bool unknown)
+{
+	if (unknown)
+		snprintf(out, 24, "unknown");
+	else
+		snprintf(out, 24, "0x%" PRIx64, watched(v, len));
+}
+
+/*
+ * What the pair of values says: a trapped access caught before it ran
+ * (RACETRAP_SIDE_F_PENDING) is not in the "after" value.
+ */
+const char *rt_report_value_note(const struct racetrap_record *r)
+{
+	if (r->flags & (RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN |
+			RACETRAP_REC_F_VALUE_AFTER_UNKNOWN))
+		return "";
+	if (r->type == RACETRAP_REC_HIT &&
+	    (r->trapped.flags & RACETRAP_SIDE_F_PENDING))
+		return " (the other access had not run yet)";
+	return watched(r->value_before, r->watch_len) ==
+	       watched(r->value_after, r->watch_len) ? " (unchanged)" : "";
+}
+
 void rt_report_where(struct rt_strbuf *b, const struct rt_frames *f)
 {
 	const struct rt_frame *fr = f && f->n ? &f->v[0] : NULL;
@@ -126,11 +151,14 @@ static void text_side(struct rt_strbuf *b, const struct rt_side_view *s,
 static void text_tail(struct rt_strbuf *b, const struct rt_race_view *v)
 {
 	const struct racetrap_record *r = v->rec;
-	uint64_t before = watched(r->value_before, r->watch_len);
-	uint64_t after = watched(r->value_after, r->watch_len);
+	char before[24], after[24];
 
-	rt_strbuf_printf(b, "Value before: 0x%" PRIx64 ", after: 0x%" PRIx64 "%s\n",
-			 before, after, before == after ? " (unchanged)" : "");
+	rt_report_value(before, r->value_before, r->watch_len,
+			r->flags & RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN);
+	rt_report_value(after, r->value_after, r->watch_len,
+			r->flags & RACETRAP_REC_F_VALUE_AFTER_UNKNOWN);
+	rt_strbuf_printf(b, "Value before: %s, after: %s%s\n", before, after,
+			 rt_report_value_note(r));
 	rt_strbuf_printf(b, "Race fingerprint: %s  process: %s (pid %d)  trigger: %s  window: %" PRIu64 "us\n",
 			 v->fingerprint, v->comm, (int)v->pid,
 			 trigger_name(r->trigger), (uint64_t)r->window_ns / 1000);
@@ -211,6 +239,7 @@ static void json_side(struct rt_strbuf *b, const struct rt_side_view *s)
 void rt_report_race_json(struct rt_strbuf *b, const struct rt_race_view *v)
 {
 	const struct racetrap_record *r = v->rec;
+	char val[24];
 
 	rt_strbuf_puts(b, "{");
 	rt_json_key(b, "type", true);
@@ -227,8 +256,14 @@ void rt_report_race_json(struct rt_strbuf *b, const struct rt_race_view *v)
 	json_hex(b, "watch_address", r->watch_addr);
 	rt_json_key(b, "watch_size", false);
 	rt_strbuf_printf(b, "%u", r->watch_len);
-	json_hex(b, "value_before", watched(r->value_before, r->watch_len));
-	json_hex(b, "value_after", watched(r->value_after, r->watch_len));
+	rt_report_value(val, r->value_before, r->watch_len,
+			r->flags & RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN);
+	rt_json_key(b, "value_before", false);
+	rt_json_str(b, val);
+	rt_report_value(val, r->value_after, r->watch_len,
+			r->flags & RACETRAP_REC_F_VALUE_AFTER_UNKNOWN);
+	rt_json_key(b, "value_after", false);
+	rt_json_str(b, val);
 	rt_json_key(b, "window_us", false);
 	rt_strbuf_printf(b, "%" PRIu64, (uint64_t)r->window_ns / 1000);
 	rt_json_key(b, "accesses", false);
@@ -249,10 +284,11 @@ static void json_counts(struct rt_strbuf *b, const struct rt_analyzer_counts *c)
 	rt_strbuf_printf(b, "{\"records\":%" PRIu64 ",\"races\":%" PRIu64
 			 ",\"repeats\":%" PRIu64 ",\"unseen_writers\":%" PRIu64
 			 ",\"filtered_runtime\":%" PRIu64 ",\"suppressed\":%" PRIu64
-			 ",\"lost\":%" PRIu64 ",\"atomic_unseen\":%" PRIu64 "}",
+			 ",\"lost\":%" PRIu64 ",\"atomic_unseen\":%" PRIu64
+			 ",\"hits_atomic\":%" PRIu64 "}",
 			 c->records, c->races, c->repeats, c->unseen_writers,
 			 c->filtered_runtime, c->suppressed, c->lost,
-			 c->atomic_unseen);
+			 c->atomic_unseen, c->hits_atomic);
 }
 
 void rt_report_summary(struct rt_strbuf *b, bool json, const char *comm,
@@ -272,6 +308,9 @@ void rt_report_summary(struct rt_strbuf *b, bool json, const char *comm,
 		if (c->atomic_unseen)
 			rt_strbuf_printf(b, ", %" PRIu64 " value changes at atomic"
 					 " instructions ignored", c->atomic_unseen);
+		if (c->hits_atomic)
+			rt_strbuf_printf(b, ", %" PRIu64 " atomic pairs not reported"
+					 " (--report-atomics)", c->hits_atomic);
 		for (size_t i = 0; i < n; i++)
 			rt_strbuf_printf(b, "\n  %s  %s%" PRIu64 " hits  first %s  last %s  %s",
 					 v[i].fingerprint,

@@ -66,6 +66,10 @@ void rt_report_status(struct rt_strbuf *b, bool json, const char *event,
 /* The short name of a stack's top frame: "func (file.c:12)". */
 void rt_report_where(struct rt_strbuf *b, const struct rt_frames *f);
 
+/* A record's value as text: "0x..." or "unknown"; and its note. */
+void rt_report_value(char out[24], uint64_t v, uint32_t len, bool unknown);
+const char *rt_report_value_note(const struct racetrap_record *r);
+
 /* Format CLOCK_MONOTONIC @mono_ns as RFC 3339 UTC with milliseconds. */
 void rt_report_time(char out[40], uint64_t mono_ns);
 

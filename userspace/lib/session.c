@@ -2,6 +2,7 @@
 /* session: one attached target, from attach to the final summary. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ struct rt_session {
 	int end_reason;
 	unsigned int nr_tables;
 	uint64_t next_rescan_ms, next_status_ms;
+	uint64_t started_ms;
 	char scan_err[512];	/* last rescan error, reported once */
 };
 
@@ -173,12 +175,15 @@ static void write_status(struct rt_session *s)
 	snprintf(text + o, sizeof(text) - o,
 		 "count analyzed %llu\ncount races %llu\ncount repeats %llu\n"
 		 "count unseen_writers %llu\ncount filtered_runtime %llu\n"
-		 "count suppressed %llu\ncount records_lost %llu\n",
+		 "count suppressed %llu\ncount records_lost %llu\n"
+		 "count hits_atomic %llu\ncount atomic_unseen %llu\n",
 		 (unsigned long long)ac.records, (unsigned long long)ac.races,
 		 (unsigned long long)ac.repeats,
 		 (unsigned long long)ac.unseen_writers,
 		 (unsigned long long)ac.filtered_runtime,
-		 (unsigned long long)ac.suppressed, (unsigned long long)ac.lost);
+		 (unsigned long long)ac.suppressed, (unsigned long long)ac.lost,
+		 (unsigned long long)ac.hits_atomic,
+		 (unsigned long long)ac.atomic_unseen);
 	/* Best effort: status is a convenience, never a reason to stop. */
 	if (rt_status_write(s->pid, text) == 0)
 		s->status_written = true;
@@ -202,6 +207,7 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 	s->emit = p->emit;
 	s->emit_arg = p->emit_arg;
 	s->started = time(NULL);
+	s->started_ms = now_ms();
 	if (rt_options_copy(&s->opts, p->opts)) {
 		snprintf(err, errlen, "out of memory");
 		goto err_free;
@@ -224,6 +230,8 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 	ao.json = s->opts.json;
 	ao.suppressions = s->opts.suppressions;
 	ao.keep_runtime = s->opts.keep_runtime;
+	ao.report_atomics = s->opts.report_atomics;
+	ao.go = s->go;
 	ao.emit = p->emit;
 	ao.emit_arg = p->emit_arg;
 	s->an = rt_analyzer_new(s->pid, &ao, err, errlen);
@@ -389,8 +397,55 @@ void rt_session_stop(struct rt_session *s)
 	s->attached = false;
 }
 
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/*
+ * The sampling state in one line: while it lasts the budget's pauses are
+ * only announced (the kernel says when one starts, not when it ends), so
+ * the end says what they cost: how many samples they skipped and how
+ * much of the attached time sampling was held back.
+ */
+static void sampling_line(struct rt_session *s)
+{
+	uint64_t attached_ms = now_ms() - s->started_ms, held_ms, taken, skipped;
+	uint64_t windows;
+	struct racetrap_stats st;
+
+	if (rt_kapi_stats(&s->k, &st) || st.nr_counters <= RACETRAP_STAT_SKIP_BUDGET)
+		return;
+	taken = st.counters[RACETRAP_STAT_SAMPLES_SITE] +
+		st.counters[RACETRAP_STAT_SAMPLES_CLOCK];
+	skipped = st.counters[RACETRAP_STAT_SKIP_BUDGET];
+	windows = st.counters[RACETRAP_STAT_WATCHES];
+	held_ms = st.nr_counters > RACETRAP_STAT_THROTTLED_NS ?
+		  st.counters[RACETRAP_STAT_THROTTLED_NS] / 1000000 : 0;
+	if (held_ms > attached_ms)
+		held_ms = attached_ms;
+	if (!st.counters[RACETRAP_STAT_THROTTLED]) {
+		status(s, LOG_INFO, "sampling",
+		       "pid %d: %" PRIu64 " %s taken, %" PRIu64 " %s opened; the overhead budget never held sampling back",
+		       (int)s->pid, taken, plural(taken, "sample", "samples"),
+		       windows, plural(windows, "window", "windows"));
+		return;
+	}
+	status(s, LOG_INFO, "sampling",
+	       "pid %d: %" PRIu64 " %s taken, %" PRIu64 " %s opened; the overhead budget paused sampling %" PRIu64 " %s, for %" PRIu64 ".%01" PRIu64 " s of %" PRIu64 ".%01" PRIu64 " s attached (%" PRIu64 "%%), and %" PRIu64 " %s skipped",
+	       (int)s->pid, taken, plural(taken, "sample", "samples"),
+	       windows, plural(windows, "window", "windows"),
+	       (uint64_t)st.counters[RACETRAP_STAT_THROTTLED],
+	       plural(st.counters[RACETRAP_STAT_THROTTLED], "time", "times"),
+	       held_ms / 1000, held_ms % 1000 / 100, attached_ms / 1000,
+	       attached_ms % 1000 / 100,
+	       attached_ms ? held_ms * 100 / attached_ms : 0, skipped,
+	       plural(skipped, "sample was", "samples were"));
+}
+
 void rt_session_summary(struct rt_session *s)
 {
+	sampling_line(s);
 	rt_analyzer_summary(s->an);
 }
 

@@ -36,6 +36,9 @@ struct rt_symbolizer {
 	/* Trap IP -> start of the access: a hot race traps at the same IP
 	 * over and over, and each lookup decodes a whole function. */
 	struct { uint64_t ip, start; } before[256];
+	/* Executable mappings (files, JIT, vDSO) of the last maps read. */
+	struct { uint64_t start, end; } *code;
+	size_t nr_code;
 };
 
 #define MISS_TTL_NS	1000000000ULL
@@ -99,6 +102,47 @@ static int load_elf(Dwfl_Module *mod, void **ud, const char *name,
 	return DWARF_CB_OK;
 }
 
+/* Remember the executable ranges of @maps (a maps file's text). */
+static void read_code(struct rt_symbolizer *s, const char *maps)
+{
+	const char *p = maps, *next;
+	size_t n = 0, cap = 0;
+	void *grown;
+
+	free(s->code);
+	s->code = NULL;
+	s->nr_code = 0;
+	for (; p && *p; p = next) {
+		unsigned long long start, end;
+		char perms[8];
+
+		next = strchr(p, '\n');
+		if (next)
+			next++;
+		if (sscanf(p, "%llx-%llx %7s", &start, &end, perms) != 3 ||
+		    !strchr(perms, 'x'))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			grown = realloc(s->code, cap * sizeof(*s->code));
+			if (!grown)
+				break;
+			s->code = grown;
+		}
+		s->code[n].start = start;
+		s->code[n].end = end;
+		s->nr_code = ++n;
+	}
+}
+
+static bool in_code(const struct rt_symbolizer *s, uint64_t addr)
+{
+	for (size_t i = 0; i < s->nr_code; i++)
+		if (addr >= s->code[i].start && addr < s->code[i].end)
+			return true;
+	return false;
+}
+
 /*
  * A zombie's maps read empty, and reporting nothing would drop every
  * module: so read the maps first and report only a non-empty snapshot.
@@ -118,6 +162,7 @@ int rt_symbolizer_refresh(struct rt_symbolizer *s)
 		free(maps);
 		return -ENOMEM;
 	}
+	read_code(s, maps);
 	dwfl_report_begin(s->dwfl);
 	ret = dwfl_linux_proc_maps_report(s->dwfl, f);
 	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0 && !ret)
@@ -169,6 +214,7 @@ void rt_symbolizer_free(struct rt_symbolizer *s)
 	if (s->have_cs)
 		cs_close(&s->cs);
 	dwfl_end(s->dwfl);
+	free(s->code);
 	free(s);
 }
 
@@ -199,6 +245,15 @@ static Dwfl_Module *module_at(struct rt_symbolizer *s, uint64_t addr)
 			       (sizeof(s->misses) / sizeof(s->misses[0]));
 	}
 	return mod;
+}
+
+bool rt_symbolizer_is_code(struct rt_symbolizer *s, uint64_t addr)
+{
+	if (in_code(s, addr))
+		return true;
+	/* Newly mapped code: module_at() re-reads the maps (rate-limited). */
+	module_at(s, addr);
+	return in_code(s, addr);
 }
 
 /* ELF address to file offset through the PT_LOAD segments. */

@@ -70,6 +70,12 @@ int rt_symbolizer_site(struct rt_symbolizer *s, uint64_t addr,
 int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
 			      uint64_t *start);
 
+/*
+ * Whether @addr lies in an executable mapping of the process (a file,
+ * JIT code or the vDSO): a return address anywhere else is not one.
+ */
+bool rt_symbolizer_is_code(struct rt_symbolizer *s, uint64_t addr);
+
 void rt_symbolizer_free(struct rt_symbolizer *s);
 
 #endif /* RT_SYMBOLIZE_H */

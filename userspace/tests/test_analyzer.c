@@ -279,6 +279,107 @@ static void test_go_runtime_filter(void)
 	live_free(&l);
 }
 
+/*
+ * Feed @rec to a fresh analyzer (with --report-atomics if @atomics) and
+ * return how many reports it made; the first report's text in @text.
+ */
+static int feed_one(struct live *l, const struct racetrap_record *rec,
+		    bool atomics, struct rt_analyzer_counts *cnt,
+		    char *text, size_t len)
+{
+	struct rt_analyzer_opts o = {
+		.report_atomics = atomics, .emit = capture_emit,
+	};
+	struct capture c = { 0 };
+	struct rt_analyzer *an;
+	char err[512];
+	int n;
+
+	o.emit_arg = &c;
+	an = rt_analyzer_new(l->proc.pid, &o, err, sizeof(err));
+	if (!an)
+		return -1;
+	live_add_table(l, an);
+	rt_analyzer_feed(an, rec);
+	rt_analyzer_counts(an, cnt);
+	n = c.n;
+	snprintf(text, len, "%s", n ? c.text[0] : "");
+	rt_analyzer_free(an);
+	capture_free(&c);
+	return n;
+}
+
+/*
+ * The atomic-pair rule: a plain access against a locked one of the same
+ * size at the same aligned address is an atomic pair, counted and not
+ * reported unless asked; any other size or alignment is a race.  And
+ * what every report shows must be true: no frame from a return address
+ * outside code, "unknown" for a value the kernel could not read, and a
+ * note when the other access had not run yet.
+ */
+static void test_atomic_pairs_and_truth(void)
+{
+	const struct racetrap_site *w, *rd;
+	struct racetrap_record rec, r;
+	struct rt_analyzer_counts cnt;
+	uint64_t waddr, raddr, caller;
+	char text[4096];
+	struct live l;
+	int n;
+
+	if (live_start("sample_c", &l)) {
+		ktap_skip("atomic_pairs", "sample_c cannot run");
+		live_free(&l);
+		return;
+	}
+	waddr = live_site_addr(&l, "sample_writer", RACETRAP_ACCESS_WRITE, &w);
+	raddr = live_site_addr(&l, "sample_reader", RACETRAP_ACCESS_READ, &rd);
+	caller = live_func_addr(&l, "thread_main");
+	make_hit(&l, &rec, rd, raddr, w, waddr, caller);
+	rec.trapped.flags |= RACETRAP_SIDE_F_LOCKED;	/* as an xchg */
+
+	n = feed_one(&l, &rec, false, &cnt, text, sizeof(text));
+	EXPECT_TRUE(n == 0 && cnt.hits_atomic == 1 && cnt.races == 0,
+		    "atomic_pair_not_reported", "%d reports, hits_atomic %" PRIu64,
+		    n, cnt.hits_atomic);
+	n = feed_one(&l, &rec, true, &cnt, text, sizeof(text));
+	EXPECT_TRUE(n == 1 && has(text, "Atomic write of size 8") &&
+		    cnt.hits_atomic == 0, "atomic_pair_reported_when_asked",
+		    "%d reports", n);
+	r = rec;
+	r.trapped.size = 4;
+	n = feed_one(&l, &r, false, &cnt, text, sizeof(text));
+	EXPECT_TRUE(n == 1 && cnt.hits_atomic == 0, "mixed_size_is_a_race",
+		    "%d reports", n);
+	r = rec;
+	r.watch_addr = r.sampled.addr = r.trapped.addr = 0x5004;
+	n = feed_one(&l, &r, false, &cnt, text, sizeof(text));
+	EXPECT_TRUE(n == 1 && cnt.hits_atomic == 0, "misaligned_is_a_race",
+		    "%d reports", n);
+
+	/* %rbp held data: 0x1 and a stack address are no return addresses. */
+	r = rec;
+	r.trapped.flags &= ~RACETRAP_SIDE_F_LOCKED;
+	r.trapped.stack[1] = 0x1;
+	r.sampled.stack[1] = (uintptr_t)&r;
+	r.flags = RACETRAP_REC_F_VALUE_AFTER_UNKNOWN;
+	n = feed_one(&l, &r, false, &cnt, text, sizeof(text));
+	EXPECT_TRUE(n == 1 && !strstr(text, "#1 ") && !strstr(text, "(unknown)"),
+		    "no_frame_outside_code", "%d reports", n);
+	if (n == 1 && strstr(text, "#1 "))
+		ktap_diag("report:\n%s", text);
+	EXPECT_TRUE(n == 1 && has(text, "Value before: 0x2a, after: unknown\n"),
+		    "unreadable_value_is_unknown", "%d reports", n);
+	r.flags = 0;
+	r.value_after = r.value_before;
+	r.trapped.flags |= RACETRAP_SIDE_F_PENDING;
+	n = feed_one(&l, &r, false, &cnt, text, sizeof(text));
+	EXPECT_TRUE(n == 1 &&
+		    has(text, "Value before: 0x2a, after: 0x2a (the other access had not run yet)\n"),
+		    "pending_access_said", "%d reports", n);
+	live_free(&l);
+}
+
 /* Throttle status: shown once, then at most once a minute of kernel time. */
 static void test_throttle_coalesced(void)
 {
@@ -300,7 +401,7 @@ static void test_throttle_coalesced(void)
 		rec.lost = i + 1;
 		rt_analyzer_feed(an, &rec);
 	}
-	EXPECT_TRUE(an && c.n == 2 && has(c.text[0], "(1 samples skipped") &&
+	EXPECT_TRUE(an && c.n == 2 && has(c.text[0], "(1 sample skipped") &&
 		    has(c.text[1], "(4 samples skipped"),
 		    "throttle_status_coalesced", "%d status reports", c.n);
 	if (an)
@@ -311,8 +412,9 @@ static void test_throttle_coalesced(void)
 
 int main(void)
 {
-	ktap_start(13);
+	ktap_start(20);
 	test_throttle_coalesced();
+	test_atomic_pairs_and_truth();
 	test_c_races();
 	test_suppressed();
 	test_bad_suppressions();
