@@ -28,7 +28,7 @@
 #include <uapi/linux/racetrap.h>
 #include "ktap.h"
 
-#define FX_MAX	8
+#define FX_MAX	24
 
 struct fx_site {
 	char name[16];
