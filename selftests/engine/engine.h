@@ -312,7 +312,7 @@ static inline void rt_dump_stats(int fd)
 		"value_changes", "stall_ns", "cost_ns", "throttled",
 		"records", "drops", "probes_armed", "probe_errors",
 		"rotations", "skip_blocked", "clock_aims",
-		"clock_aims_missed", "cost_others_ns",
+		"clock_aims_missed", "cost_others_ns", "throttled_ns",
 	};
 	struct racetrap_stats s = { .size = sizeof(s) };
 	char line[1024];
