@@ -411,36 +411,33 @@ static const char *plural(uint64_t n, const char *one, const char *many)
 static void sampling_line(struct rt_session *s)
 {
 	uint64_t attached_ms = now_ms() - s->started_ms, held_ms, taken, skipped;
-	uint64_t windows;
+	uint64_t pauses;
 	struct racetrap_stats st;
 
 	if (rt_kapi_stats(&s->k, &st) || st.nr_counters <= RACETRAP_STAT_SKIP_BUDGET)
 		return;
-	taken = st.counters[RACETRAP_STAT_SAMPLES_SITE] +
-		st.counters[RACETRAP_STAT_SAMPLES_CLOCK];
+	/* Taken: a window opened.  The budget refuses some before they are
+	 * drawn (clock ticks) and some after (SAMPLES_*): count windows. */
+	taken = st.counters[RACETRAP_STAT_WATCHES];
 	skipped = st.counters[RACETRAP_STAT_SKIP_BUDGET];
-	windows = st.counters[RACETRAP_STAT_WATCHES];
+	pauses = st.counters[RACETRAP_STAT_THROTTLED];
 	held_ms = st.nr_counters > RACETRAP_STAT_THROTTLED_NS ?
 		  st.counters[RACETRAP_STAT_THROTTLED_NS] / 1000000 : 0;
 	if (held_ms > attached_ms)
 		held_ms = attached_ms;
-	if (!st.counters[RACETRAP_STAT_THROTTLED]) {
+	if (!pauses) {
 		status(s, LOG_INFO, "sampling",
-		       "pid %d: %" PRIu64 " %s taken, %" PRIu64 " %s opened; the overhead budget never held sampling back",
-		       (int)s->pid, taken, plural(taken, "sample", "samples"),
-		       windows, plural(windows, "window", "windows"));
+		       "pid %d: %" PRIu64 " %s taken; the overhead budget never held sampling back",
+		       (int)s->pid, taken, plural(taken, "sample", "samples"));
 		return;
 	}
 	status(s, LOG_INFO, "sampling",
-	       "pid %d: %" PRIu64 " %s taken, %" PRIu64 " %s opened; the overhead budget paused sampling %" PRIu64 " %s, for %" PRIu64 ".%01" PRIu64 " s of %" PRIu64 ".%01" PRIu64 " s attached (%" PRIu64 "%%), and %" PRIu64 " %s skipped",
-	       (int)s->pid, taken, plural(taken, "sample", "samples"),
-	       windows, plural(windows, "window", "windows"),
-	       (uint64_t)st.counters[RACETRAP_STAT_THROTTLED],
-	       plural(st.counters[RACETRAP_STAT_THROTTLED], "time", "times"),
-	       held_ms / 1000, held_ms % 1000 / 100, attached_ms / 1000,
+	       "pid %d: %" PRIu64 " %s taken, %" PRIu64 " skipped by the overhead budget, which paused sampling %" PRIu64 " %s, for %" PRIu64 ".%01" PRIu64 " s of %" PRIu64 ".%01" PRIu64 " s attached (%" PRIu64 "%%)",
+	       (int)s->pid, taken, plural(taken, "sample", "samples"), skipped,
+	       pauses, plural(pauses, "time", "times"), held_ms / 1000,
+	       held_ms % 1000 / 100, attached_ms / 1000,
 	       attached_ms % 1000 / 100,
-	       attached_ms ? held_ms * 100 / attached_ms : 0, skipped,
-	       plural(skipped, "sample was", "samples were"));
+	       attached_ms ? held_ms * 100 / attached_ms : 0);
 }
 
 void rt_session_summary(struct rt_session *s)
