@@ -586,6 +586,7 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	struct step_snapshot snap;
 	struct racetrap_watch watch;
 	struct racetrap_slot *slot;
+	unsigned int nr_watched;
 	bool writes_only;
 	struct window w = {
 		.ref = ref, .regs = regs, .trigger = trigger,
@@ -657,12 +658,13 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	if (!racetrap_value_read(w.waddr, w.wlen, &w.after))
 		w.flags |= RACETRAP_REC_F_VALUE_AFTER_UNKNOWN;
 	/* Disarm, then close: a thread waiting in before_step steps unwatched. */
+	nr_watched = watch.nr;	/* disarm zeroes it */
 	racetrap_watch_disarm(&watch);
 	window_set(t, slot, false, 0, 0, false, NULL);
 	w.window_ns = ktime_to_ns(ktime_sub(t2, t1));
 	racetrap_count_add(&t->stats, RACETRAP_STAT_STALL_NS, w.window_ns);
 	racetrap_budget_charge_window(t, ktime_to_ns(ktime_sub(ktime_get(), t0)),
-				      w.window_ns, watch.nr);
+				      w.window_ns, nr_watched);
 	report(t, slot, &w);
 out:
 	release_slot(t, slot);
