@@ -4,8 +4,11 @@
 # The module unloads cleanly, the device goes with it, the kernel log stays
 # clean, and it loads again.  Loaded with its defaults, it starts no kernel
 # thread while nothing is attached (the rig's pin_perf_hooks=1 does).
-# Runs last in the abi suite.
+# Runs last in the abi suite, and leaves the module loaded as the rig
+# loaded it, for the suites after it.
 KO=/lib/racetrap/racetrap.ko
+P=/sys/module/racetrap/parameters
+rig_params="pin_perf_hooks=$(cat $P/pin_perf_hooks) emulated_cost_div=$(cat $P/emulated_cost_div)"
 n=0
 fails=0
 check() {
@@ -19,7 +22,7 @@ check() {
 }
 
 echo "KTAP version 1"
-echo "1..7"
+echo "1..10"
 # The rig loaded the module with the pin: its thread proves this test can
 # see one.
 grep -qx racetrap_pin /proc/[0-9]*/comm 2>/dev/null
@@ -37,4 +40,12 @@ insmod $KO && [ -c /dev/racetrap ]
 check $? reinsmod_succeeds
 grep -qx racetrap_pin /proc/[0-9]*/comm 2>/dev/null && r=1 || r=0
 check $r idle_module_starts_no_thread
+[ "$(cat $P/emulated_cost_div)" = 1 ]
+check $? default_cost_div_is_1
+# Out of range (0 would divide by zero): refused, value kept.
+! (echo 0 >$P/emulated_cost_div) 2>/dev/null && [ "$(cat $P/emulated_cost_div)" = 1 ]
+check $? cost_div_0_refused
+# shellcheck disable=SC2086 # $rig_params: one word per parameter
+rmmod racetrap && insmod $KO $rig_params
+check $? reloaded_as_the_rig_loaded_it
 [ $fails = 0 ]
