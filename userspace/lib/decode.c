@@ -364,6 +364,8 @@ int rt_sites_decode_file(int fd, const struct rt_sites_opts *opts,
 			 struct rt_site_table *out, char *err, size_t errlen)
 {
 	struct site_vec sv = { 0 };
+	bool cacheable;
+	struct stat st;
 	GElf_Ehdr eh;
 	Elf *elf;
 	int ret;
@@ -383,8 +385,9 @@ int rt_sites_decode_file(int fd, const struct rt_sites_opts *opts,
 		goto out;
 	}
 	rt_build_id(elf, out->build_id);
-	if (rt_sitecache_load(opts, out->build_id, &out->sites,
-			      &out->nr_sites) == 0) {
+	cacheable = fstat(fd, &st) == 0;
+	if (cacheable && rt_sitecache_load(opts, out->build_id, &st,
+					   &out->sites, &out->nr_sites) == 0) {
 		ret = 0;
 		goto out;
 	}
@@ -396,7 +399,9 @@ int rt_sites_decode_file(int fd, const struct rt_sites_opts *opts,
 	sort_unique(&sv);
 	out->sites = sv.v;
 	out->nr_sites = sv.n;
-	rt_sitecache_store(opts, out->build_id, out->sites, out->nr_sites);
+	if (cacheable)
+		rt_sitecache_store(opts, out->build_id, &st, out->sites,
+				   out->nr_sites);
 out:
 	elf_end(elf);
 	return ret;

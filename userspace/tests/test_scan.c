@@ -90,11 +90,11 @@ static void test_cache(void)
 	char dir[] = "/tmp/racetrap-cache-XXXXXX", path[4096], err[256];
 	char cmd[4200];
 	struct rt_sites_opts o = { 0 };
-	struct rt_site_table t1, t2, t3;
+	struct rt_site_table t1, t2, t3, t4;
 	struct racetrap_site s;
 	char *files;
 	FILE *f;
-	int fd;
+	int fd, fd2;
 
 	if (!mkdtemp(dir) || test_data_path("sample_c", path, sizeof(path))) {
 		ktap_skip("cache_written_and_used", "no temp dir or test data");
@@ -125,10 +125,26 @@ static void test_cache(void)
 	rt_sites_decode_file(fd, &o, &t3, err, sizeof(err));
 	EXPECT_TRUE(t3.sites[0].disp == t1.sites[0].disp,
 		    "cache_keyed_by_options", "reused a table of other options");
+	/* A copy has the same build-id but is another file: decoded afresh
+	 * (a build-id is no proof of identity). */
+	o.keep_runtime = false;
+	snprintf(cmd, sizeof(cmd), "cp %s %s/copy", path, dir);
+	snprintf(path, sizeof(path), "%s/copy", dir);
+	fd2 = system(cmd) == 0 ? open(path, O_RDONLY) : -1;
+	memset(&t4, 0, sizeof(t4));
+	rt_sites_decode_file(fd2, &o, &t4, err, sizeof(err));
+	EXPECT_TRUE(fd2 >= 0 && t4.nr_sites == t1.nr_sites &&
+		    !strcmp(t4.build_id, t1.build_id) &&
+		    t4.sites[0].disp == t1.sites[0].disp,
+		    "cache_keyed_by_file_not_build_id",
+		    "a copy with the same build-id reused the table");
 	rt_site_table_release(&t1);
 	rt_site_table_release(&t2);
 	rt_site_table_release(&t3);
+	rt_site_table_release(&t4);
 	close(fd);
+	if (fd2 >= 0)
+		close(fd2);
 	free(files);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
@@ -137,7 +153,7 @@ static void test_cache(void)
 
 int main(void)
 {
-	ktap_start(7);
+	ktap_start(8);
 	test_parse();
 	test_scan();
 	test_cache();
