@@ -41,8 +41,39 @@ struct rt_session {
 	unsigned int nr_tables;
 	uint64_t next_rescan_ms, next_status_ms;
 	uint64_t started_ms;
+	uint64_t cpu_at_attach_ns;	/* the target's utime + stime then */
 	char scan_err[512];	/* last rescan error, reported once */
 };
+
+/*
+ * The target's CPU time (all threads, exited ones included), from
+ * /proc/PID/stat's utime and stime; 0 if it cannot be read.  For the
+ * status file only: the kernel keeps the budget from its own figure.
+ */
+static uint64_t target_cpu_ns(pid_t pid)
+{
+	unsigned long long ut, st;
+	char path[64], buf[1024], *p;
+	long hz = sysconf(_SC_CLK_TCK);
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || hz <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* comm may hold spaces and parentheses: fields start after the last. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			 &ut, &st) != 2)
+		return 0;
+	return (ut + st) * (1000000000ULL / (unsigned long long)hz);
+}
 
 static uint64_t now_ms(void)
 {
@@ -151,12 +182,19 @@ static void write_status(struct rt_session *s)
 	char text[8192], owner[64];
 	size_t o = 0;
 	unsigned int i;
+	uint64_t cpu;
 
 	read_comm(getpid(), owner, sizeof(owner));
 	o += (size_t)snprintf(text + o, sizeof(text) - o,
 			      "owner %d\nowner_comm %s\ntarget %d\ncomm %s\nstarted %lld\nupdated %lld\n",
 			      (int)getpid(), owner, (int)s->pid, s->comm,
 			      (long long)s->started, (long long)time(NULL));
+	cpu = target_cpu_ns(s->pid);
+	o += (size_t)snprintf(text + o, sizeof(text) - o,
+			      "budget_ppm %u\ntarget_cpu_ns %llu\n",
+			      s->opts.kcfg.budget_ppm,
+			      (unsigned long long)(cpu > s->cpu_at_attach_ns ?
+						   cpu - s->cpu_at_attach_ns : 0));
 	if (rt_kapi_stats(&s->k, &st) == 0) {
 		for (i = 0; i < st.nr_counters && i < RACETRAP_STATS_MAX; i++) {
 			const char *name = rt_kapi_stat_name(i);
@@ -225,6 +263,7 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 	if (rt_kapi_attach(&s->k, s->pid, err, errlen) < 0)
 		goto err_close;
 	s->attached = true;
+	s->cpu_at_attach_ns = target_cpu_ns(s->pid);
 
 	memset(&ao, 0, sizeof(ao));
 	ao.json = s->opts.json;

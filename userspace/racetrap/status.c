@@ -57,11 +57,45 @@ static bool field(const char *text, const char *key, char *out, size_t len)
 	return false;
 }
 
+static double num(const char *text, const char *key)
+{
+	char v[32];
+
+	return field(text, key, v, sizeof(v)) ? strtod(v, NULL) : 0;
+}
+
+/* What limits sampling, in rates over the attachment so far. */
+struct rates {
+	double secs;		/* attached (to the last update) */
+	double samples, site, clock, windows;	/* per second */
+	double ppm;
+	double used;		/* cost / budget earned, -1: unknown */
+	double throttled;	/* fraction of the time */
+};
+
+static void rates(const char *text, struct rates *r)
+{
+	double cpu = num(text, "target_cpu_ns");
+
+	r->secs = num(text, "updated") - num(text, "started");
+	if (r->secs < 1)
+		r->secs = 1;
+	r->site = num(text, "stat samples_site") / r->secs;
+	r->clock = num(text, "stat samples_clock") / r->secs;
+	r->samples = r->site + r->clock;
+	r->windows = num(text, "stat watches") / r->secs;
+	r->ppm = num(text, "budget_ppm");
+	r->used = cpu > 0 && r->ppm > 0 ?
+		  num(text, "stat cost_ns") / (cpu * r->ppm / 1e6) : -1;
+	r->throttled = num(text, "stat throttled_ns") / (r->secs * 1e9);
+}
+
 static void print_text(const char *text)
 {
 	char target[32] = "?", comm[64] = "?", owner[32] = "?", ocomm[64] = "?";
 	char started[32] = "0", when[64] = "?";
 	const char *p = text;
+	struct rates r;
 	time_t t;
 	int col = 0;
 
@@ -74,6 +108,14 @@ static void print_text(const char *text)
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&t));
 	printf("pid %s (%s): sampled by %s[%s] since %s (%lld s)\n", target,
 	       comm, ocomm, owner, when, (long long)(time(NULL) - t));
+	rates(text, &r);
+	printf("  %.1f samples/s (site %.1f, clock %.1f), %.1f windows/s; budget %g%%: ",
+	       r.samples, r.site, r.clock, r.windows, r.ppm / 1e4);
+	if (r.used >= 0)
+		printf("%.0f%% of it used", 100 * r.used);
+	else
+		printf("use unknown");
+	printf(", sampling paused %.0f%% of the time\n", 100 * r.throttled);
 	while (*p) {
 		size_t n = strcspn(p, "\n");
 		char name[64];
@@ -101,6 +143,7 @@ static void print_json(const char *text)
 {
 	char target[32] = "0", comm[64] = "", owner[32] = "0", started[32] = "0";
 	struct rt_strbuf b;
+	struct rates r;
 	const char *p = text;
 	bool first = true;
 
@@ -120,6 +163,20 @@ static void print_json(const char *text)
 	rt_strbuf_printf(&b, "%ld", strtol(owner, NULL, 10));
 	rt_json_key(&b, "started", false);
 	rt_strbuf_printf(&b, "%lld", strtoll(started, NULL, 10));
+	rates(text, &r);
+	rt_json_key(&b, "samples_per_s", false);
+	rt_strbuf_printf(&b, "%.3f", r.samples);
+	rt_json_key(&b, "windows_per_s", false);
+	rt_strbuf_printf(&b, "%.3f", r.windows);
+	rt_json_key(&b, "budget_ppm", false);
+	rt_strbuf_printf(&b, "%.0f", r.ppm);
+	rt_json_key(&b, "budget_used", false);
+	if (r.used >= 0)
+		rt_strbuf_printf(&b, "%.4f", r.used);
+	else
+		rt_strbuf_puts(&b, "null");
+	rt_json_key(&b, "paused_fraction", false);
+	rt_strbuf_printf(&b, "%.4f", r.throttled);
 	rt_json_key(&b, "counters", false);
 	rt_strbuf_puts(&b, "{");
 	while (*p) {

@@ -116,29 +116,47 @@ static void check_version(const char *racetrap)
 		    "version_names_release_abi_and_module", "exit %d: %s", r, out);
 }
 
-/* A process name with a quote and a backslash stays valid JSON. */
-static void check_status_json(const char *racetrap)
+/*
+ * A process name with a quote and a backslash stays valid JSON; the rates
+ * come from the counters over the time attached: 10 s, 20 CPU-s of the
+ * target at 1%, so 100 ms of cost is half the budget earned.
+ */
+static void check_status(const char *racetrap)
 {
 	char dir[] = "/tmp/racetrap-status-XXXXXX", path[128], out[4096];
+	char text[4096];
 	const char *want = "{\"type\":\"target\",\"pid\":4242,"
 		"\"comm\":\"say \\\"hi\\\" \\\\\",\"owner\":%d,"
-		"\"started\":1700000000,\"counters\":{\"samples\":7}}\n";
-	char expect[512];
+		"\"started\":1700000000,\"samples_per_s\":8.000,"
+		"\"windows_per_s\":4.000,\"budget_ppm\":10000,"
+		"\"budget_used\":0.5000,\"paused_fraction\":0.2000,"
+		"\"counters\":{\"samples_site\":50,\"samples_clock\":30,"
+		"\"watches\":40,\"cost_ns\":100000000,"
+		"\"throttled_ns\":2000000000}}\n";
+	const char *rate_line = "  8.0 samples/s (site 5.0, clock 3.0), 4.0 windows/s; budget 1%: 50% of it used, sampling paused 20% of the time\n";
+	char expect[1024];
 	FILE *f;
-	int r = -1;
+	int r = -1, rt = -1;
 
+	text[0] = '\0';
 	if (mkdtemp(dir)) {
 		snprintf(path, sizeof(path), "%s/4242.status", dir);
 		f = fopen(path, "w");
 		if (f) {
 			fprintf(f, "owner %d\nowner_comm test\ntarget 4242\n"
 				"comm say \"hi\" \\\nstarted 1700000000\n"
-				"stat samples 7\n", (int)getpid());
+				"updated 1700000010\nbudget_ppm 10000\n"
+				"target_cpu_ns 20000000000\n"
+				"stat samples_site 50\nstat samples_clock 30\n"
+				"stat watches 40\nstat cost_ns 100000000\n"
+				"stat throttled_ns 2000000000\n", (int)getpid());
 			fclose(f);
 		}
 		setenv("RACETRAP_STATUS_DIR", dir, 1);
 		r = test_run(racetrap, (char *const[]){ "racetrap", "status",
 			     "--json", NULL }, out, sizeof(out));
+		rt = test_run(racetrap, (char *const[]){ "racetrap", "status",
+			      NULL }, text, sizeof(text));
 		unsetenv("RACETRAP_STATUS_DIR");
 		unlink(path);
 		rmdir(dir);
@@ -146,6 +164,8 @@ static void check_status_json(const char *racetrap)
 	snprintf(expect, sizeof(expect), want, (int)getpid());
 	EXPECT_TRUE(r == 0 && !strcmp(out, expect), "status_json_escapes_comm",
 		    "exit %d: %s", r, out);
+	EXPECT_TRUE(rt == 0 && strstr(text, rate_line), "status_shows_rates_and_budget_use",
+		    "exit %d: %s", rt, text);
 }
 
 int main(int argc, char **argv)
@@ -159,7 +179,7 @@ int main(int argc, char **argv)
 	(void)argv;
 	/* The ranges, seven option checks, seven usage errors, version,
 	 * status --json. */
-	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 7 + 9);
+	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 7 + 10);
 	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		check_range((int)i);
 
@@ -220,6 +240,6 @@ int main(int argc, char **argv)
 		     "--window needs a value", "run_missing_value_exit_2");
 	check_bad_suppressions(racetrap);
 	check_version(racetrap);
-	check_status_json(racetrap);
+	check_status(racetrap);
 	return ktap_finish();
 }
