@@ -236,6 +236,7 @@ void racetrap_sample_wake_all(struct racetrap_tracer *t)
 struct step_snapshot {
 	struct racetrap_stepper s[RACETRAP_STEPPERS];
 	u64 now;
+	unsigned int unwatched;		/* live threads left unwatched */
 };
 
 /* Is @ip in the uprobes XOL area of current's mm? */
@@ -284,7 +285,7 @@ static bool still_stepping(struct task_struct *task, void *arg)
 	if (!ip)
 		return true;	/* exited: nothing left to watch */
 	if (in_xol_area(ip))
-		return true;
+		goto unwatched;
 	for (i = 0; i < RACETRAP_STEPPERS; i++) {
 		const struct racetrap_stepper *st = &snap->s[i];
 
@@ -292,9 +293,12 @@ static bool still_stepping(struct task_struct *task, void *arg)
 		if (st->task == task &&
 		    (ip == st->vaddr || ip == st->vaddr + 1) &&
 		    st->since + RACETRAP_PRESTEP_MAX_NS >= snap->now)
-			return true;
+			goto unwatched;
 	}
 	return false;
+unwatched:
+	snap->unwatched++;
+	return true;
 }
 
 /*
@@ -475,8 +479,10 @@ struct window {
 	u16 trigger;
 	unsigned long addr, waddr;
 	unsigned int wlen;
-	u32 flags;			/* RACETRAP_REC_F_VALUE_* */
+	u32 flags;			/* RACETRAP_REC_F_* */
 	u64 before, after;
+	u64 armed;			/* read once every thread was armed */
+	bool armed_known;
 	u64 window_ns;
 };
 
@@ -543,8 +549,14 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	struct racetrap_record *rec;
 	unsigned int i;
 
-	/* Nothing trapped: only a change both reads saw is a finding. */
-	if (!nr && (w->before == w->after || w->flags))
+	/*
+	 * Nothing trapped: only a change while every thread was watched is
+	 * a finding.  Between the first read and the end of arming, a
+	 * write from a thread not armed yet changes the value untrapped.
+	 */
+	if (!nr && (!w->armed_known ||
+		    (w->flags & RACETRAP_REC_F_VALUE_AFTER_UNKNOWN) ||
+		    w->armed == w->after))
 		return;
 	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
 	if (!rec) {
@@ -553,6 +565,8 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	}
 	if (!nr) {
 		fill_header(t, w, rec, RACETRAP_REC_VALUE_CHANGE);
+		rec->value_before = w->armed;
+		rec->flags &= ~RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN;
 		racetrap_count(&t->stats, RACETRAP_STAT_VALUE_CHANGES);
 		racetrap_ring_push(&t->ring, rec);
 		kfree(rec);
@@ -637,6 +651,7 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 		goto out;
 	}
 	snap.now = ktime_get_ns();
+	snap.unwatched = 0;
 	/* A sampled read conflicts only with writes; a write with both. */
 	ret = racetrap_watch_arm(slot, w.waddr, w.wlen, writes_only,
 				 still_stepping, &snap, &watch);
@@ -650,6 +665,9 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	}
 	racetrap_count(&t->stats, RACETRAP_STAT_WATCHES);
 	racetrap_count_add(&t->stats, RACETRAP_STAT_WATCHED_THREADS, watch.nr);
+	if (snap.unwatched)
+		w.flags |= RACETRAP_REC_F_UNWATCHED;
+	w.armed_known = racetrap_value_read(w.waddr, w.wlen, &w.armed);
 	trace_racetrap_watch(t->pid_nr, w.waddr, w.wlen, writes_only,
 			     watch.nr);
 	t1 = ktime_get();

@@ -400,6 +400,7 @@ enum racetrap_end_reason {
 /* racetrap_record.flags */
 #define RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN	(1U << 0)
 #define RACETRAP_REC_F_VALUE_AFTER_UNKNOWN	(1U << 1)
+#define RACETRAP_REC_F_UNWATCHED		(1U << 2)
 
 /**
  * struct racetrap_side - one thread's access in a record
@@ -450,10 +451,17 @@ struct racetrap_side {
  *	faults disabled), or the range is VM_IO/VM_PFNMAP or registered with
  *	userfaultfd, where a read is never attempted.  Older modules
  *	(without RACETRAP_FEAT_VALUE_FLAGS) leave this 0.
+ *	RACETRAP_REC_F_UNWATCHED: another live thread was left unwatched
+ *	in this window (it was single-stepping a uprobe, see
+ *	Documentation/engine.rst), so a value change without a trap may
+ *	be that thread's access, which racetrap could not see.
  * @site_offset: its file offset in that table's file
  * @value_before: the watched bytes just before the watchpoints were
  *	armed (little endian), so that any write trapped in the window came
- *	after it
+ *	after it.  In a VALUE_CHANGE record: the bytes once every thread
+ *	was armed, since a write from a thread not armed yet changes the
+ *	value without a trap and is no evidence (only a change after that
+ *	read makes a VALUE_CHANGE record)
  * @value_after: the watched bytes when the window closed.  A trapping
  *	write (the trap comes after the access) is included, unless the
  *	trapped side has RACETRAP_SIDE_F_PENDING.

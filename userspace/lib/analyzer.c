@@ -589,6 +589,16 @@ void rt_analyzer_feed(struct rt_analyzer *an,
 			an->counts.atomic_unseen++;
 			break;
 		}
+		/*
+		 * A thread single-stepping a uprobe was not watched: its step
+		 * may be the writer, and a race-free program's atomic store
+		 * (xchg, probed) would look like an unseen writer here.  Its
+		 * plain writes are caught when its own side is sampled.
+		 */
+		if (rec->flags & RACETRAP_REC_F_UNWATCHED) {
+			an->counts.unwatched_unseen++;
+			break;
+		}
 		handle_race(an, rec, true);
 		break;
 	case RACETRAP_REC_LOST:

@@ -76,6 +76,8 @@ struct rt_analyzer_counts {
 	uint64_t filtered_runtime, suppressed, lost;
 	uint64_t atomic_unseen;	/* value changes at an atomic site, ignored */
 	uint64_t hits_atomic;	/* atomic pairs trapped, not reported */
+	uint64_t unwatched_unseen;	/* value changes while a thread
+					 * stepping a uprobe went unwatched */
 };
 void rt_analyzer_counts(const struct rt_analyzer *an,
 			struct rt_analyzer_counts *out);

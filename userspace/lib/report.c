@@ -285,10 +285,11 @@ static void json_counts(struct rt_strbuf *b, const struct rt_analyzer_counts *c)
 			 ",\"repeats\":%" PRIu64 ",\"unseen_writers\":%" PRIu64
 			 ",\"filtered_runtime\":%" PRIu64 ",\"suppressed\":%" PRIu64
 			 ",\"lost\":%" PRIu64 ",\"atomic_unseen\":%" PRIu64
-			 ",\"hits_atomic\":%" PRIu64 "}",
+			 ",\"hits_atomic\":%" PRIu64
+			 ",\"unwatched_unseen\":%" PRIu64 "}",
 			 c->records, c->races, c->repeats, c->unseen_writers,
 			 c->filtered_runtime, c->suppressed, c->lost,
-			 c->atomic_unseen, c->hits_atomic);
+			 c->atomic_unseen, c->hits_atomic, c->unwatched_unseen);
 }
 
 void rt_report_summary(struct rt_strbuf *b, bool json, const char *comm,
@@ -311,6 +312,10 @@ void rt_report_summary(struct rt_strbuf *b, bool json, const char *comm,
 		if (c->hits_atomic)
 			rt_strbuf_printf(b, ", %" PRIu64 " atomic pairs not reported"
 					 " (--report-atomics)", c->hits_atomic);
+		if (c->unwatched_unseen)
+			rt_strbuf_printf(b, ", %" PRIu64 " value changes while a"
+					 " stepping thread was unwatched ignored",
+					 c->unwatched_unseen);
 		for (size_t i = 0; i < n; i++)
 			rt_strbuf_printf(b, "\n  %s  %s%" PRIu64 " hits  first %s  last %s  %s",
 					 v[i].fingerprint,

@@ -118,6 +118,16 @@ static void test_c_races(void)
 		    cnt.unseen_writers == 1, "c_unseen_writer_at_atomic_ignored",
 		    "%d reports, atomic_unseen %" PRIu64, c.n, cnt.atomic_unseen);
 
+	/* A change while a stepping thread went unwatched: counted only. */
+	vc.sampled.flags &= ~RACETRAP_SIDE_F_LOCKED;
+	vc.flags |= RACETRAP_REC_F_UNWATCHED;
+	rt_analyzer_feed(an, &vc);
+	rt_analyzer_counts(an, &cnt);
+	EXPECT_TRUE(c.n == 2 && cnt.unwatched_unseen == 1 &&
+		    cnt.unseen_writers == 1, "c_unseen_writer_while_unwatched_ignored",
+		    "%d reports, unwatched_unseen %" PRIu64, c.n,
+		    cnt.unwatched_unseen);
+
 	memset(&lost, 0, sizeof(lost));
 	lost.type = RACETRAP_REC_LOST;
 	lost.lost = 7;
@@ -412,7 +422,7 @@ static void test_throttle_coalesced(void)
 
 int main(void)
 {
-	ktap_start(20);
+	ktap_start(21);
 	test_throttle_coalesced();
 	test_atomic_pairs_and_truth();
 	test_c_races();
