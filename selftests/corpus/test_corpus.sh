@@ -7,7 +7,8 @@
 #           hold the two marked source lines (file:line), one in each;
 #   free -> no "WARNING: DATA RACE" at all;
 #   both -> no stack frame printed as "0x... (unknown)" (an invented one).
-# The racing loops run continually in two threads for the whole run, so
+# The racing accesses run continually for the whole run (in two looping
+# threads, or in request after request of the per-request programs), so
 # a miss is a defect, not bad luck: Documentation/corpus.rst gives the
 # detection probability per run that the run lengths below buy.
 #
