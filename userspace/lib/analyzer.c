@@ -569,12 +569,35 @@ static const char *end_reason(unsigned int reason)
 	}
 }
 
+/*
+ * The trap is pinned on the instruction that ends at the trap ip.  If
+ * that is a plain store (which changes no register its address is made
+ * of) and its address lies outside the watched range, it did not make
+ * the access that trapped: the #DB came late (QEMU TCG delivers some
+ * after the next instruction) or from an instruction that is not a
+ * decoded site.  Its stack would be reported for an access it did not
+ * make, so nothing is reported; the summary counts it.
+ */
+static bool trap_misattributed(const struct racetrap_record *rec)
+{
+	const struct racetrap_side *s = &rec->trapped;
+
+	return (s->flags & RACETRAP_SIDE_F_KNOWN) &&
+	       s->access == RACETRAP_ACCESS_WRITE &&
+	       !overlaps(s->addr, s->size ? s->size : 1, rec->watch_addr,
+			 rec->watch_len ? rec->watch_len : 1);
+}
+
 void rt_analyzer_feed(struct rt_analyzer *an,
 		      const struct racetrap_record *rec)
 {
 	an->counts.records++;
 	switch (rec->type) {
 	case RACETRAP_REC_HIT:
+		if (trap_misattributed(rec)) {
+			an->counts.hits_unattributed++;
+			break;
+		}
 		handle_race(an, rec, false);
 		break;
 	case RACETRAP_REC_VALUE_CHANGE:

@@ -78,6 +78,8 @@ struct rt_analyzer_counts {
 	uint64_t hits_atomic;	/* atomic pairs trapped, not reported */
 	uint64_t unwatched_unseen;	/* value changes while a thread
 					 * stepping a uprobe went unwatched */
+	uint64_t hits_unattributed;	/* traps pinned on a store that
+					 * did not touch the watched range */
 };
 void rt_analyzer_counts(const struct rt_analyzer *an,
 			struct rt_analyzer_counts *out);

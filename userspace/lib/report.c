@@ -286,10 +286,12 @@ static void json_counts(struct rt_strbuf *b, const struct rt_analyzer_counts *c)
 			 ",\"filtered_runtime\":%" PRIu64 ",\"suppressed\":%" PRIu64
 			 ",\"lost\":%" PRIu64 ",\"atomic_unseen\":%" PRIu64
 			 ",\"hits_atomic\":%" PRIu64
-			 ",\"unwatched_unseen\":%" PRIu64 "}",
+			 ",\"unwatched_unseen\":%" PRIu64
+			 ",\"hits_unattributed\":%" PRIu64 "}",
 			 c->records, c->races, c->repeats, c->unseen_writers,
 			 c->filtered_runtime, c->suppressed, c->lost,
-			 c->atomic_unseen, c->hits_atomic, c->unwatched_unseen);
+			 c->atomic_unseen, c->hits_atomic, c->unwatched_unseen,
+			 c->hits_unattributed);
 }
 
 void rt_report_summary(struct rt_strbuf *b, bool json, const char *comm,
@@ -312,6 +314,10 @@ void rt_report_summary(struct rt_strbuf *b, bool json, const char *comm,
 		if (c->hits_atomic)
 			rt_strbuf_printf(b, ", %" PRIu64 " atomic pairs not reported"
 					 " (--report-atomics)", c->hits_atomic);
+		if (c->hits_unattributed)
+			rt_strbuf_printf(b, ", %" PRIu64 " traps on a store that"
+					 " did not touch the word ignored",
+					 c->hits_unattributed);
 		if (c->unwatched_unseen)
 			rt_strbuf_printf(b, ", %" PRIu64 " value changes while a"
 					 " stepping thread was unwatched ignored",

@@ -215,7 +215,7 @@ static void write_status(struct rt_session *s)
 		 "count unseen_writers %llu\ncount filtered_runtime %llu\n"
 		 "count suppressed %llu\ncount records_lost %llu\n"
 		 "count hits_atomic %llu\ncount atomic_unseen %llu\n"
-		 "count unwatched_unseen %llu\n",
+		 "count unwatched_unseen %llu\ncount hits_unattributed %llu\n",
 		 (unsigned long long)ac.records, (unsigned long long)ac.races,
 		 (unsigned long long)ac.repeats,
 		 (unsigned long long)ac.unseen_writers,
@@ -223,7 +223,8 @@ static void write_status(struct rt_session *s)
 		 (unsigned long long)ac.suppressed, (unsigned long long)ac.lost,
 		 (unsigned long long)ac.hits_atomic,
 		 (unsigned long long)ac.atomic_unseen,
-		 (unsigned long long)ac.unwatched_unseen);
+		 (unsigned long long)ac.unwatched_unseen,
+		 (unsigned long long)ac.hits_unattributed);
 	/* Best effort: status is a convenience, never a reason to stop. */
 	if (rt_status_write(s->pid, text) == 0)
 		s->status_written = true;

@@ -40,7 +40,7 @@ static struct rt_analyzer *new_analyzer(struct live *l, struct capture *c,
 static void test_c_races(void)
 {
 	const struct racetrap_site *w, *rd;
-	struct racetrap_record rec, swapped, vc, lost;
+	struct racetrap_record rec, swapped, vc, mis, lost;
 	struct rt_analyzer_counts cnt;
 	struct capture c = { 0 };
 	struct rt_analyzer *an;
@@ -65,8 +65,6 @@ static void test_c_races(void)
 	}
 	/* The reader was sampled; the writer's store trapped. */
 	make_hit(&l, &rec, rd, raddr, w, waddr, caller);
-	/* As after "mov rax, [rax]": the report must show the watch address. */
-	rec.trapped.addr = 0xffffffffffffcc00;
 	rt_analyzer_feed(an, &rec);
 	t = c.n == 1 ? c.text[0] : NULL;
 	snprintf(want, sizeof(want), "Write of size 8 at 0x5000 by thread %d (sample_c):\n  #0 sample_writer ",
@@ -127,6 +125,19 @@ static void test_c_races(void)
 		    cnt.unseen_writers == 1, "c_unseen_writer_while_unwatched_ignored",
 		    "%d reports, unwatched_unseen %" PRIu64, c.n,
 		    cnt.unwatched_unseen);
+
+	/* A trap pinned on a store whose address is elsewhere: not reported. */
+	mis = rec;
+	mis.trapped.flags |= RACETRAP_SIDE_F_KNOWN;
+	mis.trapped.access = RACETRAP_ACCESS_WRITE;
+	mis.trapped.size = 8;
+	mis.trapped.addr = rec.watch_addr + 0x100;
+	rt_analyzer_feed(an, &mis);
+	rt_analyzer_counts(an, &cnt);
+	EXPECT_TRUE(c.n == 2 && cnt.hits_unattributed == 1 &&
+		    cnt.repeats == 2, "c_trap_on_a_store_elsewhere_ignored",
+		    "%d reports, hits_unattributed %" PRIu64 " repeats %" PRIu64,
+		    c.n, cnt.hits_unattributed, cnt.repeats);
 
 	memset(&lost, 0, sizeof(lost));
 	lost.type = RACETRAP_REC_LOST;
@@ -422,7 +433,7 @@ static void test_throttle_coalesced(void)
 
 int main(void)
 {
-	ktap_start(21);
+	ktap_start(22);
 	test_throttle_coalesced();
 	test_atomic_pairs_and_truth();
 	test_c_races();
