@@ -14,6 +14,8 @@
  *
  *  - ``size`` smaller than the first published version of the struct
  *    (RACETRAP_*_SIZE_VER0): EINVAL.
+ *  - ``size`` larger than a page (4096 on x86-64): E2BIG, before anything
+ *    past the size field is read.  No struct comes near it.
  *  - ``size`` larger than the kernel knows: the extra bytes must be zero,
  *    otherwise E2BIG (the caller asks for something this kernel lacks).
  *    With a zero tail it behaves exactly as the known size.
