@@ -9,7 +9,7 @@
 #include "abi.h"
 
 /*
- * Copy a struct in: a size below the first published version is EINVAL,
+ * Copy a struct in: a size below the oldest version accepted is EINVAL,
  * one above a page E2BIG (copy_struct_from_user() would scan the whole
  * tail for non-zero bytes, up to 4 GiB), a longer struct must have a zero
  * tail (else E2BIG), a short-but-valid one is zero-extended.
