@@ -2,6 +2,7 @@
 /* kapi: the /dev/racetrap ioctls, with errors that say what to do. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,9 +112,16 @@ int rt_kapi_attach(struct rt_kapi *k, pid_t pid, char *err, size_t errlen)
 		e = errno;
 		switch (e) {
 		case ENOENT:
-		case ESRCH:
+			if (kill(pid, 0) == 0 || errno == EPERM)
+				return fail(e, err, errlen,
+					    "cannot attach to %d: %s: %s (is procfs mounted on /proc?)",
+					    (int)pid, path, strerror(e));
 			return fail(ESRCH, err, errlen,
 				    "no process %d (it may have exited)", (int)pid);
+		case ESRCH:	/* it has no memory */
+			return fail(EINVAL, err, errlen,
+				    "cannot attach to %d: not a user process (a kernel thread, or exiting)",
+				    (int)pid);
 		case EACCES:
 		case EPERM:
 			return fail(e, err, errlen,
