@@ -227,16 +227,16 @@ int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid, int mem_fd)
 		goto out_put_file;
 	ret = -EINVAL;
 	if (task->flags & PF_KTHREAD)
-		goto out;
+		goto out_put_task;
 	mm = get_task_mm(task);
 	ret = -ESRCH;
 	if (!mm)
-		goto out;
+		goto out_put_task;
 	/* From here on the attachment is bound to this mm: an exec ends it. */
 	ret = racetrap_perm_check(mem_file, mm);
 	if (ret) {
 		mmput(mm);
-		goto out;
+		goto out_put_task;
 	}
 	t->tgid = get_pid(task_tgid(task));
 	ret = registry_add(t);
@@ -244,7 +244,7 @@ int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid, int mem_fd)
 		put_pid(t->tgid);
 		t->tgid = NULL;
 		mmput(mm);
-		goto out;
+		goto out_put_task;
 	}
 	mmgrab(mm);
 	mmput(mm);
@@ -264,12 +264,12 @@ int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid, int mem_fd)
 		if (ret) {
 			racetrap_ring_set_live(&t->ring, false, NULL);
 			release_attachment(t);
-			goto out;
+			goto out_put_task;
 		}
 	}
 	schedule_delayed_work(&t->tick, 0);
 	pr_debug("tracer %p attached to %d\n", t, t->pid_nr);
-out:
+out_put_task:
 	put_task_struct(task);
 out_put_file:
 	racetrap_perm_put(mem_file);
