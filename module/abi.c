@@ -4,13 +4,15 @@
  * sizeof, so old binaries keep working on new kernels and new binaries get
  * a clear error on old ones (the clone_args / perf_event_attr scheme).
  */
+#include <linux/mm.h>
 #include <linux/uaccess.h>
 #include "abi.h"
 
 /*
- * Copy a struct in: a size below the first published version is EINVAL,
- * a longer struct must have a zero tail (else E2BIG), a short-but-valid
- * one is zero-extended.
+ * Copy a struct in: a size below the oldest version accepted is EINVAL,
+ * one above a page E2BIG (copy_struct_from_user() would scan the whole
+ * tail for non-zero bytes, up to 4 GiB), a longer struct must have a zero
+ * tail (else E2BIG), a short-but-valid one is zero-extended.
  */
 int racetrap_struct_in(void *kbuf, size_t ksize, size_t minsize,
 		       const void __user *uarg, u32 *usize)
@@ -21,6 +23,8 @@ int racetrap_struct_in(void *kbuf, size_t ksize, size_t minsize,
 		return -EFAULT;
 	if (size < minsize)
 		return -EINVAL;
+	if (size > PAGE_SIZE)
+		return -E2BIG;
 	*usize = size;
 	return copy_struct_from_user(kbuf, ksize, uarg, size);
 }

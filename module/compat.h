@@ -10,11 +10,15 @@
  * batch, and the consumer's filter() lost its context argument.  In 6.12
  * a handler's UPROBE_HANDLER_REMOVE only takes effect if filter() then
  * returns false for the mm; on 6.1 it always does.
+ *
+ * The unsigned-offset mark of /proc/PID/mem moved from f_mode to the
+ * file_operations' fop_flags in 6.12.
  */
 #ifndef _RACETRAP_COMPAT_H
 #define _RACETRAP_COMPAT_H
 
 #include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/uprobes.h>
 
 /* Kbuild defines RACETRAP_HAVE_UPROBE_NOSYNC from the kernel's uprobes.h. */
@@ -94,5 +98,23 @@ static inline unsigned long racetrap_xol_fixup_ip(struct task_struct *task,
 		return ut->vaddr + (ip - ut->xol_vaddr);
 	return ip;
 }
+
+/*
+ * mem_open() marks /proc/PID/mem as taking unsigned offsets: in 6.12 with
+ * FOP_UNSIGNED_OFFSET in its file_operations' fop_flags, in 6.1 with
+ * FMODE_UNSIGNED_OFFSET in the open file's f_mode.  No other procfs file
+ * has the mark.
+ */
+#ifdef FOP_UNSIGNED_OFFSET
+static inline bool racetrap_file_unsigned_offset(const struct file *file)
+{
+	return file->f_op->fop_flags & FOP_UNSIGNED_OFFSET;
+}
+#else
+static inline bool racetrap_file_unsigned_offset(const struct file *file)
+{
+	return file->f_mode & FMODE_UNSIGNED_OFFSET;
+}
+#endif
 
 #endif /* _RACETRAP_COMPAT_H */

@@ -57,10 +57,10 @@ static int ioc_attach(struct file *file, void *arg)
 
 	if (a->flags)
 		return -EOPNOTSUPP;
-	if (a->__reserved)
+	if (a->__reserved || a->__reserved2)
 		return -EINVAL;
 	mutex_lock(&t->lock);
-	ret = racetrap_tracer_attach(t, a->pid);
+	ret = racetrap_tracer_attach(t, a->pid, a->mem_fd);
 	mutex_unlock(&t->lock);
 	return ret;
 }
@@ -127,7 +127,7 @@ static const struct racetrap_ioc racetrap_iocs[__RACETRAP_CMD_LAST] = {
 	},
 	[RACETRAP_CMD_ATTACH] = {
 		.ksize = sizeof(struct racetrap_attach),
-		.minsize = RACETRAP_ATTACH_SIZE_VER0,
+		.minsize = RACETRAP_ATTACH_SIZE_VER1,
 		.handler = ioc_attach,
 	},
 	[RACETRAP_CMD_DETACH] = {

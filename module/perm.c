@@ -1,73 +1,58 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The attach permission check.  Attaching lets the caller stall the
- * target's threads and read its memory and registers, which is what
- * ptrace(PTRACE_ATTACH) allows, so the rule is ptrace's.  The device's
- * file mode is not enough: an admin may open /dev/racetrap to a group.
+ * The attach permission: the caller proves it may ptrace-attach to the
+ * target by handing over a descriptor of the target's /proc/PID/mem.
  *
- * ptrace_may_access() is not exported, so this is the same decision made
- * from exported primitives (see __ptrace_may_access()):
+ * ptrace_may_access() is not exported, and a rule rebuilt from exported
+ * primitives misses Yama and the other LSMs and races with exec.  Opening
+ * /proc/PID/mem runs the kernel's own check instead: proc_mem_open() calls
+ * mm_access(task, PTRACE_MODE_ATTACH_FSCREDS), which takes the target's
+ * exec_update_lock, gets its mm and asks ptrace_may_access() (credentials,
+ * dumpability, every LSM's ptrace_access_check hook) about it; the file
+ * keeps that mm in ->private_data, pinned with mmgrab().  So an open mem
+ * file proves the right over exactly one mm, and an exec, which replaces
+ * the mm, voids it.  The uapi header says why comparing the mm is enough.
  *
- *  1. A thread of the caller's own process: allowed.
- *  2. The caller's real uid equals the target's real, effective and saved
- *     uid, and its real gid the target's real, effective and saved gid;
- *     or the caller has CAP_SYS_PTRACE in the target's user namespace.
- *  3. And the target is dumpable (SUID_DUMP_USER: not setuid, no
- *     PR_SET_DUMPABLE 0), or the caller has CAP_SYS_PTRACE in the user
- *     namespace of the target's mm.
- *
- * Not consulted, because their hooks are not exported: LSMs (Yama's
- * ptrace_scope, SELinux, AppArmor).  A system relying on Yama to forbid
- * same-uid ptrace should not widen the device's mode.
+ * environ, auxv and pagemap keep an mm in ->private_data too, checked only
+ * for PTRACE_MODE_READ: the name and the unsigned-offset mark, which only
+ * mem_open() gives a procfs file, tell them apart.
  */
-#include <linux/capability.h>
-#include <linux/cred.h>
-#include <linux/errno.h>
-#include <linux/sched.h>
-#include <linux/sched/coredump.h>
-#include <linux/sched/signal.h>
-#include <linux/sched/task.h>
-#include <linux/user_namespace.h>
+#include <linux/dcache.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <linux/mm_types.h>
+#include <linux/string.h>
+#include "compat.h"
 #include "perm.h"
 
-static bool same_ids(const struct cred *c, const struct cred *t)
+/* The /proc/PID/mem file behind @fd, referenced; ERR_PTR(-EBADF/-EINVAL). */
+struct file *racetrap_perm_get(int fd)
 {
-	return uid_eq(c->uid, t->euid) && uid_eq(c->uid, t->suid) &&
-	       uid_eq(c->uid, t->uid) && gid_eq(c->gid, t->egid) &&
-	       gid_eq(c->gid, t->sgid) && gid_eq(c->gid, t->gid);
+	struct file *file = fget(fd);
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (file_inode(file)->i_sb->s_magic != PROC_SUPER_MAGIC ||
+	    strcmp(file->f_path.dentry->d_name.name, "mem") ||
+	    !racetrap_file_unsigned_offset(file)) {
+		fput(file);
+		return ERR_PTR(-EINVAL);
+	}
+	return file;
 }
 
-/* Returns 0, -EPERM, or -EINVAL for a task without user memory. */
-int racetrap_may_attach(struct task_struct *task)
+/*
+ * 0 if @mem_file's open checked @mm, else -EPERM.  @mm is held by the
+ * caller and the file pins its own, so equal pointers are the same mm.
+ */
+int racetrap_perm_check(struct file *mem_file, struct mm_struct *mm)
 {
-	const struct cred *cred = current_cred();
-	struct user_namespace *mm_ns = NULL;
-	bool dumpable = false;
-	bool ids_ok;
+	return mem_file->private_data == mm ? 0 : -EPERM;
+}
 
-	if (same_thread_group(task, current))
-		return 0;
-
-	rcu_read_lock();
-	ids_ok = same_ids(cred, __task_cred(task)) ||
-		 ns_capable(__task_cred(task)->user_ns, CAP_SYS_PTRACE);
-	rcu_read_unlock();
-	if (!ids_ok)
-		return -EPERM;
-
-	task_lock(task);
-	if (!task->mm || (task->flags & PF_KTHREAD)) {
-		task_unlock(task);
-		return -EINVAL;
-	}
-	dumpable = get_dumpable(task->mm) == SUID_DUMP_USER;
-	mm_ns = get_user_ns(task->mm->user_ns);
-	task_unlock(task);
-
-	if (!dumpable && !ns_capable(mm_ns, CAP_SYS_PTRACE)) {
-		put_user_ns(mm_ns);
-		return -EPERM;
-	}
-	put_user_ns(mm_ns);
-	return 0;
+void racetrap_perm_put(struct file *mem_file)
+{
+	fput(mem_file);
 }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Who may attach to whom: the ptrace-attach rule, rebuilt. */
+/* Who may attach to whom: ptrace's rule, proven by a /proc/PID/mem fd. */
 #ifndef _RACETRAP_PERM_H
 #define _RACETRAP_PERM_H
 
-struct task_struct;
+struct file;
+struct mm_struct;
 
-int racetrap_may_attach(struct task_struct *task);
+struct file *racetrap_perm_get(int fd);
+int racetrap_perm_check(struct file *mem_file, struct mm_struct *mm);
+void racetrap_perm_put(struct file *mem_file);
 
 #endif /* _RACETRAP_PERM_H */

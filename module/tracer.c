@@ -206,9 +206,10 @@ static void release_attachment(struct racetrap_tracer *t)
 	t->attached = false;
 }
 
-int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid)
+int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid, int mem_fd)
 {
 	struct task_struct *task;
+	struct file *mem_file;
 	struct mm_struct *mm;
 	int ret;
 
@@ -217,26 +218,33 @@ int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid)
 		return -EINVAL;
 	if (t->attached)
 		return -EALREADY;
+	mem_file = racetrap_perm_get(mem_fd);
+	if (IS_ERR(mem_file))
+		return PTR_ERR(mem_file);
 	task = find_target(pid);
+	ret = -ESRCH;
 	if (!task)
-		return -ESRCH;
+		goto out_put_file;
 	ret = -EINVAL;
 	if (task->flags & PF_KTHREAD)
-		goto out;
-	ret = racetrap_may_attach(task);
-	if (ret)
-		goto out;
+		goto out_put_task;
 	mm = get_task_mm(task);
 	ret = -ESRCH;
 	if (!mm)
-		goto out;
+		goto out_put_task;
+	/* From here on the attachment is bound to this mm: an exec ends it. */
+	ret = racetrap_perm_check(mem_file, mm);
+	if (ret) {
+		mmput(mm);
+		goto out_put_task;
+	}
 	t->tgid = get_pid(task_tgid(task));
 	ret = registry_add(t);
 	if (ret) {
 		put_pid(t->tgid);
 		t->tgid = NULL;
 		mmput(mm);
-		goto out;
+		goto out_put_task;
 	}
 	mmgrab(mm);
 	mmput(mm);
@@ -256,13 +264,15 @@ int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid)
 		if (ret) {
 			racetrap_ring_set_live(&t->ring, false, NULL);
 			release_attachment(t);
-			goto out;
+			goto out_put_task;
 		}
 	}
 	schedule_delayed_work(&t->tick, 0);
 	pr_debug("tracer %p attached to %d\n", t, t->pid_nr);
-out:
+out_put_task:
 	put_task_struct(task);
+out_put_file:
+	racetrap_perm_put(mem_file);
 	return ret;
 }
 

@@ -136,7 +136,7 @@ struct racetrap_tracer {
 
 struct racetrap_tracer *racetrap_tracer_create(void);
 void racetrap_tracer_destroy(struct racetrap_tracer *t);
-int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid);
+int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid, int mem_fd);
 int racetrap_tracer_detach(struct racetrap_tracer *t);
 int racetrap_tracer_config(struct racetrap_tracer *t,
 			   struct racetrap_config *cfg);

@@ -60,9 +60,16 @@ void racetrap_watch_record(struct racetrap_slot *slot,
 static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
 			struct pt_regs *regs)
 {
-	/* A syscall touching the word traps in the kernel: not a user race. */
-	if (user_mode(regs))
-		racetrap_watch_record(bp->overflow_handler_context, regs, false);
+	struct racetrap_slot *slot = bp->overflow_handler_context;
+
+	/*
+	 * A syscall touching the word traps in the kernel: not a user race.
+	 * A thread that called exec keeps its watchpoint until the window
+	 * closes, and the new image (setuid, maybe) is none of the tracer's
+	 * business.
+	 */
+	if (user_mode(regs) && current->mm == slot->tracer->mm)
+		racetrap_watch_record(slot, regs, false);
 }
 
 /*

@@ -2,8 +2,8 @@
 /*
  * The device and the generic ioctl rules of uapi/linux/racetrap.h, checked
  * one rule at a time on RACETRAP_IOC_VERSION: size prefix, zero and
- * non-zero tails, flags, reserved fields, bad pointers, unknown ioctls,
- * and who may open the device.
+ * non-zero tails, the one-page cap, flags, reserved fields, bad pointers,
+ * unknown ioctls, and who may open the device.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -102,6 +102,32 @@ static void test_sizes(int fd)
 		    "size_ver0_no_overwrite", "wrote past the caller's size");
 }
 
+/*
+ * A size past a page is E2BIG before the tail is scanned: a zero tail of
+ * exactly a page is still fine, one byte more is not, nor is 4 GiB.
+ */
+static void test_size_cap(int fd)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct racetrap_version *v = calloc(1, 2 * page);
+
+	if (!v) {
+		ktap_skip("size_page_zero_tail_ok", "out of memory");
+		ktap_skip("size_page_plus_one_e2big", "out of memory");
+		ktap_skip("size_4g_e2big", "out of memory");
+		return;
+	}
+	v->size = page;
+	EXPECT_TRUE(version(fd, v) == 0 && v->abi_version == RACETRAP_ABI_VERSION,
+		    "size_page_zero_tail_ok", "errno %d", errno);
+	memset(v, 0, 2 * page);
+	v->size = page + 1;
+	EXPECT_ERRNO(E2BIG, version(fd, v), "size_page_plus_one_e2big");
+	v->size = UINT32_MAX;
+	EXPECT_ERRNO(E2BIG, version(fd, v), "size_4g_e2big");
+	free(v);
+}
+
 static void test_flags_reserved(int fd)
 {
 	struct racetrap_version v = { .size = sizeof(v), .flags = 1 };
@@ -183,7 +209,7 @@ int main(void)
 {
 	int fd;
 
-	ktap_start(24);
+	ktap_start(27);
 	test_device_node();
 	fd = open(RACETRAP_DEVICE, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
@@ -192,6 +218,7 @@ int main(void)
 	}
 	test_version_answers(fd);
 	test_sizes(fd);
+	test_size_cap(fd);
 	test_flags_reserved(fd);
 	test_pointers(fd);
 	test_unknown_ioctls(fd);

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <uapi/linux/racetrap.h>
+#include "attach.h"
 #include "ktap.h"
 
 #define FX_MAX	24
@@ -210,13 +211,6 @@ static inline const struct fx_site *fx_site(const struct fx *f,
 static inline int rt_open(void)
 {
 	return open(RACETRAP_DEVICE, O_RDWR | O_CLOEXEC);
-}
-
-static inline int rt_attach(int fd, pid_t pid)
-{
-	struct racetrap_attach a = { .size = sizeof(a), .pid = pid };
-
-	return ioctl(fd, RACETRAP_IOC_ATTACH, &a);
 }
 
 static inline int rt_detach(int fd)

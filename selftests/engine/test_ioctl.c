@@ -17,16 +17,22 @@ struct big_attach {
 
 static void generic(int fd, pid_t pid)
 {
-	struct big_attach ba = { { sizeof(ba), 0, pid, 0 }, 0 };
-	struct racetrap_attach a = { sizeof(a), 0, pid, 0 };
+	int mem = rt_open_mem(pid);
+	struct big_attach ba = {
+		.a = { .size = sizeof(ba), .pid = pid, .mem_fd = mem },
+	};
+	struct racetrap_attach a = { .size = sizeof(a), .pid = pid, .mem_fd = mem };
 	struct racetrap_detach d = { sizeof(d), 0 };
 	struct racetrap_stats s = { .size = sizeof(s) };
 	struct racetrap_config c = { .size = sizeof(c) };
 	void *unmapped = mmap(NULL, 4096, PROT_NONE,
 			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	a.size = RACETRAP_ATTACH_SIZE_VER0 - 4;
+	a.size = RACETRAP_ATTACH_SIZE_VER1 - 4;
 	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_ATTACH, &a), "attach_short");
+	/* ABI version 1's struct, without mem_fd. */
+	a.size = RACETRAP_ATTACH_SIZE_VER0;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_ATTACH, &a), "attach_ver0");
 	a.size = sizeof(a);
 	a.flags = 1;
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(fd, RACETRAP_IOC_ATTACH, &a),
@@ -36,6 +42,10 @@ static void generic(int fd, pid_t pid)
 	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_ATTACH, &a),
 		     "attach_reserved");
 	a.__reserved = 0;
+	a.__reserved2 = 1;
+	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_ATTACH, &a),
+		     "attach_reserved2");
+	a.__reserved2 = 0;
 	EXPECT_ERRNO(EFAULT, ioctl(fd, RACETRAP_IOC_ATTACH, NULL), "attach_null");
 	EXPECT_ERRNO(EFAULT, ioctl(fd, RACETRAP_IOC_ATTACH, unmapped),
 		     "attach_unmapped");
@@ -44,6 +54,7 @@ static void generic(int fd, pid_t pid)
 		     "attach_nonzero_tail");
 	ba.tail = 0;
 	EXPECT_OK(ioctl(fd, RACETRAP_IOC_ATTACH, &ba), "attach_zero_tail");
+	close(mem);
 
 	d.size = 4;
 	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_DETACH, &d), "detach_short");
@@ -318,7 +329,7 @@ int main(void)
 	struct fx f;
 	int fd;
 
-	ktap_start(81);
+	ktap_start(83);
 	if (!fx_start(&f, "racy"))
 		return 1;
 	fd = rt_open();

@@ -12,8 +12,11 @@
  * of the struct it was compiled with (``sizeof``).  This lets every struct
  * grow at its end, as perf_event_attr and clone_args do:
  *
- *  - ``size`` smaller than the first published version of the struct
- *    (RACETRAP_*_SIZE_VER0): EINVAL.
+ *  - ``size`` smaller than the oldest version of the struct this kernel
+ *    accepts (RACETRAP_*_SIZE_VER0, for ATTACH RACETRAP_ATTACH_SIZE_VER1):
+ *    EINVAL.
+ *  - ``size`` larger than a page (4096 on x86-64): E2BIG, before anything
+ *    past the size field is read.  No struct comes near it.
  *  - ``size`` larger than the kernel knows: the extra bytes must be zero,
  *    otherwise E2BIG (the caller asks for something this kernel lacks).
  *    With a zero tail it behaves exactly as the known size.
@@ -41,13 +44,47 @@
  *	threads created later.  The attachment ends on RACETRAP_IOC_DETACH,
  *	close of the last reference to the file, exit or exec of the target
  *	(a RACETRAP_REC_END record says which), and never survives the file.
- *	Permission follows the ptrace-attach rule: the caller has
- *	CAP_SYS_PTRACE in the target's user namespace, or its uid and gid
- *	equal the target's real, effective and saved uid and gid and the
- *	target is dumpable.  The device's file mode is not the only check.
- *	Errors: ESRCH no such process; EINVAL ``pid`` <= 0 or a kernel
- *	thread; EPERM the rule above denies it; EBUSY the target already has a
- *	tracer; EALREADY this file is already attached; ENOMEM.
+ *
+ *	Permission is ptrace's, proven by a descriptor: ``mem_fd`` is an open
+ *	descriptor of the target's /proc/PID/mem (or /proc/PID/task/TID/mem),
+ *	O_RDONLY is enough.  Attaching lets the caller stall the target's
+ *	threads and read its memory and registers, what PTRACE_ATTACH allows,
+ *	and the kernel's open of that file is the ptrace-attach check itself:
+ *	mm_access() with PTRACE_MODE_ATTACH_FSCREDS, so the caller's fsuid and
+ *	capabilities, dumpability, Yama's ptrace_scope and every LSM's
+ *	ptrace_access_check hook (SELinux, AppArmor...) decide, under the
+ *	target's exec_update_lock.  The open fails with EACCES or EPERM where
+ *	ptrace attach would fail.  The module checks that the descriptor is
+ *	such a file (procfs, named "mem", the mem file's unsigned-offset mark)
+ *	and that the mm its open checked and pinned is the target's mm now.
+ *	This is sound because:
+ *
+ *	 - the check happened inside the kernel, against the mm the file
+ *	   keeps (mmgrab), so the pointer cannot be reused for another mm
+ *	   while the descriptor is held;
+ *	 - exec replaces the mm, and the check and the mm it saw are taken
+ *	   under exec_update_lock: a descriptor opened before an exec (of a
+ *	   setuid program, say) names the old mm and no longer matches;
+ *	 - the module takes the target's mm after resolving ``pid`` and
+ *	   compares, so an exec between the open and the ioctl gives EPERM;
+ *	   the attachment is bound to that mm, so after an exec nothing of
+ *	   the new image is sampled or recorded, and the attachment ends
+ *	   within 100 ms (RACETRAP_END_EXEC);
+ *	 - a process sharing the target's mm (CLONE_VM without a thread
+ *	   group) shares its memory: attach rights on one give control of
+ *	   the other, so its mem file proves as much.
+ *
+ *	The descriptor is a capability, as the mem file itself is: whoever
+ *	holds it (inherited, passed with SCM_RIGHTS) may attach to that image,
+ *	whatever its credentials are now.  The device's file mode is not the
+ *	only check, so /dev/racetrap may be opened to a group.
+ *	Errors, in the order they are checked: EINVAL ``pid`` <= 0;
+ *	EALREADY this file is already attached; EBADF ``mem_fd`` is not an
+ *	open descriptor; EINVAL it is not a procfs mem file (environ, auxv,
+ *	maps, any other file); ESRCH no such process; EINVAL a kernel thread;
+ *	EPERM the mem file is another image's: another process's, or the
+ *	target's from before an exec; EBUSY the target already has a tracer;
+ *	ENOMEM.
  *
  * RACETRAP_IOC_DETACH (struct racetrap_detach)
  *	Ends the attachment: stops sampling, releases every watchpoint and
@@ -97,7 +134,7 @@
 #include <linux/types.h>
 
 #define RACETRAP_DEVICE		"/dev/racetrap"
-#define RACETRAP_ABI_VERSION	1
+#define RACETRAP_ABI_VERSION	2	/* 2: ATTACH takes mem_fd */
 #define RACETRAP_TYPE		0xB9
 
 enum racetrap_cmd {
@@ -148,18 +185,26 @@ struct racetrap_version {
 
 /**
  * struct racetrap_attach - RACETRAP_IOC_ATTACH
- * @size: sizeof(struct racetrap_attach)
+ * @size: sizeof(struct racetrap_attach), at least RACETRAP_ATTACH_SIZE_VER1
  * @flags: must be 0
  * @pid: the process (any of its thread ids names the whole group)
  * @__reserved: must be 0
+ * @mem_fd: an open descriptor of the target's /proc/PID/mem: the proof
+ *	that the caller may ptrace-attach to it (see RACETRAP_IOC_ATTACH)
+ * @__reserved2: must be 0
+ *
+ * ABI version 1's 16-byte struct had no @mem_fd: EINVAL.
  */
 struct racetrap_attach {
 	__u32 size;
 	__u32 flags;
 	__s32 pid;
 	__u32 __reserved;
+	__s32 mem_fd;
+	__u32 __reserved2;
 };
-#define RACETRAP_ATTACH_SIZE_VER0	16
+#define RACETRAP_ATTACH_SIZE_VER0	16	/* refused since ABI version 2 */
+#define RACETRAP_ATTACH_SIZE_VER1	24
 
 /**
  * struct racetrap_detach - RACETRAP_IOC_DETACH

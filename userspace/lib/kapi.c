@@ -2,6 +2,7 @@
 /* kapi: the /dev/racetrap ioctls, with errors that say what to do. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,7 @@ int rt_kapi_open(struct rt_kapi *k, char *err, size_t errlen)
 		case EACCES:
 		case EPERM:
 			return fail(e, err, errlen,
-				    "cannot open %s: %s: run as root (or give this user read/write access to the device and CAP_SYS_PTRACE or the target's uid)",
+				    "cannot open %s: %s: run as root (or give this user read/write access to the device; attaching then follows the ptrace rules)",
 				    RACETRAP_DEVICE, strerror(e));
 		case ENXIO:
 		case ENODEV:
@@ -93,23 +94,58 @@ void rt_kapi_close(struct rt_kapi *k)
 	k->fd = -1;
 }
 
+/*
+ * The kernel's open of /proc/PID/mem is the ptrace-attach check (Yama and
+ * LSMs included), and its descriptor is what ATTACH takes as proof.
+ */
 int rt_kapi_attach(struct rt_kapi *k, pid_t pid, char *err, size_t errlen)
 {
 	struct racetrap_attach a = { .size = sizeof(a), .pid = pid };
+	char path[64];
 	int e;
 
-	if (ioctl(k->fd, RACETRAP_IOC_ATTACH, &a) == 0)
+	if (pid <= 0)
+		return fail(EINVAL, err, errlen, "%d is not a process id", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	a.mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (a.mem_fd < 0) {
+		e = errno;
+		switch (e) {
+		case ENOENT:
+			if (kill(pid, 0) == 0 || errno == EPERM)
+				return fail(e, err, errlen,
+					    "cannot attach to %d: %s: %s (is procfs mounted on /proc?)",
+					    (int)pid, path, strerror(e));
+			return fail(ESRCH, err, errlen,
+				    "no process %d (it may have exited)", (int)pid);
+		case ESRCH:	/* it has no memory */
+			return fail(EINVAL, err, errlen,
+				    "cannot attach to %d: not a user process (a kernel thread, or exiting)",
+				    (int)pid);
+		case EACCES:
+		case EPERM:
+			return fail(e, err, errlen,
+				    "not allowed to trace PID %d (ptrace rules: same user, Yama ptrace_scope, LSM): opening %s: %s",
+				    (int)pid, path, strerror(e));
+		default:
+			return fail(e, err, errlen, "cannot attach to %d: opening %s: %s",
+				    (int)pid, path, strerror(e));
+		}
+	}
+	if (ioctl(k->fd, RACETRAP_IOC_ATTACH, &a) == 0) {
+		close(a.mem_fd);
 		return 0;
+	}
 	e = errno;
+	close(a.mem_fd);
 	switch (e) {
 	case ESRCH:
 		return fail(e, err, errlen, "no process %d (it may have exited)", pid);
 	case EINVAL:
 		return fail(e, err, errlen, "cannot attach to %d: not a user process", pid);
 	case EPERM:
-	case EACCES:
 		return fail(e, err, errlen,
-			    "not allowed to attach to %d: run as root, or as the target's user with the target dumpable (ptrace-attach rule)",
+			    "cannot attach to %d: the process changed while racetrap was attaching (it ran exec, or exited and its pid was reused): try again",
 			    pid);
 	case EBUSY:
 		return fail(e, err, errlen,
