@@ -291,6 +291,7 @@ static void config_bounds(int fd)
 	rt_config_get(fd, &after);
 	EXPECT_TRUE(after.stack_dump == 4096, "config_stack_dump_get",
 		    "stack_dump %u", after.stack_dump);
+	before = after;
 	c = before;
 	c.triggers = 1U << 4;
 	EXPECT_ERRNO(EOPNOTSUPP, rt_config_set(fd, &c), "config_triggers_unknown");
