@@ -105,7 +105,7 @@ static void throttle_record(struct racetrap_tracer *t)
 	rec->pid = t->pid_nr;
 	rec->timestamp_ns = ktime_get_ns();
 	rec->lost = racetrap_count_read(&t->stats, RACETRAP_STAT_SKIP_BUDGET);
-	racetrap_ring_push(&t->ring, rec);
+	racetrap_ring_push(&t->ring, rec, NULL);
 	kfree(rec);
 }
 

@@ -16,6 +16,8 @@
  * 10000: one tick per 10 ms of a thread's CPU time, the perf default
  * order of magnitude.  max_watchpoints 1: leave three of x86's four debug
  * registers to debuggers.  budget_ppm 10000: 1% of the target's CPU time.
+ * stack_dump 0: no stack dumps, so a tool that does not ask for them gets
+ * the fixed-size records it knows (userspace asks for 4096 bytes).
  */
 struct racetrap_tunable {
 	size_t off;
@@ -34,6 +36,7 @@ static const struct racetrap_tunable racetrap_tunables[] = {
 	TUNABLE(max_watchpoints, 1, 1, RACETRAP_MAX_WATCHPOINTS),
 	TUNABLE(stack_depth, 32, 1, RACETRAP_MAX_STACK),
 	TUNABLE(budget_ppm, 10000, 1, 1000000),
+	TUNABLE(stack_dump, 0, 64, RACETRAP_MAX_STACK_DUMP),
 };
 
 static u32 *field(struct racetrap_config *cfg, size_t off)
@@ -63,7 +66,7 @@ int racetrap_config_resolve(struct racetrap_config *out,
 		return -EINVAL;
 	if (in->stack_reg >= RACETRAP_REG_RIP ||
 	    in->stack_reg == RACETRAP_REG_RSP ||
-	    in->stack_off > RACETRAP_MAX_STACK_OFF)
+	    in->stack_off > RACETRAP_MAX_STACK_OFF || in->stack_dump % 8)
 		return -EINVAL;
 	if (in->triggers & ~__RACETRAP_TRIGGER_ALL)
 		return -EOPNOTSUPP;

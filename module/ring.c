@@ -3,7 +3,10 @@
  * Record ring.  Two entries are kept back from ordinary records: one for
  * the LOST record that reports drops and one for the END record, so the
  * reader always learns that records were lost and that the attachment
- * ended.
+ * ended.  A record with stack dumps keeps them in a kmalloc'ed tail that
+ * the ring owns from push to read; the tails' bytes have their own bound
+ * (RACETRAP_RING_TAIL_MAX), past which records are dropped like on a
+ * full ring.
  */
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -24,15 +27,26 @@ int racetrap_ring_init(struct racetrap_ring *r, struct racetrap_counters *s)
 
 void racetrap_ring_free(struct racetrap_ring *r)
 {
+	unsigned int i;
+
+	for (i = 0; i < r->count; i++)
+		kfree(r->recs[(r->head + i) % RACETRAP_RING_ENTRIES].tail);
 	vfree(r->recs);
 }
 
-static void put_locked(struct racetrap_ring *r,
-		       const struct racetrap_record *rec)
+static size_t tail_len(const struct racetrap_record *rec)
 {
-	unsigned int tail = (r->head + r->count) % RACETRAP_RING_ENTRIES;
+	return rec->size - sizeof(*rec);
+}
 
-	r->recs[tail] = *rec;
+static void put_locked(struct racetrap_ring *r,
+		       const struct racetrap_record *rec, void *tail)
+{
+	unsigned int at = (r->head + r->count) % RACETRAP_RING_ENTRIES;
+
+	r->recs[at].rec = *rec;
+	r->recs[at].tail = tail;
+	r->tail_bytes += tail_len(rec);
 	r->count++;
 	racetrap_count(r->stats, RACETRAP_STAT_RECORDS);
 }
@@ -51,23 +65,31 @@ static void flush_lost_locked(struct racetrap_ring *r)
 	rec.lost = r->lost;
 	rec.timestamp_ns = ktime_get_ns();
 	r->lost = 0;
-	put_locked(r, &rec);
+	put_locked(r, &rec, NULL);
 }
 
+/*
+ * Queue @rec; @tail (kmalloc'ed, rec->size - sizeof(*rec) bytes, or NULL
+ * with a record of exactly that size) becomes the ring's, freed here if
+ * the record is dropped.
+ */
 void racetrap_ring_push(struct racetrap_ring *r,
-			const struct racetrap_record *rec)
+			const struct racetrap_record *rec, void *tail)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&r->lock, flags);
 	flush_lost_locked(r);
-	if (!r->lost && r->count < NORMAL_MAX) {
-		put_locked(r, rec);
+	if (!r->lost && r->count < NORMAL_MAX &&
+	    r->tail_bytes + tail_len(rec) <= RACETRAP_RING_TAIL_MAX) {
+		put_locked(r, rec, tail);
+		tail = NULL;
 	} else {
 		r->lost++;
 		racetrap_count(r->stats, RACETRAP_STAT_DROPS);
 	}
 	spin_unlock_irqrestore(&r->lock, flags);
+	kfree(tail);
 	wake_up_interruptible_poll(&r->wq, EPOLLIN | EPOLLRDNORM);
 }
 
@@ -85,7 +107,7 @@ void racetrap_ring_set_live(struct racetrap_ring *r, bool live,
 	if (end) {
 		flush_lost_locked(r);
 		if (r->count < RACETRAP_RING_ENTRIES) {
-			put_locked(r, end);
+			put_locked(r, end, NULL);
 		} else {
 			r->lost++;
 			racetrap_count(r->stats, RACETRAP_STAT_DROPS);
@@ -103,17 +125,17 @@ static bool readable(struct racetrap_ring *r)
 ssize_t racetrap_ring_read(struct racetrap_ring *r, char __user *buf,
 			   size_t len, bool nonblock)
 {
-	const size_t rsize = sizeof(struct racetrap_record);
 	struct racetrap_record *rec;
-	size_t done = 0;
+	size_t done = 0, rsize;
 	ssize_t err = 0;
+	void *tail;
 
-	if (len < rsize)
+	if (len < sizeof(*rec))
 		return -EINVAL;
-	rec = kmalloc(rsize, GFP_KERNEL);
+	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
 	if (!rec)
 		return -ENOMEM;
-	while (done + rsize <= len) {
+	for (;;) {
 		spin_lock_irq(&r->lock);
 		if (!r->count) {
 			bool live = r->live;
@@ -130,7 +152,16 @@ ssize_t racetrap_ring_read(struct racetrap_ring *r, char __user *buf,
 				break;
 			continue;
 		}
-		*rec = r->recs[r->head];
+		rsize = r->recs[r->head].rec.size;
+		if (done + rsize > len) {
+			spin_unlock_irq(&r->lock);
+			if (!done)
+				err = -EINVAL;
+			break;
+		}
+		*rec = r->recs[r->head].rec;
+		tail = r->recs[r->head].tail;
+		r->tail_bytes -= tail_len(rec);
 		r->head = (r->head + 1) % RACETRAP_RING_ENTRIES;
 		r->count--;
 		flush_lost_locked(r);
@@ -139,10 +170,14 @@ ssize_t racetrap_ring_read(struct racetrap_ring *r, char __user *buf,
 		 * A fault loses this one record, never silently: the
 		 * caller gets EFAULT (or a short count).
 		 */
-		if (copy_to_user(buf + done, rec, rsize)) {
+		if (copy_to_user(buf + done, rec, sizeof(*rec)) ||
+		    (tail && copy_to_user(buf + done + sizeof(*rec), tail,
+					  tail_len(rec)))) {
+			kfree(tail);
 			err = -EFAULT;
 			break;
 		}
+		kfree(tail);
 		done += rsize;
 	}
 	kfree(rec);

@@ -541,11 +541,62 @@ static void fill_trapped(struct racetrap_tracer *t, const struct racetrap_hit *h
 	sd->access = ref.site.access;
 }
 
+/*
+ * Size the slot's dump buffer for this window's stack_dump: task context,
+ * before arming, so the #DB side finds it in place.  Without memory the
+ * window simply goes without dumps.
+ */
+static void prepare_dumps(struct racetrap_slot *slot, u32 len)
+{
+	slot->dump_len = 0;
+	if (!len)
+		return;
+	if (slot->dumps_cap != len) {
+		kvfree(slot->dumps);
+		slot->dumps_cap = 0;
+		slot->dumps = kvmalloc(array_size(RACETRAP_MAX_HITS + 1,
+						  sizeof(struct racetrap_user_dump) + len),
+				       GFP_KERNEL);
+		if (!slot->dumps)
+			return;
+		slot->dumps_cap = len;
+	}
+	slot->dump_len = len;
+}
+
+/*
+ * Queue @rec with the dumps @a and @b (either NULL) after it.  Without
+ * memory for them the record goes without.
+ */
+static void push_with_dumps(struct racetrap_tracer *t,
+			    struct racetrap_record *rec,
+			    const struct racetrap_user_dump *a,
+			    const struct racetrap_user_dump *b)
+{
+	u32 la = a ? a->size : 0, lb = b ? b->size : 0;
+	void *tail = NULL;
+
+	rec->size = sizeof(*rec);
+	rec->flags &= ~RACETRAP_REC_F_DUMP;
+	if (la + lb)
+		tail = kmalloc(la + lb, GFP_KERNEL);
+	if (tail) {
+		if (la)
+			memcpy(tail, a, la);
+		if (lb)
+			memcpy(tail + la, b, lb);
+		rec->size += la + lb;
+		rec->flags |= RACETRAP_REC_F_DUMP;
+	}
+	racetrap_ring_push(&t->ring, rec, tail);
+}
+
 static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 		   const struct window *w)
 {
 	unsigned int nr = min_t(unsigned int, atomic_read(&slot->nr_hits),
 				RACETRAP_MAX_HITS);
+	struct racetrap_user_dump *sampled = NULL;
 	struct racetrap_record *rec;
 	unsigned int i;
 
@@ -563,12 +614,18 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 		racetrap_count(&t->stats, RACETRAP_STAT_DROPS);
 		return;
 	}
+	/* The sampled thread is still held: its stack is as it was. */
+	if (slot->dump_len) {
+		sampled = racetrap_slot_dump(slot, RACETRAP_MAX_HITS);
+		racetrap_user_dump(w->regs, sampled, slot->dump_len,
+				   RACETRAP_DUMP_SAMPLED, true);
+	}
 	if (!nr) {
 		fill_header(t, w, rec, RACETRAP_REC_VALUE_CHANGE);
 		rec->value_before = w->armed;
 		rec->flags &= ~RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN;
 		racetrap_count(&t->stats, RACETRAP_STAT_VALUE_CHANGES);
-		racetrap_ring_push(&t->ring, rec);
+		push_with_dumps(t, rec, sampled, NULL);
 		kfree(rec);
 		return;
 	}
@@ -587,7 +644,9 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 		racetrap_count(&t->stats, RACETRAP_STAT_HITS);
 		rec->timestamp_ns = h->ts;
 		trace_racetrap_hit(rec);
-		racetrap_ring_push(&t->ring, rec);
+		push_with_dumps(t, rec, sampled,
+				slot->dump_len && h->dump_size ?
+				racetrap_slot_dump(slot, i) : NULL);
 	}
 	kfree(rec);
 }
@@ -636,6 +695,7 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	watch_range(w.addr, s->size, &w.waddr, &w.wlen);
 	atomic_set(&slot->nr_hits, 0);
 	slot->stack_depth = READ_ONCE(t->cfg.stack_depth);
+	prepare_dumps(slot, READ_ONCE(t->cfg.stack_dump));
 
 	t0 = ktime_get();
 	/*

@@ -57,3 +57,64 @@ unsigned int racetrap_user_stack(const struct pt_regs *regs, u64 *out,
 	}
 	return n;
 }
+
+/*
+ * For unwinding without frame pointers: the registers a DWARF unwinder
+ * starts from and up to @len bytes of stack from regs->sp, page by page,
+ * stopping at the first page that cannot be read (the end of the stack
+ * mapping, or a page not present where faults are not allowed).  With
+ * @may_fault (current's own task context) pages are faulted in; else
+ * (#DB, or under a spinlock) copy_from_user_nofault().  Returns the block's
+ * size (a multiple of 8).
+ */
+u32 racetrap_user_dump(const struct pt_regs *regs, struct racetrap_user_dump *d,
+		       u32 len, u8 side, bool may_fault)
+{
+	unsigned long sp = regs->sp, done = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->side = side;
+	d->nr_regs = RACETRAP_DUMP_NR_REGS;
+	d->regs[RACETRAP_DUMP_RAX] = regs->ax;
+	d->regs[RACETRAP_DUMP_RDX] = regs->dx;
+	d->regs[RACETRAP_DUMP_RCX] = regs->cx;
+	d->regs[RACETRAP_DUMP_RBX] = regs->bx;
+	d->regs[RACETRAP_DUMP_RSI] = regs->si;
+	d->regs[RACETRAP_DUMP_RDI] = regs->di;
+	d->regs[RACETRAP_DUMP_RBP] = regs->bp;
+	d->regs[RACETRAP_DUMP_RSP] = regs->sp;
+	d->regs[RACETRAP_DUMP_R8] = regs->r8;
+	d->regs[RACETRAP_DUMP_R9] = regs->r9;
+	d->regs[RACETRAP_DUMP_R10] = regs->r10;
+	d->regs[RACETRAP_DUMP_R11] = regs->r11;
+	d->regs[RACETRAP_DUMP_R12] = regs->r12;
+	d->regs[RACETRAP_DUMP_R13] = regs->r13;
+	d->regs[RACETRAP_DUMP_R14] = regs->r14;
+	d->regs[RACETRAP_DUMP_R15] = regs->r15;
+	d->regs[RACETRAP_DUMP_RIP] = regs->ip;
+
+	if (sp >= TASK_SIZE_MAX)
+		len = 0;
+	else
+		len = min_t(unsigned long, len, TASK_SIZE_MAX - sp);
+	while (done < len) {
+		unsigned long at = sp + done;
+		unsigned long chunk = min(len - done, PAGE_SIZE - offset_in_page(at));
+		const void __user *src = (const void __user *)at;
+		unsigned long left;
+
+		if (may_fault)
+			left = copy_from_user(d->stack + done, src, chunk);
+		else
+			left = copy_from_user_nofault(d->stack + done, src, chunk) ?
+			       chunk : 0;
+		done += chunk - left;
+		if (left)
+			break;
+	}
+	d->stack_len = done;
+	d->size = ALIGN(sizeof(*d) + done, 8);
+	if (d->size > sizeof(*d) + done)
+		memset(d->stack + done, 0, d->size - sizeof(*d) - done);
+	return d->size;
+}

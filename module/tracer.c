@@ -75,12 +75,16 @@ struct racetrap_tracer *racetrap_tracer_create(void)
 
 void racetrap_tracer_destroy(struct racetrap_tracer *t)
 {
+	unsigned int i;
+
 	mutex_lock(&t->lock);
 	racetrap_tracer_stop(t, RACETRAP_END_DETACH);
 	mutex_unlock(&t->lock);
 	/* A queued end_work finds the tracer detached and does nothing. */
 	cancel_work_sync(&t->end_work);
 	racetrap_ring_free(&t->ring);
+	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++)
+		kvfree(t->slots[i].dumps);
 	pr_debug("tracer %p destroyed\n", t);
 	kvfree(t);
 }
@@ -351,6 +355,7 @@ int racetrap_tracer_config(struct racetrap_tracer *t,
 		WRITE_ONCE(t->cfg.budget_ppm, cfg.budget_ppm);
 		WRITE_ONCE(t->cfg.stack_reg, cfg.stack_reg);
 		WRITE_ONCE(t->cfg.stack_off, cfg.stack_off);
+		WRITE_ONCE(t->cfg.stack_dump, cfg.stack_dump);
 		if (t->attached) {
 			ret = apply_config(t, &old);
 			if (ret)

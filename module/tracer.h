@@ -34,6 +34,7 @@ struct racetrap_hit {
 	u32 tid;
 	u16 nr_frames;
 	bool pending;			/* caught before its access ran */
+	u32 dump_size;			/* of its dump in the slot, 0: none */
 	u64 ts;
 	struct pt_regs regs;
 	u64 stack[RACETRAP_MAX_STACK];
@@ -57,7 +58,22 @@ struct racetrap_slot {
 	atomic_t nr_hits;
 	u32 stack_depth;
 	struct racetrap_hit hits[RACETRAP_MAX_HITS];
+	/*
+	 * Stack dumps of this window (stack_dump bytes each, 0: none): one
+	 * per hit, then the sampled side's.  Sized for @dumps_cap bytes,
+	 * kept from window to window while the size stays the same.
+	 */
+	u32 dump_len;
+	u32 dumps_cap;
+	void *dumps;
 };
+
+static inline struct racetrap_user_dump *
+racetrap_slot_dump(struct racetrap_slot *slot, unsigned int i)
+{
+	return slot->dumps +
+	       i * (sizeof(struct racetrap_user_dump) + slot->dumps_cap);
+}
 
 /* A thread that hit a uprobe and is about to single-step its copy. */
 struct racetrap_stepper {

@@ -8,8 +8,9 @@
  * created after attach are covered and exited ones cost nothing.
  *
  * The trap handler runs in #DB context with interrupts off: it only
- * copies registers and a frame-pointer stack (no sleeping, no locks but
- * an atomic index) into the slot's preallocated hit array.
+ * copies registers, a frame-pointer stack and, when asked, a stack dump
+ * (no sleeping, no faults, no locks but an atomic index) into the slot's
+ * preallocated hit array and dump buffer.
  */
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
@@ -51,6 +52,12 @@ void racetrap_watch_record(struct racetrap_slot *slot,
 	h->regs.ip = racetrap_xol_fixup_ip(current, regs->ip);
 	h->nr_frames = racetrap_user_stack(&h->regs, h->stack,
 					   slot->stack_depth);
+	h->dump_size = 0;
+	if (slot->dump_len)
+		h->dump_size = racetrap_user_dump(&h->regs,
+						  racetrap_slot_dump(slot, i),
+						  slot->dump_len,
+						  RACETRAP_DUMP_TRAPPED, false);
 	racetrap_budget_charge(t, local_clock() - t0);
 	/* The window has its finding: let the sampled thread close it. */
 	if (i == 0)

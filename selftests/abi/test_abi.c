@@ -52,6 +52,9 @@ static void test_version_answers(int fd)
 		    v.max_sites == RACETRAP_MAX_SITES, "version_limits",
 		    "max_stack_depth %u max_sites %u", v.max_stack_depth,
 		    v.max_sites);
+	EXPECT_TRUE(ok && (v.features & RACETRAP_FEAT_USER_DUMP),
+		    "version_feature_user_dump", "features %#llx",
+		    (unsigned long long)v.features);
 	EXPECT_TRUE(v.size == sizeof(v), "version_size_untouched",
 		    "size became %u", v.size);
 }
@@ -209,7 +212,7 @@ int main(void)
 {
 	int fd;
 
-	ktap_start(27);
+	ktap_start(28);
 	test_device_node();
 	fd = open(RACETRAP_DEVICE, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {

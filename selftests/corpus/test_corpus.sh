@@ -7,6 +7,13 @@
 #           hold the two marked source lines (file:line), one in each;
 #   free -> no "WARNING: DATA RACE" at all;
 #   both -> no stack frame printed as "0x... (unknown)" (an invented one).
+# Then every racy C program again as built without frame pointers
+# (nofp/PROG, gcc -O2 -g as distributions build): the pair must be
+# reported with each access stack unwound to its caller, as the source
+# says (mklines.sh, callers.awk): the line calling the racing function,
+# or libc for main and thread start routines; and each stack must reach
+# into libc (start_thread, __libc_start_call_main), which only an unwind
+# through the binary's CFI can do without frame pointers.
 # The racing accesses run continually for the whole run (in two looping
 # threads, or in request after request of the per-request programs), so
 # a miss is a defect, not bad luck: Documentation/corpus.rst gives the
@@ -34,6 +41,12 @@ lines=$tmp/lines
 mkdir -p "$tmp" || exit 1
 trap 'rm -rf "$tmp"' EXIT
 grep -E "^($only)" corpus.lines >"$lines"
+# The builds without frame pointers, as programs named nofp/PROG.
+while read -r prog label rest; do
+	[ "$label" = racy ] && [ -x "nofp/$prog" ] &&
+		echo "nofp/$prog $label $rest"
+done <"$lines" >"$lines.nofp"
+cat "$lines.nofp" >>"$lines"
 
 echo "KTAP version 1"
 echo "1..$(grep -c . "$lines")"
@@ -64,7 +77,8 @@ known_miss() {
 # access_lines REPORTS: one line per race report,
 #   "FINGERPRINT | FILE:LINE... | FILE:LINE..."
 # the file:line of every frame of its first and its second access (the
-# trapped and the "Concurrent" sampled one); base names only.
+# trapped and the "Concurrent" sampled one); base names only; "libc" for
+# each frame in the C library.
 access_lines() {
 	awk '
 	function flush() { if (inrep) print fp " | " s[1] " | " s[2]; inrep = 0 }
@@ -75,6 +89,8 @@ access_lines() {
 	/^Race fingerprint: / { fp = $3; sec = 0; next }
 	/^Value before/ { sec = 0; next }
 	sec && /^ *#[0-9]+ / {
+		if (index($0, "(libc.so"))
+			s[sec] = s[sec] " libc"
 		while (match($0, /[A-Za-z0-9_.+-]+\.(c|go):[0-9]+/)) {
 			s[sec] = s[sec] " " substr($0, RSTART, RLENGTH)
 			$0 = substr($0, RSTART + RLENGTH)
@@ -97,6 +113,41 @@ pair_reported() {
 	[ -n "$(pair_fingerprints "$@")" ]
 }
 
+# unwound_fingerprints REPORTS FILE A B CALLERS_A CALLERS_B: the
+# fingerprint of every report of the pair whose A stack holds one of
+# CALLERS_A and whose B stack one of CALLERS_B (comma-separated lines of
+# FILE, or "libc"; "-": no caller known), and both stacks reach libc.
+unwound_fingerprints() {
+	access_lines "$1" | awk -v file="$2" -v a="$2:$3" -v b="$2:$4" \
+		-v ca="$5" -v cb="$6" '
+		function has(list, x) { return index(list " ", " " x " ") > 0 }
+		function called(list, callers,   n, c, i) {
+			if (callers == "-")
+				return 1
+			n = split(callers, c, ",")
+			for (i = 1; i <= n; i++)
+				if (has(list, c[i] == "libc" ? "libc" : file ":" c[i]))
+					return 1
+			return 0
+		}
+		{ split($0, f, " [|] ")
+		  if (has(f[2], a) && has(f[3], b)) { sa = f[2]; sb = f[3] }
+		  else if (has(f[2], b) && has(f[3], a)) { sa = f[3]; sb = f[2] }
+		  else next
+		  if (called(sa, ca) && called(sb, cb) && has(sa, "libc") &&
+		      has(sb, "libc"))
+			print f[1] }'
+}
+
+# found REPORTS PROG FILE A B CALLERS_A CALLERS_B: what a racy program
+# must show: the pair, and for nofp/ builds the pair unwound.
+found() {
+	case $2 in
+	nofp/*) [ -n "$(unwound_fingerprints "$1" "$3" "$4" "$5" "$6" "$7")" ] ;;
+	*) pair_reported "$1" "$3" "$4" "$5" ;;
+	esac
+}
+
 # pair_hits REPORTS FILE A B: how many times the pair was caught, from
 # the summary's per-race hit counts (0 without a summary).
 pair_hits() {
@@ -111,10 +162,10 @@ pair_hits() {
 
 n=0
 fails=0
-while read -r prog label file a b; do
+while read -r prog label file a b ca cb; do
 	n=$((n + 1))
-	out=$tmp/$prog.out
-	err=$tmp/$prog.err
+	out=$tmp/$(echo "$prog" | tr / _).out
+	err=$tmp/$(echo "$prog" | tr / _).err
 	if [ "$label" = racy ]; then
 		t=$secs
 	else
@@ -130,7 +181,7 @@ while read -r prog label file a b; do
 	# to the program and still prints its summary.
 	while [ "$label" = racy ] && [ "$full" != 1 ] &&
 		kill -0 "$run" 2>/dev/null; do
-		if pair_reported "$out" "$file" "$a" "$b"; then
+		if found "$out" "$prog" "$file" "$a" "$b" "$ca" "$cb"; then
 			kill -TERM "$run"
 			stopped=1
 			break
@@ -146,7 +197,7 @@ while read -r prog label file a b; do
 	[ "$rc" = 0 ] || { [ $stopped = 1 ] && [ "$rc" = 143 ]; } || ok=0
 	[ "$unknown" = 0 ] || ok=0
 	if [ "$label" = racy ]; then
-		pair_reported "$out" "$file" "$a" "$b" || ok=0
+		found "$out" "$prog" "$file" "$a" "$b" "$ca" "$cb" || ok=0
 	else
 		[ "$reports" = 0 ] || ok=0
 	fi
@@ -170,6 +221,9 @@ while read -r prog label file a b; do
 	echo "not ok $n $prog # $label: exit $rc, $reports reports in $t s, $unknown unknown frames"
 	[ "$label" = racy ] &&
 		echo "# expected one stack at $file:$a and the other at $file:$b"
+	case $prog in
+	nofp/*) echo "# ... called from $ca and $cb, each stack reaching libc" ;;
+	esac
 	echo "# stacks reported (fingerprint | first | second access):"
 	access_lines "$out" | sort -u | head -n 8 | sed 's/^/#   /'
 	grep -E '^racetrap: (summary|.*lost|.*budget)' "$out" | head -n 4 | sed 's/^/# /'

@@ -239,6 +239,8 @@ static void config_bounds(int fd)
 		  RACETRAP_MAX_WATCHPOINTS + 1 },
 		{ "stack_depth", FIELD(stack_depth), 32, 0, RACETRAP_MAX_STACK + 1 },
 		{ "budget_ppm", FIELD(budget_ppm), 10000, 0, 1000001 },
+		{ "stack_dump", FIELD(stack_dump), 0, 56,
+		  RACETRAP_MAX_STACK_DUMP + 8 },
 	};
 	struct racetrap_config c, before, after;
 	bool defaults = true;
@@ -292,6 +294,16 @@ static void config_bounds(int fd)
 		}
 	}
 	c = before;
+	c.stack_dump = 4100;	/* not a multiple of 8 */
+	EXPECT_ERRNO(EINVAL, rt_config_set(fd, &c), "config_stack_dump_unaligned");
+	c = before;
+	c.stack_dump = 4096;
+	EXPECT_OK(rt_config_set(fd, &c), "config_stack_dump_set");
+	rt_config_get(fd, &after);
+	EXPECT_TRUE(after.stack_dump == 4096, "config_stack_dump_get",
+		    "stack_dump %u", after.stack_dump);
+	before = after;
+	c = before;
 	c.triggers = 1U << 4;
 	EXPECT_ERRNO(EOPNOTSUPP, rt_config_set(fd, &c), "config_triggers_unknown");
 	stack_bounds(fd, &before);
@@ -329,7 +341,7 @@ int main(void)
 	struct fx f;
 	int fd;
 
-	ktap_start(83);
+	ktap_start(90);
 	if (!fx_start(&f, "racy"))
 		return 1;
 	fd = rt_open();

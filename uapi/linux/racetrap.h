@@ -119,8 +119,15 @@
  * Records
  * =======
  *
- * read() returns whole struct racetrap_record entries (a buffer smaller
- * than one record is EINVAL); it blocks unless O_NONBLOCK (then EAGAIN).
+ * read() returns whole records, each a struct racetrap_record of
+ * racetrap_version.record_size bytes, followed, when it has
+ * RACETRAP_REC_F_DUMP, by struct racetrap_user_dump blocks up to its
+ * ``size`` (see struct racetrap_user_dump: only when
+ * racetrap_config.stack_dump asks for them).  A buffer smaller than the
+ * next record is EINVAL when nothing was read yet; records are never
+ * split.  A buffer of record_size + 2 * (sizeof(struct
+ * racetrap_user_dump) + stack_dump) bytes always holds one.  read()
+ * blocks unless O_NONBLOCK (then EAGAIN).
  * poll() reports EPOLLIN when a record is queued and EPOLLHUP once the
  * attachment has ended and every record has been read; read() then
  * returns 0.  The ring is bounded: when it is full new records are dropped
@@ -159,6 +166,7 @@ enum racetrap_cmd {
 #define RACETRAP_FEAT_CLOCK_SAMPLING	(1ULL << 1)
 #define RACETRAP_FEAT_VALUE_CHANGE	(1ULL << 2)
 #define RACETRAP_FEAT_VALUE_FLAGS	(1ULL << 3)	/* RACETRAP_REC_F_VALUE_* */
+#define RACETRAP_FEAT_USER_DUMP	(1ULL << 4)	/* racetrap_config.stack_dump */
 
 /**
  * struct racetrap_version - RACETRAP_IOC_VERSION
@@ -305,6 +313,7 @@ struct racetrap_sites {
 #define RACETRAP_MAX_STACK	64
 #define RACETRAP_MAX_WATCHPOINTS 4
 #define RACETRAP_MAX_STACK_OFF	65535
+#define RACETRAP_MAX_STACK_DUMP	16384
 
 /**
  * struct racetrap_config - RACETRAP_IOC_CONFIG
@@ -331,6 +340,15 @@ struct racetrap_sites {
  *	the running goroutine's g, offset 0 (g.stack.lo, g.stack.hi).
  * @__pad: must be 0
  * @stack_off: byte offset of the bounds from @stack_reg, 0..65535
+ * @stack_dump: bytes of user stack, from the stack pointer up, copied with
+ *	the user registers into every HIT and VALUE_CHANGE record for each
+ *	side (struct racetrap_user_dump), so userspace can unwind code
+ *	built without frame pointers from its CFI (.eh_frame), as
+ *	``perf record --call-graph dwarf`` does.  0 (the default): no
+ *	dumps, every record is record_size bytes.  Else 64 ..
+ *	RACETRAP_MAX_STACK_DUMP, a multiple of 8.  Only with
+ *	RACETRAP_FEAT_USER_DUMP: an older module rejects it (EINVAL, a
+ *	non-zero reserved field).
  * @__reserved: must be 0
  *
  * Zero in any field means its default (see Documentation/racetrap).  On
@@ -350,7 +368,8 @@ struct racetrap_config {
 	__u8 stack_reg;
 	__u8 __pad[3];
 	__u32 stack_off;
-	__u64 __reserved;
+	__u32 stack_dump;
+	__u32 __reserved;
 };
 #define RACETRAP_CONFIG_SIZE_VER0	56
 
@@ -446,6 +465,7 @@ enum racetrap_end_reason {
 #define RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN	(1U << 0)
 #define RACETRAP_REC_F_VALUE_AFTER_UNKNOWN	(1U << 1)
 #define RACETRAP_REC_F_UNWATCHED		(1U << 2)
+#define RACETRAP_REC_F_DUMP			(1U << 3)	/* dumps follow */
 
 /**
  * struct racetrap_side - one thread's access in a record
@@ -477,9 +497,61 @@ struct racetrap_side {
 	__u64 stack[RACETRAP_MAX_STACK];
 };
 
+/* racetrap_user_dump.side */
+#define RACETRAP_DUMP_SAMPLED	0
+#define RACETRAP_DUMP_TRAPPED	1
+
+/*
+ * racetrap_user_dump.regs: x86-64 user registers, indexed by their DWARF
+ * register numbers (x86-64 psABI), so an unwinder takes them as they are.
+ */
+enum racetrap_dump_reg {
+	RACETRAP_DUMP_RAX, RACETRAP_DUMP_RDX, RACETRAP_DUMP_RCX,
+	RACETRAP_DUMP_RBX, RACETRAP_DUMP_RSI, RACETRAP_DUMP_RDI,
+	RACETRAP_DUMP_RBP, RACETRAP_DUMP_RSP,
+	RACETRAP_DUMP_R8, RACETRAP_DUMP_R9, RACETRAP_DUMP_R10,
+	RACETRAP_DUMP_R11, RACETRAP_DUMP_R12, RACETRAP_DUMP_R13,
+	RACETRAP_DUMP_R14, RACETRAP_DUMP_R15,
+	RACETRAP_DUMP_RIP,		/* DWARF's return address column */
+	RACETRAP_DUMP_NR_REGS
+};
+
 /**
- * struct racetrap_record - one fixed-size record
- * @size: sizeof(struct racetrap_record)
+ * struct racetrap_user_dump - one side's registers and stack, for unwinding
+ * @size: bytes of this block, header and @stack, a multiple of 8
+ * @side: RACETRAP_DUMP_SAMPLED or RACETRAP_DUMP_TRAPPED
+ * @nr_regs: RACETRAP_DUMP_NR_REGS
+ * @__reserved: 0
+ * @stack_len: bytes in @stack: a copy of the user stack from
+ *	regs[RACETRAP_DUMP_RSP] up.  Less than racetrap_config.stack_dump
+ *	where the stack mapping ends or a page could not be read (the
+ *	trapped side is copied in #DB context, which may not fault pages
+ *	in); 0 when nothing could be read.
+ * @__reserved2: 0
+ * @regs: the user registers as they were when the side's stack was
+ *	taken: before the access (sampled side), after it (trapped side;
+ *	regs[RACETRAP_DUMP_RIP] is racetrap_side.ip)
+ * @stack: @stack_len bytes, then padding to @size
+ *
+ * A record with RACETRAP_REC_F_DUMP carries one block per side it has
+ * (sampled, then trapped for a HIT) right after its fixed part
+ * (racetrap_version.record_size bytes); its ``size`` counts them.
+ */
+struct racetrap_user_dump {
+	__u32 size;
+	__u8 side;
+	__u8 nr_regs;
+	__u16 __reserved;
+	__u32 stack_len;
+	__u32 __reserved2;
+	__u64 regs[RACETRAP_DUMP_NR_REGS];
+	__u8 stack[];
+};
+
+/**
+ * struct racetrap_record - one record
+ * @size: bytes of this record: sizeof(struct racetrap_record), plus its
+ *	dumps with RACETRAP_REC_F_DUMP
  * @version: RACETRAP_ABI_VERSION
  * @type: enum racetrap_rec_type
  * @pid: the target's thread group id
@@ -500,6 +572,7 @@ struct racetrap_side {
  *	in this window (it was single-stepping a uprobe, see
  *	Documentation/engine.rst), so a value change without a trap may
  *	be that thread's access, which racetrap could not see.
+ *	RACETRAP_REC_F_DUMP: struct racetrap_user_dump blocks follow.
  * @site_offset: its file offset in that table's file
  * @value_before: the watched bytes just before the watchpoints were
  *	armed (little endian), so that any write trapped in the window came

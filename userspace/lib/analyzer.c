@@ -42,6 +42,7 @@ struct rt_analyzer {
 	pid_t pid;
 	char comm[64];
 	bool json, keep_runtime, report_atomics, go;
+	unsigned int stack_depth;	/* frames per stack */
 	rt_emit_fn emit;
 	void *emit_arg;
 	struct rt_symbolizer *sym;
@@ -98,6 +99,8 @@ struct rt_analyzer *rt_analyzer_new(pid_t pid,
 	an->keep_runtime = opts->keep_runtime;
 	an->report_atomics = opts->report_atomics;
 	an->go = opts->go;
+	an->stack_depth = opts->stack_depth && opts->stack_depth < RACETRAP_MAX_STACK ?
+			  opts->stack_depth : RACETRAP_MAX_STACK;
 	an->emit = opts->emit;
 	an->emit_arg = opts->emit_arg;
 	rt_strbuf_init(&an->out);
@@ -338,11 +341,49 @@ static uint64_t side_addr(const char *role, const struct racetrap_side *s,
 	return rec->watch_addr;
 }
 
+/*
+ * The frames past the access, as return addresses: the kernel's
+ * frame-pointer walk where it is as long as the unwind of the stack dump
+ * through the CFI, the unwind where that goes further (code built
+ * without frame pointers, where the walk stops after a frame or two).
+ */
+static unsigned int caller_frames(struct rt_analyzer *an,
+				  const struct racetrap_side *s,
+				  const struct racetrap_user_dump *dump,
+				  uint64_t out[RACETRAP_MAX_STACK])
+{
+	unsigned int n = s->nr_frames, fp = 1, depth = an->stack_depth;
+	uint64_t pcs[RACETRAP_MAX_STACK];
+	size_t nd;
+
+	if (n > RACETRAP_MAX_STACK)
+		n = RACETRAP_MAX_STACK;
+	/*
+	 * The kernel's frame-pointer walk checks what it can without the
+	 * mappings; a return address outside executable code is data read
+	 * through a %rbp that held no frame, and so is everything past it.
+	 */
+	while (fp < n && rt_symbolizer_is_code(an->sym, s->stack[fp]))
+		fp++;
+	memcpy(out, s->stack, fp * sizeof(out[0]));
+	if (!dump || fp >= depth)
+		return fp;
+	nd = rt_symbolizer_unwind(an->sym, (pid_t)s->tid, dump, pcs, depth);
+	while (nd > 1 && !rt_symbolizer_is_code(an->sym, pcs[nd - 1]))
+		nd--;
+	if (nd <= fp)
+		return fp;
+	memcpy(out, pcs, nd * sizeof(out[0]));
+	return (unsigned int)nd;
+}
+
 static void fill_side(struct rt_analyzer *an, struct rt_side_view *v,
 		      const char *role, const struct racetrap_side *s,
-		      uint64_t access_ip, const struct racetrap_record *rec)
+		      uint64_t access_ip, const struct racetrap_record *rec,
+		      const struct racetrap_user_dump *dump)
 {
-	unsigned int n = s->nr_frames;
+	uint64_t stack[RACETRAP_MAX_STACK];
+	unsigned int n = caller_frames(an, s, dump, stack);
 
 	v->role = role;
 	v->tid = (pid_t)s->tid;
@@ -351,19 +392,12 @@ static void fill_side(struct rt_analyzer *an, struct rt_side_view *v,
 	v->locked = s->flags & RACETRAP_SIDE_F_LOCKED;
 	v->size = s->size ? s->size : rec->watch_len;
 	v->addr = side_addr(role, s, rec);
-	if (n > RACETRAP_MAX_STACK)
-		n = RACETRAP_MAX_STACK;
 	/* Frame 0 is the access itself; the rest are return addresses. */
 	rt_symbolize(an->sym, access_ip, false, &v->frames);
-	/*
-	 * The kernel's frame-pointer walk checks what it can without the
-	 * mappings; a return address outside executable code is data read
-	 * through a %rbp that held no frame, and so is everything past it.
-	 */
 	for (unsigned int i = 1; i < n; i++) {
-		if (!rt_symbolizer_is_code(an->sym, s->stack[i]))
+		if (!rt_symbolizer_is_code(an->sym, stack[i]))
 			break;
-		rt_symbolize(an->sym, s->stack[i], true, &v->frames);
+		rt_symbolize(an->sym, stack[i], true, &v->frames);
 	}
 }
 
@@ -475,7 +509,9 @@ static void count_repeat(struct rt_analyzer *an, struct race *r)
 }
 
 static void handle_race(struct rt_analyzer *an,
-			const struct racetrap_record *rec, bool unseen)
+			const struct racetrap_record *rec,
+			const struct racetrap_user_dump *const *dumps,
+			bool unseen)
 {
 	struct rt_side_view trapped = { 0 }, sampled = { 0 };
 	char site_a[RT_SITE_NAME_MAX], site_b[RT_SITE_NAME_MAX];
@@ -507,10 +543,12 @@ static void handle_race(struct rt_analyzer *an,
 	if (!unseen)
 		memcpy(r->site_b, site_b, sizeof(site_b));
 
-	fill_side(an, &sampled, "sampled", &rec->sampled, rec->sampled.ip, rec);
+	fill_side(an, &sampled, "sampled", &rec->sampled, rec->sampled.ip, rec,
+		  dumps ? dumps[RACETRAP_DUMP_SAMPLED] : NULL);
 	memcpy(sampled.site, site_a, sizeof(site_a));
 	if (!unseen) {
-		fill_side(an, &trapped, "trapped", &rec->trapped, trap_ip, rec);
+		fill_side(an, &trapped, "trapped", &rec->trapped, trap_ip, rec,
+			  dumps ? dumps[RACETRAP_DUMP_TRAPPED] : NULL);
 		memcpy(trapped.site, site_b, sizeof(site_b));
 	}
 	r->where = unseen ? where_of(&sampled, NULL) : where_of(&trapped, &sampled);
@@ -591,6 +629,13 @@ static bool trap_misattributed(const struct racetrap_record *rec)
 void rt_analyzer_feed(struct rt_analyzer *an,
 		      const struct racetrap_record *rec)
 {
+	rt_analyzer_feed_dumps(an, rec, NULL);
+}
+
+void rt_analyzer_feed_dumps(struct rt_analyzer *an,
+			    const struct racetrap_record *rec,
+			    const struct racetrap_user_dump *const *dumps)
+{
 	an->counts.records++;
 	switch (rec->type) {
 	case RACETRAP_REC_HIT:
@@ -598,7 +643,7 @@ void rt_analyzer_feed(struct rt_analyzer *an,
 			an->counts.hits_unattributed++;
 			break;
 		}
-		handle_race(an, rec, false);
+		handle_race(an, rec, dumps, false);
 		break;
 	case RACETRAP_REC_VALUE_CHANGE:
 		/*
@@ -622,7 +667,7 @@ void rt_analyzer_feed(struct rt_analyzer *an,
 			an->counts.unwatched_unseen++;
 			break;
 		}
-		handle_race(an, rec, true);
+		handle_race(an, rec, dumps, true);
 		break;
 	case RACETRAP_REC_LOST:
 		an->counts.lost += rec->lost;

@@ -47,6 +47,7 @@ struct rt_analyzer_opts {
 	bool keep_runtime;		/* do not filter runtime-internal hits */
 	bool report_atomics;		/* report atomic pairs as races too */
 	bool go;			/* a Go program: see atomic_pair() */
+	unsigned int stack_depth;	/* frames per stack; 0: RACETRAP_MAX_STACK */
 	rt_emit_fn emit;
 	void *emit_arg;
 };
@@ -66,6 +67,16 @@ void rt_analyzer_add_table(struct rt_analyzer *an, uint32_t table_id,
 /* Feed one record; reports go to opts->emit. */
 void rt_analyzer_feed(struct rt_analyzer *an,
 		      const struct racetrap_record *rec);
+
+/*
+ * The same with the record's stack dumps, indexed by RACETRAP_DUMP_SAMPLED
+ * and _TRAPPED (either NULL; @dumps NULL for none), checked with
+ * rt_dump_valid(): a side whose frame-pointer stack is shorter than what
+ * its dump unwinds to through the CFI gets the unwound stack.
+ */
+void rt_analyzer_feed_dumps(struct rt_analyzer *an,
+			    const struct racetrap_record *rec,
+			    const struct racetrap_user_dump *const *dumps);
 
 /* Emit the summary of every race seen so far. */
 void rt_analyzer_summary(struct rt_analyzer *an);

@@ -92,6 +92,9 @@ void rt_kapi_close(struct rt_kapi *k)
 	if (k->fd >= 0)
 		close(k->fd);
 	k->fd = -1;
+	free(k->buf);
+	k->buf = NULL;
+	k->buf_size = 0;
 }
 
 /*
@@ -209,8 +212,14 @@ int rt_kapi_set_config(struct rt_kapi *k, struct racetrap_config *cfg,
 
 	cfg->size = sizeof(*cfg);
 	cfg->flags = RACETRAP_CONFIG_F_SET;
-	if (ioctl(k->fd, RACETRAP_IOC_CONFIG, cfg) == 0)
+	/* An older module has no dumps and a reserved word there. */
+	if (!(k->version.features & RACETRAP_FEAT_USER_DUMP))
+		cfg->stack_dump = 0;
+	if (ioctl(k->fd, RACETRAP_IOC_CONFIG, cfg) == 0) {
+		if (cfg->stack_dump > k->dump_max)
+			k->dump_max = cfg->stack_dump;
 		return 0;
+	}
 	e = errno;
 	if (e == EOPNOTSUPP)
 		return fail(e, err, errlen,
@@ -228,41 +237,68 @@ int rt_kapi_stats(struct rt_kapi *k, struct racetrap_stats *stats)
 	return ioctl(k->fd, RACETRAP_IOC_STATS, stats) < 0 ? -errno : 0;
 }
 
-int rt_kapi_read(struct rt_kapi *k, struct racetrap_record *recs, size_t max)
+bool rt_dump_valid(const struct racetrap_user_dump *d, size_t len)
 {
-	size_t ksize = k->version.record_size, n, i;
-	unsigned char *buf;
+	return len >= sizeof(*d) && d->size >= sizeof(*d) && d->size <= len &&
+	       d->nr_regs == RACETRAP_DUMP_NR_REGS &&
+	       d->stack_len <= d->size - sizeof(*d) &&
+	       d->side <= RACETRAP_DUMP_TRAPPED;
+}
+
+void rt_record_decode(struct rt_record *out, const void *raw, size_t len,
+		      size_t fixed)
+{
+	const unsigned char *p = raw;
+	size_t off = fixed;
+
+	memset(out, 0, sizeof(*out));
+	memcpy(&out->rec, p, fixed < sizeof(out->rec) ? fixed : sizeof(out->rec));
+	if (!(out->rec.flags & RACETRAP_REC_F_DUMP) || out->rec.size > len)
+		return;
+	/* One block per side at most, each well-formed, or none is used. */
+	while (off + sizeof(struct racetrap_user_dump) <= out->rec.size) {
+		const struct racetrap_user_dump *d = (const void *)(p + off);
+
+		if (!rt_dump_valid(d, out->rec.size - off) || d->size % 8 ||
+		    out->dump[d->side]) {
+			out->dump[0] = out->dump[1] = NULL;
+			return;
+		}
+		out->dump[d->side] = d;
+		off += d->size;
+	}
+}
+
+int rt_kapi_read(struct rt_kapi *k, struct rt_record *recs, size_t max)
+{
+	size_t ksize = k->version.record_size, n = 0, off = 0, want;
 	ssize_t r;
 
-	if (ksize == sizeof(*recs)) {
-		r = read(k->fd, recs, max * sizeof(*recs));
-		buf = NULL;
-	} else {
-		/* A kernel with a longer or shorter record: copy what we
-		 * both know, zero the rest. */
-		buf = malloc(max * ksize);
-		if (!buf)
-			return -ENOMEM;
-		r = read(k->fd, buf, max * ksize);
-	}
-	if (r < 0) {
-		int e = errno;
+	/* Room for @max records with both dumps at the largest size. */
+	want = max * (ksize + 2 * (sizeof(struct racetrap_user_dump) +
+				   k->dump_max));
+	if (want > k->buf_size) {
+		unsigned char *b = realloc(k->buf, want);
 
-		free(buf);
-		return (e == EAGAIN || e == EINTR) ? 0 : -e;
+		if (!b)
+			return -ENOMEM;
+		k->buf = b;
+		k->buf_size = want;
 	}
-	if (r == 0) {
-		free(buf);
+	r = read(k->fd, k->buf, want);
+	if (r < 0)
+		return (errno == EAGAIN || errno == EINTR) ? 0 : -errno;
+	if (r == 0)
 		return -EPIPE;
-	}
-	n = (size_t)r / ksize;
-	if (buf) {
-		for (i = 0; i < n; i++) {
-			memset(&recs[i], 0, sizeof(recs[i]));
-			memcpy(&recs[i], buf + i * ksize,
-			       ksize < sizeof(recs[i]) ? ksize : sizeof(recs[i]));
-		}
-		free(buf);
+	while (n < max && off + ksize <= (size_t)r) {
+		uint32_t size;
+
+		memcpy(&size, k->buf + off, sizeof(size));
+		/* Records carry their size; a nonsensical one, the fixed size. */
+		if (size < ksize || size > (size_t)r - off)
+			size = (uint32_t)ksize;
+		rt_record_decode(&recs[n++], k->buf + off, size, ksize);
+		off += size;
 	}
 	return (int)n;
 }

@@ -26,6 +26,10 @@ const struct rt_option_desc rt_option_descs[] = {
 	  "debug registers used per thread at once, 1..4", "1" },
 	{ "stack-depth", "N", BOTH,
 	  "frames recorded per stack, 1..64", "32" },
+	{ "stack-dump", "BYTES", BOTH,
+	  "bytes of stack copied with each access to unwind code built "
+	  "without frame pointers, 64..16384 (a multiple of 8), or 0 for "
+	  "none", "4096" },
 	{ "budget", "PPM|P%", BOTH,
 	  "overhead budget in parts per million of the target's CPU time, "
 	  "1..1000000, or a percentage such as 2%", "1%" },
@@ -226,6 +230,21 @@ int rt_options_set(struct rt_options *o, const char *name, const char *value,
 				  uint_opts[i].unit, &v, err, errlen))
 			return -1;
 		*(__u32 *)((char *)&o->kcfg + uint_opts[i].field) = (__u32)v;
+		return 0;
+	}
+
+	if (!strcmp(name, "stack-dump")) {
+		if (rt_parse_uint(what, value, 0, RACETRAP_MAX_STACK_DUMP,
+				  "bytes", &v, err, errlen))
+			return -1;
+		if ((v && v < 64) || v % 8) {
+			snprintf(err, errlen,
+				 "%s: %s: want 0 (no dumps) or 64..%u bytes, a multiple of 8",
+				 what, value, RACETRAP_MAX_STACK_DUMP);
+			return -1;
+		}
+		o->kcfg.stack_dump = (__u32)v;
+		o->stack_dump_set = true;
 		return 0;
 	}
 
@@ -449,4 +468,9 @@ void rt_options_free(struct rt_options *o)
 	free_list(o->include_funcs, o->nr_include_funcs);
 	free_list(o->exclude_funcs, o->nr_exclude_funcs);
 	memset(o, 0, sizeof(*o));
+}
+
+uint32_t rt_options_stack_dump(const struct rt_options *o)
+{
+	return o->stack_dump_set ? o->kcfg.stack_dump : RT_STACK_DUMP_DEFAULT;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <uapi/linux/racetrap.h>
 
@@ -31,7 +32,18 @@ struct rt_options {
 	size_t nr_exclude_funcs;
 	/* How long to sample, in milliseconds; 0 = until the target ends. */
 	unsigned long duration_ms;
+	/* --stack-dump given (kcfg.stack_dump, 0 = none); else the default. */
+	bool stack_dump_set;
 };
+
+/*
+ * Stack dump bytes per access when not told: enough for the racing
+ * function's callers down to the thread's start in typical C and C++
+ * code (a few frames of a few hundred bytes each, the odd local buffer),
+ * at ~8 KiB per record.  perf's --call-graph dwarf takes 8192 for whole
+ * profiles; racetrap needs the callers of one access.
+ */
+#define RT_STACK_DUMP_DEFAULT 4096
 
 /* Where site tables are cached by build-id by default (root only). */
 #define RT_CACHE_DIR_DEFAULT "/var/cache/racetrap"
@@ -76,6 +88,9 @@ void rt_options_sites(const struct rt_options *o, struct rt_sites_opts *out);
 /* Deep copy (0, or -1 when out of memory) and release. */
 int rt_options_copy(struct rt_options *dst, const struct rt_options *src);
 void rt_options_free(struct rt_options *o);
+
+/* The racetrap_config.stack_dump to ask for: --stack-dump or the default. */
+uint32_t rt_options_stack_dump(const struct rt_options *o);
 
 /* Parse "site,clock" into RACETRAP_TRIGGER_* bits; -1 if a name is unknown. */
 int rt_parse_triggers(const char *s, unsigned int *out);

@@ -259,6 +259,7 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 		goto err_opts;
 	s->go = rt_goabi_stack_bounds(s->pid, &s->opts.kcfg);
 	go_default_triggers(s, &s->opts.kcfg);
+	s->opts.kcfg.stack_dump = rt_options_stack_dump(&s->opts);
 	if (rt_kapi_set_config(&s->k, &s->opts.kcfg, err, errlen) < 0)
 		goto err_close;
 	/* Attach first: its errors (no such process, not allowed) are the
@@ -274,6 +275,7 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 	ao.keep_runtime = s->opts.keep_runtime;
 	ao.report_atomics = s->opts.report_atomics;
 	ao.go = s->go;
+	ao.stack_depth = s->opts.kcfg.stack_depth;
 	ao.emit = p->emit;
 	ao.emit_arg = p->emit_arg;
 	s->an = rt_analyzer_new(s->pid, &ao, err, errlen);
@@ -350,7 +352,7 @@ int rt_session_end_reason(const struct rt_session *s)
 
 int rt_session_process(struct rt_session *s)
 {
-	struct racetrap_record recs[READ_BATCH];
+	struct rt_record recs[READ_BATCH];
 	int n, i, batches;
 
 	if (s->drained)
@@ -369,10 +371,10 @@ int rt_session_process(struct rt_session *s)
 		if (n == 0)
 			return 0;
 		for (i = 0; i < n; i++) {
-			rt_analyzer_feed(s->an, &recs[i]);
-			if (recs[i].type == RACETRAP_REC_END) {
+			rt_analyzer_feed_dumps(s->an, &recs[i].rec, recs[i].dump);
+			if (recs[i].rec.type == RACETRAP_REC_END) {
 				s->attached = false;
-				s->end_reason = recs[i].end_reason;
+				s->end_reason = recs[i].rec.end_reason;
 			}
 		}
 		if (n < READ_BATCH)
@@ -413,6 +415,7 @@ int rt_session_reconfigure(struct rt_session *s, const struct rt_options *o,
 	/* The target's stack layout is not an option: keep what it is. */
 	cfg.stack_reg = s->opts.kcfg.stack_reg;
 	cfg.stack_off = s->opts.kcfg.stack_off;
+	cfg.stack_dump = rt_options_stack_dump(o);
 	go_default_triggers(s, &cfg);
 	r = rt_kapi_set_config(&s->k, &cfg, err, errlen);
 	if (r == 0)

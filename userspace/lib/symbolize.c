@@ -14,6 +14,7 @@
 #include "maps.h"
 #include "demangle.h"
 #include "symbolize.h"
+#include "unwind.h"
 
 /* Per-module facts computed once: the file's identity. */
 struct mod_info {
@@ -39,6 +40,7 @@ struct rt_symbolizer {
 	/* Executable mappings (files, JIT, vDSO) of the last maps read. */
 	struct { uint64_t start, end; } *code;
 	size_t nr_code;
+	struct rt_unwinder *unwinder;	/* made at the first unwind */
 };
 
 #define MISS_TTL_NS	1000000000ULL
@@ -213,6 +215,7 @@ void rt_symbolizer_free(struct rt_symbolizer *s)
 	free(s->mods);
 	if (s->have_cs)
 		cs_close(&s->cs);
+	rt_unwinder_free(s->unwinder);
 	dwfl_end(s->dwfl);
 	free(s->code);
 	free(s);
@@ -245,6 +248,18 @@ static Dwfl_Module *module_at(struct rt_symbolizer *s, uint64_t addr)
 			       (sizeof(s->misses) / sizeof(s->misses[0]));
 	}
 	return mod;
+}
+
+size_t rt_symbolizer_unwind(struct rt_symbolizer *s, pid_t tid,
+			    const struct racetrap_user_dump *d,
+			    uint64_t *pcs, size_t max)
+{
+	/* The innermost module must be known for anything to unwind. */
+	if (!module_at(s, d->regs[RACETRAP_DUMP_RIP]))
+		return 0;
+	if (!s->unwinder)
+		s->unwinder = rt_unwinder_new(s->dwfl);
+	return rt_unwind(s->unwinder, tid, d, pcs, max);
 }
 
 bool rt_symbolizer_is_code(struct rt_symbolizer *s, uint64_t addr)

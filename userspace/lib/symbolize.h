@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <uapi/linux/racetrap.h>
+
 #include "buildid.h"
 
 struct rt_frame {
@@ -75,6 +77,15 @@ int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
  * JIT code or the vDSO): a return address anywhere else is not one.
  */
 bool rt_symbolizer_is_code(struct rt_symbolizer *s, uint64_t addr);
+
+/*
+ * Unwind the stack dump @d of thread @tid through the modules' CFI
+ * (unwind.h): up to @max addresses, @pcs[0] the dump's RIP, then return
+ * addresses.  Returns how many (0 when nothing unwinds).
+ */
+size_t rt_symbolizer_unwind(struct rt_symbolizer *s, pid_t tid,
+			    const struct racetrap_user_dump *d,
+			    uint64_t *pcs, size_t max);
 
 void rt_symbolizer_free(struct rt_symbolizer *s);
 

@@ -85,7 +85,7 @@ run() {
 
 n=0
 fails=0
-while read -r prog label file a b; do
+while read -r prog label file a b _callers; do
 	n=$((n + 1))
 	log=$logs/$prog.log
 	run "$out/$prog" "$log"
