@@ -137,8 +137,10 @@ static void basic(const struct targets *t)
 /* Descriptors that are not the target's mem file, as root. */
 static void bogus_fds(const struct targets *t)
 {
+	static const char *const not_mem[] = { "environ", "auxv", "maps" };
 	int dev = dev_open(), fd;
-	char path[64];
+	char path[64], name[64];
+	size_t i;
 
 	EXPECT_ERRNO(EBADF, rt_attach_mem(dev, t->root, -1), "memfd_minus_one_ebadf");
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -153,19 +155,15 @@ static void bogus_fds(const struct targets *t)
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	EXPECT_ERRNO(EINVAL, rt_attach_mem(dev, t->root, fd), "memfd_dev_null_einval");
 	close(fd);
-	/* These keep the target's mm too, checked for reading only. */
-	snprintf(path, sizeof(path), "/proc/%d/environ", (int)t->root);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	EXPECT_ERRNO(EINVAL, rt_attach_mem(dev, t->root, fd), "memfd_environ_einval");
-	close(fd);
-	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)t->root);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	EXPECT_ERRNO(EINVAL, rt_attach_mem(dev, t->root, fd), "memfd_auxv_einval");
-	close(fd);
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)t->root);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	EXPECT_ERRNO(EINVAL, rt_attach_mem(dev, t->root, fd), "memfd_maps_einval");
-	close(fd);
+	/* environ and auxv keep the target's mm too, checked for reading only. */
+	for (i = 0; i < sizeof(not_mem) / sizeof(not_mem[0]); i++) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)t->root,
+			 not_mem[i]);
+		snprintf(name, sizeof(name), "memfd_%s_einval", not_mem[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		EXPECT_ERRNO(EINVAL, rt_attach_mem(dev, t->root, fd), name);
+		close(fd);
+	}
 
 	fd = rt_open_mem(t->user);
 	EXPECT_ERRNO(EPERM, rt_attach_mem(dev, t->root, fd),
