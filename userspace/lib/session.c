@@ -14,6 +14,7 @@
 
 #include "goabi.h"
 #include "kapi.h"
+#include "procstat.h"
 #include "report.h"
 #include "session.h"
 #include "sites.h"
@@ -52,27 +53,12 @@ struct rt_session {
  */
 static uint64_t target_cpu_ns(pid_t pid)
 {
-	unsigned long long ut, st;
-	char path[64], buf[1024], *p;
+	unsigned long long t[2];	/* utime, stime */
 	long hz = sysconf(_SC_CLK_TCK);
-	ssize_t n;
-	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (hz <= 0 || !rt_proc_stat_fields(pid, 14, 2, t))
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0 || hz <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* comm may hold spaces and parentheses: fields start after the last. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			 &ut, &st) != 2)
-		return 0;
-	return (ut + st) * (1000000000ULL / (unsigned long long)hz);
+	return (t[0] + t[1]) * (1000000000ULL / (unsigned long long)hz);
 }
 
 static uint64_t now_ms(void)

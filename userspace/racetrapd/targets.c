@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "logger.h"
+#include "procstat.h"
 #include "session.h"
 #include "targets.h"
 
@@ -68,27 +69,6 @@ static ssize_t read_small(const char *path, char *buf, size_t len)
 	return n;
 }
 
-static bool proc_start(pid_t pid, unsigned long long *start)
-{
-	char path[64], buf[1024], *p;
-	int field;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
-		return false;
-	/* comm may hold spaces and parentheses: fields follow the last ')'. */
-	p = strrchr(buf, ')');
-	if (!p)
-		return false;
-	/* After ')': state is field 3, starttime is field 22. */
-	for (field = 2; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (!p)
-		return false;
-	*start = strtoull(p + 1, NULL, 10);
-	return true;
-}
-
 static bool proc_info(pid_t pid, struct proc_id *id, char *comm, size_t clen,
 		      char *exe, size_t elen)
 {
@@ -96,7 +76,7 @@ static bool proc_info(pid_t pid, struct proc_id *id, char *comm, size_t clen,
 	ssize_t n;
 
 	id->pid = pid;
-	if (!proc_start(pid, &id->start))
+	if (!rt_proc_stat_fields(pid, 22, 1, &id->start))	/* starttime */
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 	if (read_small(path, comm, clen) <= 0)
@@ -147,7 +127,8 @@ static void prune_tried(void)
 	while (i < nr_tried) {
 		unsigned long long start;
 
-		if (proc_start(tried[i].pid, &start) && start == tried[i].start)
+		if (rt_proc_stat_fields(tried[i].pid, 22, 1, &start) &&
+		    start == tried[i].start)
 			i++;
 		else
 			tried[i] = tried[--nr_tried];
