@@ -318,10 +318,43 @@ static void test_client_killed(void)
 	fx_stop(&f);
 }
 
+/*
+ * The module's parameters as loaded ("name=value ..."), so that it is
+ * loaded again as the rig loaded it, for the tests after this one.
+ */
+static void loaded_params(char *buf, size_t len)
+{
+	static const char *const names[] = {
+		"pin_perf_hooks", "emulated_cost_div",
+	};
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char path[128], v[32] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/module/racetrap/parameters/%s",
+			 names[i]);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(v, sizeof(v), f)) {
+			v[strcspn(v, "\n")] = '\0';
+			o += snprintf(buf + o, len - o, "%s%s=%s", o ? " " : "",
+				      names[i], v);
+		}
+		fclose(f);
+		if (o >= len)
+			break;
+	}
+}
+
 static void test_rmmod(void)
 {
 	const char *ko = "/lib/racetrap/racetrap.ko";
 	int fd, mod, ret = -1;
+	char params[256];
 	double end;
 	struct fx f;
 
@@ -333,6 +366,7 @@ static void test_rmmod(void)
 		ktap_result(false, "teardown_rmmod");
 		return;
 	}
+	loaded_params(params, sizeof(params));
 	/* The open file holds a module reference: O_NONBLOCK says EWOULDBLOCK. */
 	EXPECT_ERRNO(EWOULDBLOCK,
 		     syscall(SYS_delete_module, "racetrap", O_NONBLOCK),
@@ -342,7 +376,7 @@ static void test_rmmod(void)
 	EXPECT_OK(syscall(SYS_delete_module, "racetrap", O_NONBLOCK),
 		  "rmmod_after_close");
 	mod = open(ko, O_RDONLY | O_CLOEXEC);
-	EXPECT_OK(syscall(SYS_finit_module, mod, "", 0), "insmod_again");
+	EXPECT_OK(syscall(SYS_finit_module, mod, params, 0), "insmod_again");
 	close(mod);
 	end = now_s() + 3;
 	while (now_s() < end && (fd = rt_open()) < 0)
