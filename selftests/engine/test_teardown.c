@@ -35,7 +35,13 @@ static int budget_unlimited(int fd, uint32_t triggers)
 	return rt_config_set(fd, &c);
 }
 
-/* An attached tracer on @f with a thread of @f stalled right now. */
+/*
+ * An attached tracer on @f with a thread of @f stalled right now.  Callers
+ * use the read-only fixture: a read sampled arms write watchpoints that
+ * nothing there trips, so each window lasts its full 100 ms.  On the racy
+ * fixture the first trap ends a window within microseconds, and a poll of
+ * the thread states can miss every one of them.
+ */
 static int attach_stalled(struct fx *f, uint32_t triggers)
 {
 	int fd = rt_attach_fx(f);
@@ -133,7 +139,7 @@ static void test_detach(void)
 	double t0;
 	int fd, reason;
 
-	if (!fx_start(&f, "racy") || (fd = attach_stalled(&f, RACETRAP_TRIGGER_SITE)) < 0) {
+	if (!fx_start(&f, "readonly") || (fd = attach_stalled(&f, RACETRAP_TRIGGER_SITE)) < 0) {
 		ktap_result(false, "teardown_detach");
 		fx_stop(&f);
 		return;
@@ -154,7 +160,7 @@ static void test_close(void)
 	struct fx f;
 	int fd;
 
-	if (!fx_start(&f, "racy") || (fd = attach_stalled(&f, RACETRAP_TRIGGER_SITE)) < 0) {
+	if (!fx_start(&f, "readonly") || (fd = attach_stalled(&f, RACETRAP_TRIGGER_SITE)) < 0) {
 		ktap_result(false, "teardown_close");
 		fx_stop(&f);
 		return;
@@ -269,7 +275,7 @@ static void test_sigkill_stalled(void)
 	int fd, reason, status;
 	double t0;
 
-	if (!fx_start(&f, "racy") || (fd = attach_stalled(&f, __RACETRAP_TRIGGER_ALL)) < 0) {
+	if (!fx_start(&f, "readonly") || (fd = attach_stalled(&f, __RACETRAP_TRIGGER_ALL)) < 0) {
 		ktap_result(false, "teardown_sigkill_stalled");
 		fx_stop(&f);
 		return;
