@@ -43,7 +43,8 @@ static int ioc_version(struct file *file, void *arg)
 	v->record_size = sizeof(struct racetrap_record);
 	v->features = RACETRAP_FEAT_SITE_SAMPLING |
 		      RACETRAP_FEAT_CLOCK_SAMPLING | RACETRAP_FEAT_VALUE_CHANGE |
-		      RACETRAP_FEAT_VALUE_FLAGS | RACETRAP_FEAT_USER_DUMP;
+		      RACETRAP_FEAT_VALUE_FLAGS | RACETRAP_FEAT_USER_DUMP |
+		      RACETRAP_FEAT_CLOCK_PERM;
 	v->max_stack_depth = RACETRAP_MAX_STACK;
 	v->max_sites = RACETRAP_MAX_SITES;
 	return 0;
@@ -55,12 +56,13 @@ static int ioc_attach(struct file *file, void *arg)
 	struct racetrap_attach *a = arg;
 	int ret;
 
-	if (a->flags)
+	if (a->flags & ~__RACETRAP_ATTACH_F_ALL)
 		return -EOPNOTSUPP;
-	if (a->__reserved || a->__reserved2)
+	if (a->__reserved ||
+	    (!(a->flags & RACETRAP_ATTACH_F_PERF_FD) && a->perf_fd))
 		return -EINVAL;
 	mutex_lock(&t->lock);
-	ret = racetrap_tracer_attach(t, a->pid, a->mem_fd);
+	ret = racetrap_tracer_attach(t, a);
 	mutex_unlock(&t->lock);
 	return ret;
 }

@@ -210,11 +210,31 @@ static void release_attachment(struct racetrap_tracer *t)
 	t->attached = false;
 }
 
-int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid, int mem_fd)
+/*
+ * The clock trigger's right (perm_clock.c): 0, or why ATTACH fails.  Only
+ * a configured clock trigger needs it, but a proof given is checked
+ * anyway: a bad descriptor is bad input.  Without the right the
+ * attachment may still use the site trigger: CONFIG refuses the clock.
+ */
+static int clock_right(struct racetrap_tracer *t, struct task_struct *task,
+		       const struct racetrap_attach *a)
+{
+	bool has_fd = a->flags & RACETRAP_ATTACH_F_PERF_FD;
+	int ret = racetrap_perm_clock(task, has_fd, a->perf_fd);
+
+	t->clock_allowed = !ret;
+	if (ret == -EACCES && !(t->cfg.triggers & RACETRAP_TRIGGER_CLOCK))
+		return 0;
+	return ret;
+}
+
+int racetrap_tracer_attach(struct racetrap_tracer *t,
+			   const struct racetrap_attach *a)
 {
 	struct task_struct *task;
 	struct file *mem_file;
 	struct mm_struct *mm;
+	pid_t pid = a->pid;
 	int ret;
 
 	lockdep_assert_held(&t->lock);
@@ -222,7 +242,7 @@ int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid, int mem_fd)
 		return -EINVAL;
 	if (t->attached)
 		return -EALREADY;
-	mem_file = racetrap_perm_get(mem_fd);
+	mem_file = racetrap_perm_get(a->mem_fd);
 	if (IS_ERR(mem_file))
 		return PTR_ERR(mem_file);
 	task = find_target(pid);
@@ -238,6 +258,8 @@ int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid, int mem_fd)
 		goto out_put_task;
 	/* From here on the attachment is bound to this mm: an exec ends it. */
 	ret = racetrap_perm_check(mem_file, mm);
+	if (!ret)
+		ret = clock_right(t, task, a);
 	if (ret) {
 		mmput(mm);
 		goto out_put_task;
@@ -345,6 +367,9 @@ int racetrap_tracer_config(struct racetrap_tracer *t,
 		ret = racetrap_config_resolve(&cfg, arg);
 		if (ret)
 			return ret;
+		if (t->attached && !t->clock_allowed &&
+		    (cfg.triggers & RACETRAP_TRIGGER_CLOCK))
+			return -EACCES;
 		WRITE_ONCE(t->cfg.triggers, cfg.triggers);
 		WRITE_ONCE(t->cfg.window_us, cfg.window_us);
 		WRITE_ONCE(t->cfg.site_probes, cfg.site_probes);

@@ -113,6 +113,7 @@ struct racetrap_tracer {
 	struct pid *tgid;
 	pid_t pid_nr;			/* tgid in @pid_ns */
 	struct mm_struct *mm;		/* mmgrab()'ed at attach */
+	bool clock_allowed;		/* perf's right, taken at attach */
 	struct list_head node;		/* registry of attached tracers */
 	atomic_t inflight;		/* samples and clock works running */
 	wait_queue_head_t idle_wq;
@@ -152,7 +153,8 @@ struct racetrap_tracer {
 
 struct racetrap_tracer *racetrap_tracer_create(void);
 void racetrap_tracer_destroy(struct racetrap_tracer *t);
-int racetrap_tracer_attach(struct racetrap_tracer *t, pid_t pid, int mem_fd);
+int racetrap_tracer_attach(struct racetrap_tracer *t,
+			   const struct racetrap_attach *a);
 int racetrap_tracer_detach(struct racetrap_tracer *t);
 int racetrap_tracer_config(struct racetrap_tracer *t,
 			   struct racetrap_config *cfg);

@@ -34,7 +34,7 @@ static void generic(int fd, pid_t pid)
 	a.size = RACETRAP_ATTACH_SIZE_VER0;
 	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_ATTACH, &a), "attach_ver0");
 	a.size = sizeof(a);
-	a.flags = 1;
+	a.flags = __RACETRAP_ATTACH_F_ALL + 1;
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(fd, RACETRAP_IOC_ATTACH, &a),
 		     "attach_unknown_flag");
 	a.flags = 0;
@@ -42,10 +42,10 @@ static void generic(int fd, pid_t pid)
 	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_ATTACH, &a),
 		     "attach_reserved");
 	a.__reserved = 0;
-	a.__reserved2 = 1;
+	a.perf_fd = 1;
 	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_ATTACH, &a),
-		     "attach_reserved2");
-	a.__reserved2 = 0;
+		     "attach_perf_fd_without_flag");
+	a.perf_fd = 0;
 	EXPECT_ERRNO(EFAULT, ioctl(fd, RACETRAP_IOC_ATTACH, NULL), "attach_null");
 	EXPECT_ERRNO(EFAULT, ioctl(fd, RACETRAP_IOC_ATTACH, unmapped),
 		     "attach_unmapped");

@@ -3,7 +3,8 @@
  * Running parts of a selftest as another user (the guest has root, "user"
  * 1000 and "nobody" 65534): a process that sleeps as some user, a
  * function run in a child as some user whose KTAP results count in the
- * parent's plan, a command run as some user, and Yama's ptrace_scope.
+ * parent's plan, a command run as some user, and sysctls such as Yama's
+ * ptrace_scope.
  */
 #ifndef RACETRAP_USERS_H
 #define RACETRAP_USERS_H
@@ -27,6 +28,7 @@
 #define RT_UID_NOBODY	65534
 
 #define RT_YAMA_SCOPE	"/proc/sys/kernel/yama/ptrace_scope"
+#define RT_PERF_PARANOID "/proc/sys/kernel/perf_event_paranoid"
 
 /*
  * Become @uid (and the group of the same number), no other groups, and
@@ -193,9 +195,10 @@ static inline void rt_file_diag(const char *path)
 }
 
 /* Yama's ptrace_scope, or -1 without Yama. */
-static inline int rt_yama_scope(void)
+/* The integer in /proc/sys file @path, or -1. */
+static inline int rt_sysctl_get(const char *path)
 {
-	FILE *f = fopen(RT_YAMA_SCOPE, "re");
+	FILE *f = fopen(path, "re");
 	int v = -1;
 
 	if (!f)
@@ -206,16 +209,27 @@ static inline int rt_yama_scope(void)
 	return v;
 }
 
-static inline bool rt_yama_set(int scope)
+/* Write @v to /proc/sys file @path; true if it holds @v afterwards. */
+static inline bool rt_sysctl_set(const char *path, int v)
 {
-	FILE *f = fopen(RT_YAMA_SCOPE, "we");
+	FILE *f = fopen(path, "we");
 	bool ok;
 
 	if (!f)
 		return false;
-	ok = fprintf(f, "%d\n", scope) > 0;
+	ok = fprintf(f, "%d\n", v) > 0;
 	ok = !fclose(f) && ok;
-	return ok && rt_yama_scope() == scope;
+	return ok && rt_sysctl_get(path) == v;
+}
+
+static inline int rt_yama_scope(void)
+{
+	return rt_sysctl_get(RT_YAMA_SCOPE);
+}
+
+static inline bool rt_yama_set(int scope)
+{
+	return rt_sysctl_set(RT_YAMA_SCOPE, scope);
 }
 
 #endif /* RACETRAP_USERS_H */

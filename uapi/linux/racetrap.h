@@ -74,17 +74,39 @@
  *	   group) shares its memory: attach rights on one give control of
  *	   the other, so its mem file proves as much.
  *
+ *	The clock trigger needs perf's permission as well: it samples where
+ *	the target spends its CPU time, what a perf cpu-clock event on it
+ *	does, through kernel counters that perf_event_paranoid and the
+ *	LSMs' perf hooks do not see.  The caller needs CAP_PERFMON (or
+ *	CAP_SYS_ADMIN), as perf does to pass perf_event_paranoid, or shows
+ *	a perf event it opened itself (RACETRAP_ATTACH_F_PERF_FD,
+ *	``perf_fd``), on one of the target's threads or CPU-wide: the open
+ *	checked perf_event_paranoid, the ptrace read right and
+ *	security_perf_event_open().  A user-mode software cpu-clock event
+ *	(exclude_kernel, disabled) is enough; the module only checks that
+ *	the descriptor is a perf event and what it is attached to, and may
+ *	be closed after ATTACH.  The right is taken at ATTACH and holds
+ *	until the attachment ends; without it, ATTACH with the clock
+ *	trigger configured, and CONFIG turning it on while attached, fail
+ *	with EACCES (the default configuration has it on: ask for the
+ *	site trigger alone).
+ *
  *	The descriptor is a capability, as the mem file itself is: whoever
  *	holds it (inherited, passed with SCM_RIGHTS) may attach to that image,
  *	whatever its credentials are now.  The device's file mode is not the
  *	only check, so /dev/racetrap may be opened to a group.
- *	Errors, in the order they are checked: EINVAL ``pid`` <= 0;
- *	EALREADY this file is already attached; EBADF ``mem_fd`` is not an
- *	open descriptor; EINVAL it is not a procfs mem file (environ, auxv,
- *	maps, any other file); ESRCH no such process; EINVAL a kernel thread;
- *	EPERM the mem file is another image's: another process's, or the
- *	target's from before an exec; EBUSY the target already has a tracer;
- *	ENOMEM.
+ *	Errors, in the order they are checked: EOPNOTSUPP an unknown flag;
+ *	EINVAL a reserved field, or ``perf_fd`` not 0 without
+ *	RACETRAP_ATTACH_F_PERF_FD; EINVAL ``pid`` <= 0; EALREADY this file
+ *	is already attached; EBADF ``mem_fd`` is not an open descriptor;
+ *	EINVAL it is not a procfs mem file (environ, auxv, maps, any other
+ *	file); ESRCH no such process; EINVAL a kernel thread; EPERM the mem
+ *	file is another image's: another process's, or the target's from
+ *	before an exec; with RACETRAP_ATTACH_F_PERF_FD: EBADF ``perf_fd`` is
+ *	not open, EINVAL it is not a perf event, EPERM an event on another
+ *	process; EACCES the clock trigger is configured and the caller has
+ *	neither CAP_PERFMON nor a proof; EBUSY the target already has a
+ *	tracer; ENOMEM.
  *
  * RACETRAP_IOC_DETACH (struct racetrap_detach)
  *	Ends the attachment: stops sampling, releases every watchpoint and
@@ -112,6 +134,8 @@
  *	With it, validates every field first and applies them all, or none
  *	(EINVAL, nothing changed).  A field of zero means "the default" so a
  *	zero-filled struct resets everything.  Works before or after ATTACH.
+ *	While attached, turning the clock trigger on without the right
+ *	ATTACH took for it fails with EACCES, nothing changed.
  *
  * RACETRAP_IOC_STATS (struct racetrap_stats)
  *	Returns the counters of this file's tracer since it was opened.
@@ -141,7 +165,8 @@
 #include <linux/types.h>
 
 #define RACETRAP_DEVICE		"/dev/racetrap"
-#define RACETRAP_ABI_VERSION	2	/* 2: ATTACH takes mem_fd */
+/* 2: ATTACH takes mem_fd; 3: the clock trigger needs perf's permission. */
+#define RACETRAP_ABI_VERSION	3
 #define RACETRAP_TYPE		0xB9
 
 enum racetrap_cmd {
@@ -167,6 +192,7 @@ enum racetrap_cmd {
 #define RACETRAP_FEAT_VALUE_CHANGE	(1ULL << 2)
 #define RACETRAP_FEAT_VALUE_FLAGS	(1ULL << 3)	/* RACETRAP_REC_F_VALUE_* */
 #define RACETRAP_FEAT_USER_DUMP	(1ULL << 4)	/* racetrap_config.stack_dump */
+#define RACETRAP_FEAT_CLOCK_PERM	(1ULL << 5)	/* RACETRAP_ATTACH_F_PERF_FD */
 
 /**
  * struct racetrap_version - RACETRAP_IOC_VERSION
@@ -194,12 +220,15 @@ struct racetrap_version {
 /**
  * struct racetrap_attach - RACETRAP_IOC_ATTACH
  * @size: sizeof(struct racetrap_attach), at least RACETRAP_ATTACH_SIZE_VER1
- * @flags: must be 0
+ * @flags: RACETRAP_ATTACH_F_*
  * @pid: the process (any of its thread ids names the whole group)
  * @__reserved: must be 0
  * @mem_fd: an open descriptor of the target's /proc/PID/mem: the proof
  *	that the caller may ptrace-attach to it (see RACETRAP_IOC_ATTACH)
- * @__reserved2: must be 0
+ * @perf_fd: with RACETRAP_ATTACH_F_PERF_FD, an open perf event the
+ *	caller opened on one of the target's threads (or a CPU-wide one):
+ *	the proof that it may use the clock trigger (see
+ *	RACETRAP_IOC_ATTACH).  Without the flag: must be 0.
  *
  * ABI version 1's 16-byte struct had no @mem_fd: EINVAL.
  */
@@ -209,10 +238,14 @@ struct racetrap_attach {
 	__s32 pid;
 	__u32 __reserved;
 	__s32 mem_fd;
-	__u32 __reserved2;
+	__s32 perf_fd;
 };
 #define RACETRAP_ATTACH_SIZE_VER0	16	/* refused since ABI version 2 */
 #define RACETRAP_ATTACH_SIZE_VER1	24
+
+/* racetrap_attach.flags */
+#define RACETRAP_ATTACH_F_PERF_FD	(1U << 0)	/* perf_fd is given */
+#define __RACETRAP_ATTACH_F_ALL		((1U << 1) - 1)
 
 /**
  * struct racetrap_detach - RACETRAP_IOC_DETACH

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kapi.h"
+#include "perfperm.h"
 #include "version.h"
 
 static int fail(int e, char *err, size_t errlen, const char *fmt, ...)
@@ -135,13 +136,28 @@ int rt_kapi_attach(struct rt_kapi *k, pid_t pid, char *err, size_t errlen)
 				    (int)pid, path, strerror(e));
 		}
 	}
-	if (ioctl(k->fd, RACETRAP_IOC_ATTACH, &a) == 0) {
-		close(a.mem_fd);
-		return 0;
-	}
-	e = errno;
+	/* The clock trigger's proof: where perf refuses it, the kernel
+	 * refuses the clock (EACCES) unless this caller has CAP_PERFMON. */
+	a.perf_fd = rt_perf_proof_open(pid);
+	if (a.perf_fd >= 0)
+		a.flags |= RACETRAP_ATTACH_F_PERF_FD;
+	else
+		a.perf_fd = 0;
+	e = ioctl(k->fd, RACETRAP_IOC_ATTACH, &a) ? errno : 0;
 	close(a.mem_fd);
+	if (a.flags & RACETRAP_ATTACH_F_PERF_FD)
+		close(a.perf_fd);
 	switch (e) {
+	case 0:
+		return 0;
+	case EACCES: {
+		char why[160];
+
+		rt_perf_refusal(why, sizeof(why));
+		return fail(e, err, errlen,
+			    "cannot attach to %d with the clock trigger: %s: use --triggers site",
+			    pid, why);
+	}
 	case ESRCH:
 		return fail(e, err, errlen, "no process %d (it may have exited)", pid);
 	case EINVAL:
@@ -227,6 +243,14 @@ int rt_kapi_set_config(struct rt_kapi *k, struct racetrap_config *cfg,
 	if (e == EINVAL)
 		return fail(e, err, errlen,
 			    "racetrap.ko rejected the sampling configuration (a value out of its range)");
+	if (e == EACCES) {
+		char why[160];
+
+		rt_perf_refusal(why, sizeof(why));
+		return fail(e, err, errlen,
+			    "the clock trigger was not allowed when racetrap attached: %s",
+			    why);
+	}
 	return fail(e, err, errlen, "setting the configuration: %s", strerror(e));
 }
 

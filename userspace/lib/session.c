@@ -14,6 +14,7 @@
 
 #include "goabi.h"
 #include "kapi.h"
+#include "perfperm.h"
 #include "procstat.h"
 #include "report.h"
 #include "session.h"
@@ -36,6 +37,7 @@ struct rt_session {
 	time_t started;
 	bool attached;		/* ATTACH done, no END record yet */
 	bool go;		/* the target is a Go executable */
+	bool clock_refused;	/* perf does not let us sample the target */
 	bool drained;		/* END seen and the ring read to the end */
 	bool status_written;
 	int end_reason;
@@ -103,6 +105,33 @@ static void go_default_triggers(const struct rt_session *s,
 {
 	if (s->go && !cfg->triggers)
 		cfg->triggers = RACETRAP_TRIGGER_CLOCK;
+}
+
+/*
+ * The clock trigger needs perf's permission (uapi/linux/racetrap.h,
+ * RACETRAP_IOC_ATTACH), taken when racetrap attaches.  Without it the
+ * default triggers become the site trigger alone, as the attached line
+ * says; a clock trigger the options ask for is an error, and so is a Go
+ * target's default, which is the clock alone (the site trigger has to be
+ * asked for on Go).  @asked: the triggers the options name, 0 for none.
+ */
+static int settle_clock(struct rt_session *s, uint32_t asked,
+			struct racetrap_config *cfg, char *err, size_t errlen)
+{
+	char why[160];
+
+	if (!s->clock_refused ||
+	    (cfg->triggers && !(cfg->triggers & RACETRAP_TRIGGER_CLOCK)))
+		return 0;
+	if (!cfg->triggers) {
+		cfg->triggers = RACETRAP_TRIGGER_SITE;
+		return 0;
+	}
+	rt_perf_refusal(why, sizeof(why));
+	snprintf(err, errlen, "pid %d: the clock trigger is not allowed: %s; %s",
+		 (int)s->pid, why, asked ? "use --triggers site" :
+		 "Go targets get the clock trigger alone unless --triggers site asks for uprobes");
+	return -1;
 }
 
 static void read_comm(pid_t pid, char *buf, size_t len)
@@ -245,6 +274,9 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 		goto err_opts;
 	s->go = rt_goabi_stack_bounds(s->pid, &s->opts.kcfg);
 	go_default_triggers(s, &s->opts.kcfg);
+	s->clock_refused = !rt_perf_allowed(s->pid);
+	if (settle_clock(s, p->opts->kcfg.triggers, &s->opts.kcfg, err, errlen))
+		goto err_close;
 	s->opts.kcfg.stack_dump = rt_options_stack_dump(&s->opts);
 	if (rt_kapi_set_config(&s->k, &s->opts.kcfg, err, errlen) < 0)
 		goto err_close;
@@ -290,7 +322,7 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 	s->next_status_ms = now_ms() + RT_SESSION_STATUS_MS;
 	if (p->announce)
 		status(s, LOG_INFO, "attached",
-		       "attached to pid %d (%s): window %u us, triggers %s%s%s%s, %u code tables",
+		       "attached to pid %d (%s): window %u us, triggers %s%s%s%s%s, %u code tables",
 		       (int)s->pid, s->comm, s->opts.kcfg.window_us,
 		       s->opts.kcfg.triggers & RACETRAP_TRIGGER_SITE ? "site" : "",
 		       (s->opts.kcfg.triggers & RACETRAP_TRIGGER_SITE) &&
@@ -298,6 +330,8 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 		       s->opts.kcfg.triggers & RACETRAP_TRIGGER_CLOCK ? "clock" : "",
 		       s->go && !p->opts->kcfg.triggers ?
 		       " (Go target: no site trigger unless --triggers asks)" : "",
+		       s->clock_refused && !p->opts->kcfg.triggers && !s->go ?
+		       " (no clock trigger: perf does not allow this user; see racetrap(1))" : "",
 		       s->nr_tables);
 	return s;
 
@@ -403,6 +437,8 @@ int rt_session_reconfigure(struct rt_session *s, const struct rt_options *o,
 	cfg.stack_off = s->opts.kcfg.stack_off;
 	cfg.stack_dump = rt_options_stack_dump(o);
 	go_default_triggers(s, &cfg);
+	if (settle_clock(s, o->kcfg.triggers, &cfg, err, errlen))
+		return -1;
 	r = rt_kapi_set_config(&s->k, &cfg, err, errlen);
 	if (r == 0)
 		s->opts.kcfg = cfg;
