@@ -18,6 +18,13 @@
  * registers to debuggers.  budget_ppm 10000: 1% of the target's CPU time.
  * stack_dump 0: no stack dumps, so a tool that does not ask for them gets
  * the fixed-size records it knows (userspace asks for 4096 bytes).
+ *
+ * Floors that bound what one attachment does to the rest of the system:
+ * clock_period_us 1000, as the clock trigger's events are per CPU and
+ * interrupt whatever runs there (1000 interrupts/s per CPU at most, a
+ * HZ=1000 tick's worth); site_rotate_ms 50, as every uprobe registered
+ * or removed write-locks the mmap_lock of every process mapping the file
+ * (at most 2 * 1024 probes * 20/s).
  */
 struct racetrap_tunable {
 	size_t off;
@@ -31,8 +38,8 @@ static const struct racetrap_tunable racetrap_tunables[] = {
 	TUNABLE(triggers, __RACETRAP_TRIGGER_ALL, 1, __RACETRAP_TRIGGER_ALL),
 	TUNABLE(window_us, 500, 1, 100000),
 	TUNABLE(site_probes, 16, 1, 1024),
-	TUNABLE(site_rotate_ms, 100, 10, 60000),
-	TUNABLE(clock_period_us, 10000, 100, 10000000),
+	TUNABLE(site_rotate_ms, 100, 50, 60000),
+	TUNABLE(clock_period_us, 10000, 1000, 10000000),
 	TUNABLE(max_watchpoints, 1, 1, RACETRAP_MAX_WATCHPOINTS),
 	TUNABLE(stack_depth, 32, 1, RACETRAP_MAX_STACK),
 	TUNABLE(budget_ppm, 10000, 1, 1000000),

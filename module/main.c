@@ -2,6 +2,7 @@
 /* racetrap.ko: module init and exit only. */
 #include <linux/module.h>
 #include "device.h"
+#include "limits.h"
 #include "perf_pin.h"
 
 static int __init racetrap_init(void)
@@ -25,6 +26,7 @@ err_unpin:
 static void __exit racetrap_exit(void)
 {
 	racetrap_device_exit();
+	racetrap_limits_exit();
 	racetrap_perf_unpin();
 	pr_info("unloaded\n");
 }

@@ -20,7 +20,8 @@ int racetrap_ring_init(struct racetrap_ring *r, struct racetrap_counters *s)
 {
 	spin_lock_init(&r->lock);
 	init_waitqueue_head(&r->wq);
-	r->recs = vzalloc(array_size(RACETRAP_RING_ENTRIES, sizeof(*r->recs)));
+	r->recs = kvcalloc(RACETRAP_RING_ENTRIES, sizeof(*r->recs),
+			   GFP_KERNEL_ACCOUNT);
 	r->stats = s;
 	return r->recs ? 0 : -ENOMEM;
 }
@@ -31,7 +32,7 @@ void racetrap_ring_free(struct racetrap_ring *r)
 
 	for (i = 0; i < r->count; i++)
 		kfree(r->recs[(r->head + i) % RACETRAP_RING_ENTRIES].tail);
-	vfree(r->recs);
+	kvfree(r->recs);
 }
 
 static size_t tail_len(const struct racetrap_record *rec)

@@ -104,6 +104,7 @@ int racetrap_sites_add(struct racetrap_tracer *t, struct racetrap_sites *arg)
 	struct file *file;
 	u32 nr_maps;
 	u64 total;
+	s64 delta;
 	int ret;
 
 	lockdep_assert_held(&t->lock);
@@ -132,10 +133,17 @@ int racetrap_sites_add(struct racetrap_tracer *t, struct racetrap_sites *arg)
 	ret = -E2BIG;
 	if (total > RACETRAP_MAX_SITES)
 		goto out_file;
+	/* A larger table is charged now, a smaller one's release waits. */
+	delta = (s64)arg->nr_sites - (old ? old->nr_sites : 0);
+	ret = racetrap_limits_sites(&t->owner, max_t(s64, delta, 0));
+	if (ret)
+		goto out_file;
 
+	/* The caller's memory: charged to its memory cgroup. */
 	ret = -ENOMEM;
-	sites = kvmalloc_array(arg->nr_sites, sizeof(*sites), GFP_KERNEL);
-	maps = kmalloc_array(MAX_MAPS, sizeof(*maps), GFP_KERNEL);
+	sites = kvmalloc_array(arg->nr_sites, sizeof(*sites),
+			       GFP_KERNEL_ACCOUNT);
+	maps = kmalloc_array(MAX_MAPS, sizeof(*maps), GFP_KERNEL_ACCOUNT);
 	if (!sites || !maps)
 		goto out_free;
 	ret = -EFAULT;
@@ -150,7 +158,7 @@ int racetrap_sites_add(struct racetrap_tracer *t, struct racetrap_sites *arg)
 		goto out_free;
 
 	ret = -ENOMEM;
-	tb = kzalloc(struct_size(tb, maps, nr_maps), GFP_KERNEL);
+	tb = kzalloc(struct_size(tb, maps, nr_maps), GFP_KERNEL_ACCOUNT);
 	if (!tb)
 		goto out_free;
 	memcpy(tb->maps, maps, nr_maps * sizeof(*maps));
@@ -168,6 +176,8 @@ int racetrap_sites_add(struct racetrap_tracer *t, struct racetrap_sites *arg)
 		list_add_tail_rcu(&tb->node, &t->tables);
 	}
 	t->nr_sites += tb->nr_sites;
+	if (delta < 0)
+		racetrap_limits_sites(&t->owner, delta);
 	arg->table_id = tb->id;
 	kfree(maps);
 	fput(file);
@@ -180,6 +190,7 @@ int racetrap_sites_add(struct racetrap_tracer *t, struct racetrap_sites *arg)
 out_free:
 	kfree(maps);
 	kvfree(sites);
+	racetrap_limits_sites(&t->owner, -max_t(s64, delta, 0));
 out_file:
 	fput(file);
 	return ret;
@@ -195,6 +206,7 @@ void racetrap_sites_clear(struct racetrap_tracer *t)
 		list_del_rcu(&tb->node);
 		list_add(&tb->dead, &dead);
 	}
+	racetrap_limits_sites(&t->owner, -(s64)t->nr_sites);
 	t->nr_sites = 0;
 	if (list_empty(&dead))
 		return;

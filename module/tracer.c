@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include "config.h"
+#include "limits.h"
 #include "perm.h"
 #include "sample.h"
 #include "tracer.h"
@@ -45,7 +46,8 @@ static void end_work_fn(struct work_struct *work)
 
 struct racetrap_tracer *racetrap_tracer_create(void)
 {
-	struct racetrap_tracer *t = kvzalloc(sizeof(*t), GFP_KERNEL);
+	/* The opener's memory: charged to its memory cgroup. */
+	struct racetrap_tracer *t = kvzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	unsigned int i;
 
 	if (!t)
@@ -200,6 +202,7 @@ static struct task_struct *find_target(pid_t pid)
 
 static void release_attachment(struct racetrap_tracer *t)
 {
+	racetrap_limits_detach(&t->owner);
 	registry_del(t);
 	put_pid(t->tgid);
 	t->tgid = NULL;
@@ -266,6 +269,12 @@ int racetrap_tracer_attach(struct racetrap_tracer *t,
 	}
 	t->tgid = get_pid(task_tgid(task));
 	ret = registry_add(t);
+	if (!ret) {
+		racetrap_owner_current(&t->owner);
+		ret = racetrap_limits_attach(&t->owner);
+		if (ret)
+			registry_del(t);
+	}
 	if (ret) {
 		put_pid(t->tgid);
 		t->tgid = NULL;

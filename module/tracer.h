@@ -16,6 +16,7 @@
 #include <linux/workqueue.h>
 #include <uapi/linux/racetrap.h>
 #include "budget.h"
+#include "limits.h"
 #include "ring.h"
 #include "sites.h"
 #include "stats.h"
@@ -114,6 +115,7 @@ struct racetrap_tracer {
 	pid_t pid_nr;			/* tgid in @pid_ns */
 	struct mm_struct *mm;		/* mmgrab()'ed at attach */
 	bool clock_allowed;		/* perf's right, taken at attach */
+	struct racetrap_owner owner;	/* charged for it (limits.c) */
 	struct list_head node;		/* registry of attached tracers */
 	atomic_t inflight;		/* samples and clock works running */
 	wait_queue_head_t idle_wq;

@@ -233,8 +233,8 @@ static void config_bounds(int fd)
 	} f[] = {
 		{ "window_us", FIELD(window_us), 500, 0, 100001 },
 		{ "site_probes", FIELD(site_probes), 16, 0, 1025 },
-		{ "site_rotate_ms", FIELD(site_rotate_ms), 100, 9, 60001 },
-		{ "clock_period_us", FIELD(clock_period_us), 10000, 99, 10000001 },
+		{ "site_rotate_ms", FIELD(site_rotate_ms), 100, 49, 60001 },
+		{ "clock_period_us", FIELD(clock_period_us), 10000, 999, 10000001 },
 		{ "max_watchpoints", FIELD(max_watchpoints), 1, 0,
 		  RACETRAP_MAX_WATCHPOINTS + 1 },
 		{ "stack_depth", FIELD(stack_depth), 32, 0, RACETRAP_MAX_STACK + 1 },

@@ -106,7 +106,8 @@
  *	not open, EINVAL it is not a perf event, EPERM an event on another
  *	process; EACCES the clock trigger is configured and the caller has
  *	neither CAP_PERFMON nor a proof; EBUSY the target already has a
- *	tracer; ENOMEM.
+ *	tracer; ENOSPC a cap on attachments (module parameters
+ *	max_attachments, max_attachments_per_user) is reached; ENOMEM.
  *
  * RACETRAP_IOC_DETACH (struct racetrap_detach)
  *	Ends the attachment: stops sampling, releases every watchpoint and
@@ -127,7 +128,9 @@
  *	``site_table``.
  *	Errors: ENOENT not attached; EBADF bad fd; EINVAL bad table, a
  *	``site_size`` it does not know, or the file is not mapped executable
- *	in the target; E2BIG more than RACETRAP_MAX_SITES in all; EFAULT.
+ *	in the target; E2BIG more than RACETRAP_MAX_SITES in all; ENOSPC a
+ *	cap on site-table memory (module parameters max_sites_mib,
+ *	max_sites_mib_per_user) is reached; EFAULT.
  *
  * RACETRAP_IOC_CONFIG (struct racetrap_config)
  *	Without RACETRAP_CONFIG_F_SET, returns the tracer's configuration.
@@ -355,8 +358,8 @@ struct racetrap_sites {
  * @triggers: RACETRAP_TRIGGER_* mask; 0 = default (both)
  * @window_us: how long a sampled thread is held, 1..100000 us
  * @site_probes: uprobes armed at a time, 1..1024
- * @site_rotate_ms: how often the armed set is redrawn, 10..60000 ms
- * @clock_period_us: cpu-clock sampling period per thread, 100..10000000 us
+ * @site_rotate_ms: how often the armed set is redrawn, 50..60000 ms
+ * @clock_period_us: cpu-clock sampling period per thread, 1000..10000000 us
  *	of that thread's CPU time
  * @max_watchpoints: debug registers the tracer may use in each thread at
  *	once, that is samples in flight, 1..RACETRAP_MAX_WATCHPOINTS

@@ -170,6 +170,10 @@ int rt_kapi_attach(struct rt_kapi *k, pid_t pid, char *err, size_t errlen)
 		return fail(e, err, errlen,
 			    "process %d is already watched by another racetrap (see `racetrap status`)",
 			    pid);
+	case ENOSPC:
+		return fail(e, err, errlen,
+			    "cannot attach to %d: racetrap.ko's cap on attachments is reached (max_attachments, max_attachments_per_user in /sys/module/racetrap/parameters)",
+			    pid);
 	case ENOTTY:
 		return fail(e, err, errlen,
 			    "racetrap.ko does not implement attach: load a complete racetrap.ko");
@@ -216,6 +220,9 @@ int rt_kapi_add_sites(struct rt_kapi *k, int file_fd,
 			    "the kernel refused the site table (the file is no longer mapped executable, or the table is malformed)");
 	case ENOENT:
 		return fail(e, err, errlen, "not attached (the target ended)");
+	case ENOSPC:
+		return fail(e, err, errlen,
+			    "racetrap.ko's cap on site-table memory is reached (max_sites_mib, max_sites_mib_per_user in /sys/module/racetrap/parameters): narrow the sampling universe with --modules or --include-func, or raise the cap");
 	default:
 		return fail(e, err, errlen, "adding sites: %s", strerror(e));
 	}

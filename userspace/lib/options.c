@@ -18,9 +18,9 @@ const struct rt_option_desc rt_option_descs[] = {
 	{ "site-probes", "N", BOTH,
 	  "uprobes armed at a time, 1..1024", "16" },
 	{ "rotate", "MS", BOTH,
-	  "redraw the armed uprobes every MS milliseconds, 10..60000", "100" },
+	  "redraw the armed uprobes every MS milliseconds, 50..60000", "100" },
 	{ "clock-period", "US", BOTH,
-	  "cpu-clock sampling period per thread, 100..10000000 us of CPU time",
+	  "cpu-clock sampling period per thread, 1000..10000000 us of CPU time",
 	  "10000" },
 	{ "max-watchpoints", "N", BOTH,
 	  "debug registers used per thread at once, 1..4", "1" },
@@ -199,8 +199,8 @@ static const struct {
 } uint_opts[] = {
 	{ "window", offsetof(struct racetrap_config, window_us), 1, 100000, "microseconds" },
 	{ "site-probes", offsetof(struct racetrap_config, site_probes), 1, 1024, "probes" },
-	{ "rotate", offsetof(struct racetrap_config, site_rotate_ms), 10, 60000, "milliseconds" },
-	{ "clock-period", offsetof(struct racetrap_config, clock_period_us), 100, 10000000, "microseconds" },
+	{ "rotate", offsetof(struct racetrap_config, site_rotate_ms), 50, 60000, "milliseconds" },
+	{ "clock-period", offsetof(struct racetrap_config, clock_period_us), 1000, 10000000, "microseconds" },
 	{ "max-watchpoints", offsetof(struct racetrap_config, max_watchpoints), 1, RACETRAP_MAX_WATCHPOINTS, "watchpoints" },
 	{ "stack-depth", offsetof(struct racetrap_config, stack_depth), 1, RACETRAP_MAX_STACK, "frames" },
 };

@@ -21,8 +21,8 @@ static const struct {
 } ranges[] = {
 	{ "window", 1, 100000, offsetof(struct racetrap_config, window_us) },
 	{ "site-probes", 1, 1024, offsetof(struct racetrap_config, site_probes) },
-	{ "rotate", 10, 60000, offsetof(struct racetrap_config, site_rotate_ms) },
-	{ "clock-period", 100, 10000000, offsetof(struct racetrap_config, clock_period_us) },
+	{ "rotate", 50, 60000, offsetof(struct racetrap_config, site_rotate_ms) },
+	{ "clock-period", 1000, 10000000, offsetof(struct racetrap_config, clock_period_us) },
 	{ "max-watchpoints", 1, 4, offsetof(struct racetrap_config, max_watchpoints) },
 	{ "stack-depth", 1, 64, offsetof(struct racetrap_config, stack_depth) },
 	{ "budget", 1, 1000000, offsetof(struct racetrap_config, budget_ppm) },
