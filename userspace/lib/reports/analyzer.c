@@ -16,7 +16,7 @@
 
 #include "analyzer.h"
 #include "langrt.h"
-#include "report.h"
+#include "sink.h"
 #include "suppress.h"
 #include "symbolize.h"
 
@@ -41,9 +41,9 @@ struct race {
 struct rt_analyzer {
 	pid_t pid;
 	char comm[64];
-	bool json, keep_runtime, report_atomics, go;
+	bool keep_runtime, report_atomics, go;
 	unsigned int stack_depth;	/* frames per stack */
-	rt_emit_fn emit;
+	rt_sink_fn emit;
 	void *emit_arg;
 	struct rt_symbolizer *sym;
 	struct rt_suppressions *supp;
@@ -54,7 +54,6 @@ struct rt_analyzer {
 	size_t *index;		/* open addressing: race index + 1, 0 = free */
 	size_t index_size;	/* power of two, > 2 * nr_races */
 	struct rt_analyzer_counts counts;
-	struct rt_strbuf out;
 	uint64_t throttle_reported_ns;	/* kernel time of the last one shown */
 };
 
@@ -95,7 +94,6 @@ struct rt_analyzer *rt_analyzer_new(pid_t pid,
 		return NULL;
 	}
 	an->pid = pid;
-	an->json = opts->json;
 	an->keep_runtime = opts->keep_runtime;
 	an->report_atomics = opts->report_atomics;
 	an->go = opts->go;
@@ -103,7 +101,6 @@ struct rt_analyzer *rt_analyzer_new(pid_t pid,
 			  opts->stack_depth : RACETRAP_MAX_STACK;
 	an->emit = opts->emit;
 	an->emit_arg = opts->emit_arg;
-	rt_strbuf_init(&an->out);
 	read_comm(pid, 0, an->comm, sizeof(an->comm));
 	if (opts->suppressions) {
 		an->supp = rt_supp_load(opts->suppressions, err, errlen);
@@ -132,7 +129,6 @@ void rt_analyzer_free(struct rt_analyzer *an)
 	free(an->index);
 	rt_supp_free(an->supp);
 	rt_symbolizer_free(an->sym);
-	rt_strbuf_free(&an->out);
 	free(an);
 }
 
@@ -170,35 +166,28 @@ void rt_analyzer_counts(const struct rt_analyzer *an,
 	*out = an->counts;
 }
 
-static void emit(struct rt_analyzer *an, enum rt_report_kind kind,
-		 int priority, const struct race *r)
+static void emit(struct rt_analyzer *an, const struct rt_report *r)
 {
-	struct rt_report_fields f = { .pid = an->pid };
-	char fp[RT_FINGERPRINT_LEN];
-
-	if (r) {
-		rt_fingerprint_hex(r->fp, fp);
-		f.fingerprint = fp;
-		f.site_a = r->site_a;
-		f.site_b = r->unseen_writer ? NULL : r->site_b;
-	}
-	if (an->emit && !an->out.oom)
-		an->emit(an->emit_arg, kind, priority, rt_strbuf_str(&an->out), &f);
-	rt_strbuf_reset(&an->out);
+	if (an->emit)
+		an->emit(an->emit_arg, r);
 }
 
 static void status(struct rt_analyzer *an, const char *event, uint64_t count,
 		   const char *fmt, ...)
 {
+	struct rt_status_view v = {
+		.event = event, .comm = an->comm, .pid = an->pid, .count = count,
+	};
 	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	rt_report_status(&an->out, an->json, event, an->comm, an->pid, count,
-			 msg);
-	emit(an, RT_REPORT_STATUS, LOG_INFO, NULL);
+	v.message = msg;
+	emit(an, &(struct rt_report){ .kind = RT_REPORT_STATUS,
+				      .priority = LOG_INFO, .pid = an->pid,
+				      .status = &v });
 }
 
 /* --- the race table: fingerprint -> race, open addressing --- */
@@ -585,12 +574,10 @@ static void handle_race(struct rt_analyzer *an,
 			.pid = an->pid, .time = when,
 			.trapped = unseen ? NULL : &trapped, .sampled = &sampled,
 		};
-		if (an->json)
-			rt_report_race_json(&an->out, &view);
-		else
-			rt_report_race_text(&an->out, &view);
-		emit(an, unseen ? RT_REPORT_UNSEEN_WRITER : RT_REPORT_RACE,
-		     LOG_WARNING, r);
+		emit(an, &(struct rt_report){
+			.kind = unseen ? RT_REPORT_UNSEEN_WRITER : RT_REPORT_RACE,
+			.priority = LOG_WARNING, .pid = an->pid, .race = &view,
+		});
 	}
 out:
 	rt_frames_free(&trapped.frames);
@@ -728,9 +715,14 @@ void rt_analyzer_summary(struct rt_analyzer *an)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	rt_report_time(now, (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
-	rt_report_summary(&an->out, an->json, an->comm, an->pid, now, v, n,
-			  &an->counts);
-	emit(an, RT_REPORT_SUMMARY, n ? LOG_WARNING : LOG_INFO, NULL);
+	emit(an, &(struct rt_report){
+		.kind = RT_REPORT_SUMMARY, .priority = n ? LOG_WARNING : LOG_INFO,
+		.pid = an->pid,
+		.summary = &(struct rt_summary_view){
+			.comm = an->comm, .pid = an->pid, .time = now,
+			.entries = v, .n = n, .counts = &an->counts,
+		},
+	});
 out:
 	free(v);
 	free(times);

@@ -12,14 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyzer.h"
 #include "goabi.h"
 #include "kapi.h"
 #include "procstat.h"
-#include "report.h"
 #include "session.h"
+#include "sink.h"
 #include "sites.h"
 #include "statusfile.h"
-#include "strbuf.h"
 
 #define READ_BATCH 32
 #define READ_MAX_BATCHES 64
@@ -29,7 +29,7 @@ struct rt_session {
 	struct rt_analyzer *an;
 	struct rt_sites_seen *seen;
 	struct rt_options opts;
-	rt_emit_fn emit;
+	rt_sink_fn emit;
 	void *emit_arg;
 	pid_t pid;
 	char comm[64];
@@ -70,26 +70,27 @@ static uint64_t now_ms(void)
 }
 
 /*
- * A status report of the session itself (attached, a library skipped), in
- * the analyzer's status format so JSON consumers see one schema.
+ * A status report of the session itself (attached, a library skipped):
+ * the same kind of report as the analyzer's, so sinks render both alike.
  */
 __attribute__((format(printf, 4, 5)))
 static void status(struct rt_session *s, int priority, const char *event,
 		   const char *fmt, ...)
 {
-	struct rt_report_fields f = { .pid = s->pid };
-	struct rt_strbuf b;
+	struct rt_status_view v = {
+		.event = event, .comm = s->comm, .pid = s->pid,
+	};
 	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	rt_strbuf_init(&b);
-	rt_report_status(&b, s->opts.json, event, s->comm, s->pid, 0, msg);
-	if (!b.oom)
-		s->emit(s->emit_arg, RT_REPORT_STATUS, priority, rt_strbuf_str(&b), &f);
-	rt_strbuf_free(&b);
+	v.message = msg;
+	s->emit(s->emit_arg, &(struct rt_report){
+		.kind = RT_REPORT_STATUS, .priority = priority, .pid = s->pid,
+		.status = &v,
+	});
 }
 
 /*
@@ -256,7 +257,6 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 	s->cpu_at_attach_ns = target_cpu_ns(s->pid);
 
 	memset(&ao, 0, sizeof(ao));
-	ao.json = s->opts.json;
 	ao.suppressions = s->opts.suppressions;
 	ao.keep_runtime = s->opts.keep_runtime;
 	ao.report_atomics = s->opts.report_atomics;
