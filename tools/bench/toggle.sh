@@ -125,7 +125,7 @@ stop_target() {
 	for p in $KILLS; do wait "$p" 2>/dev/null; done
 }
 
-# The status file of the racetrap client sampling TPID (lib/statusfile.h).
+# The status file of the racetrap client sampling TPID (lib/session/statusfile.h).
 status_file() {
 	echo "${RACETRAP_STATUS_DIR:-/run/racetrap}/$TPID.status"
 }

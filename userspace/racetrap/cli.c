@@ -79,25 +79,36 @@ int cli_parse_options(int argc, char **argv, const char *cmd,
 	return optind;
 }
 
-void cli_emit(void *arg, enum rt_report_kind kind, int priority,
-	      const char *text, const struct rt_report_fields *fields)
+void cli_emit(void *arg, const struct rt_report *r)
 {
 	const struct rt_options *o = arg;
-	size_t len = strlen(text);
+	struct rt_strbuf b;
+	const char *text;
+	size_t len;
 
-	(void)priority;
-	(void)fields;
+	rt_strbuf_init(&b);
+	if (o->json)
+		rt_render_json(&b, r);
+	else
+		rt_render_text(&b, r);
+	/* A report cut short by a failed allocation is not shown. */
+	if (b.oom)
+		goto out;
+	text = rt_strbuf_str(&b);
+	len = strlen(text);
 	/* Reports are the output; in text mode our own status lines are
 	 * diagnostics and go to stderr, so stdout holds only reports. */
-	if (kind == RT_REPORT_STATUS && !o->json) {
+	if (r->kind == RT_REPORT_STATUS && !o->json) {
 		fprintf(stderr, "%s%s", text,
 			len && text[len - 1] == '\n' ? "" : "\n");
-		return;
+		goto out;
 	}
 	fputs(text, stdout);
 	if (!len || text[len - 1] != '\n')
 		fputc('\n', stdout);
-	if (!o->json && kind != RT_REPORT_STATUS)
+	if (!o->json && r->kind != RT_REPORT_STATUS)
 		fputc('\n', stdout);
 	fflush(stdout);
+out:
+	rt_strbuf_free(&b);
 }

@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 
-#include "analyzer.h"
 #include "options.h"
+#include "sink.h"
 
 /* Exit statuses (racetrap(8) documents them). */
 #define EXIT_OK		0
@@ -36,8 +36,10 @@ int cli_parse_options(int argc, char **argv, const char *cmd,
 		      void (*usage)(void), bool in_order,
 		      struct rt_options *o);
 
-/* The analyzer's emit callback: reports to stdout, text status to stderr. */
-void cli_emit(void *arg, enum rt_report_kind kind, int priority,
-	      const char *text, const struct rt_report_fields *fields);
+/*
+ * The session's sink (@arg: the struct rt_options): reports in text or
+ * JSON as the options say, to stdout; text status lines to stderr.
+ */
+void cli_emit(void *arg, const struct rt_report *r);
 
 #endif /* RACETRAP_CLI_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * racetrap status: every process a racetrap client samples, with its
- * counters, read from the clients' status files (see lib/statusfile.h).
+ * counters, read from the clients' status files (see lib/session/statusfile.h).
  */
 #include <dirent.h>
 #include <errno.h>

@@ -17,6 +17,7 @@
 
 #include "json.h"
 #include "logger.h"
+#include "sink.h"
 #include "strbuf.h"
 
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
@@ -24,9 +25,9 @@
 struct item {
 	struct item *next;
 	int priority;
-	pid_t pid;
 	char *text;
-	char *fingerprint, *site_a, *site_b;	/* NULL when absent */
+	char *tag;		/* the race's fingerprint, or NULL */
+	char *fields;		/* journald "NAME=value\n" lines, or NULL */
 };
 
 static struct {
@@ -54,9 +55,8 @@ static struct {
 static void free_item(struct item *it)
 {
 	free(it->text);
-	free(it->fingerprint);
-	free(it->site_a);
-	free(it->site_b);
+	free(it->tag);
+	free(it->fields);
 	free(it);
 }
 
@@ -76,23 +76,29 @@ static int field(char **f, int *n, const char *fmt, ...)
 	return 0;
 }
 
+#define JOURNAL_FIELDS_MAX 16
+
 /* 0, or a negative errno: the journal did not take the message. */
 static int write_journal(const struct item *it)
 {
-	struct iovec iov[8];
-	char *f[8];
+	struct iovec iov[JOURNAL_FIELDS_MAX];
+	char *f[JOURNAL_FIELDS_MAX];
+	const char *p, *nl;
 	int n = 0, i, r = -ENOMEM;
 
 	if (field(f, &n, "MESSAGE=%s", it->text) ||
 	    field(f, &n, "PRIORITY=%d", it->priority) ||
 	    field(f, &n, "SYSLOG_IDENTIFIER=racetrapd") ||
-	    field(f, &n, "SYSLOG_FACILITY=%d", LOG_DAEMON >> 3) ||
-	    (it->pid > 0 && field(f, &n, "RACETRAP_PID=%d", (int)it->pid)) ||
-	    (it->fingerprint &&
-	     field(f, &n, "RACETRAP_FINGERPRINT=%s", it->fingerprint)) ||
-	    (it->site_a && field(f, &n, "RACETRAP_SITE_A=%s", it->site_a)) ||
-	    (it->site_b && field(f, &n, "RACETRAP_SITE_B=%s", it->site_b)))
+	    field(f, &n, "SYSLOG_FACILITY=%d", LOG_DAEMON >> 3))
 		goto out;
+	/* The report's own fields (sink.h), one line each. */
+	for (p = it->fields; p && *p && n < JOURNAL_FIELDS_MAX; p = nl + 1) {
+		nl = strchrnul(p, '\n');
+		if (field(f, &n, "%.*s", (int)(nl - p), p))
+			goto out;
+		if (!*nl)
+			break;
+	}
 	for (i = 0; i < n; i++)
 		iov[i] = (struct iovec){ f[i], strlen(f[i]) };
 	r = sd_journal_sendv(iov, n);
@@ -111,7 +117,7 @@ out:
 static void write_syslog(const struct item *it)
 {
 	size_t len = strlen(it->text), max = lg.syslog_max, off, parts, n;
-	const char *tag = it->fingerprint ? it->fingerprint : "report";
+	const char *tag = it->tag ? it->tag : "report";
 	char head[96];
 	unsigned int i;
 
@@ -312,8 +318,8 @@ static char *dup_or_null(const char *s)
 	return s && *s ? strdup(s) : NULL;
 }
 
-static void enqueue(int priority, pid_t pid, const char *text,
-		    const struct rt_report_fields *f)
+static void enqueue(int priority, const char *text, const char *tag,
+		    const char *fields)
 {
 	struct item *it;
 
@@ -324,13 +330,9 @@ static void enqueue(int priority, pid_t pid, const char *text,
 	it = calloc(1, sizeof(*it));
 	if (it) {
 		it->priority = priority;
-		it->pid = pid;
 		it->text = strdup(text);
-		if (f) {
-			it->fingerprint = dup_or_null(f->fingerprint);
-			it->site_a = dup_or_null(f->site_a);
-			it->site_b = dup_or_null(f->site_b);
-		}
+		it->tag = dup_or_null(tag);
+		it->fields = dup_or_null(fields);
 		if (!it->text) {
 			free_item(it);
 			it = NULL;
@@ -356,12 +358,28 @@ static void enqueue(int priority, pid_t pid, const char *text,
 	pthread_mutex_unlock(&lg.lock);
 }
 
-void logger_emit(void *arg, enum rt_report_kind kind, int priority,
-		 const char *text, const struct rt_report_fields *fields)
+void logger_emit(void *arg, const struct rt_report *r)
 {
+	struct rt_strbuf text, fields;
+	bool json;
+
 	(void)arg;
-	(void)kind;
-	enqueue(priority, fields ? fields->pid : 0, text, fields);
+	pthread_mutex_lock(&lg.lock);
+	json = lg.json;
+	pthread_mutex_unlock(&lg.lock);
+	rt_strbuf_init(&text);
+	rt_strbuf_init(&fields);
+	if (json)
+		rt_render_json(&text, r);
+	else
+		rt_render_text(&text, r);
+	rt_render_journal(&fields, r);
+	/* A report cut short by a failed allocation is not logged. */
+	if (!text.oom && !fields.oom)
+		enqueue(r->priority, rt_strbuf_str(&text),
+			rt_report_fingerprint(r), rt_strbuf_str(&fields));
+	rt_strbuf_free(&text);
+	rt_strbuf_free(&fields);
 }
 
 void logger_msg(int priority, const char *fmt, ...)
@@ -377,7 +395,7 @@ void logger_msg(int priority, const char *fmt, ...)
 	pthread_mutex_lock(&lg.lock);
 	format_msg(&b, priority, text);
 	pthread_mutex_unlock(&lg.lock);
-	enqueue(priority, 0, rt_strbuf_str(&b), NULL);
+	enqueue(priority, rt_strbuf_str(&b), NULL, NULL);
 	rt_strbuf_free(&b);
 }
 

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "analyzer.h"
+#include "sink.h"
 
 enum logger_sink {
 	LOGGER_SYSLOG,		/* syslog(3), or the journal if it runs */
@@ -36,9 +36,11 @@ void logger_set_json(bool json);
  */
 uint64_t logger_journal_failures(void);
 
-/* An rt_emit_fn: queue one report (never blocks). */
-void logger_emit(void *arg, enum rt_report_kind kind, int priority,
-		 const char *text, const struct rt_report_fields *fields);
+/*
+ * A sink (rt_sink_fn): render one report as text or JSON (the json
+ * option) with its journald fields, and queue it (never blocks).
+ */
+void logger_emit(void *arg, const struct rt_report *r);
 
 /* The daemon's own messages ("racetrapd: ..."), through the same queue. */
 void logger_msg(int priority, const char *fmt, ...)

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * An rt_emit_fn that keeps every report, and synthetic records built
+ * A sink that keeps every report as the CLI renders it (text, or JSON
+ * with @json set) with its journald fields, and synthetic records built
  * from the real addresses of a live test-data process.
  */
 #ifndef RT_CAPTURE_H
 #define RT_CAPTURE_H
 
 #include "analyzer.h"
+#include "sink.h"
 #include "livesites.h"
 
 #define CAPTURE_MAX 32
 
 struct capture {
+	bool json;		/* render as JSON, as --json does */
 	int n;
 	enum rt_report_kind kind[CAPTURE_MAX];
 	int priority[CAPTURE_MAX];
@@ -20,20 +23,50 @@ struct capture {
 	char site_a[CAPTURE_MAX][80], site_b[CAPTURE_MAX][80];
 };
 
-static inline void capture_emit(void *arg, enum rt_report_kind kind,
-				int priority, const char *text,
-				const struct rt_report_fields *f)
+/* The value of journald field @name in @fields ("" if absent). */
+static inline void capture_field(char *out, size_t len, const char *fields,
+				 const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = fields;
+
+	out[0] = '\0';
+	while (p && *p) {
+		const char *nl = strchrnul(p, '\n');
+
+		if (!strncmp(p, name, n) && p[n] == '=') {
+			snprintf(out, len, "%.*s", (int)(nl - p - n - 1), p + n + 1);
+			return;
+		}
+		p = *nl ? nl + 1 : nl;
+	}
+}
+
+static inline void capture_emit(void *arg, const struct rt_report *r)
 {
 	struct capture *c = arg;
+	struct rt_strbuf text, fields;
 
 	if (c->n >= CAPTURE_MAX)
 		return;
-	c->kind[c->n] = kind;
-	c->priority[c->n] = priority;
-	c->text[c->n] = strdup(text);
-	snprintf(c->fingerprint[c->n], 32, "%s", f && f->fingerprint ? f->fingerprint : "");
-	snprintf(c->site_a[c->n], 80, "%s", f && f->site_a ? f->site_a : "");
-	snprintf(c->site_b[c->n], 80, "%s", f && f->site_b ? f->site_b : "");
+	rt_strbuf_init(&text);
+	rt_strbuf_init(&fields);
+	if (c->json)
+		rt_render_json(&text, r);
+	else
+		rt_render_text(&text, r);
+	rt_render_journal(&fields, r);
+	c->kind[c->n] = r->kind;
+	c->priority[c->n] = r->priority;
+	c->text[c->n] = strdup(rt_strbuf_str(&text));
+	capture_field(c->fingerprint[c->n], 32, rt_strbuf_str(&fields),
+		      "RACETRAP_FINGERPRINT");
+	capture_field(c->site_a[c->n], 80, rt_strbuf_str(&fields),
+		      "RACETRAP_SITE_A");
+	capture_field(c->site_b[c->n], 80, rt_strbuf_str(&fields),
+		      "RACETRAP_SITE_B");
+	rt_strbuf_free(&text);
+	rt_strbuf_free(&fields);
 	c->n++;
 }
 
@@ -41,7 +74,7 @@ static inline void capture_free(struct capture *c)
 {
 	for (int i = 0; i < c->n; i++)
 		free(c->text[i]);
-	memset(c, 0, sizeof(*c));
+	*c = (struct capture){ .json = c->json };
 }
 
 /* A live process of a test-data binary with its decoded table as id 1. */

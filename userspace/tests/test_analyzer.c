@@ -24,12 +24,13 @@ static struct rt_analyzer *new_analyzer(struct live *l, struct capture *c,
 					const char *supp, bool json)
 {
 	struct rt_analyzer_opts o = {
-		.json = json, .suppressions = supp, .emit = capture_emit,
-		.emit_arg = c,
+		.suppressions = supp, .emit = capture_emit, .emit_arg = c,
 	};
 	char err[512];
-	struct rt_analyzer *an = rt_analyzer_new(l->proc.pid, &o, err, sizeof(err));
+	struct rt_analyzer *an;
 
+	c->json = json;
+	an = rt_analyzer_new(l->proc.pid, &o, err, sizeof(err));
 	if (!an)
 		ktap_diag("rt_analyzer_new: %s", err);
 	else

@@ -14,6 +14,7 @@
 #include "elffuncs.h"
 #include "sites.h"
 #include "testlib.h"
+#include "universe.h"
 
 struct od_insn {
 	uint64_t addr;
@@ -390,7 +391,7 @@ static void check_objdump_vs_sites(struct bin_ctx *c,
 		const struct rt_func *f = func_at(&c->funcs, in->addr);
 		uint64_t off;
 
-		if (!f || !rt_decode_func_selected(opts, f->name) ||
+		if (!f || !rt_universe_has_func(opts, f->name) ||
 		    !od_access_size(in->text))
 			continue;
 		/* Go's g register (see decode_range()). */

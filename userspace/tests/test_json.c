@@ -111,9 +111,9 @@ int main(void)
 {
 	const struct racetrap_site *w, *rd;
 	struct racetrap_record rec, vc, st;
-	struct rt_analyzer_opts o = { .json = true, .emit = capture_emit };
+	struct rt_analyzer_opts o = { .emit = capture_emit };
 	char path[] = "/tmp/racetrap-json-XXXXXX", verdict[512], err[256];
-	struct capture c = { 0 };
+	struct capture c = { .json = true };
 	struct rt_analyzer *an;
 	uint64_t waddr, raddr;
 	struct live l;

@@ -43,6 +43,18 @@ static void *drain(void *arg)
 	return NULL;
 }
 
+/* A status report saying @text (rendered "racetrap: TEXT"). */
+static void emit_status(int priority, const char *text)
+{
+	struct rt_status_view v = {
+		.event = "test", .comm = "test", .message = text,
+	};
+
+	logger_emit(NULL, &(struct rt_report){
+		.kind = RT_REPORT_STATUS, .priority = priority, .status = &v,
+	});
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -74,9 +86,17 @@ static int fake_journal(void)
 
 static void check_journal(void)
 {
-	struct rt_report_fields f = {
-		.fingerprint = "e8d72469c78a7545", .pid = 4242,
-		.site_a = "c1cd+0x1320", .site_b = "c1cd+0x1340",
+	struct racetrap_record rec = { .type = RACETRAP_REC_HIT };
+	struct rt_side_view trapped = { .role = "trapped", .site = "c1cd+0x1340" };
+	struct rt_side_view sampled = { .role = "sampled", .site = "c1cd+0x1320" };
+	struct rt_race_view v = {
+		.rec = &rec, .fingerprint = "e8d72469c78a7545", .comm = "bank",
+		.pid = 4242, .time = "2025-01-01T00:00:00.000Z",
+		.trapped = &trapped, .sampled = &sampled,
+	};
+	struct rt_report race = {
+		.kind = RT_REPORT_RACE, .priority = LOG_WARNING, .pid = 4242,
+		.race = &v,
 	};
 	char dgram[8192];
 	ssize_t n;
@@ -88,8 +108,7 @@ static void check_journal(void)
 		return;
 	}
 	logger_init(LOGGER_SYSLOG, QUEUE, 0);
-	logger_emit(NULL, RT_REPORT_RACE, LOG_WARNING,
-		    "WARNING: DATA RACE\nsecond line", &f);
+	logger_emit(NULL, &race);
 	logger_fini();
 	n = recv(fd, dgram, sizeof(dgram) - 1, 0);
 	dgram[n > 0 ? n : 0] = '\0';
@@ -97,7 +116,7 @@ static void check_journal(void)
 		for (ssize_t i = 0; i < n; i++)
 			if (!dgram[i])
 				dgram[i] = ' ';	/* MESSAGE's binary length */
-	ktap_result(n > 0 && strstr(dgram, "WARNING: DATA RACE\nsecond line") &&
+	ktap_result(n > 0 && strstr(dgram, "WARNING: DATA RACE\nAccess of size") &&
 		    strstr(dgram, "PRIORITY=4\n") &&
 		    strstr(dgram, "SYSLOG_IDENTIFIER=racetrapd\n") &&
 		    strstr(dgram, "RACETRAP_FINGERPRINT=e8d72469c78a7545\n") &&
@@ -110,8 +129,8 @@ static void check_journal(void)
 	/* The socket file stays, nobody listens: every send fails. */
 	close(fd);
 	logger_init(LOGGER_SYSLOG, QUEUE, 0);
-	logger_emit(NULL, RT_REPORT_RACE, LOG_WARNING, "refused", &f);
-	logger_emit(NULL, RT_REPORT_RACE, LOG_WARNING, "refused too", &f);
+	logger_emit(NULL, &race);
+	logger_emit(NULL, &race);
 	logger_fini();
 	/* Two reports, then the writer's own line saying so, refused too. */
 	ktap_result(logger_journal_failures() >= 2, "journal_failures_counted");
@@ -178,7 +197,7 @@ int main(void)
 	t = now();
 	for (i = 0; i < N; i++) {
 		snprintf(text, sizeof(text), "report %d;", i);
-		logger_emit(NULL, RT_REPORT_RACE, LOG_WARNING, text, NULL);
+		emit_status(LOG_WARNING, text);
 	}
 	t = now() - t;
 	ktap_result(t < 1.0, "emit_never_blocks_on_a_stuck_syslog");
@@ -188,7 +207,7 @@ int main(void)
 	pthread_create(&reader, NULL, drain, NULL);
 	for (i = N; i < 2 * N; i++) {
 		snprintf(text, sizeof(text), "report %d;", i);
-		logger_emit(NULL, RT_REPORT_SUMMARY, LOG_INFO, text, NULL);
+		emit_status(LOG_INFO, text);
 	}
 	logger_fini();
 	dup2(saved_stderr, 2);

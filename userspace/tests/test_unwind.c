@@ -15,6 +15,7 @@
 
 #include "analyzer.h"
 #include "kapi.h"
+#include "sink.h"
 #include "symbolize.h"
 #include "testlib.h"
 
@@ -144,12 +145,17 @@ static void test_cut_short(struct rt_symbolizer *s)
 
 static char *report_text;
 
-static void keep(void *arg, enum rt_report_kind kind, int priority,
-		 const char *text, const struct rt_report_fields *f)
+static void keep(void *arg, const struct rt_report *r)
 {
-	(void)arg; (void)priority; (void)f;
-	if (kind == RT_REPORT_UNSEEN_WRITER && !report_text)
-		report_text = strdup(text);
+	struct rt_strbuf b;
+
+	(void)arg;
+	if (r->kind != RT_REPORT_UNSEEN_WRITER || report_text)
+		return;
+	rt_strbuf_init(&b);
+	rt_render_text(&b, r);
+	report_text = strdup(rt_strbuf_str(&b));
+	rt_strbuf_free(&b);
 }
 
 /* A one-frame frame-pointer stack with a dump: the report shows callers. */

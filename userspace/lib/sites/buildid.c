@@ -8,7 +8,7 @@
 #include <elfutils/libdwelf.h>
 
 #include "buildid.h"
-#include "fingerprint.h"
+#include "fnv.h"
 
 static void hexify(const uint8_t *p, size_t n, char out[RT_BUILD_ID_MAX])
 {

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* session: one attached target, from attach to the final summary. */
+/* session: one attached target, from attach to the end of its records. */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,87 +10,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyzer.h"
 #include "goabi.h"
 #include "kapi.h"
 #include "perfperm.h"
-#include "procstat.h"
-#include "report.h"
 #include "session.h"
+#include "session_priv.h"
 #include "sites.h"
 #include "statusfile.h"
-#include "strbuf.h"
 
 #define READ_BATCH 32
 #define READ_MAX_BATCHES 64
-
-struct rt_session {
-	struct rt_kapi k;
-	struct rt_analyzer *an;
-	struct rt_sites_seen *seen;
-	struct rt_options opts;
-	rt_emit_fn emit;
-	void *emit_arg;
-	pid_t pid;
-	char comm[64];
-	time_t started;
-	bool attached;		/* ATTACH done, no END record yet */
-	bool go;		/* the target is a Go executable */
-	bool clock_refused;	/* perf does not let us sample the target */
-	bool drained;		/* END seen and the ring read to the end */
-	bool status_written;
-	int end_reason;
-	unsigned int nr_tables;
-	uint64_t next_rescan_ms, next_status_ms;
-	uint64_t started_ms;
-	uint64_t cpu_at_attach_ns;	/* the target's utime + stime then */
-	char scan_err[512];	/* last rescan error, reported once */
-};
-
-/*
- * The target's CPU time (all threads, exited ones included), from
- * /proc/PID/stat's utime and stime; 0 if it cannot be read.  For the
- * status file only: the kernel keeps the budget from its own figure.
- */
-static uint64_t target_cpu_ns(pid_t pid)
-{
-	unsigned long long t[2];	/* utime, stime */
-	long hz = sysconf(_SC_CLK_TCK);
-
-	if (hz <= 0 || !rt_proc_stat_fields(pid, 14, 2, t))
-		return 0;
-	return (t[0] + t[1]) * (1000000000ULL / (unsigned long long)hz);
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/*
- * A status report of the session itself (attached, a library skipped), in
- * the analyzer's status format so JSON consumers see one schema.
- */
-__attribute__((format(printf, 4, 5)))
-static void status(struct rt_session *s, int priority, const char *event,
-		   const char *fmt, ...)
-{
-	struct rt_report_fields f = { .pid = s->pid };
-	struct rt_strbuf b;
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	rt_strbuf_init(&b);
-	rt_report_status(&b, s->opts.json, event, s->comm, s->pid, 0, msg);
-	if (!b.oom)
-		s->emit(s->emit_arg, RT_REPORT_STATUS, priority, rt_strbuf_str(&b), &f);
-	rt_strbuf_free(&b);
-}
 
 /*
  * Go targets get the clock trigger alone unless the options name the
@@ -134,7 +62,7 @@ static int settle_clock(struct rt_session *s, uint32_t asked,
 	return -1;
 }
 
-static void read_comm(pid_t pid, char *buf, size_t len)
+void session_read_comm(pid_t pid, char *buf, size_t len)
 {
 	char path[64];
 	ssize_t n;
@@ -172,7 +100,7 @@ static int add_table(void *arg, const struct rt_site_table *t)
 			      err, sizeof(err)) < 0) {
 		/* One library that vanished or is too big must not end the
 		 * session: say so and sample the rest. */
-		status(s, LOG_WARNING, "skip", "pid %d: not sampling %s: %s",
+		session_status(s, LOG_WARNING, "skip", "pid %d: not sampling %s: %s",
 		       (int)s->pid, t->map.path, err);
 		return 0;
 	}
@@ -188,61 +116,6 @@ static int scan(struct rt_session *s, char *err, size_t errlen)
 
 	rt_options_sites(&s->opts, &so);
 	return rt_sites_scan(s->pid, &so, s->seen, add_table, s, err, errlen);
-}
-
-static void write_status(struct rt_session *s)
-{
-	struct rt_analyzer_counts ac;
-	struct racetrap_stats st;
-	char text[8192], owner[64];
-	size_t o = 0;
-	unsigned int i;
-	uint64_t cpu;
-
-	read_comm(getpid(), owner, sizeof(owner));
-	o += (size_t)snprintf(text + o, sizeof(text) - o,
-			      "owner %d\nowner_comm %s\ntarget %d\ncomm %s\nstarted %lld\nupdated %lld\n",
-			      (int)getpid(), owner, (int)s->pid, s->comm,
-			      (long long)s->started, (long long)time(NULL));
-	cpu = target_cpu_ns(s->pid);
-	o += (size_t)snprintf(text + o, sizeof(text) - o,
-			      "budget_ppm %u\ntarget_cpu_ns %llu\n",
-			      s->opts.kcfg.budget_ppm,
-			      (unsigned long long)(cpu > s->cpu_at_attach_ns ?
-						   cpu - s->cpu_at_attach_ns : 0));
-	if (rt_kapi_stats(&s->k, &st) == 0) {
-		for (i = 0; i < st.nr_counters && i < RACETRAP_STATS_MAX; i++) {
-			const char *name = rt_kapi_stat_name(i);
-			char unnamed[32];
-
-			if (!name) {
-				snprintf(unnamed, sizeof(unnamed), "stat%u", i);
-				name = unnamed;
-			}
-			o += (size_t)snprintf(text + o, sizeof(text) - o,
-					      "stat %s %llu\n", name,
-					      (unsigned long long)st.counters[i]);
-		}
-	}
-	rt_analyzer_counts(s->an, &ac);
-	snprintf(text + o, sizeof(text) - o,
-		 "count analyzed %llu\ncount races %llu\ncount repeats %llu\n"
-		 "count unseen_writers %llu\ncount filtered_runtime %llu\n"
-		 "count suppressed %llu\ncount records_lost %llu\n"
-		 "count hits_atomic %llu\ncount atomic_unseen %llu\n"
-		 "count unwatched_unseen %llu\ncount hits_unattributed %llu\n",
-		 (unsigned long long)ac.records, (unsigned long long)ac.races,
-		 (unsigned long long)ac.repeats,
-		 (unsigned long long)ac.unseen_writers,
-		 (unsigned long long)ac.filtered_runtime,
-		 (unsigned long long)ac.suppressed, (unsigned long long)ac.lost,
-		 (unsigned long long)ac.hits_atomic,
-		 (unsigned long long)ac.atomic_unseen,
-		 (unsigned long long)ac.unwatched_unseen,
-		 (unsigned long long)ac.hits_unattributed);
-	/* Best effort: status is a convenience, never a reason to stop. */
-	if (rt_status_write(s->pid, text) == 0)
-		s->status_written = true;
 }
 
 struct rt_session *rt_session_start(const struct rt_session_params *p,
@@ -268,7 +141,7 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 		snprintf(err, errlen, "out of memory");
 		goto err_free;
 	}
-	read_comm(s->pid, s->comm, sizeof(s->comm));
+	session_read_comm(s->pid, s->comm, sizeof(s->comm));
 
 	if (rt_kapi_open(&s->k, err, errlen) < 0)
 		goto err_opts;
@@ -285,10 +158,9 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 	if (rt_kapi_attach(&s->k, s->pid, err, errlen) < 0)
 		goto err_close;
 	s->attached = true;
-	s->cpu_at_attach_ns = target_cpu_ns(s->pid);
+	s->cpu_at_attach_ns = session_target_cpu_ns(s->pid);
 
 	memset(&ao, 0, sizeof(ao));
-	ao.json = s->opts.json;
 	ao.suppressions = s->opts.suppressions;
 	ao.keep_runtime = s->opts.keep_runtime;
 	ao.report_atomics = s->opts.report_atomics;
@@ -318,10 +190,10 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 		goto err_seen;
 	}
 	s->next_rescan_ms = now_ms() + RT_SESSION_RESCAN_MS;
-	write_status(s);
+	session_write_status(s);
 	s->next_status_ms = now_ms() + RT_SESSION_STATUS_MS;
 	if (p->announce)
-		status(s, LOG_INFO, "attached",
+		session_status(s, LOG_INFO, "attached",
 		       "attached to pid %d (%s): window %u us, triggers %s%s%s%s%s, %u code tables",
 		       (int)s->pid, s->comm, s->opts.kcfg.window_us,
 		       s->opts.kcfg.triggers & RACETRAP_TRIGGER_SITE ? "site" : "",
@@ -414,14 +286,14 @@ void rt_session_tick(struct rt_session *s)
 		if (scan(s, err, sizeof(err)) < 0 && strcmp(err, s->scan_err)) {
 			snprintf(s->scan_err, sizeof(s->scan_err), "%s", err);
 			if (kill(s->pid, 0) == 0)
-				status(s, LOG_WARNING, "rescan",
+				session_status(s, LOG_WARNING, "rescan",
 				       "pid %d: rescanning its code: %s",
 				       (int)s->pid, err);
 		}
 		s->next_rescan_ms = now + RT_SESSION_RESCAN_MS;
 	}
 	if (now >= s->next_status_ms) {
-		write_status(s);
+		session_write_status(s);
 		s->next_status_ms = now + RT_SESSION_STATUS_MS;
 	}
 }
@@ -464,55 +336,6 @@ void rt_session_stop(struct rt_session *s)
 	s->attached = false;
 }
 
-static const char *plural(uint64_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
-/*
- * The sampling state in one line: while it lasts the budget's pauses are
- * only announced (the kernel says when one starts, not when it ends), so
- * the end says what they cost: how many samples they skipped and how
- * much of the attached time sampling was held back.
- */
-static void sampling_line(struct rt_session *s)
-{
-	uint64_t attached_ms = now_ms() - s->started_ms, held_ms, taken, skipped;
-	uint64_t pauses;
-	struct racetrap_stats st;
-
-	if (rt_kapi_stats(&s->k, &st) || st.nr_counters <= RACETRAP_STAT_SKIP_BUDGET)
-		return;
-	/* Taken: a window opened.  The budget refuses some before they are
-	 * drawn (clock ticks) and some after (SAMPLES_*): count windows. */
-	taken = st.counters[RACETRAP_STAT_WATCHES];
-	skipped = st.counters[RACETRAP_STAT_SKIP_BUDGET];
-	pauses = st.counters[RACETRAP_STAT_THROTTLED];
-	held_ms = st.nr_counters > RACETRAP_STAT_THROTTLED_NS ?
-		  st.counters[RACETRAP_STAT_THROTTLED_NS] / 1000000 : 0;
-	if (held_ms > attached_ms)
-		held_ms = attached_ms;
-	if (!pauses) {
-		status(s, LOG_INFO, "sampling",
-		       "pid %d: %" PRIu64 " %s taken; the overhead budget never held sampling back",
-		       (int)s->pid, taken, plural(taken, "sample", "samples"));
-		return;
-	}
-	status(s, LOG_INFO, "sampling",
-	       "pid %d: %" PRIu64 " %s taken, %" PRIu64 " skipped by the overhead budget, which paused sampling %" PRIu64 " %s, for %" PRIu64 ".%01" PRIu64 " s of %" PRIu64 ".%01" PRIu64 " s attached (%" PRIu64 "%%)",
-	       (int)s->pid, taken, plural(taken, "sample", "samples"), skipped,
-	       pauses, plural(pauses, "time", "times"), held_ms / 1000,
-	       held_ms % 1000 / 100, attached_ms / 1000,
-	       attached_ms % 1000 / 100,
-	       attached_ms ? held_ms * 100 / attached_ms : 0);
-}
-
-void rt_session_summary(struct rt_session *s)
-{
-	sampling_line(s);
-	rt_analyzer_summary(s->an);
-}
-
 void rt_session_free(struct rt_session *s)
 {
 	if (!s)
@@ -528,39 +351,3 @@ void rt_session_free(struct rt_session *s)
 	free(s);
 }
 
-int rt_session_run(struct rt_session *s, volatile sig_atomic_t *stop,
-		   unsigned long duration_ms, char *err, size_t errlen)
-{
-	uint64_t end = duration_ms ? now_ms() + duration_ms : 0;
-	struct pollfd pfd = { .fd = s->k.fd, .events = POLLIN };
-	int r = 0;
-
-	while (!*stop) {
-		uint64_t now = now_ms();
-		int timeout = RT_SESSION_STATUS_MS;
-
-		if (end) {
-			if (now >= end)
-				break;
-			if (end - now < (uint64_t)timeout)
-				timeout = (int)(end - now);
-		}
-		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
-			r = -errno;
-			snprintf(err, errlen, "poll: %s", strerror(errno));
-			break;
-		}
-		r = rt_session_process(s);
-		if (r < 0) {
-			snprintf(err, errlen, "reading records: %s", strerror(-r));
-			break;
-		}
-		if (r == 1) {
-			r = 0;
-			break;
-		}
-		rt_session_tick(s);
-	}
-	rt_session_stop(s);
-	return r;
-}

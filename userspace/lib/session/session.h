@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "analyzer.h"
 #include "options.h"
+#include "sink.h"
 
 #define RT_SESSION_RESCAN_MS	2000
 #define RT_SESSION_STATUS_MS	1000
@@ -24,7 +24,7 @@
 struct rt_session_params {
 	pid_t pid;
 	const struct rt_options *opts;
-	rt_emit_fn emit;
+	rt_sink_fn emit;
 	void *emit_arg;
 	/* Emit an "attached" status report once sampling starts. */
 	bool announce;

@@ -2,6 +2,8 @@
 /*
  * Instruction decoding with Capstone: which x86-64 instructions are
  * sampleable memory accesses, and in what form the kernel takes them.
+ * Used on whole files (sitetable.c) and on one trapped instruction
+ * (the symbolizer).
  */
 #ifndef RT_DECODE_H
 #define RT_DECODE_H
@@ -35,13 +37,5 @@ bool rt_decode_site(const cs_insn *insn, struct racetrap_site *site);
 bool rt_decode_insn_ending_at(csh h, const uint8_t *code, size_t len,
 			      uint64_t addr, uint64_t end, uint64_t *start,
 			      struct racetrap_site *site, bool *is_site);
-
-/*
- * Whether function @name is in the sampling universe @o (NULL: defaults):
- * include globs narrow it, exclude globs remove from it, and language-
- * runtime internals are out unless keep_runtime or named by an include.
- */
-struct rt_sites_opts;
-bool rt_decode_func_selected(const struct rt_sites_opts *o, const char *name);
 
 #endif /* RT_DECODE_H */

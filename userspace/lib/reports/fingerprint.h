@@ -11,14 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RT_FNV_OFFSET	0xcbf29ce484222325ULL
-#define RT_FNV_PRIME	0x100000001b3ULL
+#include "fnv.h"
 
 #define RT_SITE_NAME_MAX	64	/* "buildid+0xoffset" */
 #define RT_FINGERPRINT_LEN	17	/* 16 hex digits + NUL */
-
-/* FNV-1a 64 of @n bytes, continuing from @h (start with RT_FNV_OFFSET). */
-uint64_t rt_fnv1a(uint64_t h, const void *p, size_t n);
 
 /* "BUILDID+0xOFFSET"; an empty @build_id names the site "?+0xOFFSET". */
 void rt_site_name(char out[RT_SITE_NAME_MAX], const char *build_id,

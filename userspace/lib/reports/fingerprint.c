@@ -6,17 +6,6 @@
 
 #include "fingerprint.h"
 
-uint64_t rt_fnv1a(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= c[i];
-		h *= RT_FNV_PRIME;
-	}
-	return h;
-}
-
 void rt_site_name(char out[RT_SITE_NAME_MAX], const char *build_id,
 		  uint64_t offset)
 {

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fingerprint.h"
+#include "fnv.h"
 #include <stdbool.h>
 #include "sitecache.h"
 

@@ -15,10 +15,10 @@
 #include <time.h>
 
 #include "analyzer.h"
-#include "langrt.h"
-#include "report.h"
+#include "sink.h"
 #include "suppress.h"
 #include "symbolize.h"
+#include "verdict.h"
 
 struct table {
 	uint32_t id;
@@ -41,9 +41,9 @@ struct race {
 struct rt_analyzer {
 	pid_t pid;
 	char comm[64];
-	bool json, keep_runtime, report_atomics, go;
+	bool keep_runtime, report_atomics, go;
 	unsigned int stack_depth;	/* frames per stack */
-	rt_emit_fn emit;
+	rt_sink_fn emit;
 	void *emit_arg;
 	struct rt_symbolizer *sym;
 	struct rt_suppressions *supp;
@@ -54,7 +54,6 @@ struct rt_analyzer {
 	size_t *index;		/* open addressing: race index + 1, 0 = free */
 	size_t index_size;	/* power of two, > 2 * nr_races */
 	struct rt_analyzer_counts counts;
-	struct rt_strbuf out;
 	uint64_t throttle_reported_ns;	/* kernel time of the last one shown */
 };
 
@@ -95,7 +94,6 @@ struct rt_analyzer *rt_analyzer_new(pid_t pid,
 		return NULL;
 	}
 	an->pid = pid;
-	an->json = opts->json;
 	an->keep_runtime = opts->keep_runtime;
 	an->report_atomics = opts->report_atomics;
 	an->go = opts->go;
@@ -103,7 +101,6 @@ struct rt_analyzer *rt_analyzer_new(pid_t pid,
 			  opts->stack_depth : RACETRAP_MAX_STACK;
 	an->emit = opts->emit;
 	an->emit_arg = opts->emit_arg;
-	rt_strbuf_init(&an->out);
 	read_comm(pid, 0, an->comm, sizeof(an->comm));
 	if (opts->suppressions) {
 		an->supp = rt_supp_load(opts->suppressions, err, errlen);
@@ -132,7 +129,6 @@ void rt_analyzer_free(struct rt_analyzer *an)
 	free(an->index);
 	rt_supp_free(an->supp);
 	rt_symbolizer_free(an->sym);
-	rt_strbuf_free(&an->out);
 	free(an);
 }
 
@@ -170,35 +166,28 @@ void rt_analyzer_counts(const struct rt_analyzer *an,
 	*out = an->counts;
 }
 
-static void emit(struct rt_analyzer *an, enum rt_report_kind kind,
-		 int priority, const struct race *r)
+static void emit(struct rt_analyzer *an, const struct rt_report *r)
 {
-	struct rt_report_fields f = { .pid = an->pid };
-	char fp[RT_FINGERPRINT_LEN];
-
-	if (r) {
-		rt_fingerprint_hex(r->fp, fp);
-		f.fingerprint = fp;
-		f.site_a = r->site_a;
-		f.site_b = r->unseen_writer ? NULL : r->site_b;
-	}
-	if (an->emit && !an->out.oom)
-		an->emit(an->emit_arg, kind, priority, rt_strbuf_str(&an->out), &f);
-	rt_strbuf_reset(&an->out);
+	if (an->emit)
+		an->emit(an->emit_arg, r);
 }
 
 static void status(struct rt_analyzer *an, const char *event, uint64_t count,
 		   const char *fmt, ...)
 {
+	struct rt_status_view v = {
+		.event = event, .comm = an->comm, .pid = an->pid, .count = count,
+	};
 	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	rt_report_status(&an->out, an->json, event, an->comm, an->pid, count,
-			 msg);
-	emit(an, RT_REPORT_STATUS, LOG_INFO, NULL);
+	v.message = msg;
+	emit(an, &(struct rt_report){ .kind = RT_REPORT_STATUS,
+				      .priority = LOG_INFO, .pid = an->pid,
+				      .status = &v });
 }
 
 /* --- the race table: fingerprint -> race, open addressing --- */
@@ -318,11 +307,6 @@ static uint64_t trapped_access_ip(struct rt_analyzer *an,
 	return s->ip - 1;
 }
 
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-	return a < b + blen && b < a + alen;
-}
-
 /*
  * The trapping side's address is computed only for a known site, from
  * registers after the access: an instruction that loads into its own
@@ -335,7 +319,7 @@ static uint64_t side_addr(const char *role, const struct racetrap_side *s,
 	if (!strcmp(role, "sampled"))
 		return s->addr;
 	if ((s->flags & RACETRAP_SIDE_F_KNOWN) &&
-	    overlaps(s->addr, s->size ? s->size : 1, rec->watch_addr,
+	    rt_verdict_overlaps(s->addr, s->size ? s->size : 1, rec->watch_addr,
 		     rec->watch_len ? rec->watch_len : 1))
 		return s->addr;
 	return rec->watch_addr;
@@ -399,70 +383,6 @@ static void fill_side(struct rt_analyzer *an, struct rt_side_view *v,
 			break;
 		rt_symbolize(an->sym, stack[i], true, &v->frames);
 	}
-}
-
-/*
- * Go's atomics are functions of sync/atomic and of the runtime's atomic
- * package (its path changed in Go 1.22); inlined, the access sits in the
- * caller's code, and the DWARF inline data names the atomic function as
- * the innermost frame.  Such an access is atomic whatever its encoding:
- * Go compiles atomic loads to plain MOVs.
- */
-static bool go_atomic(const struct rt_frames *f)
-{
-	const char *fn = f->n ? f->v[0].function : NULL;
-
-	return fn && (!strncmp(fn, "sync/atomic.", 12) ||
-		      !strncmp(fn, "runtime/internal/atomic.", 24) ||
-		      !strncmp(fn, "internal/runtime/atomic.", 24));
-}
-
-/*
- * The atomic-pair rule (Documentation/engine.rst, "Atomic pairs").  On
- * x86 only stores and read-modify-writes can be told atomic (a lock
- * prefix, or xchg with memory); every atomic load, and C11's relaxed and
- * release stores, compile to a plain MOV.  So a plain access meeting a
- * locked one of the same size at the same naturally aligned address is
- * what a C/C++ atomic object looks like: the locked side proves the word
- * is accessed atomically, and an access of the same width is how the
- * other atomic operations compile.  A different size or a misaligned
- * address cannot be an atomic access of the same object, and in Go, where
- * every atomic store is XCHG and every atomic access is in an atomic
- * function, a plain access is plain: there only the frames decide.
- */
-static bool atomic_pair(const struct rt_analyzer *an,
-			const struct rt_side_view *a,
-			const struct rt_side_view *b)
-{
-	bool ga = go_atomic(&a->frames), gb = go_atomic(&b->frames);
-
-	if ((a->locked || ga) && (b->locked || gb))
-		return true;
-	if (an->go || a->locked == b->locked)
-		return false;
-	return a->size == b->size && a->addr == b->addr &&
-	       (a->size == 1 || a->size == 2 || a->size == 4 ||
-		a->size == 8) && !(a->addr % a->size);
-}
-
-/*
- * Whether a stack is the runtime's own business.  The function that
- * physically holds the access decides (not a helper inlined into it);
- * when that is a runtime routine working on user data (memmove,
- * mapassign...), its caller decides instead: user code calling memmove
- * is the program's access, the runtime copying a goroutine stack with it
- * (copystack) is not.
- */
-static bool runtime_internal(const struct rt_frames *f)
-{
-	for (size_t i = 0; i < f->n; i++) {
-		const char *fn = f->v[i].function;
-
-		if (f->v[i].inlined || rt_langrt_is_user_data(fn))
-			continue;
-		return rt_langrt_is_internal(fn);
-	}
-	return false;
 }
 
 static char *where_of(const struct rt_side_view *a,
@@ -554,8 +474,8 @@ static void handle_race(struct rt_analyzer *an,
 	r->where = unseen ? where_of(&sampled, NULL) : where_of(&trapped, &sampled);
 
 	if (!an->report_atomics &&
-	    (unseen ? go_atomic(&sampled.frames) :
-		      atomic_pair(an, &trapped, &sampled))) {
+	    (unseen ? rt_verdict_go_atomic(&sampled.frames) :
+		      rt_verdict_atomic_pair(an->go, &trapped, &sampled))) {
 		r->state = ATOMIC;
 		if (unseen)
 			an->counts.atomic_unseen++;
@@ -566,8 +486,8 @@ static void handle_race(struct rt_analyzer *an,
 	if (unseen)
 		an->counts.unseen_writers++;
 	if (!an->keep_runtime &&
-	    (runtime_internal(&sampled.frames) ||
-	     (!unseen && runtime_internal(&trapped.frames)))) {
+	    (rt_verdict_runtime_internal(&sampled.frames) ||
+	     (!unseen && rt_verdict_runtime_internal(&trapped.frames)))) {
 		r->state = FILTERED;
 		an->counts.filtered_runtime++;
 	} else if (rt_supp_match(an->supp, &sampled.frames,
@@ -585,12 +505,10 @@ static void handle_race(struct rt_analyzer *an,
 			.pid = an->pid, .time = when,
 			.trapped = unseen ? NULL : &trapped, .sampled = &sampled,
 		};
-		if (an->json)
-			rt_report_race_json(&an->out, &view);
-		else
-			rt_report_race_text(&an->out, &view);
-		emit(an, unseen ? RT_REPORT_UNSEEN_WRITER : RT_REPORT_RACE,
-		     LOG_WARNING, r);
+		emit(an, &(struct rt_report){
+			.kind = unseen ? RT_REPORT_UNSEEN_WRITER : RT_REPORT_RACE,
+			.priority = LOG_WARNING, .pid = an->pid, .race = &view,
+		});
 	}
 out:
 	rt_frames_free(&trapped.frames);
@@ -607,25 +525,6 @@ static const char *end_reason(unsigned int reason)
 	}
 }
 
-/*
- * The trap is pinned on the instruction that ends at the trap ip.  If
- * that is a plain store (which changes no register its address is made
- * of) and its address lies outside the watched range, it did not make
- * the access that trapped: the #DB came late (QEMU TCG delivers some
- * after the next instruction) or from an instruction that is not a
- * decoded site.  Its stack would be reported for an access it did not
- * make, so nothing is reported; the summary counts it.
- */
-static bool trap_misattributed(const struct racetrap_record *rec)
-{
-	const struct racetrap_side *s = &rec->trapped;
-
-	return (s->flags & RACETRAP_SIDE_F_KNOWN) &&
-	       s->access == RACETRAP_ACCESS_WRITE &&
-	       !overlaps(s->addr, s->size ? s->size : 1, rec->watch_addr,
-			 rec->watch_len ? rec->watch_len : 1);
-}
-
 void rt_analyzer_feed(struct rt_analyzer *an,
 		      const struct racetrap_record *rec)
 {
@@ -639,7 +538,7 @@ void rt_analyzer_feed_dumps(struct rt_analyzer *an,
 	an->counts.records++;
 	switch (rec->type) {
 	case RACETRAP_REC_HIT:
-		if (trap_misattributed(rec)) {
+		if (rt_verdict_misattributed(rec)) {
 			an->counts.hits_unattributed++;
 			break;
 		}
@@ -728,9 +627,14 @@ void rt_analyzer_summary(struct rt_analyzer *an)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	rt_report_time(now, (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
-	rt_report_summary(&an->out, an->json, an->comm, an->pid, now, v, n,
-			  &an->counts);
-	emit(an, RT_REPORT_SUMMARY, n ? LOG_WARNING : LOG_INFO, NULL);
+	emit(an, &(struct rt_report){
+		.kind = RT_REPORT_SUMMARY, .priority = n ? LOG_WARNING : LOG_INFO,
+		.pid = an->pid,
+		.summary = &(struct rt_summary_view){
+			.comm = an->comm, .pid = an->pid, .time = now,
+			.entries = v, .n = n, .counts = &an->counts,
+		},
+	});
 out:
 	free(v);
 	free(times);

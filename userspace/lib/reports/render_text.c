@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/* render_text: reports as the text a person reads in a terminal or log. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sink.h"
+
+#define SEPARATOR "=================="
+
+static const char *kind_word(unsigned int access)
+{
+	switch (access) {
+	case RACETRAP_ACCESS_READ: return "read";
+	case RACETRAP_ACCESS_WRITE: return "write";
+	case RACETRAP_ACCESS_RMW: return "read-modify-write";
+	default: return "access";
+	}
+}
+
+static void text_stack(struct rt_strbuf *b, const struct rt_frames *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const struct rt_frame *fr = &f->v[i];
+
+		rt_strbuf_printf(b, "  #%zu ", i);
+		if (!fr->module) {
+			rt_strbuf_printf(b, "0x%" PRIx64 " (unknown)\n", fr->ip);
+			continue;
+		}
+		rt_strbuf_puts(b, fr->function ? fr->function : "??");
+		if (fr->file)
+			rt_strbuf_printf(b, " %s:%d", fr->file, fr->line);
+		rt_strbuf_printf(b, " (%s+0x%" PRIx64 ")\n",
+				 rt_report_base_name(fr->module), fr->module_addr);
+	}
+}
+
+static void text_side(struct rt_strbuf *b, const struct rt_side_view *s,
+		      bool concurrent)
+{
+	const char *kind = kind_word(s->access);
+	char head[64];
+
+	snprintf(head, sizeof(head), "%s%s%s", concurrent ? "concurrent " : "",
+		 s->locked ? "atomic " : "", kind);
+	head[0] = (char)(head[0] - 'a' + 'A');
+	rt_strbuf_printf(b, "%s of size %u at 0x%" PRIx64 " by thread %d (%s):\n",
+			 head, s->size, s->addr, (int)s->tid, s->thread);
+	text_stack(b, &s->frames);
+}
+
+static void text_tail(struct rt_strbuf *b, const struct rt_race_view *v)
+{
+	const struct racetrap_record *r = v->rec;
+	char before[24], after[24];
+
+	rt_report_value(before, r->value_before, r->watch_len,
+			r->flags & RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN);
+	rt_report_value(after, r->value_after, r->watch_len,
+			r->flags & RACETRAP_REC_F_VALUE_AFTER_UNKNOWN);
+	rt_strbuf_printf(b, "Value before: %s, after: %s%s\n", before, after,
+			 rt_report_value_note(r));
+	rt_strbuf_printf(b, "Race fingerprint: %s  process: %s (pid %d)  trigger: %s  window: %" PRIu64 "us\n",
+			 v->fingerprint, v->comm, (int)v->pid,
+			 rt_report_trigger(r->trigger), (uint64_t)r->window_ns / 1000);
+	rt_strbuf_puts(b, SEPARATOR);
+}
+
+static void race_text(struct rt_strbuf *b, const struct rt_race_view *v)
+{
+	rt_strbuf_puts(b, SEPARATOR "\n");
+	if (v->trapped) {
+		rt_strbuf_puts(b, "WARNING: DATA RACE\n");
+		text_side(b, v->trapped, false);
+		text_side(b, v->sampled, true);
+	} else {
+		rt_strbuf_puts(b, "WARNING: DATA RACE (racing write from an unseen writer)\n");
+		rt_strbuf_puts(b, "The value changed while this access waited, but no watched thread trapped:\n");
+		text_side(b, v->sampled, false);
+	}
+	text_tail(b, v);
+}
+
+static void summary_text(struct rt_strbuf *b, const struct rt_summary_view *s)
+{
+	const struct rt_analyzer_counts *c = s->counts;
+	const struct rt_summary_entry *v = s->entries;
+
+	rt_strbuf_printf(b, "racetrap: summary for %s (pid %d): %" PRIu64
+			 " races (%" PRIu64 " repeats), %" PRIu64
+			 " unseen-writer events, %" PRIu64
+			 " runtime-internal hits filtered, %" PRIu64
+			 " suppressed, %" PRIu64 " records lost",
+			 s->comm, (int)s->pid, c->races, c->repeats,
+			 c->unseen_writers, c->filtered_runtime,
+			 c->suppressed, c->lost);
+	if (c->atomic_unseen)
+		rt_strbuf_printf(b, ", %" PRIu64 " value changes at atomic"
+				 " instructions ignored", c->atomic_unseen);
+	if (c->hits_atomic)
+		rt_strbuf_printf(b, ", %" PRIu64 " atomic pairs not reported"
+				 " (--report-atomics)", c->hits_atomic);
+	if (c->hits_unattributed)
+		rt_strbuf_printf(b, ", %" PRIu64 " traps on a store that"
+				 " did not touch the word ignored",
+				 c->hits_unattributed);
+	if (c->unwatched_unseen)
+		rt_strbuf_printf(b, ", %" PRIu64 " value changes while a"
+				 " stepping thread was unwatched ignored",
+				 c->unwatched_unseen);
+	for (size_t i = 0; i < s->n; i++)
+		rt_strbuf_printf(b, "\n  %s  %s%" PRIu64 " hits  first %s  last %s  %s",
+				 v[i].fingerprint,
+				 v[i].unseen_writer ? "unseen writer  " : "",
+				 v[i].count, v[i].first_seen,
+				 v[i].last_seen, v[i].where);
+}
+
+void rt_render_text(struct rt_strbuf *b, const struct rt_report *r)
+{
+	if (r->race)
+		race_text(b, r->race);
+	else if (r->summary)
+		summary_text(b, r->summary);
+	else if (r->status)
+		rt_strbuf_printf(b, "racetrap: %s", r->status->message);
+}

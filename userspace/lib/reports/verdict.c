@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * verdict: the rules that decide a hit is not the program's race (an
+ * atomic pair, the runtime's own business, a trap pinned on the wrong
+ * store), kept apart from the bookkeeping so they read as a policy.
+ */
+#include <string.h>
+
+#include "langrt.h"
+#include "verdict.h"
+
+/*
+ * Go's atomics are functions of sync/atomic and of the runtime's atomic
+ * package (its path changed in Go 1.22); inlined, the access sits in the
+ * caller's code, and the DWARF inline data names the atomic function as
+ * the innermost frame.  Such an access is atomic whatever its encoding:
+ * Go compiles atomic loads to plain MOVs.
+ */
+bool rt_verdict_go_atomic(const struct rt_frames *f)
+{
+	const char *fn = f->n ? f->v[0].function : NULL;
+
+	return fn && (!strncmp(fn, "sync/atomic.", 12) ||
+		      !strncmp(fn, "runtime/internal/atomic.", 24) ||
+		      !strncmp(fn, "internal/runtime/atomic.", 24));
+}
+
+/*
+ * The atomic-pair rule (Documentation/engine.rst, "Atomic pairs").  On
+ * x86 only stores and read-modify-writes can be told atomic (a lock
+ * prefix, or xchg with memory); every atomic load, and C11's relaxed and
+ * release stores, compile to a plain MOV.  So a plain access meeting a
+ * locked one of the same size at the same naturally aligned address is
+ * what a C/C++ atomic object looks like: the locked side proves the word
+ * is accessed atomically, and an access of the same width is how the
+ * other atomic operations compile.  A different size or a misaligned
+ * address cannot be an atomic access of the same object, and in Go, where
+ * every atomic store is XCHG and every atomic access is in an atomic
+ * function, a plain access is plain: there only the frames decide.
+ */
+bool rt_verdict_atomic_pair(bool go, const struct rt_side_view *a,
+			    const struct rt_side_view *b)
+{
+	bool ga = rt_verdict_go_atomic(&a->frames);
+	bool gb = rt_verdict_go_atomic(&b->frames);
+
+	if ((a->locked || ga) && (b->locked || gb))
+		return true;
+	if (go || a->locked == b->locked)
+		return false;
+	return a->size == b->size && a->addr == b->addr &&
+	       (a->size == 1 || a->size == 2 || a->size == 4 ||
+		a->size == 8) && !(a->addr % a->size);
+}
+
+/*
+ * Whether a stack is the runtime's own business.  The function that
+ * physically holds the access decides (not a helper inlined into it);
+ * when that is a runtime routine working on user data (memmove,
+ * mapassign...), its caller decides instead: user code calling memmove
+ * is the program's access, the runtime copying a goroutine stack with it
+ * (copystack) is not.
+ */
+bool rt_verdict_runtime_internal(const struct rt_frames *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const char *fn = f->v[i].function;
+
+		if (f->v[i].inlined || rt_langrt_is_user_data(fn))
+			continue;
+		return rt_langrt_is_internal(fn);
+	}
+	return false;
+}
+
+/*
+ * The trap is pinned on the instruction that ends at the trap ip.  If
+ * that is a plain store (which changes no register its address is made
+ * of) and its address lies outside the watched range, it did not make
+ * the access that trapped: the #DB came late (QEMU TCG delivers some
+ * after the next instruction) or from an instruction that is not a
+ * decoded site.  Its stack would be reported for an access it did not
+ * make, so nothing is reported; the summary counts it.
+ */
+bool rt_verdict_misattributed(const struct racetrap_record *rec)
+{
+	const struct racetrap_side *s = &rec->trapped;
+
+	return (s->flags & RACETRAP_SIDE_F_KNOWN) &&
+	       s->access == RACETRAP_ACCESS_WRITE &&
+	       !rt_verdict_overlaps(s->addr, s->size ? s->size : 1, rec->watch_addr,
+			 rec->watch_len ? rec->watch_len : 1);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Which hits are not the program's races: the analyzer counts them and
+ * reports nothing (Documentation/engine.rst, "Atomic pairs";
+ * Documentation/report-format.rst on runtime internals).
+ */
+#ifndef RT_VERDICT_H
+#define RT_VERDICT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uapi/linux/racetrap.h>
+
+#include "report.h"
+#include "symbolize.h"
+
+/* Whether [a, a + alen) and [b, b + blen) share a byte. */
+static inline bool rt_verdict_overlaps(uint64_t a, uint64_t alen, uint64_t b,
+				       uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/* The innermost frame is a Go atomic function (inlined or not). */
+bool rt_verdict_go_atomic(const struct rt_frames *f);
+
+/* Both sides are atomic accesses of one object; @go: a Go program. */
+bool rt_verdict_atomic_pair(bool go, const struct rt_side_view *a,
+			    const struct rt_side_view *b);
+
+/* The stack is the language runtime's own business. */
+bool rt_verdict_runtime_internal(const struct rt_frames *f);
+
+/* The trap is pinned on a store that did not touch the watched range. */
+bool rt_verdict_misattributed(const struct racetrap_record *rec);
+
+#endif /* RT_VERDICT_H */
