@@ -90,7 +90,7 @@ static int find_maps(struct mm_struct *mm, struct inode *inode,
 
 static void table_free(struct racetrap_table *tb)
 {
-	iput(tb->inode);
+	path_put(&tb->path);
 	kvfree(tb->sites);
 	kfree(tb);
 }
@@ -165,7 +165,8 @@ int racetrap_sites_add(struct racetrap_tracer *t, struct racetrap_sites *arg)
 	tb->nr_maps = nr_maps;
 	tb->sites = sites;
 	tb->nr_sites = arg->nr_sites;
-	ihold(inode);
+	tb->path = file->f_path;
+	path_get(&tb->path);
 	tb->inode = inode;
 	tb->id = ++t->next_table_id;
 

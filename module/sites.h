@@ -8,6 +8,7 @@
 #define _RACETRAP_SITES_H
 
 #include <linux/list.h>
+#include <linux/path.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <uapi/linux/racetrap.h>
@@ -30,7 +31,14 @@ struct racetrap_table {
 	struct list_head node;		/* tracer->tables, RCU */
 	struct list_head dead;		/* on the way out, after a grace period */
 	u32 id;
-	struct inode *inode;		/* ihold()'ed */
+	/*
+	 * The file's path, pinned with path_get(): its dentry keeps the
+	 * inode, its mount keeps the filesystem from being unmounted under
+	 * the uprobes (an inode reference alone would leave it "busy
+	 * after unmount").
+	 */
+	struct path path;
+	struct inode *inode;		/* path's inode */
 	struct racetrap_site *sites;	/* kvmalloc'ed, sorted by offset */
 	u32 nr_sites;
 	u32 nr_maps;

@@ -24,6 +24,7 @@
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
 #include "stack.h"
+#include "value.h"
 
 #define RACETRAP_STACK_SPAN	SZ_8M
 
@@ -62,13 +63,15 @@ unsigned int racetrap_user_stack(const struct pt_regs *regs, u64 *out,
  * For unwinding without frame pointers: the registers a DWARF unwinder
  * starts from and up to @len bytes of stack from regs->sp, page by page,
  * stopping at the first page that cannot be read (the end of the stack
- * mapping, or a page not present where faults are not allowed).  With
- * @may_fault (current's own task context) pages are faulted in; else
- * (#DB, or under a spinlock) copy_from_user_nofault().  Returns the block's
+ * mapping, or a page not present: faults are never taken, so a page of a
+ * userfaultfd range cannot park the thread), only from the mapping that
+ * holds regs->sp, and only if it is plain memory, not a device's
+ * (value.c).  @in_task: current's own task context; else #DB, where the
+ * mappings are looked up only if mmap_lock is free.  Returns the block's
  * size (a multiple of 8).
  */
 u32 racetrap_user_dump(const struct pt_regs *regs, struct racetrap_user_dump *d,
-		       u32 len, u8 side, bool may_fault)
+		       u32 len, u8 side, bool in_task)
 {
 	unsigned long sp = regs->sp, done = 0;
 
@@ -97,21 +100,7 @@ u32 racetrap_user_dump(const struct pt_regs *regs, struct racetrap_user_dump *d,
 		len = 0;
 	else
 		len = min_t(unsigned long, len, TASK_SIZE_MAX - sp);
-	while (done < len) {
-		unsigned long at = sp + done;
-		unsigned long chunk = min(len - done, PAGE_SIZE - offset_in_page(at));
-		const void __user *src = (const void __user *)at;
-		unsigned long left;
-
-		if (may_fault)
-			left = copy_from_user(d->stack + done, src, chunk);
-		else
-			left = copy_from_user_nofault(d->stack + done, src, chunk) ?
-			       chunk : 0;
-		done += chunk - left;
-		if (left)
-			break;
-	}
+	done = racetrap_copy_plain(d->stack, sp, len, in_task);
 	d->stack_len = done;
 	d->size = ALIGN(sizeof(*d) + done, 8);
 	if (d->size > sizeof(*d) + done)

@@ -14,6 +14,6 @@ struct pt_regs;
 unsigned int racetrap_user_stack(const struct pt_regs *regs, u64 *out,
 				 unsigned int depth);
 u32 racetrap_user_dump(const struct pt_regs *regs, struct racetrap_user_dump *d,
-		       u32 len, u8 side, bool may_fault);
+		       u32 len, u8 side, bool in_task);
 
 #endif /* _RACETRAP_STACK_H */

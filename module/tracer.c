@@ -61,7 +61,7 @@ struct racetrap_tracer *racetrap_tracer_create(void)
 	}
 	INIT_LIST_HEAD(&t->node);
 	INIT_LIST_HEAD(&t->tables);
-	init_waitqueue_head(&t->idle_wq);
+	init_completion(&t->idle);
 	raw_spin_lock_init(&t->step_lock);
 	raw_spin_lock_init(&t->budget.lock);
 	INIT_DELAYED_WORK(&t->tick, racetrap_tick_fn);
@@ -288,6 +288,8 @@ int racetrap_tracer_attach(struct racetrap_tracer *t,
 	t->pid_nr = __task_pid_nr_ns(task, PIDTYPE_TGID, t->pid_ns);
 	t->gen++;
 	t->attached = true;
+	reinit_completion(&t->idle);
+	atomic_set(&t->inflight, 1);
 	WRITE_ONCE(t->stopping, false);
 	t->throttled = false;
 	racetrap_budget_start(t, task);
@@ -298,6 +300,7 @@ int racetrap_tracer_attach(struct racetrap_tracer *t,
 		ret = racetrap_clock_start(t);
 		if (ret) {
 			racetrap_ring_set_live(&t->ring, false, NULL);
+			atomic_set(&t->inflight, 0);
 			release_attachment(t);
 			goto out_put_task;
 		}
@@ -329,7 +332,8 @@ void racetrap_tracer_stop(struct racetrap_tracer *t, int reason)
 	cancel_delayed_work_sync(&t->tick);
 	racetrap_site_stop(t);
 	racetrap_clock_stop(t);
-	wait_event(t->idle_wq, !atomic_read(&t->inflight));
+	racetrap_leave(t);	/* the attachment's own reference */
+	wait_for_completion(&t->idle);
 	racetrap_sites_clear(t);
 	end.pid = t->pid_nr;
 	end.timestamp_ns = ktime_get_ns();
@@ -363,6 +367,39 @@ static int apply_config(struct racetrap_tracer *t,
 	return clock_on ? racetrap_clock_start(t) : 0;
 }
 
+static void write_config(struct racetrap_tracer *t,
+			 const struct racetrap_config *cfg)
+{
+	WRITE_ONCE(t->cfg.triggers, cfg->triggers);
+	WRITE_ONCE(t->cfg.window_us, cfg->window_us);
+	WRITE_ONCE(t->cfg.site_probes, cfg->site_probes);
+	WRITE_ONCE(t->cfg.site_rotate_ms, cfg->site_rotate_ms);
+	WRITE_ONCE(t->cfg.clock_period_us, cfg->clock_period_us);
+	WRITE_ONCE(t->cfg.max_watchpoints, cfg->max_watchpoints);
+	WRITE_ONCE(t->cfg.stack_depth, cfg->stack_depth);
+	WRITE_ONCE(t->cfg.budget_ppm, cfg->budget_ppm);
+	WRITE_ONCE(t->cfg.stack_reg, cfg->stack_reg);
+	WRITE_ONCE(t->cfg.stack_off, cfg->stack_off);
+	WRITE_ONCE(t->cfg.stack_dump, cfg->stack_dump);
+}
+
+/*
+ * The new configuration could not be applied (the clock trigger's events
+ * could not be made): back to @old, clock included.  If even the old
+ * clock cannot be restarted, the configuration in force says so: the
+ * clock trigger is off.
+ */
+static void config_undo(struct racetrap_tracer *t,
+			const struct racetrap_config *old)
+{
+	struct racetrap_config tried = t->cfg;
+
+	write_config(t, old);
+	if (apply_config(t, &tried))
+		WRITE_ONCE(t->cfg.triggers,
+			   old->triggers & ~RACETRAP_TRIGGER_CLOCK);
+}
+
 int racetrap_tracer_config(struct racetrap_tracer *t,
 			   struct racetrap_config *arg)
 {
@@ -379,21 +416,13 @@ int racetrap_tracer_config(struct racetrap_tracer *t,
 		if (t->attached && !t->clock_allowed &&
 		    (cfg.triggers & RACETRAP_TRIGGER_CLOCK))
 			return -EACCES;
-		WRITE_ONCE(t->cfg.triggers, cfg.triggers);
-		WRITE_ONCE(t->cfg.window_us, cfg.window_us);
-		WRITE_ONCE(t->cfg.site_probes, cfg.site_probes);
-		WRITE_ONCE(t->cfg.site_rotate_ms, cfg.site_rotate_ms);
-		WRITE_ONCE(t->cfg.clock_period_us, cfg.clock_period_us);
-		WRITE_ONCE(t->cfg.max_watchpoints, cfg.max_watchpoints);
-		WRITE_ONCE(t->cfg.stack_depth, cfg.stack_depth);
-		WRITE_ONCE(t->cfg.budget_ppm, cfg.budget_ppm);
-		WRITE_ONCE(t->cfg.stack_reg, cfg.stack_reg);
-		WRITE_ONCE(t->cfg.stack_off, cfg.stack_off);
-		WRITE_ONCE(t->cfg.stack_dump, cfg.stack_dump);
+		write_config(t, &cfg);
 		if (t->attached) {
 			ret = apply_config(t, &old);
-			if (ret)
+			if (ret) {
+				config_undo(t, &old);
 				return ret;
+			}
 		}
 	} else if (arg->__reserved ||
 		   memchr_inv(arg->__pad, 0, sizeof(arg->__pad))) {

@@ -8,6 +8,7 @@
 #define _RACETRAP_TRACER_H
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/ptrace.h>
@@ -117,8 +118,8 @@ struct racetrap_tracer {
 	bool clock_allowed;		/* perf's right, taken at attach */
 	struct racetrap_owner owner;	/* charged for it (limits.c) */
 	struct list_head node;		/* registry of attached tracers */
-	atomic_t inflight;		/* samples and clock works running */
-	wait_queue_head_t idle_wq;
+	atomic_t inflight;		/* 1 + samples and clock works running */
+	struct completion idle;		/* @inflight reached 0 */
 
 	/* Site tables (RCU list, written under @lock). */
 	struct list_head tables;
@@ -169,20 +170,26 @@ void racetrap_put_threads(struct task_struct **tasks, unsigned int nr);
 int racetrap_tracer_liveness(struct racetrap_tracer *t);
 
 /*
- * Every sample and queued clock work holds @inflight, so teardown can
- * wait for all of them.  Taken before testing @stopping, paired with the
- * barrier in racetrap_tracer_stop(): either teardown sees the count or
- * the sampler sees @stopping.
+ * Every sample and queued clock work holds a reference in @inflight, and
+ * the attachment holds one more until teardown drops it and waits for
+ * @idle: the last racetrap_leave() completes it, and completion's own
+ * lock makes that the last touch of the tracer, which may be freed once
+ * teardown returns (a wait queue woken after the count reached 0 was not:
+ * teardown could see 0 and free the tracer before wake_up() ran).
+ * racetrap_enter() takes a reference only while one is held, then tests
+ * @stopping, paired with the barrier in racetrap_tracer_stop(): either
+ * teardown sees the count or the sampler sees @stopping.
  */
 static inline void racetrap_leave(struct racetrap_tracer *t)
 {
 	if (atomic_dec_and_test(&t->inflight))
-		wake_up(&t->idle_wq);
+		complete(&t->idle);
 }
 
 static inline bool racetrap_enter(struct racetrap_tracer *t)
 {
-	atomic_inc(&t->inflight);
+	if (!atomic_inc_not_zero(&t->inflight))
+		return false;
 	/* Count before testing @stopping; pairs with the stop's smp_mb(). */
 	smp_mb__after_atomic();
 	if (READ_ONCE(t->stopping)) {

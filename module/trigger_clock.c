@@ -147,6 +147,8 @@ static void aim_fn(struct callback_head *cb)
 	attr.bp_len = sizeof(long);
 	attr.bp_type = HW_BREAKPOINT_X;
 	attr.disabled = 0;
+	/* An exec takes it out at once: the new image is not ours to aim at. */
+	attr.remove_on_exec = 1;
 	bp = register_user_hw_breakpoint(&attr, aim_hit, cw, current);
 	if (IS_ERR(bp)) {
 		racetrap_count(&t->stats, PTR_ERR(bp) == -ENOSPC ?

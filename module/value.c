@@ -21,25 +21,69 @@
 #include <linux/userfaultfd_k.h>
 #include "value.h"
 
-/* @len is 1, 2, 4 or 8 and @addr aligned to it: one page, one mapping. */
-bool racetrap_value_read(unsigned long addr, unsigned int len, u64 *val)
+/* Readable, and read without effect on the target (see above). */
+static bool plain_memory(struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & VM_READ) &&
+	       !(vma->vm_flags & (VM_IO | VM_PFNMAP)) && !userfaultfd_armed(vma);
+}
+
+/*
+ * Copy up to @len bytes from user @addr, page by page, with page faults
+ * disabled; stops at the first page that cannot be read.  Any context.
+ * Returns the bytes copied.
+ */
+size_t racetrap_copy_nofault(void *dst, unsigned long addr, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		unsigned long at = addr + done;
+		size_t chunk = min_t(size_t, len - done,
+				     PAGE_SIZE - offset_in_page(at));
+
+		if (copy_from_user_nofault(dst + done, (const void __user *)at,
+					   chunk))
+			break;
+		done += chunk;
+	}
+	return done;
+}
+
+/*
+ * As racetrap_copy_nofault(), but only from the one mapping that holds
+ * @addr, and only if it is plain memory.  Current must be a thread of
+ * the target.  With @may_sleep (task context) it waits for mmap_lock;
+ * else (#DB) it only tries it, and copies nothing if a writer holds it.
+ */
+size_t racetrap_copy_plain(void *dst, unsigned long addr, size_t len,
+			   bool may_sleep)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
-	bool ok = false;
+	size_t done = 0;
 
-	*val = 0;
 	if (!mm)
-		return false;
-	mmap_read_lock(mm);
+		return 0;
+	if (may_sleep)
+		mmap_read_lock(mm);
+	else if (!mmap_read_trylock(mm))
+		return 0;
 	vma = find_vma(mm, addr);
-	if (vma && vma->vm_start <= addr && addr + len <= vma->vm_end &&
-	    (vma->vm_flags & VM_READ) &&
-	    !(vma->vm_flags & (VM_IO | VM_PFNMAP)) && !userfaultfd_armed(vma))
-		ok = !copy_from_user_nofault(val, (const void __user *)addr,
-					     len);
+	if (vma && vma->vm_start <= addr && plain_memory(vma))
+		done = racetrap_copy_nofault(dst, addr,
+					     min_t(size_t, len,
+						   vma->vm_end - addr));
 	mmap_read_unlock(mm);
-	if (!ok)
-		*val = 0;
-	return ok;
+	return done;
+}
+
+/* @len is 1, 2, 4 or 8 and @addr aligned to it: one page, one mapping. */
+bool racetrap_value_read(unsigned long addr, unsigned int len, u64 *val)
+{
+	*val = 0;
+	if (racetrap_copy_plain(val, addr, len, true) == len)
+		return true;
+	*val = 0;
+	return false;
 }

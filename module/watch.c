@@ -9,8 +9,9 @@
  *
  * The trap handler runs in #DB context with interrupts off: it only
  * copies registers, a frame-pointer stack and, when asked, a stack dump
- * (no sleeping, no faults, no locks but an atomic index) into the slot's
- * preallocated hit array and dump buffer.
+ * (no sleeping, no faults, no locks but an atomic index and a trylock of
+ * mmap_lock for the dump) into the slot's preallocated hit array and dump
+ * buffer.
  */
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
@@ -114,6 +115,8 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 	attr.bp_type = writes_only ? HW_BREAKPOINT_W :
 				     HW_BREAKPOINT_W | HW_BREAKPOINT_R;
 	attr.disabled = 0;
+	/* An exec in that thread takes it out at once (perf_event_exec()). */
+	attr.remove_on_exec = 1;
 
 	for (i = 0; i < nr; i++) {
 		struct perf_event *bp;

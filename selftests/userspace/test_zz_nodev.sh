@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Without the module, racetrap says to load it.  Runs last in the suite
-# and loads the module again.
+# and loads the module again, with the parameters the rig gave it.
 . "$(dirname "$0")/ktap.sh"
 KO=/lib/racetrap/racetrap.ko
+P=/sys/module/racetrap/parameters
 out=/tmp/nodev.out
+# Loaded again as the rig loaded it, for whatever runs after this.
+rig_params="pin_perf_hooks=$(cat $P/pin_perf_hooks) emulated_cost_div=$(cat $P/emulated_cost_div)"
 
 ktap_plan 4
 
@@ -23,7 +26,8 @@ racetrapd --stderr fix_racy >$out 2>&1
 [ $? = 1 ] && grep -q '/dev/racetrap not found: load the module' $out
 check $? racetrapd_without_module_says_insmod
 
-insmod $KO && [ -c /dev/racetrap ]
+# shellcheck disable=SC2086 # $rig_params: one word per parameter
+insmod $KO $rig_params && [ -c /dev/racetrap ]
 check $? module_loads_again
 
 ktap_done
