@@ -8,13 +8,15 @@
 # again when a matched program restarts, keeps its configuration when a
 # reload finds a bad line or a bad suppressions file, applies a good one (syslog-max: a report split
 # into numbered parts), logs a race summary every --summary-interval
-# seconds, and exits 0 on SIGTERM with a summary.
+# seconds, and exits 0 on SIGTERM with a summary.  With "user user" in its
+# configuration it attaches a matching process of uid 1000 and passes over
+# the same program run by root.
 . "$(dirname "$0")/ktap.sh"
 conf=/tmp/racetrapd.conf
 log=/var/log/messages
 msgs=/tmp/racetrapd.msgs
 
-ktap_plan 15
+ktap_plan 18
 
 if ! pidof syslogd >/dev/null; then
 	syslogd
@@ -104,5 +106,33 @@ check $? good_reload_logged
 grep -q "racetrapd\[$d\]: racetrapd: stopped" $msgs
 check $? shutdown_logged
 diag "stderr: $(cat /tmp/racetrapd.err)"
+
+# "user": the same program by root and by user (uid 1000), at once; only
+# the latter's process may be attached.
+start=$(($(wc -l <$log) + 1))
+printf 'name fix_racefree\nuser user\n' >$conf
+racetrapd -c $conf 2>/tmp/racetrapd.err &
+d=$!
+sleep 1
+$FIX/fix_racefree 6 >/dev/null &
+root_pid=$!
+# busybox su execs the shell, which execs the program: $! is its pid.
+su -s /bin/sh user -c "exec $FIX/fix_racefree 6" >/dev/null 2>&1 &
+user_pid=$!
+sleep 4
+kill -TERM $d
+wait $d
+wait $root_pid $user_pid
+sleep 1
+tail -n +$start $log >$msgs
+
+grep -q "racetrapd\[$d\]: .*started: 1 target from $conf and the command line; only processes whose real uid is 1000" $msgs
+check $? user_restriction_logged_at_start
+grep -q "racetrapd\[$d\]: .*attached to pid $user_pid (fix_racefree)" $msgs
+check $? allowed_users_process_attached
+! grep -q "racetrapd\[$d\]: .*attached to pid $root_pid " $msgs
+check $? other_users_process_not_attached
+diag "root's pid $root_pid, user's pid $user_pid"
+diag "$(grep "racetrapd\[$d\]" $msgs | grep -v 'DATA RACE' | cut -c 1-200)"
 
 ktap_done
