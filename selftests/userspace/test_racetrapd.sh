@@ -9,14 +9,15 @@
 # reload finds a bad line or a bad suppressions file, applies a good one (syslog-max: a report split
 # into numbered parts), logs a race summary every --summary-interval
 # seconds, and exits 0 on SIGTERM with a summary.  With "user user" in its
-# configuration it attaches a matching process of uid 1000 and passes over
-# the same program run by root.
+# configuration, and only the capabilities of racetrapd.service, it
+# attaches a matching process of uid 1000 (running a file only its owner
+# may read) and passes over the same program run by root.
 . "$(dirname "$0")/ktap.sh"
 conf=/tmp/racetrapd.conf
 log=/var/log/messages
 msgs=/tmp/racetrapd.msgs
 
-ktap_plan 18
+ktap_plan 20
 
 if ! pidof syslogd >/dev/null; then
 	syslogd
@@ -108,18 +109,24 @@ check $? shutdown_logged
 diag "stderr: $(cat /tmp/racetrapd.err)"
 
 # "user": the same program by root and by user (uid 1000), at once; only
-# the latter's process may be attached.
+# the latter's process may be attached.  racetrapd has only the unit's
+# capabilities (fix_capset execs it: same pid), and the program is a file
+# only user may read, as a service's binary may be.
 start=$(($(wc -l <$log) + 1))
+prog=/home/user/fix_racefree
+cp $FIX/fix_racefree $prog && chown user:user $prog && chmod 0700 $prog
 printf 'name fix_racefree\nuser user\n' >$conf
-racetrapd -c $conf 2>/tmp/racetrapd.err &
+$FIX/fix_capset $FIX/racetrapd.service racetrapd -c $conf 2>/tmp/racetrapd.err &
 d=$!
 sleep 1
-$FIX/fix_racefree 6 >/dev/null &
+$prog 6 >/dev/null &
 root_pid=$!
 # busybox su execs the shell, which execs the program: $! is its pid.
-su -s /bin/sh user -c "exec $FIX/fix_racefree 6" >/dev/null 2>&1 &
+su -s /bin/sh user -c "exec $prog 6" >/dev/null 2>&1 &
 user_pid=$!
 sleep 4
+kill -0 $d
+check $? daemon_runs_with_the_units_capabilities
 kill -TERM $d
 wait $d
 wait $root_pid $user_pid
@@ -132,7 +139,9 @@ grep -q "racetrapd\[$d\]: .*attached to pid $user_pid (fix_racefree)" $msgs
 check $? allowed_users_process_attached
 ! grep -q "racetrapd\[$d\]: .*attached to pid $root_pid " $msgs
 check $? other_users_process_not_attached
-diag "root's pid $root_pid, user's pid $user_pid"
+! grep -q "racetrapd\[$d\]: .*not sampling " $msgs
+check $? owner_only_file_sampled_with_the_units_capabilities
+diag "root's pid $root_pid, user's pid $user_pid; stderr: $(cat /tmp/racetrapd.err)"
 diag "$(grep "racetrapd\[$d\]" $msgs | grep -v 'DATA RACE' | cut -c 1-200)"
 
 ktap_done
