@@ -18,7 +18,7 @@ conf=/tmp/racetrapd.conf
 log=/var/log/messages
 msgs=/tmp/racetrapd.msgs
 
-ktap_plan 21
+ktap_plan 22
 
 if ! pidof syslogd >/dev/null; then
 	syslogd
@@ -145,6 +145,11 @@ grep -q "racetrapd\[$d\]: .*started: 1 target from $uconf and the command line; 
 check $? user_restriction_logged_at_start
 grep -q "racetrapd\[$d\]: .*attached to pid $user_pid (fix_racy)" $msgs
 check $? allowed_users_process_attached
+# CAP_PERFMON is the clock trigger's right, even where perf_event_paranoid
+# 3 refuses racetrapd the proof event (it wants CAP_SYS_ADMIN).
+grep -q "racetrapd\[$d\]: .*attached to pid $user_pid (fix_racy): .* triggers site,clock," $msgs
+check $? clock_trigger_with_the_units_capabilities
+diag "kernel.perf_event_paranoid is $(cat /proc/sys/kernel/perf_event_paranoid)"
 ! grep -q "racetrapd\[$d\]: .*attached to pid $root_pid " $msgs
 check $? other_users_process_not_attached
 ! grep -q "racetrapd\[$d\]: .*not sampling $prog" $msgs
