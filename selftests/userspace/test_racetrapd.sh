@@ -8,13 +8,17 @@
 # again when a matched program restarts, keeps its configuration when a
 # reload finds a bad line or a bad suppressions file, applies a good one (syslog-max: a report split
 # into numbered parts), logs a race summary every --summary-interval
-# seconds, and exits 0 on SIGTERM with a summary.
+# seconds, and exits 0 on SIGTERM with a summary.  With "user user" in its
+# configuration, confined as racetrapd.service confines it, it attaches a
+# matching process of uid 1000 (running a file only its owner may read,
+# in a directory it cannot see) with a full report, and passes over the
+# same program run by root.
 . "$(dirname "$0")/ktap.sh"
 conf=/tmp/racetrapd.conf
 log=/var/log/messages
 msgs=/tmp/racetrapd.msgs
 
-ktap_plan 15
+ktap_plan 22
 
 if ! pidof syslogd >/dev/null; then
 	syslogd
@@ -104,5 +108,56 @@ check $? good_reload_logged
 grep -q "racetrapd\[$d\]: racetrapd: stopped" $msgs
 check $? shutdown_logged
 diag "stderr: $(cat /tmp/racetrapd.err)"
+
+# "user": the same program by root and by user (uid 1000), at once; only
+# the latter's process may be attached.  racetrapd runs as
+# racetrapd.service would: with only the unit's capabilities and
+# no_new_privs (fix_capset), no network, its own empty /tmp and /home
+# hiding the program, which only its owner may read (as a service's may
+# be); unshare, sh and fix_capset exec in turn, so $! is racetrapd's pid.
+# The report must still name both racing functions: code read through
+# /proc/PID/map_files, symbols through /proc/PID/root.
+start=$(($(wc -l <$log) + 1))
+prog=/home/user/fix_racy
+uconf=/run/racetrapd-user.conf
+cp $FIX/fix_racy $prog && chown user:user $prog && chmod 0700 $prog
+printf 'name fix_racy\nuser user\n' >$uconf
+unshare -m -n --propagation private sh -c \
+	'mount -t tmpfs tmpfs /home && mount -t tmpfs tmpfs /tmp && exec "$@"' sh \
+	$FIX/fix_capset $FIX/racetrapd.service racetrapd -c $uconf 2>/tmp/racetrapd.err &
+d=$!
+sleep 1
+$prog 12 >/dev/null &
+root_pid=$!
+# busybox su execs the shell, which execs the program: $! is its pid.
+su -s /bin/sh user -c "exec $prog 12" >/dev/null 2>&1 &
+user_pid=$!
+sleep 10
+kill -0 $d
+check $? daemon_runs_as_the_unit_would
+kill -TERM $d
+wait $d
+wait $root_pid $user_pid
+sleep 1
+tail -n +$start $log >$msgs
+
+grep -q "racetrapd\[$d\]: .*started: 1 target from $uconf and the command line; only processes whose real uid is 1000" $msgs
+check $? user_restriction_logged_at_start
+grep -q "racetrapd\[$d\]: .*attached to pid $user_pid (fix_racy)" $msgs
+check $? allowed_users_process_attached
+# CAP_PERFMON is the clock trigger's right, even where perf_event_paranoid
+# 3 refuses racetrapd the proof event (it wants CAP_SYS_ADMIN).
+grep -q "racetrapd\[$d\]: .*attached to pid $user_pid (fix_racy): .* triggers site,clock," $msgs
+check $? clock_trigger_with_the_units_capabilities
+diag "kernel.perf_event_paranoid is $(cat /proc/sys/kernel/perf_event_paranoid)"
+! grep -q "racetrapd\[$d\]: .*attached to pid $root_pid " $msgs
+check $? other_users_process_not_attached
+! grep -q "racetrapd\[$d\]: .*not sampling $prog" $msgs
+check $? hidden_owner_only_program_sampled
+grep "racetrapd\[$d\]: .*WARNING: DATA RACE" $msgs >/tmp/racetrapd.whole
+names_both_sides /tmp/racetrapd.whole
+check $? hidden_program_report_names_both_sides
+diag "root's pid $root_pid, user's pid $user_pid; stderr: $(cat /tmp/racetrapd.err)"
+diag "$(grep "racetrapd\[$d\]" $msgs | cut -c 1-300 | head -n 12)"
 
 ktap_done

@@ -2,6 +2,7 @@
 /* daemon_conf: racetrapd.conf and racetrapd's command-line settings. */
 #include <ctype.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ void rt_daemon_conf_free(struct rt_daemon_conf *c)
 	for (i = 0; i < c->nr_targets; i++)
 		free(c->targets[i].value);
 	free(c->targets);
+	free(c->users);
 	rt_options_free(&c->opts);
 	rt_daemon_conf_init(c);
 }
@@ -44,6 +46,54 @@ nomem:
 	free(copy);
 	snprintf(err, errlen, "out of memory");
 	return -1;
+}
+
+/*
+ * "user NAME|UID": all digits is a uid (which need not have a password
+ * entry), anything else a name that must have one now: a typo must not
+ * leave the restriction matching nobody, or the wrong user.
+ */
+static int add_user(struct rt_daemon_conf *c, const char *what,
+		    const char *value, char *err, size_t errlen)
+{
+	struct passwd pw, *found = NULL;
+	unsigned long long v;
+	char buf[16384];
+	uid_t *u;
+	int e;
+
+	if (!value || !*value) {
+		snprintf(err, errlen, "%s needs a value (a user name or a numeric uid)",
+			 what);
+		return -1;
+	}
+	if (strspn(value, "0123456789") == strlen(value)) {
+		/* (uid_t)-1 means "no uid" to the kernel's set*id calls. */
+		if (rt_parse_uint(what, value, 0, 4294967294ULL, "(a numeric uid)",
+				  &v, err, errlen))
+			return -1;
+	} else {
+		e = getpwnam_r(value, &pw, buf, sizeof(buf), &found);
+		if (!found) {
+			if (e && e != ENOENT && e != ESRCH)
+				snprintf(err, errlen, "%s: cannot look up user '%s': %s",
+					 what, value, strerror(e));
+			else
+				snprintf(err, errlen,
+					 "%s: no user '%s' in the password database: want a user name or a numeric uid",
+					 what, value);
+			return -1;
+		}
+		v = found->pw_uid;
+	}
+	u = realloc(c->users, (c->nr_users + 1) * sizeof(*u));
+	if (!u) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c->users = u;
+	c->users[c->nr_users++] = (uid_t)v;
+	return 0;
 }
 
 int rt_daemon_conf_set(struct rt_daemon_conf *c, const char *name,
@@ -77,6 +127,8 @@ int rt_daemon_conf_set(struct rt_daemon_conf *c, const char *name,
 		}
 		return add_target(c, RT_TARGET_NAME, 0, value, err, errlen);
 	}
+	if (!strcmp(name, "user"))
+		return add_user(c, what, value, err, errlen);
 	if (!strcmp(name, "syslog-max")) {
 		if (rt_parse_uint(what, value, 0, 1048576, "bytes (0 = never split)",
 				  &v, err, errlen))
@@ -179,6 +231,16 @@ err_fresh:
 	fclose(f);
 	rt_daemon_conf_free(&fresh);
 	return -1;
+}
+
+bool rt_daemon_conf_user_ok(const struct rt_daemon_conf *c, uid_t ruid)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_users; i++)
+		if (c->users[i] == ruid)
+			return true;
+	return c->nr_users == 0;
 }
 
 bool rt_target_matches(const struct rt_target *t, pid_t pid,

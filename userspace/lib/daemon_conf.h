@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * racetrapd's configuration: which processes to attach (by pid, by
- * executable path, by process name) and the sampling options of
+ * executable path, by process name; of which users) and the sampling options of
  * lib/options.h, from /etc/racetrap/racetrapd.conf and the command line.
  * A file is parsed whole into a new configuration: one bad line fails
  * the whole file (FILE:LINE: why) and nothing of it is applied.
@@ -36,6 +36,13 @@ struct rt_daemon_conf {
 	struct rt_options opts;
 	struct rt_target *targets;
 	size_t nr_targets;
+	/*
+	 * "user NAME|UID": when any is set, only processes whose real uid is
+	 * one of these are attached, whatever target matches them.  Names
+	 * are looked up when the setting is parsed.
+	 */
+	uid_t *users;
+	size_t nr_users;
 	/* Split syslog messages longer than this many bytes; 0 = never. */
 	unsigned int syslog_max;
 	/* Reports held while syslog is slow; beyond it they are counted. */
@@ -62,6 +69,12 @@ int rt_daemon_conf_set(struct rt_daemon_conf *c, const char *name,
  */
 int rt_daemon_conf_parse_file(struct rt_daemon_conf *c, const char *path,
 			      char *err, size_t errlen);
+
+/*
+ * True if a process whose real uid is @ruid may be attached: no "user"
+ * setting, or one of them is @ruid.
+ */
+bool rt_daemon_conf_user_ok(const struct rt_daemon_conf *c, uid_t ruid);
 
 /* True if process @pid with @comm and executable @exe matches @t. */
 bool rt_target_matches(const struct rt_target *t, pid_t pid,

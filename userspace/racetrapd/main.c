@@ -44,7 +44,9 @@ static void usage(FILE *f)
 		"where journald runs.  Runs in the foreground.  SIGHUP reloads the\n"
 		"configuration, SIGTERM stops with a summary of every race.\n\n"
 		"A TARGET is a pid (1234), an executable path (/usr/bin/foo) or a\n"
-		"process name (foo).\n\nOptions:\n", RT_DAEMON_CONF_PATH);
+		"process name (foo).  With --user (or \"user\" in the file), only\n"
+		"processes whose real uid is one of those users are sampled.\n\n"
+		"Options:\n", RT_DAEMON_CONF_PATH);
 	fprintf(f, "  %-24s %s\n", "-c, --config FILE",
 		"configuration file (default " RT_DAEMON_CONF_PATH ")");
 	fprintf(f, "  %-24s %s\n", "--pid PID", "sample process PID (repeatable)");
@@ -52,6 +54,8 @@ static void usage(FILE *f)
 		"sample every process running PATH (repeatable)");
 	fprintf(f, "  %-24s %s\n", "--name NAME",
 		"sample every process named NAME (repeatable)");
+	fprintf(f, "  %-24s %s\n", "--user NAME|UID",
+		"only processes of this user (real uid; repeatable)");
 	fprintf(f, "  %-24s %s\n", "--syslog-max BYTES",
 		"split reports longer than BYTES into numbered parts (0 = never, default)");
 	fprintf(f, "  %-24s %s\n", "--queue N",
@@ -103,7 +107,7 @@ static int remember(const char *name, const char *value)
 enum { OPT_STDERR = 1000, OPT_VERSION, OPT_SETTING };
 
 static const char *const daemon_settings[] = {
-	"pid", "exe", "name", "syslog-max", "queue", "summary-interval",
+	"pid", "exe", "name", "user", "syslog-max", "queue", "summary-interval",
 };
 
 /* Returns -1 to go on, or an exit status. */
@@ -230,9 +234,18 @@ err_fresh:
 
 static void describe(const struct rt_daemon_conf *c, const char *what)
 {
-	logger_msg(LOG_INFO, "%s: %zu target%s from %s and the command line%s",
+	char users[256] = "";
+	size_t i, len;
+
+	for (i = 0; i < c->nr_users; i++) {
+		len = strlen(users);
+		snprintf(users + len, sizeof(users) - len, "%s%u",
+			 i ? ", " : "; only processes whose real uid is ",
+			 (unsigned int)c->users[i]);
+	}
+	logger_msg(LOG_INFO, "%s: %zu target%s from %s and the command line%s%s",
 		   what, c->nr_targets, c->nr_targets == 1 ? "" : "s",
-		   args.conf_path,
+		   args.conf_path, users,
 		   c->nr_targets ? "" : "; nothing to sample until a reload (SIGHUP) adds targets");
 }
 

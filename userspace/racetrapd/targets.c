@@ -69,6 +69,27 @@ static ssize_t read_small(const char *path, char *buf, size_t len)
 	return n;
 }
 
+/*
+ * The real uid of @pid, from the first field of /proc/PID/status's "Uid:"
+ * (real, effective, saved, filesystem).  The real uid is the user who ran
+ * the process: exec'ing a setuid program changes the effective and saved
+ * ones, not it, so nobody makes a process of theirs count as another user's.
+ */
+static bool proc_ruid(pid_t pid, uid_t *ruid)
+{
+	char path[64], buf[4096], *uid;
+	unsigned long v;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0)
+		return false;
+	uid = strstr(buf, "\nUid:");
+	if (!uid || sscanf(uid + 5, "%lu", &v) != 1)
+		return false;
+	*ruid = (uid_t)v;
+	return true;
+}
+
 static bool proc_info(pid_t pid, struct proc_id *id, char *comm, size_t clen,
 		      char *exe, size_t elen)
 {
@@ -145,15 +166,24 @@ static bool sampled(pid_t pid)
 	return false;
 }
 
+/*
+ * A process of a user the "user" settings leave out is passed over
+ * silently: anyone can start processes named like a target.
+ */
 static bool matches(const struct rt_daemon_conf *c, pid_t pid,
 		    const char *comm, const char *exe)
 {
 	size_t i;
+	uid_t ruid;
 
 	for (i = 0; i < c->nr_targets; i++)
 		if (rt_target_matches(&c->targets[i], pid, comm, exe))
-			return true;
-	return false;
+			break;
+	if (i == c->nr_targets)
+		return false;
+	if (!c->nr_users)
+		return true;
+	return proc_ruid(pid, &ruid) && rt_daemon_conf_user_ok(c, ruid);
 }
 
 static void start(const struct rt_daemon_conf *c, const struct proc_id *id,

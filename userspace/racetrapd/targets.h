@@ -23,7 +23,10 @@ void targets_fini(void);
 /* Attach every process that matches @c and is not yet sampled. */
 void targets_scan(const struct rt_daemon_conf *c);
 
-/* After a reload: end sessions no target matches, retune the rest. */
+/*
+ * After a reload: end sessions no target (or no "user" setting) allows any
+ * more, retune the rest.
+ */
 void targets_apply(const struct rt_daemon_conf *c);
 
 /* Fill @pfds with every session's descriptor; returns how many. */

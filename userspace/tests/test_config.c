@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * racetrapd.conf parsing: targets and options are read, a bad line is
- * reported as FILE:LINE, and a file with one bad line changes nothing.
+ * reported as FILE:LINE, and a file with one bad line changes nothing;
+ * "user" takes names and uids, and an unknown name is a bad line.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -57,7 +58,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	ktap_start(19);
+	ktap_start(26);
 
 	fclose(fopen("/tmp/racetrap-test-supp#1.txt", "w"));
 	rt_daemon_conf_init(&c);
@@ -75,7 +76,9 @@ int main(void)
 		  "modules *libfoo*\n"
 		  "keep-runtime\n"
 		  "syslog-max 900\n"
-		  "summary-interval 60\n", err, sizeof(err));
+		  "summary-interval 60\n"
+		  "user root\n"
+		  "user 1000   # need not exist\n", err, sizeof(err));
 	if (r)
 		ktap_diag("parse: %s", err);
 	ktap_result(r == 0, "valid_file_parses");
@@ -94,6 +97,12 @@ int main(void)
 		    c.opts.nr_modules == 1 &&
 		    !strcmp(c.opts.modules[0], "*libfoo*"),
 		    "sampling_options_applied");
+	ktap_result(c.nr_users == 2 && c.users[0] == 0 && c.users[1] == 1000,
+		    "users_by_name_and_uid");
+	ktap_result(rt_daemon_conf_user_ok(&c, 0) && rt_daemon_conf_user_ok(&c, 1000) &&
+		    !rt_daemon_conf_user_ok(&c, 1001) &&
+		    !rt_daemon_conf_user_ok(&c, 65534),
+		    "only_listed_users_allowed");
 	/* '#' inside a value is not a comment. */
 	ktap_result(c.opts.suppressions &&
 		    !strcmp(c.opts.suppressions, "/tmp/racetrap-test-supp#1.txt"),
@@ -107,6 +116,21 @@ int main(void)
 	ktap_result(c.nr_targets == 3 && c.opts.kcfg.window_us == 250 &&
 		    c.targets[0].pid == 1234 && c.syslog_max == 900,
 		    "bad_file_changes_nothing");
+
+	/* An unknown user: the whole file, its other users too, is refused. */
+	r = parse(&c, "name bank\nuser 7\nuser no-such-user-rt\n", err, sizeof(err));
+	snprintf(want, sizeof(want),
+		 "%s/racetrapd.conf:3: user: no user 'no-such-user-rt' in the password database",
+		 dir);
+	ktap_result(r == -1 && has(err, want, "user") && c.nr_users == 2 &&
+		    c.users[1] == 1000 && c.nr_targets == 3,
+		    "unknown_user_rejected_with_file_line");
+	r = parse(&c, "user 4294967295\n", err, sizeof(err));
+	ktap_result(r == -1 && has(err, ":1: user: 4294967295 is out of range: want 0..4294967294",
+				   "uid"), "uid_minus_one_rejected");
+	r = parse(&c, "user\n", err, sizeof(err));
+	ktap_result(r == -1 && has(err, ":1: user needs a value", "user"),
+		    "user_without_value_rejected");
 
 	r = parse(&c, "pid 1\nfrobnicate yes\n", err, sizeof(err));
 	ktap_result(r == -1 && has(err, ":2: unknown option 'frobnicate'", "unknown"),
@@ -151,6 +175,21 @@ int main(void)
 			    rt_target_matches(&c.targets[1], 7, "bank", "/usr/bin/bank") &&
 			    !rt_target_matches(&c.targets[1], 7, "bank", "/usr/bin/bank2"),
 			    "name_matches_exe_basename_and_exe_exact");
+	}
+
+	/* Without "user": anyone's processes, as before. */
+	r = parse(&c, "name bank\n", err, sizeof(err));
+	ktap_result(r == 0 && c.nr_users == 0 && rt_daemon_conf_user_ok(&c, 0) &&
+		    rt_daemon_conf_user_ok(&c, 12345), "no_user_setting_allows_every_user");
+	{
+		struct rt_daemon_conf d;
+
+		rt_daemon_conf_init(&d);
+		r = rt_daemon_conf_set(&d, "user", "no-such-user-rt", true, err,
+				       sizeof(err));
+		ktap_result(r == -1 && has(err, "--user: no user 'no-such-user-rt'", "cli") &&
+			    d.nr_users == 0, "cli_unknown_user_rejected");
+		rt_daemon_conf_free(&d);
 	}
 
 	rt_daemon_conf_free(&c);

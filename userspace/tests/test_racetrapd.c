@@ -38,9 +38,9 @@ static void write_file(const char *path, const char *text)
 int main(void)
 {
 	char dir[] = "/tmp/racetrapd-test-XXXXXX", bad_conf[128], supp[128];
-	char supp_conf[128], ok_conf[128], want[512];
+	char supp_conf[128], ok_conf[128], user_conf[128], want[512];
 
-	ktap_start(14);
+	ktap_start(16);
 	if (test_bin_path("racetrapd", racetrapd, sizeof(racetrapd)) ||
 	    !mkdtemp(dir)) {
 		ktap_skip_rest("build/bin/racetrapd not built");
@@ -50,11 +50,13 @@ int main(void)
 	snprintf(supp, sizeof(supp), "%s/bad.supp", dir);
 	snprintf(supp_conf, sizeof(supp_conf), "%s/supp.conf", dir);
 	snprintf(ok_conf, sizeof(ok_conf), "%s/ok.conf", dir);
+	snprintf(user_conf, sizeof(user_conf), "%s/user.conf", dir);
 	write_file(bad_conf, "name bank\n\nwindow 0\n");
 	write_file(supp, "race:ok\nrace_bottom:frob\n");
 	snprintf(want, sizeof(want), "name bank\nsuppressions %s\n", supp);
 	write_file(supp_conf, want);
 	write_file(ok_conf, "name bank\n");
+	write_file(user_conf, "name bank\nuser root\nuser no-such-user-rt\n");
 
 	expect(0, "(default 500)", (char *const[]){ "racetrapd", "--help", NULL },
 	       "help_exit_0_with_defaults");
@@ -89,6 +91,12 @@ int main(void)
 	snprintf(want, sizeof(want), "%s:2: suppressions: %s:2:", supp_conf, supp);
 	expect(1, want, (char *const[]){ "racetrapd", "-c", supp_conf, NULL },
 	       "bad_suppressions_in_config_exit_1_file_line");
+	expect(2, "--user: no user 'no-such-user-rt' in the password database",
+	       (char *const[]){ "racetrapd", "--user", "no-such-user-rt", NULL },
+	       "unknown_user_option_exit_2");
+	snprintf(want, sizeof(want), "%s:3: user: no user 'no-such-user-rt'", user_conf);
+	expect(1, want, (char *const[]){ "racetrapd", "-c", user_conf, NULL },
+	       "unknown_user_in_config_exit_1_file_line");
 	/* The module is checked after the configuration, once. */
 	if (access("/dev/racetrap", F_OK) == 0)
 		ktap_skip("no_module_exit_1", "/dev/racetrap exists here");
@@ -100,6 +108,7 @@ int main(void)
 	unlink(supp);
 	unlink(supp_conf);
 	unlink(ok_conf);
+	unlink(user_conf);
 	rmdir(dir);
 	return ktap_finish();
 }

@@ -3,10 +3,14 @@
  * Symbolization of live addresses of real processes (a PIE C binary under
  * ASLR, a Go binary): function and file:line must agree with addr2line
  * and name the marked source line; inlined frames are expanded; the
- * instruction before a trap IP is found; it keeps working after exit.
+ * instruction before a trap IP is found; it keeps working after exit,
+ * and when the binary's path is hidden from the symbolizing process.
  */
 #include <inttypes.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "livesites.h"
 #include "symbolize.h"
@@ -249,11 +253,81 @@ static void test_cxx(void)
 			      "cxx_demangled_method");
 }
 
+/*
+ * In a child with a mount namespace of its own, where an empty tmpfs
+ * covers the binary's directory, as racetrapd.service's private /tmp
+ * hides a program run from the real one.  Exits 0 if @addr is still
+ * symbolized, 1 if not, 2 if no namespace can be made here.
+ */
+static int hidden_child(const struct live_bin *b, pid_t pid, uint64_t addr)
+{
+	struct rt_frames f = { 0 };
+	struct rt_symbolizer *s;
+	char dir[4096], err[256];
+	bool ok;
+
+	snprintf(dir, sizeof(dir), "%s", b->path);
+	*strrchr(dir, '/') = '\0';
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", dir, "tmpfs", 0, NULL))
+		return 2;
+	if (access(b->path, F_OK) == 0) {
+		ktap_diag("%s is still visible", b->path);
+		return 1;
+	}
+	s = rt_symbolizer_new(pid, err, sizeof(err));
+	if (!s) {
+		ktap_diag("symbolizer: %s", err);
+		return 1;
+	}
+	rt_symbolize(s, addr, false, &f);
+	ok = f.n >= 1 && f.v[0].function &&
+	     !strcmp(f.v[0].function, "sample_writer") &&
+	     ends_with(f.v[0].file, "tests/data/sample.c");
+	if (!ok)
+		show(&f);
+	rt_frames_free(&f);
+	rt_symbolizer_free(s);
+	return ok ? 0 : 1;
+}
+
+static void test_hidden_path(void)
+{
+	const char *name = "c_hidden_path_through_proc_root";
+	const struct racetrap_site *w;
+	struct test_proc p;
+	struct live_bin b;
+	uint64_t addr;
+	int st = -1;
+	pid_t child;
+
+	if (live_bin_open("sample_c", &b) || test_proc_start(b.path, &p)) {
+		ktap_skip(name, "sample_c cannot run");
+		return;
+	}
+	w = live_site(&b, "sample_writer", RACETRAP_ACCESS_WRITE);
+	addr = w ? live_addr(p.pid, &b, w->offset, NULL, NULL) : 0;
+	fflush(stdout);
+	child = fork();
+	if (child == 0)
+		_exit(addr ? hidden_child(&b, p.pid, addr) : 1);
+	if (child > 0)
+		waitpid(child, &st, 0);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 2)
+		ktap_skip(name, "no mount namespace of its own here (needs root)");
+	else
+		ktap_result(WIFEXITED(st) && WEXITSTATUS(st) == 0, name);
+	test_proc_stop(&p);
+	live_bin_close(&b);
+}
+
 int main(void)
 {
-	ktap_start(12);
+	ktap_start(13);
 	test_c();
 	test_go();
 	test_cxx();
+	test_hidden_path();
 	return ktap_finish();
 }

@@ -3,12 +3,14 @@
 #include <dwarf.h>
 #include <errno.h>
 #include <elfutils/libdwfl.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "decode.h"
 #include "maps.h"
@@ -55,8 +57,38 @@ static uint64_t now_ns(void)
 
 static char *debuginfo_path;
 
+/* The process whose modules rt_symbolizer_refresh() is opening. */
+static pid_t finding_for;
+
+/*
+ * A mapped file by its path, as libdwfl opens it; else through the
+ * target's root: the path is the target's, and this process may not see
+ * the same files there (racetrapd.service's private /tmp and hidden /home,
+ * a target in a container).
+ */
+static int find_elf(Dwfl_Module *mod, void **ud, const char *name,
+		    Dwarf_Addr base, char **file_name, Elf **elfp)
+{
+	char path[4200];
+	int fd;
+
+	fd = dwfl_linux_proc_find_elf(mod, ud, name, base, file_name, elfp);
+	if (fd >= 0 || *elfp || name[0] != '/' || finding_for <= 0)
+		return fd;
+	snprintf(path, sizeof(path), "/proc/%d/root%s", (int)finding_for, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	*file_name = strdup(path);
+	if (!*file_name) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static const Dwfl_Callbacks proc_callbacks = {
-	.find_elf = dwfl_linux_proc_find_elf,
+	.find_elf = find_elf,
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 	.debuginfo_path = &debuginfo_path,
 };
@@ -173,7 +205,9 @@ int rt_symbolizer_refresh(struct rt_symbolizer *s)
 		ret = -ret;	/* an errno */
 	fclose(f);
 	free(maps);
+	finding_for = s->pid;
 	dwfl_getmodules(s->dwfl, load_elf, NULL, 0);
+	finding_for = 0;
 	/* Other code may now sit at a cached IP (exec, dlclose + dlopen). */
 	memset(s->before, 0, sizeof(s->before));
 	return ret;

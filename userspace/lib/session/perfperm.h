@@ -15,7 +15,10 @@
  */
 int rt_perf_proof_open(pid_t pid);
 
-/* Whether perf lets this caller open that event on @pid. */
+/*
+ * Whether the module will let this caller use the clock trigger on @pid:
+ * perf lets it open that event, or it has CAP_PERFMON (or CAP_SYS_ADMIN).
+ */
 int rt_perf_allowed(pid_t pid);
 
 /*

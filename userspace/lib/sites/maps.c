@@ -120,7 +120,8 @@ int rt_maps_open(pid_t pid, const struct rt_mapping *m)
 	fd = open(name, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0)
 		return fd;
-	/* map_files needs CAP_SYS_ADMIN: fall back to the path, verified. */
+	/* map_files needs CAP_CHECKPOINT_RESTORE (or CAP_SYS_ADMIN): else the
+	 * path, verified. */
 	fd = open(m->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
