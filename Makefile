@@ -15,7 +15,7 @@
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /lib/modules/*/build))))
 
-.PHONY: all modules bin userspace selftests deps check host-check vm-check \
+.PHONY: all modules bin userspace selftests deps check host-check vm-check soak \
 	demo bench lint clean install deb dkms-test
 
 all: modules bin
@@ -50,6 +50,16 @@ demo: deps
 
 bench: deps
 	tools/bench/run
+
+# Attachments begun and ended every way, for SOAK_MINUTES (default 30) in
+# the 6.12 guest (SOAK_KERNEL=6.1 for the other); see
+# Documentation/testing.rst, "Soak".
+SOAK_MINUTES ?= 30
+SOAK_KERNEL ?= 6.12
+soak: deps all selftests
+	tools/vm/run --kernel $(SOAK_KERNEL) --tcg-threads single \
+		--timeout $$(( $(SOAK_MINUTES) * 60 + 600 )) \
+		-- /selftests/soak/soak.sh $(SOAK_MINUTES)
 
 lint:
 	tools/lint.sh

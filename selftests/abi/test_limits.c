@@ -105,28 +105,20 @@ static int add_sites(int dev, const char *path, uint32_t n)
 	return ret;
 }
 
-static void expect(int want, int got, const char *name)
-{
-	if (got != want)
-		ktap_diag("%s: got %d (%s), want %d (%s)", name, got,
-			  strerror(got), want, strerror(want));
-	ktap_result(got == want, name);
-}
-
 static void as_user_attachments(void *arg)
 {
 	const struct targets *t = arg;
 	int a, b, err;
 
 	a = attach_site(t->a, &err);
-	expect(0, err, "user_first_attach_ok");
+	ktap_expect_errno(0, err, "user_first_attach_ok");
 	b = attach_site(t->b, &err);
-	expect(ENOSPC, err, "user_over_per_user_cap_enospc");
+	ktap_expect_errno(ENOSPC, err, "user_over_per_user_cap_enospc");
 	if (b >= 0)
 		close(b);
 	close(a);
 	b = attach_site(t->b, &err);
-	expect(0, err, "user_slot_back_after_close");
+	ktap_expect_errno(0, err, "user_slot_back_after_close");
 	if (b >= 0)
 		close(b);
 }
@@ -138,11 +130,11 @@ static void as_user_sites(void *arg)
 	int dev, err;
 
 	dev = attach_site(t->a, &err);
-	expect(ENOSPC, add_sites(dev, t->libc, cap + 1), "user_sites_over_cap_enospc");
-	expect(0, add_sites(dev, t->libc, cap - 1000), "user_sites_under_cap_ok");
+	ktap_expect_errno(ENOSPC, add_sites(dev, t->libc, cap + 1), "user_sites_over_cap_enospc");
+	ktap_expect_errno(0, add_sites(dev, t->libc, cap - 1000), "user_sites_under_cap_ok");
 	/* The replaced table is given back: only the difference counts. */
-	expect(0, add_sites(dev, t->libc, cap), "user_sites_replacement_counts_once");
-	expect(0, add_sites(dev, t->libc, 1000), "user_sites_smaller_ok");
+	ktap_expect_errno(0, add_sites(dev, t->libc, cap), "user_sites_replacement_counts_once");
+	ktap_expect_errno(0, add_sites(dev, t->libc, 1000), "user_sites_smaller_ok");
 	close(dev);
 }
 
@@ -200,12 +192,12 @@ int main(void)
 	rt_as_user(RT_UID_USER, as_user_attachments, &t, "user_attachments");
 	a = attach_site(t.a, &err);
 	b = attach_site(t.b, &err);
-	expect(0, err, "root_exceeds_per_user_cap");
+	ktap_expect_errno(0, err, "root_exceeds_per_user_cap");
 	if (b >= 0)
 		close(b);
 	param_set("max_attachments", 1);
 	b = attach_site(t.b, &err);
-	expect(ENOSPC, err, "root_over_global_cap_enospc");
+	ktap_expect_errno(ENOSPC, err, "root_over_global_cap_enospc");
 	if (b >= 0)
 		close(b);
 	if (a >= 0)
@@ -218,8 +210,8 @@ int main(void)
 	param_set("max_sites_mib_per_user", old[3]);
 	param_set("max_sites_mib", 1);
 	a = attach_site(t.a, &err);
-	expect(ENOSPC, add_sites(a, t.libc, SITES_PER_MIB + 1),
-	       "root_sites_over_global_cap_enospc");
+	ktap_expect_errno(ENOSPC, add_sites(a, t.libc, SITES_PER_MIB + 1),
+			  "root_sites_over_global_cap_enospc");
 	close(a);
 
 	for (i = 0; i < NR_PARAMS; i++)

@@ -71,14 +71,6 @@ static int attach_proof(pid_t pid, int perf_fd)
 	return ret;
 }
 
-static void expect(int want, int got, const char *name)
-{
-	if (got != want)
-		ktap_diag("%s: got %d (%s), want %d (%s)", name, got,
-			  strerror(got), want, strerror(want));
-	ktap_result(got == want, name);
-}
-
 static void as_user_paranoid3(void *arg)
 {
 	pid_t target = *(pid_t *)arg;
@@ -89,9 +81,9 @@ static void as_user_paranoid3(void *arg)
 		    "perf_event_open: %d (%s)", fd, strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	expect(EACCES, attach_no_proof(dev, target), "clock_no_proof_eacces");
+	ktap_expect_errno(EACCES, attach_no_proof(dev, target), "clock_no_proof_eacces");
 	set_triggers(dev, RACETRAP_TRIGGER_SITE);
-	expect(0, attach_no_proof(dev, target), "site_alone_allowed");
+	ktap_expect_errno(0, attach_no_proof(dev, target), "site_alone_allowed");
 	EXPECT_ERRNO(EACCES, set_triggers(dev, __RACETRAP_TRIGGER_ALL),
 		     "config_clock_later_eacces");
 	EXPECT_TRUE(get_triggers(dev) == RACETRAP_TRIGGER_SITE,
@@ -126,20 +118,20 @@ static void as_user_paranoid2(void *arg)
 	fd = rt_perf_open(target);
 	EXPECT_TRUE(fd >= 0, "perf_allowed_at_paranoid2", "perf_event_open: %s",
 		    strerror(errno));
-	expect(0, attach_proof(target, fd), "clock_proof_allowed");
+	ktap_expect_errno(0, attach_proof(target, fd), "clock_proof_allowed");
 	close(fd);
 	/* An event on this process proves nothing about the target. */
 	fd = rt_perf_open(0);
-	expect(EPERM, attach_proof(target, fd), "proof_other_process_eperm");
+	ktap_expect_errno(EPERM, attach_proof(target, fd), "proof_other_process_eperm");
 	close(fd);
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	expect(EINVAL, attach_proof(target, fd), "proof_dev_null_einval");
+	ktap_expect_errno(EINVAL, attach_proof(target, fd), "proof_dev_null_einval");
 	close(fd);
 	/* Another anonymous-inode file is not a perf event either. */
 	fd = eventfd(0, EFD_CLOEXEC);
-	expect(EINVAL, attach_proof(target, fd), "proof_eventfd_einval");
+	ktap_expect_errno(EINVAL, attach_proof(target, fd), "proof_eventfd_einval");
 	close(fd);
-	expect(EBADF, attach_proof(target, rt_closed_fd()), "proof_closed_ebadf");
+	ktap_expect_errno(EBADF, attach_proof(target, rt_closed_fd()), "proof_closed_ebadf");
 }
 
 int main(void)
@@ -163,7 +155,7 @@ int main(void)
 	rt_as_user(RT_UID_USER, as_user_paranoid3, &user, "paranoid3_as_user");
 	cli_paranoid3(user);
 	dev = dev_open();
-	expect(0, attach_no_proof(dev, user), "root_needs_no_proof");
+	ktap_expect_errno(0, attach_no_proof(dev, user), "root_needs_no_proof");
 	close(dev);
 
 	if (!rt_sysctl_set(RT_PERF_PARANOID, 2))

@@ -8,7 +8,7 @@
 # loaded it, for the suites after it.
 KO=/lib/racetrap/racetrap.ko
 P=/sys/module/racetrap/parameters
-rig_params="pin_perf_hooks=$(cat $P/pin_perf_hooks) emulated_cost_div=$(cat $P/emulated_cost_div)"
+rig_params=$(cat /lib/racetrap/params 2>/dev/null)
 n=0
 fails=0
 check() {
@@ -22,7 +22,7 @@ check() {
 }
 
 echo "KTAP version 1"
-echo "1..10"
+echo "1..11"
 # The rig loaded the module with the pin: its thread proves this test can
 # see one.
 grep -qx racetrap_pin /proc/[0-9]*/comm 2>/dev/null
@@ -42,6 +42,8 @@ grep -qx racetrap_pin /proc/[0-9]*/comm 2>/dev/null && r=1 || r=0
 check $r idle_module_starts_no_thread
 [ "$(cat $P/emulated_cost_div)" = 1 ]
 check $? default_cost_div_is_1
+[ "$(cat $P/xol_guard)" = N ]
+check $? default_xol_guard_off
 # Out of range (0 would divide by zero): refused, value kept.
 ! (echo 0 >$P/emulated_cost_div) 2>/dev/null && [ "$(cat $P/emulated_cost_div)" = 1 ]
 check $? cost_div_0_refused

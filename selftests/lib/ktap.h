@@ -85,6 +85,15 @@ static inline int ktap_finish(void)
 		ktap_result(__r == -1 && __e == (e), name);		\
 	})
 
+/* Expect the errno value @got (0: success) to be @want. */
+static inline void ktap_expect_errno(int want, int got, const char *name)
+{
+	if (got != want)
+		ktap_diag("%s: got %d (%s), want %d (%s)", name, got,
+			  strerror(got), want, strerror(want));
+	ktap_result(got == want, name);
+}
+
 #define EXPECT_OK(call, name)						\
 	({								\
 		long __r = (long)(call);				\
