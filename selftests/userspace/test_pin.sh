@@ -20,7 +20,12 @@ pid=$!
 sleep 1
 racetrap attach --duration 20 $pid >$out 2>&1 &
 apid=$!
-sleep 3
+# Until racetrap has decoded the program and handed the kernel its table.
+i=0
+until grep -q "attached to pid $pid" $out || [ $i -ge 150 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
 grep -q "attached to pid $pid" $out
 check $? attached
 diag "$(head -n 3 $out)"

@@ -13,7 +13,6 @@
 #include "analyzer.h"
 #include "goabi.h"
 #include "kapi.h"
-#include "lowprio.h"
 #include "perfperm.h"
 #include "session.h"
 #include "session_priv.h"
@@ -111,34 +110,12 @@ static int add_table(void *arg, const struct rt_site_table *t)
 	return 0;
 }
 
-struct scan_work {
-	struct rt_session *s;
-	char *err;
-	size_t errlen;
-};
-
-static int scan_fn(void *p)
-{
-	struct scan_work *w = p;
-	struct rt_sites_opts so;
-
-	rt_options_sites(&w->s->opts, &so);
-	return rt_sites_scan(w->s->pid, &so, w->s->seen, add_table, w->s,
-			     w->err, w->errlen);
-}
-
-/*
- * Decoding the target's code and loading its symbols (the analyzer's,
- * for each table added) is the heavy part of attaching: it runs at nice
- * 19, so that on a busy host it takes what the target leaves; decoded
- * tables are cached by file identity (sitecache.c), so a re-attach or a
- * second process of the same binary decodes nothing.
- */
 static int scan(struct rt_session *s, char *err, size_t errlen)
 {
-	struct scan_work w = { s, err, errlen };
+	struct rt_sites_opts so;
 
-	return rt_run_lowprio(scan_fn, &w);
+	rt_options_sites(&s->opts, &so);
+	return rt_sites_scan(s->pid, &so, s->seen, add_table, s, err, errlen);
 }
 
 struct rt_session *rt_session_start(const struct rt_session_params *p,
