@@ -402,6 +402,78 @@ static void test_atomic_pairs_and_truth(void)
 	live_free(&l);
 }
 
+/*
+ * A stripped binary: no symbol to decode the trapped instruction from, so
+ * only the site table places it.  The same race, with either side
+ * sampled, in two runs (two ASLR layouts), has one fingerprint.  The
+ * sites are found by name in the unstripped copy: strip leaves the code
+ * where it was.
+ */
+static void test_stripped_fingerprint(void)
+{
+	const struct racetrap_site *w, *rd;
+	char fp[2][32] = { "", "" };
+	struct live ref, s;
+	struct rt_sites_opts so = { .keep_runtime = true };
+	char err[256];
+	bool ok = true;
+
+	memset(&s, 0, sizeof(s));
+	if (live_start("sample_c", &ref) ||
+	    test_data_path("sample_c_stripped", s.bin.path, sizeof(s.bin.path)) ||
+	    (s.bin.fd = open(s.bin.path, O_RDONLY)) < 0 ||
+	    rt_sites_decode_file(s.bin.fd, &so, &s.bin.table, err, sizeof(err))) {
+		ktap_skip("stripped_one_fingerprint", "sample_c_stripped cannot run");
+		live_free(&ref);
+		return;
+	}
+	w = live_site(&ref.bin, "sample_writer", RACETRAP_ACCESS_WRITE);
+	rd = live_site(&ref.bin, "sample_reader", RACETRAP_ACCESS_READ);
+	for (int run = 0; run < 2 && ok && w && rd; run++) {
+		struct racetrap_record rec, swapped;
+		struct rt_analyzer_counts cnt;
+		struct capture c = { 0 };
+		struct rt_analyzer *an;
+		uint64_t waddr, raddr;
+
+		if (test_proc_start(s.bin.path, &s.proc)) {
+			ok = false;
+			break;
+		}
+		waddr = live_addr(s.proc.pid, &s.bin, w->offset, &s.map_start,
+				  &s.map_offset);
+		raddr = live_addr(s.proc.pid, &s.bin, rd->offset, NULL, NULL);
+		an = new_analyzer(&s, &c, NULL, false);
+		if (an && waddr && raddr) {
+			make_hit(&s, &rec, rd, raddr, w, waddr, raddr);
+			make_hit(&s, &swapped, w, waddr, rd, raddr, waddr);
+			rec.sampled.nr_frames = rec.trapped.nr_frames = 1;
+			swapped.sampled.nr_frames = swapped.trapped.nr_frames = 1;
+			rt_analyzer_feed(an, &rec);
+			rt_analyzer_feed(an, &swapped);
+			rt_analyzer_counts(an, &cnt);
+			ok = c.n == 1 && cnt.races == 1 && cnt.repeats == 1;
+			snprintf(fp[run], sizeof(fp[run]), "%s",
+				 c.n ? c.fingerprint[0] : "");
+			ktap_diag("run %d at 0x%" PRIx64 ": %d reports, %" PRIu64
+				  " repeats, fingerprint %s, sites %s %s", run,
+				  s.map_start, c.n, cnt.repeats, fp[run],
+				  c.site_a[0], c.site_b[0]);
+		} else {
+			ok = false;
+		}
+		rt_analyzer_free(an);
+		capture_free(&c);
+		test_proc_stop(&s.proc);
+	}
+	EXPECT_TRUE(ok && w && rd && fp[0][0] && !strcmp(fp[0], fp[1]),
+		    "stripped_one_fingerprint", "fingerprints %s %s", fp[0],
+		    fp[1]);
+	rt_site_table_release(&s.bin.table);
+	close(s.bin.fd);
+	live_free(&ref);
+}
+
 /* Throttle status: shown once, then at most once a minute of kernel time. */
 static void test_throttle_coalesced(void)
 {
@@ -434,8 +506,9 @@ static void test_throttle_coalesced(void)
 
 int main(void)
 {
-	ktap_start(22);
+	ktap_start(23);
 	test_throttle_coalesced();
+	test_stripped_fingerprint();
 	test_atomic_pairs_and_truth();
 	test_c_races();
 	test_suppressed();
