@@ -29,6 +29,8 @@ static struct rt_analyzer *new_analyzer(struct live *l, struct capture *c,
 	char err[512];
 	struct rt_analyzer *an;
 
+	/* What the session learns from the binary (goabi.h). */
+	o.go = strstr(l->bin.path, "sample_go") != NULL;
 	c->json = json;
 	an = rt_analyzer_new(l->proc.pid, &o, err, sizeof(err));
 	if (!an)
@@ -68,27 +70,50 @@ static void test_c_races(void)
 	make_hit(&l, &rec, rd, raddr, w, waddr, caller);
 	rt_analyzer_feed(an, &rec);
 	t = c.n == 1 ? c.text[0] : NULL;
-	snprintf(want, sizeof(want), "Write of size 8 at 0x5000 by thread %d (sample_c):\n  #0 sample_writer ",
+	/* TSan's layout: the sampled (later) access first. */
+	snprintf(want, sizeof(want), "WARNING: DATA RACE\n  Read of size 8 at 0x5000 by thread %d (sample_c):\n    #0 sample_reader ",
 		 (int)l.proc.pid);
 	EXPECT_TRUE(t && c.kind[0] == RT_REPORT_RACE &&
 		    c.priority[0] == LOG_WARNING &&
 		    has(t, "==================\nWARNING: DATA RACE\n") &&
 		    has(t, want) && has(t, "tests/data/sample.c:18 (sample_c+0x") &&
-		    has(t, "  #1 thread_main ") &&
-		    has(t, "Concurrent read of size 8 at 0x5000 by thread ") &&
-		    has(t, "  #0 sample_reader ") &&
-		    has(t, "Value before: 0x2a, after: 0x2b\n") &&
-		    has(t, "trigger: clock  window: 500us") &&
+		    has(t, "    #1 thread_main ") &&
+		    has(t, ")\n\n  Previous write of size 8 at 0x5000 by thread ") &&
+		    has(t, "    #0 sample_writer ") &&
+		    has(t, ")\n\n  Location is heap at 0x5000\n\n") &&
+		    has(t, "  Value before: 0x2a, after: 0x2b\n") &&
+		    has(t, "trigger: clock  window: 500us\n\nSUMMARY: racetrap: data race ") &&
+		    has(t, "tests/data/sample.c:23 in sample_reader\n==================") &&
 		    has(t, "process: sample_c (pid "),
 		    "c_text_report", "%d reports", c.n);
 	if (t && !strstr(t, want))
 		ktap_diag("report:\n%s", t);
-	snprintf(want, sizeof(want), "Race fingerprint: %s ", c.fingerprint[0]);
+	snprintf(want, sizeof(want), "  Race fingerprint: %s ", c.fingerprint[0]);
 	EXPECT_TRUE(t && strlen(c.fingerprint[0]) == 16 && has(t, want) &&
 		    !strncmp(c.site_a[0], l.bin.table.build_id, 16) &&
 		    !strncmp(c.site_b[0], l.bin.table.build_id, 16),
 		    "c_fields", "fingerprint \"%s\" sites %s %s",
 		    c.fingerprint[0], c.site_a[0], c.site_b[0]);
+
+	/* A global is named by its symbol. */
+	{
+		struct racetrap_record g;
+		uint64_t bias = waddr - live_off_to_vaddr(l.bin.elf, w->offset);
+		uint64_t var = live_data_vaddr(l.bin.elf, "sample_counter");
+		struct capture gc = { 0 };
+		struct rt_analyzer *gan = new_analyzer(&l, &gc, NULL, false);
+
+		make_hit(&l, &g, rd, raddr, w, waddr, caller);
+		g.watch_addr = g.sampled.addr = g.trapped.addr = var + bias;
+		if (gan && var)
+			rt_analyzer_feed(gan, &g);
+		snprintf(want, sizeof(want), "  Location is global 'sample_counter' of size 8 at 0x%" PRIx64 " (sample_c+0x%" PRIx64 ")\n",
+			 var + bias, var);
+		EXPECT_TRUE(gc.n == 1 && has(gc.text[0], want),
+			    "c_global_named", "%d reports", gc.n);
+		rt_analyzer_free(gan);
+		capture_free(&gc);
+	}
 
 	/* The same race again, and with the roles swapped: counted only. */
 	rt_analyzer_feed(an, &rec);
@@ -107,6 +132,8 @@ static void test_c_races(void)
 	EXPECT_TRUE(c.n == 2 && c.kind[1] == RT_REPORT_UNSEEN_WRITER &&
 		    has(c.text[1], "racing write from an unseen writer") &&
 		    has(c.text[1], "#0 sample_reader") &&
+		    has(c.text[1], "\n\n  Previous write by an unseen writer: ") &&
+		    has(c.text[1], "SUMMARY: racetrap: data race ") &&
 		    !c.site_b[1][0], "c_unseen_writer", "%d reports", c.n);
 
 	/* The same change at an atomic instruction is counted, not reported. */
@@ -268,8 +295,13 @@ static void test_go_runtime_filter(void)
 		    "go_gc_hit_filtered", "%d reports", c.n);
 	make_hit(&l, &rec, w, waddr, ma, maaddr, caller);
 	rt_analyzer_feed(an, &rec);
-	EXPECT_TRUE(c.n == 1 && has(c.text[0], "#0 runtime.mapassign_fast64 ") &&
-		    has(c.text[0], "#0 main.sampleWriter ") &&
+	/* Go's -race layout: no size, no indent, frames by 2. */
+	EXPECT_TRUE(c.n == 1 && has(c.text[0], "\n  #0 runtime.mapassign_fast64 ") &&
+		    has(c.text[0], "WARNING: DATA RACE\nWrite at 0x5000 by thread ") &&
+		    has(c.text[0], "\n  #0 main.sampleWriter ") &&
+		    has(c.text[0], ")\n\nPrevious read at 0x5000 by thread ") &&
+		    has(c.text[0], "\nValue before: ") &&
+		    has(c.text[0], "sample.go:19 in main.sampleWriter\n") &&
 		    has(c.text[0], "sample.go:19 "),
 		    "go_map_hit_reported", "%d reports", c.n);
 	if (c.n)
@@ -365,7 +397,7 @@ static void test_atomic_pairs_and_truth(void)
 		    "atomic_pair_not_reported", "%d reports, hits_atomic %" PRIu64,
 		    n, cnt.hits_atomic);
 	n = feed_one(&l, &rec, true, &cnt, text, sizeof(text));
-	EXPECT_TRUE(n == 1 && has(text, "Atomic write of size 8") &&
+	EXPECT_TRUE(n == 1 && has(text, "Previous atomic write of size 8") &&
 		    cnt.hits_atomic == 0, "atomic_pair_reported_when_asked",
 		    "%d reports", n);
 	r = rec;
@@ -506,7 +538,7 @@ static void test_throttle_coalesced(void)
 
 int main(void)
 {
-	ktap_start(23);
+	ktap_start(24);
 	test_throttle_coalesced();
 	test_stripped_fingerprint();
 	test_atomic_pairs_and_truth();

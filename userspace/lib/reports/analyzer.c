@@ -492,6 +492,7 @@ static void handle_race(struct rt_analyzer *an,
 			bool unseen)
 {
 	struct rt_side_view trapped = { 0 }, sampled = { 0 };
+	struct rt_location loc = { 0 };
 	char site_a[RT_SITE_NAME_MAX], site_b[RT_SITE_NAME_MAX];
 	char fp_hex[RT_FINGERPRINT_LEN], when[40];
 	uint64_t trap_ip = 0, fp;
@@ -557,10 +558,12 @@ static void handle_race(struct rt_analyzer *an,
 			an->counts.races++;
 		rt_fingerprint_hex(fp, fp_hex);
 		rt_report_time(when, rec->timestamp_ns);
+		rt_symbolizer_location(an->sym, sampled.addr, &loc);
 		view = (struct rt_race_view){
 			.rec = rec, .fingerprint = fp_hex, .comm = an->comm,
-			.pid = an->pid, .time = when,
+			.pid = an->pid, .time = when, .go = an->go,
 			.trapped = unseen ? NULL : &trapped, .sampled = &sampled,
+			.location = &loc,
 		};
 		emit(an, &(struct rt_report){
 			.kind = unseen ? RT_REPORT_UNSEEN_WRITER : RT_REPORT_RACE,
@@ -568,6 +571,7 @@ static void handle_race(struct rt_analyzer *an,
 		});
 	}
 out:
+	rt_location_free(&loc);
 	rt_frames_free(&trapped.frames);
 	rt_frames_free(&sampled.frames);
 }

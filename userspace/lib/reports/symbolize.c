@@ -432,6 +432,41 @@ static char *pretty(const char *name)
 	return d ? d : (name ? strdup(name) : NULL);
 }
 
+void rt_symbolizer_location(struct rt_symbolizer *s, uint64_t addr,
+			    struct rt_location *loc)
+{
+	Dwfl_Module *mod = module_at(s, addr);
+	const char *module, *name;
+	GElf_Addr bias = 0;
+	GElf_Off off;
+	GElf_Sym sym;
+
+	memset(loc, 0, sizeof(*loc));
+	if (!mod)
+		return;
+	loc->global = true;
+	module = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL,
+				  NULL);
+	loc->module = module ? strdup(module) : NULL;
+	dwfl_module_getelf(mod, &bias);
+	loc->module_addr = addr - bias;
+	name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
+	if (!name || off >= sym.st_size ||
+	    (GELF_ST_TYPE(sym.st_info) != STT_OBJECT &&
+	     GELF_ST_TYPE(sym.st_info) != STT_TLS))
+		return;
+	loc->name = pretty(name);
+	loc->start = addr - off;
+	loc->size = sym.st_size;
+}
+
+void rt_location_free(struct rt_location *loc)
+{
+	free(loc->name);
+	free(loc->module);
+	memset(loc, 0, sizeof(*loc));
+}
+
 /*
  * A DIE's name (malloc'ed), through abstract_origin and specification for
  * inlines and methods: the demangled linkage name when there is one (it
