@@ -111,6 +111,18 @@ static void test_c_races(void)
 			 var + bias, var);
 		EXPECT_TRUE(gc.n == 1 && has(gc.text[0], want),
 			    "c_global_named", "%d reports", gc.n);
+		/* .bss beyond the file's pages is still the file's. */
+		var = live_data_vaddr(l.bin.elf, "sample_bss");
+		make_hit(&l, &g, w, waddr, rd, raddr, caller);
+		g.type = RACETRAP_REC_VALUE_CHANGE;	/* another race */
+		memset(&g.trapped, 0, sizeof(g.trapped));
+		g.watch_addr = g.sampled.addr = var + bias + 8 * 8000;
+		if (gan && var)
+			rt_analyzer_feed(gan, &g);
+		snprintf(want, sizeof(want), "  Location is global 'sample_bss' of size 65536 at 0x%" PRIx64 " (sample_c+0x%" PRIx64 ")\n",
+			 var + bias, var);
+		EXPECT_TRUE(gc.n == 2 && has(gc.text[1], want),
+			    "c_global_in_anonymous_bss_named", "%d reports", gc.n);
 		rt_analyzer_free(gan);
 		capture_free(&gc);
 	}
@@ -538,7 +550,7 @@ static void test_throttle_coalesced(void)
 
 int main(void)
 {
-	ktap_start(24);
+	ktap_start(25);
 	test_throttle_coalesced();
 	test_stripped_fingerprint();
 	test_atomic_pairs_and_truth();

@@ -432,6 +432,38 @@ static char *pretty(const char *name)
 	return d ? d : (name ? strdup(name) : NULL);
 }
 
+struct data_search {
+	uint64_t addr;
+	Dwfl_Module *found;
+};
+
+/* Whether a PT_LOAD segment of @mod's ELF file holds @arg's address. */
+static int segment_holds(Dwfl_Module *mod, void **ud, const char *name,
+			 Dwarf_Addr start, void *arg)
+{
+	struct data_search *ds = arg;
+	GElf_Addr bias = 0;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	size_t n = 0;
+
+	(void)ud;
+	(void)name;
+	(void)start;
+	if (!elf || elf_getphdrnum(elf, &n))
+		return DWARF_CB_OK;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD &&
+		    ds->addr >= ph.p_vaddr + bias &&
+		    ds->addr - (ph.p_vaddr + bias) < ph.p_memsz) {
+			ds->found = mod;
+			return DWARF_CB_ABORT;
+		}
+	}
+	return DWARF_CB_OK;
+}
+
 void rt_symbolizer_location(struct rt_symbolizer *s, uint64_t addr,
 			    struct rt_location *loc)
 {
@@ -442,6 +474,16 @@ void rt_symbolizer_location(struct rt_symbolizer *s, uint64_t addr,
 	GElf_Sym sym;
 
 	memset(loc, 0, sizeof(*loc));
+	if (!mod) {
+		/*
+		 * .bss past the file's last page is anonymous memory in the
+		 * maps, outside the module's range: its segment still says.
+		 */
+		struct data_search ds = { .addr = addr };
+
+		dwfl_getmodules(s->dwfl, segment_holds, &ds, 0);
+		mod = ds.found;
+	}
 	if (!mod)
 		return;
 	loc->global = true;
