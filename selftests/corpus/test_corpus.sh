@@ -80,8 +80,8 @@ known_miss() {
 #   "FINGERPRINT | FILE:LINE... | FILE:LINE..."
 # the file:line of every frame of its first and its second access (the
 # sampled one and the trapped "Previous" one; TSan's layout for C, Go's
-# for Go, each block ending at a blank line); base names only; "libc"
-# for each frame in the C library.
+# for Go, where a frame takes two lines; each block ends at a blank line);
+# base names only; "libc" for each frame in the C library.
 access_lines() {
 	awk '
 	function flush() { if (inrep) print fp " | " s[1] " | " s[2]; inrep = 0 }
@@ -91,7 +91,7 @@ access_lines() {
 	/ at 0x[0-9a-f]+ by thread / { if (n < 2) { n++; sec = n } else sec = 0; next }
 	/^ *Race fingerprint: / { fp = $3; sec = 0; next }
 	/^ *$/ { sec = 0; next }
-	sec && /^ *#[0-9]+ / {
+	sec {
 		if (index($0, "(libc.so"))
 			s[sec] = s[sec] " libc"
 		while (match($0, /[A-Za-z0-9_.+-]+\.(c|go):[0-9]+/)) {
@@ -195,7 +195,7 @@ while read -r prog label file a b ca cb; do
 	rc=$?
 	reports=$(grep -c 'WARNING: DATA RACE' "$out")
 	# A frame no mapping explains is one the stack walk invented.
-	unknown=$(grep -cE '^ *#[0-9]+ 0x[0-9a-f]+ \(unknown\)$' "$out")
+	unknown=$(grep -cE '^ *(#[0-9]+ )?0x[0-9a-f]+ \(unknown\)$' "$out")
 	ok=1
 	# racetrap run exits 66 after reporting a race (as TSan and Go's
 	# -race do) when the program itself exited 0.

@@ -20,29 +20,46 @@ static const char *kind_word(unsigned int access)
 
 /*
  * Indents: TSan's blocks by 2 and frames by 4; Go's -race blocks by 0 and
- * frames by 2.
+ * frames by 2, each frame on two lines.
  */
 struct layout {
 	const char *block, *frame;
 	bool go;
 };
 
+/* Where a frame is: "FILE:LINE (module+0x...)", or less. */
+static void text_where(struct rt_strbuf *b, const struct rt_frame *fr)
+{
+	if (!fr->module) {
+		rt_strbuf_printf(b, "0x%" PRIx64 " (unknown)\n", fr->ip);
+		return;
+	}
+	if (fr->file)
+		rt_strbuf_printf(b, "%s:%d ", fr->file, fr->line);
+	rt_strbuf_printf(b, "(%s+0x%" PRIx64 ")\n",
+			 rt_report_base_name(fr->module), fr->module_addr);
+}
+
+/*
+ * TSan's "#0 func file:line (module+0x...)"; Go's "func()" over its
+ * "file:line", where racetrap writes (module+0x...) for Go's +0xPCOFF.
+ */
 static void text_stack(struct rt_strbuf *b, const struct layout *l,
 		       const struct rt_frames *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		const struct rt_frame *fr = &f->v[i];
+		const char *fn = fr->function ? fr->function : "??";
 
-		rt_strbuf_printf(b, "%s#%zu ", l->frame, i);
-		if (!fr->module) {
-			rt_strbuf_printf(b, "0x%" PRIx64 " (unknown)\n", fr->ip);
-			continue;
+		if (l->go) {
+			rt_strbuf_printf(b, "%s%s()\n%s    ", l->frame, fn,
+					 l->frame);
+		} else {
+			rt_strbuf_printf(b, "%s#%zu ", l->frame, i);
+			if (fr->module)
+				rt_strbuf_printf(b, "%s ", fn);
 		}
-		rt_strbuf_puts(b, fr->function ? fr->function : "??");
-		if (fr->file)
-			rt_strbuf_printf(b, " %s:%d", fr->file, fr->line);
-		rt_strbuf_printf(b, " (%s+0x%" PRIx64 ")\n",
-				 rt_report_base_name(fr->module), fr->module_addr);
+		text_where(b, fr);
 	}
 }
 
