@@ -7,7 +7,7 @@
 . "$(dirname "$0")/ktap.sh"
 out=/tmp/cli.out
 
-ktap_plan 11
+ktap_plan 13
 
 racetrap >$out 2>&1
 [ $? = 2 ] && grep -q 'Usage: racetrap <command>' $out
@@ -20,6 +20,15 @@ check $? out_of_range_is_usage_error
 racetrap run --stack-depth 65 -- true >$out 2>&1
 [ $? = 2 ] && grep -q -- '--stack-depth: 65 is out of range: want 1..64' $out
 check $? run_out_of_range_is_usage_error
+
+racetrap run --exit-code 256 -- true >$out 2>&1
+[ $? = 2 ] && grep -q -- '--exit-code: 256 is out of range: want 0..255' $out
+check $? exit_code_out_of_range_is_usage_error
+
+# --exit-code is racetrap run's: attach has no command status to replace.
+racetrap attach --exit-code 1 1 >$out 2>&1
+[ $? = 2 ] && grep -q "unknown option '--exit-code'" $out
+check $? attach_has_no_exit_code
 
 racetrap run >$out 2>&1
 [ $? = 2 ] && grep -q 'no command' $out

@@ -61,6 +61,9 @@ const struct rt_option_desc rt_option_descs[] = {
 	{ "duration", "S", RT_OPT_CLI,
 	  "stop sampling after S seconds (decimals allowed, up to 31536000; "
 	  "default: until the target ends)", NULL },
+	{ "exit-code", "N", RT_OPT_RUN,
+	  "exit N when a race was reported and COMMAND exited 0, 0..255; "
+	  "0 keeps COMMAND's status", "66" },
 };
 const size_t rt_nr_option_descs = sizeof(rt_option_descs) / sizeof(rt_option_descs[0]);
 
@@ -214,7 +217,7 @@ int rt_options_set(struct rt_options *o, const char *name, const char *value,
 	size_t i;
 
 	snprintf(what, sizeof(what), "%s%s", cli ? "--" : "", name);
-	if (!d || !(d->where & (cli ? RT_OPT_CLI : RT_OPT_CONF))) {
+	if (!d || !(d->where & (cli ? RT_OPT_CLI | RT_OPT_RUN : RT_OPT_CONF))) {
 		snprintf(err, errlen, "unknown option '%s'", what);
 		return -1;
 	}
@@ -290,6 +293,13 @@ bad_budget:
 			return -1;
 		}
 		o->kcfg.triggers = bits;
+		return 0;
+	}
+	if (!strcmp(name, "exit-code")) {
+		if (rt_parse_uint(what, value, 0, 255, NULL, &v, err, errlen))
+			return -1;
+		o->exit_code = (unsigned int)v;
+		o->exit_code_set = true;
 		return 0;
 	}
 	if (!strcmp(name, "duration")) {

@@ -34,7 +34,16 @@ struct rt_options {
 	unsigned long duration_ms;
 	/* --stack-dump given (kcfg.stack_dump, 0 = none); else the default. */
 	bool stack_dump_set;
+	/* racetrap run's status after a race (--exit-code); see below. */
+	unsigned int exit_code;
+	bool exit_code_set;
 };
+
+/*
+ * racetrap run's exit status when it reported a race and the command
+ * exited 0: TSan's and Go's -race default, so a CI job fails the same way.
+ */
+#define RT_EXIT_CODE_DEFAULT 66
 
 /*
  * Stack dump bytes per access when not told: enough for the racing
@@ -51,6 +60,7 @@ struct rt_options {
 /* Where an option may appear. */
 #define RT_OPT_CLI	(1U << 0)
 #define RT_OPT_CONF	(1U << 1)
+#define RT_OPT_RUN	(1U << 2)	/* `racetrap run` only */
 
 struct rt_option_desc {
 	const char *name;	/* "window": --window and `window` lines */

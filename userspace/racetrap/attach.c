@@ -36,7 +36,8 @@ int cmd_attach(int argc, char **argv)
 	char err[1024];
 	int first, ret = EXIT_ERROR;
 
-	first = cli_parse_options(argc, argv, "attach", usage, false, &o);
+	first = cli_parse_options(argc, argv, "attach", usage, false,
+				  RT_OPT_CLI, &o);
 	if (first < 0) {
 		ret = first == -1 ? EXIT_OK : EXIT_USAGE;
 		goto out;

@@ -34,7 +34,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 #define OPT_BASE 256
 
 int cli_parse_options(int argc, char **argv, const char *cmd,
-		      void (*usage)(void), bool in_order,
+		      void (*usage)(void), bool in_order, unsigned int where,
 		      struct rt_options *o)
 {
 	struct option longopts[64];
@@ -45,7 +45,7 @@ int cli_parse_options(int argc, char **argv, const char *cmd,
 	for (i = 0; i < rt_nr_option_descs && n < 62; i++) {
 		const struct rt_option_desc *d = &rt_option_descs[i];
 
-		if (!(d->where & RT_OPT_CLI))
+		if (!(d->where & where))
 			continue;
 		longopts[n++] = (struct option){
 			d->name, d->arg ? required_argument : no_argument,

@@ -30,10 +30,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
  * Parse the sampling options (and -h/--help) out of argv.  Returns the
  * index of the first operand, -1 after --help was printed (exit 0), or -2
  * after a usage error was printed (exit 2).  @in_order stops at the first
- * operand (for `run`, whose command has options of its own).
+ * operand (for `run`, whose command has options of its own).  @where:
+ * the RT_OPT_* bits of the options the command takes.
  */
 int cli_parse_options(int argc, char **argv, const char *cmd,
-		      void (*usage)(void), bool in_order,
+		      void (*usage)(void), bool in_order, unsigned int where,
 		      struct rt_options *o);
 
 /*

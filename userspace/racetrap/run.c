@@ -47,11 +47,27 @@ static void usage(void)
 	       "exec.  SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to racetrap are\n"
 	       "passed to COMMAND (from the terminal it gets them itself, once).\n\n"
 	       "Options:\n");
-	rt_options_usage(stdout, RT_OPT_CLI);
+	rt_options_usage(stdout, RT_OPT_CLI | RT_OPT_RUN);
 	printf("  %-24s %s\n", "-h, --help", "this text");
-	printf("\nExit status: COMMAND's (128+N if killed by signal N); 127 if it\n"
-	       "could not be found, 126 if it could not be run; 1 if racetrap\n"
-	       "failed, 2 for bad usage.\n");
+	printf("\nExit status: COMMAND's (128+N if killed by signal N), or 66\n"
+	       "(--exit-code) if a race was reported and COMMAND exited 0; 127 if\n"
+	       "COMMAND could not be found, 126 if it could not be run; 1 if\n"
+	       "racetrap failed, 2 for bad usage.\n");
+}
+
+/* The CLI's sink, counting the races it shows for the exit status. */
+struct run_sink {
+	const struct rt_options *o;
+	unsigned long races;
+};
+
+static void run_emit(void *arg, const struct rt_report *r)
+{
+	struct run_sink *rs = arg;
+
+	if (r->kind == RT_REPORT_RACE || r->kind == RT_REPORT_UNSEEN_WRITER)
+		rs->races++;
+	cli_emit((void *)rs->o, r);
 }
 
 static int wait_status(int st)
@@ -162,6 +178,7 @@ static void sample(struct rt_session *s, struct rt_session_params *p,
 int cmd_run(int argc, char **argv)
 {
 	struct rt_options o = { 0 };
+	struct run_sink rs = { .o = &o };
 	struct rt_session_params p;
 	struct rt_session *s;
 	struct sigaction sa;
@@ -169,7 +186,8 @@ int cmd_run(int argc, char **argv)
 	int first, st, ret = EXIT_ERROR;
 	pid_t pid;
 
-	first = cli_parse_options(argc, argv, "run", usage, true, &o);
+	first = cli_parse_options(argc, argv, "run", usage, true,
+				  RT_OPT_CLI | RT_OPT_RUN, &o);
 	if (first < 0) {
 		ret = first == -1 ? EXIT_OK : EXIT_USAGE;
 		goto out;
@@ -217,7 +235,7 @@ int cmd_run(int argc, char **argv)
 	}
 
 	p = (struct rt_session_params){
-		.pid = pid, .opts = &o, .emit = cli_emit, .emit_arg = &o,
+		.pid = pid, .opts = &o, .emit = run_emit, .emit_arg = &rs,
 	};
 	s = rt_session_start(&p, err, sizeof(err));
 	if (!s) {
@@ -237,6 +255,8 @@ int cmd_run(int argc, char **argv)
 	}
 	sample(s, &p, o.duration_ms);
 	ret = reap(pid);
+	if (ret == 0 && rs.races)
+		ret = (int)(o.exit_code_set ? o.exit_code : RT_EXIT_CODE_DEFAULT);
 out:
 	rt_options_free(&o);
 	return ret;

@@ -115,7 +115,8 @@ static inline void live_free(struct live *l)
 static inline void live_add_table(struct live *l, struct rt_analyzer *an)
 {
 	rt_analyzer_add_table(an, 1, l->bin.path, l->bin.table.build_id,
-			      l->map_start, l->map_offset);
+			      l->map_start, l->map_offset, l->bin.table.sites,
+			      l->bin.table.nr_sites);
 }
 
 /* The live address of the first @access site in @func (0 if none). */

@@ -88,6 +88,30 @@ live_site(const struct live_bin *b, const char *func, unsigned int access)
 	return NULL;
 }
 
+/* The ELF address of data symbol @name, 0 if there is none. */
+static inline uint64_t live_data_vaddr(Elf *elf, const char *name)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *d = elf_getdata(scn, NULL);
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !d)
+			continue;
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *n;
+
+			if (gelf_getsym(d, (int)i, &sym) &&
+			    (n = elf_strptr(elf, sh.sh_link, sym.st_name)) &&
+			    !strcmp(n, name))
+				return sym.st_value;
+		}
+	}
+	return 0;
+}
+
 /* The ELF address of a file offset in an executable section. */
 static inline uint64_t live_off_to_vaddr(Elf *elf, uint64_t off)
 {

@@ -29,6 +29,8 @@ static struct rt_analyzer *new_analyzer(struct live *l, struct capture *c,
 	char err[512];
 	struct rt_analyzer *an;
 
+	/* What the session learns from the binary (goabi.h). */
+	o.go = strstr(l->bin.path, "sample_go") != NULL;
 	c->json = json;
 	an = rt_analyzer_new(l->proc.pid, &o, err, sizeof(err));
 	if (!an)
@@ -68,22 +70,25 @@ static void test_c_races(void)
 	make_hit(&l, &rec, rd, raddr, w, waddr, caller);
 	rt_analyzer_feed(an, &rec);
 	t = c.n == 1 ? c.text[0] : NULL;
-	snprintf(want, sizeof(want), "Write of size 8 at 0x5000 by thread %d (sample_c):\n  #0 sample_writer ",
+	/* TSan's layout: the sampled (later) access first. */
+	snprintf(want, sizeof(want), "WARNING: DATA RACE\n  Read of size 8 at 0x5000 by thread %d (sample_c):\n    #0 sample_reader ",
 		 (int)l.proc.pid);
 	EXPECT_TRUE(t && c.kind[0] == RT_REPORT_RACE &&
 		    c.priority[0] == LOG_WARNING &&
 		    has(t, "==================\nWARNING: DATA RACE\n") &&
 		    has(t, want) && has(t, "tests/data/sample.c:18 (sample_c+0x") &&
-		    has(t, "  #1 thread_main ") &&
-		    has(t, "Concurrent read of size 8 at 0x5000 by thread ") &&
-		    has(t, "  #0 sample_reader ") &&
-		    has(t, "Value before: 0x2a, after: 0x2b\n") &&
-		    has(t, "trigger: clock  window: 500us") &&
+		    has(t, "    #1 thread_main ") &&
+		    has(t, ")\n\n  Previous write of size 8 at 0x5000 by thread ") &&
+		    has(t, "    #0 sample_writer ") &&
+		    has(t, ")\n\n  Location is heap at 0x5000\n\n") &&
+		    has(t, "  Value before: 0x2a, after: 0x2b\n") &&
+		    has(t, "trigger: clock  window: 500us\n\nSUMMARY: racetrap: data race ") &&
+		    has(t, "tests/data/sample.c:23 in sample_reader\n==================") &&
 		    has(t, "process: sample_c (pid "),
 		    "c_text_report", "%d reports", c.n);
 	if (t && !strstr(t, want))
 		ktap_diag("report:\n%s", t);
-	snprintf(want, sizeof(want), "Race fingerprint: %s ", c.fingerprint[0]);
+	snprintf(want, sizeof(want), "  Race fingerprint: %s ", c.fingerprint[0]);
 	EXPECT_TRUE(t && strlen(c.fingerprint[0]) == 16 && has(t, want) &&
 		    !strncmp(c.site_a[0], l.bin.table.build_id, 16) &&
 		    !strncmp(c.site_b[0], l.bin.table.build_id, 16),
@@ -107,6 +112,8 @@ static void test_c_races(void)
 	EXPECT_TRUE(c.n == 2 && c.kind[1] == RT_REPORT_UNSEEN_WRITER &&
 		    has(c.text[1], "racing write from an unseen writer") &&
 		    has(c.text[1], "#0 sample_reader") &&
+		    has(c.text[1], "\n\n  Previous write by an unseen writer: ") &&
+		    has(c.text[1], "SUMMARY: racetrap: data race ") &&
 		    !c.site_b[1][0], "c_unseen_writer", "%d reports", c.n);
 
 	/* The same change at an atomic instruction is counted, not reported. */
@@ -167,6 +174,56 @@ static void test_c_races(void)
 		ktap_diag("summary: %s", c.text[4]);
 	rt_analyzer_free(an);
 	capture_free(&c);
+	live_free(&l);
+}
+
+/*
+ * A global is named by its ELF symbol, also in .bss past the file's last
+ * page (anonymous memory in the maps).
+ */
+static void test_globals(void)
+{
+	static const struct {
+		const char *var, *test;
+		uint64_t size, at;
+	} v[] = {
+		{ "sample_counter", "c_global_named", 8, 0 },
+		{ "sample_bss", "c_global_in_anonymous_bss_named", 65536, 8 * 8000 },
+	};
+	const struct racetrap_site *w, *rd;
+	uint64_t waddr, raddr, bias;
+	struct live l;
+
+	if (live_start("sample_c", &l)) {
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+			ktap_skip(v[i].test, "sample_c cannot run");
+		live_free(&l);
+		return;
+	}
+	waddr = live_site_addr(&l, "sample_writer", RACETRAP_ACCESS_WRITE, &w);
+	raddr = live_site_addr(&l, "sample_reader", RACETRAP_ACCESS_READ, &rd);
+	bias = w ? waddr - live_off_to_vaddr(l.bin.elf, w->offset) : 0;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint64_t var = live_data_vaddr(l.bin.elf, v[i].var);
+		struct capture c = { 0 };
+		struct rt_analyzer *an = new_analyzer(&l, &c, NULL, false);
+		struct racetrap_record g;
+		char want[256];
+
+		if (an && var && waddr && raddr) {
+			make_hit(&l, &g, rd, raddr, w, waddr, waddr);
+			g.watch_addr = g.sampled.addr = g.trapped.addr =
+				var + bias + v[i].at;
+			rt_analyzer_feed(an, &g);
+		}
+		snprintf(want, sizeof(want), "  Location is global '%s' of size %" PRIu64 " at 0x%" PRIx64 " (sample_c+0x%" PRIx64 ")\n",
+			 v[i].var, v[i].size, var + bias, var);
+		if (c.n != 1)
+			ktap_diag("%s: %d reports", v[i].test, c.n);
+		ktap_result(c.n == 1 && has(c.text[0], want), v[i].test);
+		rt_analyzer_free(an);
+		capture_free(&c);
+	}
 	live_free(&l);
 }
 
@@ -268,8 +325,14 @@ static void test_go_runtime_filter(void)
 		    "go_gc_hit_filtered", "%d reports", c.n);
 	make_hit(&l, &rec, w, waddr, ma, maaddr, caller);
 	rt_analyzer_feed(an, &rec);
-	EXPECT_TRUE(c.n == 1 && has(c.text[0], "#0 runtime.mapassign_fast64 ") &&
-		    has(c.text[0], "#0 main.sampleWriter ") &&
+	/* Go's -race layout: no size, no indent, two-line frames. */
+	EXPECT_TRUE(c.n == 1 && has(c.text[0], "\n  runtime.mapassign_fast64()\n      /") &&
+		    has(c.text[0], "WARNING: DATA RACE\nWrite at 0x5000 by thread ") &&
+		    has(c.text[0], ":\n  main.sampleWriter()\n      /") &&
+		    has(c.text[0], "tests/data/sample.go:19 (sample_go+0x") &&
+		    has(c.text[0], ")\n\nPrevious read at 0x5000 by thread ") &&
+		    has(c.text[0], "\nValue before: ") &&
+		    has(c.text[0], "sample.go:19 in main.sampleWriter\n") &&
 		    has(c.text[0], "sample.go:19 "),
 		    "go_map_hit_reported", "%d reports", c.n);
 	if (c.n)
@@ -291,7 +354,7 @@ static void test_go_runtime_filter(void)
 		make_hit(&l, &rec, w, waddr, mms, mm, caller);
 		rt_analyzer_feed(an, &rec);
 		EXPECT_TRUE(ok && c.n == before + 1 &&
-			    has(c.text[before], "#0 runtime.memmove "),
+			    has(c.text[before], "\n  runtime.memmove()\n"),
 			    "go_memmove_judged_by_caller", "%d reports", c.n);
 	} else {
 		ktap_result(false, "go_memmove_judged_by_caller");
@@ -365,7 +428,7 @@ static void test_atomic_pairs_and_truth(void)
 		    "atomic_pair_not_reported", "%d reports, hits_atomic %" PRIu64,
 		    n, cnt.hits_atomic);
 	n = feed_one(&l, &rec, true, &cnt, text, sizeof(text));
-	EXPECT_TRUE(n == 1 && has(text, "Atomic write of size 8") &&
+	EXPECT_TRUE(n == 1 && has(text, "Previous atomic write of size 8") &&
 		    cnt.hits_atomic == 0, "atomic_pair_reported_when_asked",
 		    "%d reports", n);
 	r = rec;
@@ -402,6 +465,78 @@ static void test_atomic_pairs_and_truth(void)
 	live_free(&l);
 }
 
+/*
+ * A stripped binary: no symbol to decode the trapped instruction from, so
+ * only the site table places it.  The same race, with either side
+ * sampled, in two runs (two ASLR layouts), has one fingerprint.  The
+ * sites are found by name in the unstripped copy: strip leaves the code
+ * where it was.
+ */
+static void test_stripped_fingerprint(void)
+{
+	const struct racetrap_site *w, *rd;
+	char fp[2][32] = { "", "" };
+	struct live ref, s;
+	struct rt_sites_opts so = { .keep_runtime = true };
+	char err[256];
+	bool ok = true;
+
+	memset(&s, 0, sizeof(s));
+	if (live_start("sample_c", &ref) ||
+	    test_data_path("sample_c_stripped", s.bin.path, sizeof(s.bin.path)) ||
+	    (s.bin.fd = open(s.bin.path, O_RDONLY)) < 0 ||
+	    rt_sites_decode_file(s.bin.fd, &so, &s.bin.table, err, sizeof(err))) {
+		ktap_skip("stripped_one_fingerprint", "sample_c_stripped cannot run");
+		live_free(&ref);
+		return;
+	}
+	w = live_site(&ref.bin, "sample_writer", RACETRAP_ACCESS_WRITE);
+	rd = live_site(&ref.bin, "sample_reader", RACETRAP_ACCESS_READ);
+	for (int run = 0; run < 2 && ok && w && rd; run++) {
+		struct racetrap_record rec, swapped;
+		struct rt_analyzer_counts cnt;
+		struct capture c = { 0 };
+		struct rt_analyzer *an;
+		uint64_t waddr, raddr;
+
+		if (test_proc_start(s.bin.path, &s.proc)) {
+			ok = false;
+			break;
+		}
+		waddr = live_addr(s.proc.pid, &s.bin, w->offset, &s.map_start,
+				  &s.map_offset);
+		raddr = live_addr(s.proc.pid, &s.bin, rd->offset, NULL, NULL);
+		an = new_analyzer(&s, &c, NULL, false);
+		if (an && waddr && raddr) {
+			make_hit(&s, &rec, rd, raddr, w, waddr, raddr);
+			make_hit(&s, &swapped, w, waddr, rd, raddr, waddr);
+			rec.sampled.nr_frames = rec.trapped.nr_frames = 1;
+			swapped.sampled.nr_frames = swapped.trapped.nr_frames = 1;
+			rt_analyzer_feed(an, &rec);
+			rt_analyzer_feed(an, &swapped);
+			rt_analyzer_counts(an, &cnt);
+			ok = c.n == 1 && cnt.races == 1 && cnt.repeats == 1;
+			snprintf(fp[run], sizeof(fp[run]), "%s",
+				 c.n ? c.fingerprint[0] : "");
+			ktap_diag("run %d at 0x%" PRIx64 ": %d reports, %" PRIu64
+				  " repeats, fingerprint %s, sites %s %s", run,
+				  s.map_start, c.n, cnt.repeats, fp[run],
+				  c.site_a[0], c.site_b[0]);
+		} else {
+			ok = false;
+		}
+		rt_analyzer_free(an);
+		capture_free(&c);
+		test_proc_stop(&s.proc);
+	}
+	EXPECT_TRUE(ok && w && rd && fp[0][0] && !strcmp(fp[0], fp[1]),
+		    "stripped_one_fingerprint", "fingerprints %s %s", fp[0],
+		    fp[1]);
+	rt_site_table_release(&s.bin.table);
+	close(s.bin.fd);
+	live_free(&ref);
+}
+
 /* Throttle status: shown once, then at most once a minute of kernel time. */
 static void test_throttle_coalesced(void)
 {
@@ -434,10 +569,12 @@ static void test_throttle_coalesced(void)
 
 int main(void)
 {
-	ktap_start(22);
+	ktap_start(25);
 	test_throttle_coalesced();
+	test_stripped_fingerprint();
 	test_atomic_pairs_and_truth();
 	test_c_races();
+	test_globals();
 	test_suppressed();
 	test_bad_suppressions();
 	test_go_runtime_filter();

@@ -37,6 +37,7 @@ static const char checker[] =
 "    o = json.loads(line)\n"
 "    need(o, 'type', str); seen[o['type']] = seen.get(o['type'], 0) + 1\n"
 "    need(o, 'pid', int); need(o, 'comm', str)\n"
+"    if o['type'] != 'strings': need(o, 'schema', int); assert o['schema'] == 2\n"
 "    if o['type'] in ('race', 'unseen_writer'):\n"
 "        need(o, 'fingerprint', str, re.compile(r'^[0-9a-f]{16}$'))\n"
 "        need(o, 'trigger', str); assert o['trigger'] in ('site', 'clock', 'unknown')\n"
@@ -46,6 +47,14 @@ static const char checker[] =
 "        need(o, 'time', str, TIME); need(o, 'accesses', list)\n"
 "        assert len(o['accesses']) == (2 if o['type'] == 'race' else 1)\n"
 "        for a in o['accesses']: access(a)\n"
+"        roles = [a['role'] for a in o['accesses']]\n"
+"        assert roles == ['sampled', 'trapped'][:len(roles)], roles\n"
+"        need(o, 'summary', str, re.compile(r'^data race \\S+ in \\S'))\n"
+"        need(o, 'location', dict); loc = o['location']\n"
+"        need(loc, 'kind', str); assert loc['kind'] in ('global', 'heap')\n"
+"        need(loc, 'name', (str, type(None)))\n"
+"        if loc['name'] is not None: need(loc, 'size', int); need(loc, 'start', str, HEX)\n"
+"        if loc['kind'] == 'global': need(loc, 'module', (str, type(None))); need(loc, 'offset', str, HEX)\n"
 "    elif o['type'] == 'summary':\n"
 "        need(o, 'races', list); need(o, 'counts', dict); need(o, 'time', str, TIME)\n"
 "        for k in ('records', 'races', 'repeats', 'unseen_writers',\n"
@@ -147,6 +156,9 @@ int main(void)
 	vc = rec;
 	vc.type = RACETRAP_REC_VALUE_CHANGE;
 	memset(&vc.trapped, 0, sizeof(vc.trapped));
+	/* This one on a global, which the location names. */
+	vc.watch_addr = vc.sampled.addr = live_data_vaddr(l.bin.elf, "sample_counter") +
+		waddr - live_off_to_vaddr(l.bin.elf, w->offset);
 	rt_analyzer_feed(an, &vc);
 	memset(&st, 0, sizeof(st));
 	st.type = RACETRAP_REC_THROTTLE;
@@ -167,9 +179,14 @@ int main(void)
 		EXPECT_TRUE(python_check(path, verdict, sizeof(verdict)) &&
 			    !strcmp(verdict, "race=1 status=1 strings=1 summary=1 unseen_writer=1"),
 			    "json_schema", "checker says: %s", verdict);
-	EXPECT_TRUE(c.n >= 1 && strstr(c.text[0], "\"function\":\"sample_writer\"") &&
-		    strstr(c.text[0], "\"kind\":\"write\""),
-		    "json_race_content", "%s", c.n ? c.text[0] : "-");
+	EXPECT_TRUE(c.n >= 2 && strstr(c.text[0], "\"function\":\"sample_writer\"") &&
+		    strstr(c.text[0], "\"kind\":\"write\"") &&
+		    strstr(c.text[0], "\"location\":{\"kind\":\"heap\",\"name\":null}") &&
+		    strstr(c.text[0], "\"summary\":\"data race ") &&
+		    strstr(c.text[0], "sample.c:23 in sample_reader\"") &&
+		    strstr(c.text[1], "\"location\":{\"kind\":\"global\",\"name\":\"sample_counter\",\"size\":8,"),
+		    "json_race_content", "%s\n# %s", c.n ? c.text[0] : "-",
+		    c.n > 1 ? c.text[1] : "-");
 	unlink(path);
 	rt_analyzer_free(an);
 	capture_free(&c);

@@ -116,7 +116,7 @@ static void check_journal(void)
 		for (ssize_t i = 0; i < n; i++)
 			if (!dgram[i])
 				dgram[i] = ' ';	/* MESSAGE's binary length */
-	ktap_result(n > 0 && strstr(dgram, "WARNING: DATA RACE\nAccess of size") &&
+	ktap_result(n > 0 && strstr(dgram, "WARNING: DATA RACE\n  Access of size") &&
 		    strstr(dgram, "PRIORITY=4\n") &&
 		    strstr(dgram, "SYSLOG_IDENTIFIER=racetrapd\n") &&
 		    strstr(dgram, "RACETRAP_FINGERPRINT=e8d72469c78a7545\n") &&

@@ -25,6 +25,8 @@ struct table {
 	char *path;
 	char build_id[RT_BUILD_ID_MAX];
 	uint64_t map_start, map_offset;
+	struct racetrap_site *sites;	/* sorted by offset, as decoded */
+	size_t nr_sites;
 };
 
 enum race_state { REPORTED, FILTERED, SUPPRESSED, ATOMIC };
@@ -120,8 +122,10 @@ void rt_analyzer_free(struct rt_analyzer *an)
 {
 	if (!an)
 		return;
-	for (size_t i = 0; i < an->nr_tables; i++)
+	for (size_t i = 0; i < an->nr_tables; i++) {
 		free(an->tables[i].path);
+		free(an->tables[i].sites);
+	}
 	free(an->tables);
 	for (size_t i = 0; i < an->nr_races; i++)
 		free(an->races[i].where);
@@ -134,7 +138,8 @@ void rt_analyzer_free(struct rt_analyzer *an)
 
 void rt_analyzer_add_table(struct rt_analyzer *an, uint32_t table_id,
 			   const char *path, const char *build_id,
-			   uint64_t map_start, uint64_t map_offset)
+			   uint64_t map_start, uint64_t map_offset,
+			   const struct racetrap_site *sites, size_t nr_sites)
 {
 	struct table *t = NULL;
 
@@ -148,8 +153,17 @@ void rt_analyzer_add_table(struct rt_analyzer *an, uint32_t table_id,
 		an->tables = t;
 		t = &an->tables[an->nr_tables++];
 		t->path = NULL;
+		t->sites = NULL;
 	}
 	free(t->path);
+	free(t->sites);
+	t->nr_sites = 0;
+	/* Without them a trap is placed by decoding from its symbol. */
+	t->sites = nr_sites ? malloc(nr_sites * sizeof(*sites)) : NULL;
+	if (t->sites) {
+		memcpy(t->sites, sites, nr_sites * sizeof(*sites));
+		t->nr_sites = nr_sites;
+	}
 	t->id = table_id;
 	t->path = strdup(path ? path : "");
 	snprintf(t->build_id, sizeof(t->build_id), "%s", build_id ? build_id : "");
@@ -291,20 +305,64 @@ static void sampled_site(struct rt_analyzer *an,
 }
 
 /*
- * The trapped access: the IP is after it (a data watchpoint is a trap),
- * so find the instruction that ends there; failing that, name the byte
- * before the IP as perf does for return addresses.
+ * The decoded site of @bid's file that ends at file offset @end: the
+ * instruction a data watchpoint trapped after.  Sites are sorted by
+ * offset and do not overlap, so their ends are sorted too.
+ */
+static const struct racetrap_site *site_ending_at(const struct rt_analyzer *an,
+						 const char *bid, uint64_t end)
+{
+	for (size_t i = 0; i < an->nr_tables; i++) {
+		const struct table *t = &an->tables[i];
+		size_t lo = 0, hi = t->nr_sites;
+
+		if (!*bid || strcmp(t->build_id, bid))
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			uint64_t e = t->sites[mid].offset + t->sites[mid].len;
+
+			if (e == end)
+				return &t->sites[mid];
+			if (e < end)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The trapped access: the IP is after it (a data watchpoint is a trap).
+ * The decoded site ending there names it, so the site is the one the
+ * other side's sampling would name, symbols or not; failing that, the
+ * instruction ending there decoded from its function's start; failing
+ * that (no symbol), the byte before the IP, as perf names return
+ * addresses.  @site gets the site's name.
  */
 static uint64_t trapped_access_ip(struct rt_analyzer *an,
-				  const struct racetrap_side *s)
+				  const struct racetrap_side *s,
+				  char site[RT_SITE_NAME_MAX])
 {
-	uint64_t start;
+	const struct racetrap_site *ts;
+	char bid[RT_BUILD_ID_MAX];
+	uint64_t start, off;
 
-	if (!(s->flags & RACETRAP_SIDE_F_AFTER))
+	if (!(s->flags & RACETRAP_SIDE_F_AFTER)) {
+		site_of(an, s->ip, site);
 		return s->ip;
-	if (rt_symbolizer_insn_before(an->sym, s->ip, &start) == 0)
-		return start;
-	return s->ip - 1;
+	}
+	/* ip - 1: the access may end its mapping. */
+	if (rt_symbolizer_site(an->sym, s->ip - 1, bid, &off) == 0 &&
+	    (ts = site_ending_at(an, bid, off + 1))) {
+		rt_site_name(site, bid, ts->offset);
+		return s->ip - ts->len;
+	}
+	if (rt_symbolizer_insn_before(an->sym, s->ip, &start))
+		start = s->ip - 1;
+	site_of(an, start, site);
+	return start;
 }
 
 /*
@@ -434,6 +492,7 @@ static void handle_race(struct rt_analyzer *an,
 			bool unseen)
 {
 	struct rt_side_view trapped = { 0 }, sampled = { 0 };
+	struct rt_location loc = { 0 };
 	char site_a[RT_SITE_NAME_MAX], site_b[RT_SITE_NAME_MAX];
 	char fp_hex[RT_FINGERPRINT_LEN], when[40];
 	uint64_t trap_ip = 0, fp;
@@ -442,8 +501,7 @@ static void handle_race(struct rt_analyzer *an,
 
 	sampled_site(an, rec, site_a);
 	if (!unseen) {
-		trap_ip = trapped_access_ip(an, &rec->trapped);
-		site_of(an, trap_ip, site_b);
+		trap_ip = trapped_access_ip(an, &rec->trapped, site_b);
 	}
 	fp = rt_fingerprint(site_a, unseen ? NULL : site_b);
 	r = race_find(an, fp);
@@ -500,10 +558,12 @@ static void handle_race(struct rt_analyzer *an,
 			an->counts.races++;
 		rt_fingerprint_hex(fp, fp_hex);
 		rt_report_time(when, rec->timestamp_ns);
+		rt_symbolizer_location(an->sym, sampled.addr, &loc);
 		view = (struct rt_race_view){
 			.rec = rec, .fingerprint = fp_hex, .comm = an->comm,
-			.pid = an->pid, .time = when,
+			.pid = an->pid, .time = when, .go = an->go,
 			.trapped = unseen ? NULL : &trapped, .sampled = &sampled,
+			.location = &loc,
 		};
 		emit(an, &(struct rt_report){
 			.kind = unseen ? RT_REPORT_UNSEEN_WRITER : RT_REPORT_RACE,
@@ -511,6 +571,7 @@ static void handle_race(struct rt_analyzer *an,
 		});
 	}
 out:
+	rt_location_free(&loc);
 	rt_frames_free(&trapped.frames);
 	rt_frames_free(&sampled.frames);
 }

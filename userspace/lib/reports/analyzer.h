@@ -33,10 +33,16 @@ struct rt_analyzer *rt_analyzer_new(pid_t pid,
 				    const struct rt_analyzer_opts *opts,
 				    char *err, size_t errlen);
 
-/* Tell the analyzer the kernel's table id for a mapped file. */
+/*
+ * Tell the analyzer the kernel's table id for a mapped file, and its
+ * decoded sites (sorted by offset; copied): a trap is placed on the site
+ * that ends at its IP, so both sides of a race name their sites alike
+ * even in a stripped file.
+ */
 void rt_analyzer_add_table(struct rt_analyzer *an, uint32_t table_id,
 			   const char *path, const char *build_id,
-			   uint64_t map_start, uint64_t map_offset);
+			   uint64_t map_start, uint64_t map_offset,
+			   const struct racetrap_site *sites, size_t nr_sites);
 
 /* Feed one record; reports go to opts->emit. */
 void rt_analyzer_feed(struct rt_analyzer *an,

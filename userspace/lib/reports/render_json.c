@@ -72,14 +72,50 @@ static void json_side(struct rt_strbuf *b, const struct rt_side_view *s)
 	rt_strbuf_puts(b, "}");
 }
 
+/* "type" and "schema", which open every object. */
+static void json_head(struct rt_strbuf *b, const char *type)
+{
+	rt_strbuf_puts(b, "{");
+	rt_json_key(b, "type", true);
+	rt_json_str(b, type);
+	rt_json_key(b, "schema", false);
+	rt_strbuf_printf(b, "%d", RT_REPORT_SCHEMA);
+}
+
+static void json_location(struct rt_strbuf *b, const struct rt_race_view *v)
+{
+	const struct rt_location *loc = v->location;
+
+	rt_json_key(b, "location", false);
+	if (!loc) {
+		rt_strbuf_puts(b, "null");
+		return;
+	}
+	rt_strbuf_puts(b, "{");
+	rt_json_key(b, "kind", true);
+	rt_json_str(b, loc->global ? "global" : "heap");
+	rt_json_key(b, "name", false);
+	rt_json_str(b, loc->name);
+	if (loc->name) {
+		rt_json_key(b, "size", false);
+		rt_strbuf_printf(b, "%" PRIu64, loc->size);
+		json_hex(b, "start", loc->start);
+	}
+	if (loc->global) {
+		rt_json_key(b, "module", false);
+		rt_json_str(b, loc->module);
+		json_hex(b, "offset", loc->module_addr);
+	}
+	rt_strbuf_puts(b, "}");
+}
+
 static void race_json(struct rt_strbuf *b, const struct rt_race_view *v)
 {
 	const struct racetrap_record *r = v->rec;
+	struct rt_strbuf sum;
 	char val[24];
 
-	rt_strbuf_puts(b, "{");
-	rt_json_key(b, "type", true);
-	rt_json_str(b, v->trapped ? "race" : "unseen_writer");
+	json_head(b, v->trapped ? "race" : "unseen_writer");
 	rt_json_key(b, "fingerprint", false);
 	rt_json_str(b, v->fingerprint);
 	rt_json_key(b, "pid", false);
@@ -88,7 +124,7 @@ static void race_json(struct rt_strbuf *b, const struct rt_race_view *v)
 	rt_json_str(b, v->comm);
 	rt_json_key(b, "trigger", false);
 	rt_json_str(b, rt_report_trigger(r->trigger));
-	json_hex(b, "address", v->trapped ? v->trapped->addr : v->sampled->addr);
+	json_hex(b, "address", v->sampled->addr);
 	json_hex(b, "watch_address", r->watch_addr);
 	rt_json_key(b, "watch_size", false);
 	rt_strbuf_printf(b, "%u", r->watch_len);
@@ -102,14 +138,21 @@ static void race_json(struct rt_strbuf *b, const struct rt_race_view *v)
 	rt_json_str(b, val);
 	rt_json_key(b, "window_us", false);
 	rt_strbuf_printf(b, "%" PRIu64, (uint64_t)r->window_ns / 1000);
+	json_location(b, v);
+	/* As the text: the later (sampled) access, then the previous one. */
 	rt_json_key(b, "accesses", false);
 	rt_strbuf_puts(b, "[");
-	if (v->trapped) {
-		json_side(b, v->trapped);
-		rt_strbuf_puts(b, ",");
-	}
 	json_side(b, v->sampled);
+	if (v->trapped) {
+		rt_strbuf_puts(b, ",");
+		json_side(b, v->trapped);
+	}
 	rt_strbuf_puts(b, "]");
+	rt_strbuf_init(&sum);
+	rt_report_summary(&sum, &v->sampled->frames);
+	rt_json_key(b, "summary", false);
+	rt_json_str(b, rt_strbuf_str(&sum));
+	rt_strbuf_free(&sum);
 	rt_json_key(b, "time", false);
 	rt_json_str(b, v->time);
 	rt_strbuf_puts(b, "}");
@@ -134,9 +177,7 @@ static void summary_json(struct rt_strbuf *b, const struct rt_summary_view *s)
 {
 	const struct rt_summary_entry *v = s->entries;
 
-	rt_strbuf_puts(b, "{");
-	rt_json_key(b, "type", true);
-	rt_json_str(b, "summary");
+	json_head(b, "summary");
 	rt_json_key(b, "pid", false);
 	rt_strbuf_printf(b, "%d", (int)s->pid);
 	rt_json_key(b, "comm", false);
@@ -179,9 +220,7 @@ static void summary_json(struct rt_strbuf *b, const struct rt_summary_view *s)
 
 static void status_json(struct rt_strbuf *b, const struct rt_status_view *s)
 {
-	rt_strbuf_puts(b, "{");
-	rt_json_key(b, "type", true);
-	rt_json_str(b, "status");
+	json_head(b, "status");
 	rt_json_key(b, "event", false);
 	rt_json_str(b, s->event);
 	rt_json_key(b, "pid", false);

@@ -18,68 +18,144 @@ static const char *kind_word(unsigned int access)
 	}
 }
 
-static void text_stack(struct rt_strbuf *b, const struct rt_frames *f)
+/*
+ * Indents: TSan's blocks by 2 and frames by 4; Go's -race blocks by 0 and
+ * frames by 2, each frame on two lines.
+ */
+struct layout {
+	const char *block, *frame;
+	bool go;
+};
+
+/* Where a frame is: "FILE:LINE (module+0x...)", or less. */
+static void text_where(struct rt_strbuf *b, const struct rt_frame *fr)
+{
+	if (!fr->module) {
+		rt_strbuf_printf(b, "0x%" PRIx64 " (unknown)\n", fr->ip);
+		return;
+	}
+	if (fr->file)
+		rt_strbuf_printf(b, "%s:%d ", fr->file, fr->line);
+	rt_strbuf_printf(b, "(%s+0x%" PRIx64 ")\n",
+			 rt_report_base_name(fr->module), fr->module_addr);
+}
+
+/*
+ * TSan's "#0 func file:line (module+0x...)"; Go's "func()" over its
+ * "file:line", where racetrap writes (module+0x...) for Go's +0xPCOFF.
+ */
+static void text_stack(struct rt_strbuf *b, const struct layout *l,
+		       const struct rt_frames *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		const struct rt_frame *fr = &f->v[i];
+		const char *fn = fr->function ? fr->function : "??";
 
-		rt_strbuf_printf(b, "  #%zu ", i);
-		if (!fr->module) {
-			rt_strbuf_printf(b, "0x%" PRIx64 " (unknown)\n", fr->ip);
-			continue;
+		if (l->go) {
+			rt_strbuf_printf(b, "%s%s()\n%s    ", l->frame, fn,
+					 l->frame);
+		} else {
+			rt_strbuf_printf(b, "%s#%zu ", l->frame, i);
+			if (fr->module)
+				rt_strbuf_printf(b, "%s ", fn);
 		}
-		rt_strbuf_puts(b, fr->function ? fr->function : "??");
-		if (fr->file)
-			rt_strbuf_printf(b, " %s:%d", fr->file, fr->line);
-		rt_strbuf_printf(b, " (%s+0x%" PRIx64 ")\n",
-				 rt_report_base_name(fr->module), fr->module_addr);
+		text_where(b, fr);
 	}
 }
 
-static void text_side(struct rt_strbuf *b, const struct rt_side_view *s,
-		      bool concurrent)
+/*
+ * "Read of size 8 at 0x... by thread 1234 (comm):" (TSan) or "Read at
+ * 0x... by thread 1234 (comm):" (Go), "Previous write ..." for the
+ * trapped access, then its stack and a blank line.
+ */
+static void text_side(struct rt_strbuf *b, const struct layout *l,
+		      const struct rt_side_view *s, bool previous)
 {
-	const char *kind = kind_word(s->access);
 	char head[64];
 
-	snprintf(head, sizeof(head), "%s%s%s", concurrent ? "concurrent " : "",
-		 s->locked ? "atomic " : "", kind);
+	snprintf(head, sizeof(head), "%s%s%s", previous ? "previous " : "",
+		 s->locked ? "atomic " : "", kind_word(s->access));
 	head[0] = (char)(head[0] - 'a' + 'A');
-	rt_strbuf_printf(b, "%s of size %u at 0x%" PRIx64 " by thread %d (%s):\n",
-			 head, s->size, s->addr, (int)s->tid, s->thread);
-	text_stack(b, &s->frames);
+	rt_strbuf_printf(b, "%s%s", l->block, head);
+	if (!l->go)
+		rt_strbuf_printf(b, " of size %u", s->size);
+	rt_strbuf_printf(b, " at 0x%" PRIx64 " by thread %d (%s):\n", s->addr,
+			 (int)s->tid, s->thread);
+	text_stack(b, l, &s->frames);
+	rt_strbuf_puts(b, "\n");
 }
 
-static void text_tail(struct rt_strbuf *b, const struct rt_race_view *v)
+static void text_location(struct rt_strbuf *b, const struct layout *l,
+			  const struct rt_race_view *v)
+{
+	const struct rt_location *loc = v->location;
+	uint64_t addr = v->sampled->addr;
+
+	if (!loc)
+		return;
+	rt_strbuf_printf(b, "%sLocation is ", l->block);
+	if (!loc->global) {
+		rt_strbuf_printf(b, "heap at 0x%" PRIx64 "\n\n", addr);
+		return;
+	}
+	rt_strbuf_puts(b, "global ");
+	if (loc->name) {
+		rt_strbuf_printf(b, "'%s' of size %" PRIu64 " ", loc->name,
+				 loc->size);
+		addr = loc->start;
+	}
+	rt_strbuf_printf(b, "at 0x%" PRIx64, addr);
+	if (loc->module)
+		rt_strbuf_printf(b, " (%s+0x%" PRIx64 ")",
+				 rt_report_base_name(loc->module),
+				 loc->module_addr - (v->sampled->addr - addr));
+	rt_strbuf_puts(b, "\n\n");
+}
+
+static void text_tail(struct rt_strbuf *b, const struct layout *l,
+		      const struct rt_race_view *v)
 {
 	const struct racetrap_record *r = v->rec;
 	char before[24], after[24];
 
+	text_location(b, l, v);
 	rt_report_value(before, r->value_before, r->watch_len,
 			r->flags & RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN);
 	rt_report_value(after, r->value_after, r->watch_len,
 			r->flags & RACETRAP_REC_F_VALUE_AFTER_UNKNOWN);
-	rt_strbuf_printf(b, "Value before: %s, after: %s%s\n", before, after,
-			 rt_report_value_note(r));
-	rt_strbuf_printf(b, "Race fingerprint: %s  process: %s (pid %d)  trigger: %s  window: %" PRIu64 "us\n",
-			 v->fingerprint, v->comm, (int)v->pid,
+	rt_strbuf_printf(b, "%sValue before: %s, after: %s%s\n", l->block,
+			 before, after, rt_report_value_note(r));
+	rt_strbuf_printf(b, "%sRace fingerprint: %s  process: %s (pid %d)  trigger: %s  window: %" PRIu64 "us\n\n",
+			 l->block, v->fingerprint, v->comm, (int)v->pid,
 			 rt_report_trigger(r->trigger), (uint64_t)r->window_ns / 1000);
-	rt_strbuf_puts(b, SEPARATOR);
+	rt_strbuf_puts(b, "SUMMARY: racetrap: ");
+	rt_report_summary(b, &v->sampled->frames);
+	rt_strbuf_puts(b, "\n" SEPARATOR);
 }
 
+/*
+ * Go's -race and TSan's layout: the later access (the sampled one) first,
+ * the trapped one as "Previous ...", blank lines between blocks, the
+ * variable, then racetrap's own lines and TSan's SUMMARY.
+ */
 static void race_text(struct rt_strbuf *b, const struct rt_race_view *v)
 {
+	const struct layout l = v->go ?
+		(struct layout){ .block = "", .frame = "  ", .go = true } :
+		(struct layout){ .block = "  ", .frame = "    " };
+
 	rt_strbuf_puts(b, SEPARATOR "\n");
 	if (v->trapped) {
 		rt_strbuf_puts(b, "WARNING: DATA RACE\n");
-		text_side(b, v->trapped, false);
-		text_side(b, v->sampled, true);
+		text_side(b, &l, v->sampled, false);
+		text_side(b, &l, v->trapped, true);
 	} else {
 		rt_strbuf_puts(b, "WARNING: DATA RACE (racing write from an unseen writer)\n");
-		rt_strbuf_puts(b, "The value changed while this access waited, but no watched thread trapped:\n");
-		text_side(b, v->sampled, false);
+		text_side(b, &l, v->sampled, false);
+		rt_strbuf_printf(b, "%sPrevious write by an unseen writer: the value changed while this access waited, but no watched thread trapped\n\n",
+				 l.block);
 	}
-	text_tail(b, v);
+	text_tail(b, &l, v);
 }
 
 static void summary_text(struct rt_strbuf *b, const struct rt_summary_view *s)

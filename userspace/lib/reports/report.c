@@ -91,3 +91,18 @@ void rt_report_where(struct rt_strbuf *b, const struct rt_frames *f)
 		rt_strbuf_printf(b, " (%s+0x%" PRIx64 ")",
 				 rt_report_base_name(fr->module), fr->module_addr);
 }
+
+void rt_report_summary(struct rt_strbuf *b, const struct rt_frames *f)
+{
+	const struct rt_frame *fr = f && f->n ? &f->v[0] : NULL;
+
+	rt_strbuf_puts(b, "data race ");
+	if (fr && fr->file)
+		rt_strbuf_printf(b, "%s:%d", fr->file, fr->line);
+	else if (fr && fr->module)
+		rt_strbuf_printf(b, "(%s+0x%" PRIx64 ")",
+				 rt_report_base_name(fr->module), fr->module_addr);
+	else
+		rt_strbuf_printf(b, "0x%" PRIx64, fr ? fr->ip : 0);
+	rt_strbuf_printf(b, " in %s", fr && fr->function ? fr->function : "??");
+}

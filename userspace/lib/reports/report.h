@@ -38,16 +38,25 @@ struct rt_side_view {
 	struct rt_frames frames;
 };
 
-/* A race (or an unseen writer, with @trapped NULL). */
+/*
+ * A race (or an unseen writer, with @trapped NULL).  The sampled access
+ * is the later one: its thread was about to run it when the trapped one,
+ * the "previous" access, struck.
+ */
 struct rt_race_view {
 	const struct racetrap_record *rec;
 	const char *fingerprint;
 	const char *comm;
 	pid_t pid;
 	const char *time;		/* RFC 3339 UTC */
+	bool go;			/* a Go target: Go's -race layout */
 	const struct rt_side_view *trapped;	/* NULL: unseen writer */
 	const struct rt_side_view *sampled;
+	const struct rt_location *location;	/* the sampled address */
 };
+
+/* Version of the JSON objects' keys and meanings (report-format.rst). */
+#define RT_REPORT_SCHEMA	2
 
 /* The analyzer's counters: in the summary and `racetrap status`. */
 struct rt_analyzer_counts {
@@ -111,6 +120,12 @@ static inline const char *rt_report_fingerprint(const struct rt_report *r)
 
 /* The short name of a stack's top frame: "func (file.c:12)". */
 void rt_report_where(struct rt_strbuf *b, const struct rt_frames *f);
+
+/*
+ * The report's one-line summary, TSan's: "data race FILE:LINE in FUNC"
+ * from the top frame of @f (module+0xADDR when there is no line).
+ */
+void rt_report_summary(struct rt_strbuf *b, const struct rt_frames *f);
 
 /* A record's value as text: "0x..." or "unknown"; and its note. */
 void rt_report_value(char out[24], uint64_t v, uint32_t len, bool unknown);

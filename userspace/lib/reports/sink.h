@@ -15,9 +15,9 @@
 typedef void (*rt_sink_fn)(void *arg, const struct rt_report *r);
 
 /*
- * The text form, close to Go's and ThreadSanitizer's "WARNING: DATA
- * RACE" (Documentation/report-format.rst): one logical message, which may
- * hold newlines.
+ * The text form: ThreadSanitizer's layout, or Go's -race layout for a Go
+ * target (Documentation/report-format.rst); one logical message, which
+ * may hold newlines and blank lines.
  */
 void rt_render_text(struct rt_strbuf *b, const struct rt_report *r);
 

@@ -432,6 +432,83 @@ static char *pretty(const char *name)
 	return d ? d : (name ? strdup(name) : NULL);
 }
 
+struct data_search {
+	uint64_t addr;
+	Dwfl_Module *found;
+};
+
+/* Whether a PT_LOAD segment of @mod's ELF file holds @arg's address. */
+static int segment_holds(Dwfl_Module *mod, void **ud, const char *name,
+			 Dwarf_Addr start, void *arg)
+{
+	struct data_search *ds = arg;
+	GElf_Addr bias = 0;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	size_t n = 0;
+
+	(void)ud;
+	(void)name;
+	(void)start;
+	if (!elf || elf_getphdrnum(elf, &n))
+		return DWARF_CB_OK;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD &&
+		    ds->addr >= ph.p_vaddr + bias &&
+		    ds->addr - (ph.p_vaddr + bias) < ph.p_memsz) {
+			ds->found = mod;
+			return DWARF_CB_ABORT;
+		}
+	}
+	return DWARF_CB_OK;
+}
+
+void rt_symbolizer_location(struct rt_symbolizer *s, uint64_t addr,
+			    struct rt_location *loc)
+{
+	Dwfl_Module *mod = module_at(s, addr);
+	const char *module, *name;
+	GElf_Addr bias = 0;
+	GElf_Off off;
+	GElf_Sym sym;
+
+	memset(loc, 0, sizeof(*loc));
+	if (!mod) {
+		/*
+		 * .bss past the file's last page is anonymous memory in the
+		 * maps, outside the module's range: its segment still says.
+		 */
+		struct data_search ds = { .addr = addr };
+
+		dwfl_getmodules(s->dwfl, segment_holds, &ds, 0);
+		mod = ds.found;
+	}
+	if (!mod)
+		return;
+	loc->global = true;
+	module = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL,
+				  NULL);
+	loc->module = module ? strdup(module) : NULL;
+	dwfl_module_getelf(mod, &bias);
+	loc->module_addr = addr - bias;
+	name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
+	if (!name || off >= sym.st_size ||
+	    (GELF_ST_TYPE(sym.st_info) != STT_OBJECT &&
+	     GELF_ST_TYPE(sym.st_info) != STT_TLS))
+		return;
+	loc->name = pretty(name);
+	loc->start = addr - off;
+	loc->size = sym.st_size;
+}
+
+void rt_location_free(struct rt_location *loc)
+{
+	free(loc->name);
+	free(loc->module);
+	memset(loc, 0, sizeof(*loc));
+}
+
 /*
  * A DIE's name (malloc'ed), through abstract_origin and specification for
  * inlines and methods: the demangled linkage name when there is one (it

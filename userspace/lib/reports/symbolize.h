@@ -72,6 +72,24 @@ int rt_symbolizer_site(struct rt_symbolizer *s, uint64_t addr,
 int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
 			      uint64_t *start);
 
+/* Where a data address lies, as reports name it. */
+struct rt_location {
+	bool global;		/* in a mapped file (.data, .bss); else "heap" */
+	char *name;		/* the ELF data symbol covering it, or NULL */
+	uint64_t start, size;	/* the symbol's address and size, if named */
+	char *module;		/* path of the mapped file, if global */
+	uint64_t module_addr;	/* ELF address of the data address in it */
+};
+
+/*
+ * Fill @loc for data address @addr: a global when a mapped ELF file
+ * covers it (named by its STT_OBJECT/STT_TLS symbol when one spans it),
+ * else heap (any anonymous memory).  Free with rt_location_free().
+ */
+void rt_symbolizer_location(struct rt_symbolizer *s, uint64_t addr,
+			    struct rt_location *loc);
+void rt_location_free(struct rt_location *loc);
+
 /*
  * Whether @addr lies in an executable mapping of the process (a file,
  * JIT code or the vDSO): a return address anywhere else is not one.

@@ -105,7 +105,8 @@ static int add_table(void *arg, const struct rt_site_table *t)
 		return 0;
 	}
 	rt_analyzer_add_table(s->an, id, t->map.path, t->build_id,
-			      t->map.start, t->map.offset);
+			      t->map.start, t->map.offset, t->sites,
+			      t->nr_sites);
 	s->nr_tables++;
 	return 0;
 }

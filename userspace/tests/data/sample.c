@@ -60,3 +60,6 @@ int main(int argc, char **argv)
 	}
 	return 0;
 }
+
+/* Far past the file's last page: .bss in anonymous memory. */
+long sample_bss[8192];
