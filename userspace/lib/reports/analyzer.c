@@ -15,19 +15,11 @@
 #include <time.h>
 
 #include "analyzer.h"
+#include "sides.h"
 #include "sink.h"
 #include "suppress.h"
 #include "symbolize.h"
 #include "verdict.h"
-
-struct table {
-	uint32_t id;
-	char *path;
-	char build_id[RT_BUILD_ID_MAX];
-	uint64_t map_start, map_offset;
-	struct racetrap_site *sites;	/* sorted by offset, as decoded */
-	size_t nr_sites;
-};
 
 enum race_state { REPORTED, FILTERED, SUPPRESSED, ATOMIC };
 
@@ -48,9 +40,8 @@ struct rt_analyzer {
 	rt_sink_fn emit;
 	void *emit_arg;
 	struct rt_symbolizer *sym;
+	struct rt_sides *sides;
 	struct rt_suppressions *supp;
-	struct table *tables;
-	size_t nr_tables;
 	struct race *races;
 	size_t nr_races, cap_races;
 	size_t *index;		/* open addressing: race index + 1, 0 = free */
@@ -65,25 +56,6 @@ struct rt_analyzer {
  * Say so once, then at most this often; the skip count rides along.
  */
 #define THROTTLE_REPORT_INTERVAL_NS (60ULL * 1000000000ULL)
-
-static void read_comm(pid_t pid, pid_t tid, char *buf, size_t len)
-{
-	char path[64];
-	FILE *f;
-
-	if (tid)
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid,
-			 (int)tid);
-	else
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	f = fopen(path, "re");
-	/* A thread can end between its access and our read of the record. */
-	if (!f || !fgets(buf, (int)len, f))
-		snprintf(buf, len, "%s", tid ? "exited" : "?");
-	if (f)
-		fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-}
 
 struct rt_analyzer *rt_analyzer_new(pid_t pid,
 				    const struct rt_analyzer_opts *opts,
@@ -103,7 +75,7 @@ struct rt_analyzer *rt_analyzer_new(pid_t pid,
 			  opts->stack_depth : RACETRAP_MAX_STACK;
 	an->emit = opts->emit;
 	an->emit_arg = opts->emit_arg;
-	read_comm(pid, 0, an->comm, sizeof(an->comm));
+	rt_read_comm(pid, 0, an->comm, sizeof(an->comm));
 	if (opts->suppressions) {
 		an->supp = rt_supp_load(opts->suppressions, err, errlen);
 		if (!an->supp)
@@ -112,6 +84,11 @@ struct rt_analyzer *rt_analyzer_new(pid_t pid,
 	an->sym = rt_symbolizer_new(pid, err, errlen);
 	if (!an->sym)
 		goto err;
+	an->sides = rt_sides_new(pid, an->sym, an->stack_depth);
+	if (!an->sides) {
+		snprintf(err, errlen, "out of memory");
+		goto err;
+	}
 	return an;
 err:
 	rt_analyzer_free(an);
@@ -122,11 +99,7 @@ void rt_analyzer_free(struct rt_analyzer *an)
 {
 	if (!an)
 		return;
-	for (size_t i = 0; i < an->nr_tables; i++) {
-		free(an->tables[i].path);
-		free(an->tables[i].sites);
-	}
-	free(an->tables);
+	rt_sides_free(an->sides);
 	for (size_t i = 0; i < an->nr_races; i++)
 		free(an->races[i].where);
 	free(an->races);
@@ -141,37 +114,9 @@ void rt_analyzer_add_table(struct rt_analyzer *an, uint32_t table_id,
 			   uint64_t map_start, uint64_t map_offset,
 			   const struct racetrap_site *sites, size_t nr_sites)
 {
-	struct table *t = NULL;
-
-	for (size_t i = 0; i < an->nr_tables; i++)
-		if (an->tables[i].id == table_id)
-			t = &an->tables[i];
-	if (!t) {
-		t = realloc(an->tables, (an->nr_tables + 1) * sizeof(*t));
-		if (!t)
-			return;
-		an->tables = t;
-		t = &an->tables[an->nr_tables++];
-		t->path = NULL;
-		t->sites = NULL;
-	}
-	free(t->path);
-	free(t->sites);
-	t->nr_sites = 0;
-	/* Without them a trap is placed by decoding from its symbol. */
-	t->sites = nr_sites ? malloc(nr_sites * sizeof(*sites)) : NULL;
-	if (t->sites) {
-		memcpy(t->sites, sites, nr_sites * sizeof(*sites));
-		t->nr_sites = nr_sites;
-	}
-	t->id = table_id;
-	t->path = strdup(path ? path : "");
-	snprintf(t->build_id, sizeof(t->build_id), "%s", build_id ? build_id : "");
-	t->map_start = map_start;
-	t->map_offset = map_offset;
-	/* A new table means new code mapped (or an exec): see it now. */
-	rt_symbolizer_refresh(an->sym);
-	read_comm(an->pid, 0, an->comm, sizeof(an->comm));
+	rt_sides_add_table(an->sides, table_id, path, build_id, map_start,
+			   map_offset, sites, nr_sites);
+	rt_read_comm(an->pid, 0, an->comm, sizeof(an->comm));
 }
 
 void rt_analyzer_counts(const struct rt_analyzer *an,
@@ -268,181 +213,6 @@ static struct race *race_add(struct rt_analyzer *an, uint64_t fp)
 	return r;
 }
 
-/* --- sides --- */
-
-static const struct table *table_by_id(const struct rt_analyzer *an,
-				       uint32_t id)
-{
-	for (size_t i = 0; i < an->nr_tables; i++)
-		if (an->tables[i].id == id)
-			return &an->tables[i];
-	return NULL;
-}
-
-static void site_of(struct rt_analyzer *an, uint64_t addr,
-		    char out[RT_SITE_NAME_MAX])
-{
-	char bid[RT_BUILD_ID_MAX];
-	uint64_t off;
-
-	if (rt_symbolizer_site(an->sym, addr, bid, &off) == 0)
-		rt_site_name(out, bid, off);
-	else
-		rt_site_name(out, "", addr);	/* unstable, but honest */
-}
-
-/* The sampled access: the table says where it is in its file. */
-static void sampled_site(struct rt_analyzer *an,
-			 const struct racetrap_record *rec,
-			 char out[RT_SITE_NAME_MAX])
-{
-	const struct table *t = table_by_id(an, rec->site_table);
-
-	if (t)
-		rt_site_name(out, t->build_id, rec->site_offset);
-	else
-		site_of(an, rec->sampled.ip, out);
-}
-
-/*
- * The decoded site of @bid's file that ends at file offset @end: the
- * instruction a data watchpoint trapped after.  Sites are sorted by
- * offset and do not overlap, so their ends are sorted too.
- */
-static const struct racetrap_site *site_ending_at(const struct rt_analyzer *an,
-						 const char *bid, uint64_t end)
-{
-	for (size_t i = 0; i < an->nr_tables; i++) {
-		const struct table *t = &an->tables[i];
-		size_t lo = 0, hi = t->nr_sites;
-
-		if (!*bid || strcmp(t->build_id, bid))
-			continue;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			uint64_t e = t->sites[mid].offset + t->sites[mid].len;
-
-			if (e == end)
-				return &t->sites[mid];
-			if (e < end)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-	}
-	return NULL;
-}
-
-/*
- * The trapped access: the IP is after it (a data watchpoint is a trap).
- * The decoded site ending there names it, so the site is the one the
- * other side's sampling would name, symbols or not; failing that, the
- * instruction ending there decoded from its function's start; failing
- * that (no symbol), the byte before the IP, as perf names return
- * addresses.  @site gets the site's name.
- */
-static uint64_t trapped_access_ip(struct rt_analyzer *an,
-				  const struct racetrap_side *s,
-				  char site[RT_SITE_NAME_MAX])
-{
-	const struct racetrap_site *ts;
-	char bid[RT_BUILD_ID_MAX];
-	uint64_t start, off;
-
-	if (!(s->flags & RACETRAP_SIDE_F_AFTER)) {
-		site_of(an, s->ip, site);
-		return s->ip;
-	}
-	/* ip - 1: the access may end its mapping. */
-	if (rt_symbolizer_site(an->sym, s->ip - 1, bid, &off) == 0 &&
-	    (ts = site_ending_at(an, bid, off + 1))) {
-		rt_site_name(site, bid, ts->offset);
-		return s->ip - ts->len;
-	}
-	if (rt_symbolizer_insn_before(an->sym, s->ip, &start))
-		start = s->ip - 1;
-	site_of(an, start, site);
-	return start;
-}
-
-/*
- * The trapping side's address is computed only for a known site, from
- * registers after the access: an instruction that loads into its own
- * base register (mov rax, [rax]) leaves a wrong one.  The watchpoint
- * fired, so the access overlapped the watched range: trust that instead.
- */
-static uint64_t side_addr(const char *role, const struct racetrap_side *s,
-			  const struct racetrap_record *rec)
-{
-	if (!strcmp(role, "sampled"))
-		return s->addr;
-	if ((s->flags & RACETRAP_SIDE_F_KNOWN) &&
-	    rt_verdict_overlaps(s->addr, s->size ? s->size : 1, rec->watch_addr,
-		     rec->watch_len ? rec->watch_len : 1))
-		return s->addr;
-	return rec->watch_addr;
-}
-
-/*
- * The frames past the access, as return addresses: the kernel's
- * frame-pointer walk where it is as long as the unwind of the stack dump
- * through the CFI, the unwind where that goes further (code built
- * without frame pointers, where the walk stops after a frame or two).
- */
-static unsigned int caller_frames(struct rt_analyzer *an,
-				  const struct racetrap_side *s,
-				  const struct racetrap_user_dump *dump,
-				  uint64_t out[RACETRAP_MAX_STACK])
-{
-	unsigned int n = s->nr_frames, fp = 1, depth = an->stack_depth;
-	uint64_t pcs[RACETRAP_MAX_STACK];
-	size_t nd;
-
-	if (n > RACETRAP_MAX_STACK)
-		n = RACETRAP_MAX_STACK;
-	/*
-	 * The kernel's frame-pointer walk checks what it can without the
-	 * mappings; a return address outside executable code is data read
-	 * through a %rbp that held no frame, and so is everything past it.
-	 */
-	while (fp < n && rt_symbolizer_is_code(an->sym, s->stack[fp]))
-		fp++;
-	memcpy(out, s->stack, fp * sizeof(out[0]));
-	if (!dump || fp >= depth)
-		return fp;
-	nd = rt_symbolizer_unwind(an->sym, (pid_t)s->tid, dump, pcs, depth);
-	while (nd > 1 && !rt_symbolizer_is_code(an->sym, pcs[nd - 1]))
-		nd--;
-	if (nd <= fp)
-		return fp;
-	memcpy(out, pcs, nd * sizeof(out[0]));
-	return (unsigned int)nd;
-}
-
-static void fill_side(struct rt_analyzer *an, struct rt_side_view *v,
-		      const char *role, const struct racetrap_side *s,
-		      uint64_t access_ip, const struct racetrap_record *rec,
-		      const struct racetrap_user_dump *dump)
-{
-	uint64_t stack[RACETRAP_MAX_STACK];
-	unsigned int n = caller_frames(an, s, dump, stack);
-
-	v->role = role;
-	v->tid = (pid_t)s->tid;
-	read_comm(an->pid, v->tid, v->thread, sizeof(v->thread));
-	v->access = s->access;
-	v->locked = s->flags & RACETRAP_SIDE_F_LOCKED;
-	v->size = s->size ? s->size : rec->watch_len;
-	v->addr = side_addr(role, s, rec);
-	/* Frame 0 is the access itself; the rest are return addresses. */
-	rt_symbolize(an->sym, access_ip, false, &v->frames);
-	for (unsigned int i = 1; i < n; i++) {
-		if (!rt_symbolizer_is_code(an->sym, stack[i]))
-			break;
-		rt_symbolize(an->sym, stack[i], true, &v->frames);
-	}
-}
-
 static char *where_of(const struct rt_side_view *a,
 		      const struct rt_side_view *b)
 {
@@ -499,9 +269,9 @@ static void handle_race(struct rt_analyzer *an,
 	struct rt_race_view view;
 	struct race *r;
 
-	sampled_site(an, rec, site_a);
+	rt_sides_sampled_site(an->sides, rec, site_a);
 	if (!unseen) {
-		trap_ip = trapped_access_ip(an, &rec->trapped, site_b);
+		trap_ip = rt_sides_trapped_ip(an->sides, &rec->trapped, site_b);
 	}
 	fp = rt_fingerprint(site_a, unseen ? NULL : site_b);
 	r = race_find(an, fp);
@@ -521,12 +291,14 @@ static void handle_race(struct rt_analyzer *an,
 	if (!unseen)
 		memcpy(r->site_b, site_b, sizeof(site_b));
 
-	fill_side(an, &sampled, "sampled", &rec->sampled, rec->sampled.ip, rec,
-		  dumps ? dumps[RACETRAP_DUMP_SAMPLED] : NULL);
+	rt_sides_fill(an->sides, &sampled, "sampled", &rec->sampled,
+		      rec->sampled.ip, rec,
+		      dumps ? dumps[RACETRAP_DUMP_SAMPLED] : NULL);
 	memcpy(sampled.site, site_a, sizeof(site_a));
 	if (!unseen) {
-		fill_side(an, &trapped, "trapped", &rec->trapped, trap_ip, rec,
-			  dumps ? dumps[RACETRAP_DUMP_TRAPPED] : NULL);
+		rt_sides_fill(an->sides, &trapped, "trapped", &rec->trapped,
+			      trap_ip, rec,
+			      dumps ? dumps[RACETRAP_DUMP_TRAPPED] : NULL);
 		memcpy(trapped.site, site_b, sizeof(site_b));
 	}
 	r->where = unseen ? where_of(&sampled, NULL) : where_of(&trapped, &sampled);
