@@ -35,6 +35,14 @@ stalled() {
 refcount() { awk '$1 == "racetrap" { print $3 }' /proc/modules; }
 # 0..N-1 (busybox's date has no %N to seed awk with)
 rnd() { echo $(($(od -An -N2 -tu2 /dev/urandom) % $1)); }
+# $prog running (pid $t) and `racetrap attach` sampling it (pid $c).
+target_and_client() {
+	$prog 30 >/dev/null 2>&1 &
+	t=$!
+	sleep 0.3
+	racetrap attach $t >$out 2>&1 &
+	c=$!
+}
 
 slab0=$(slab)
 diag "soak for $minutes min; slab $slab0 kB at the start"
@@ -58,20 +66,12 @@ while [ "$(date +%s)" -lt $end ]; do
 		racetrap run -- $prog 2 >$out 2>&1
 		[ $? -ge 128 ] && crashes=$((crashes + 1)) && diag "run crashed: $(tail -n 3 $out)" ;;
 	2)	# the client killed while it samples
-		$prog 30 >/dev/null 2>&1 &
-		t=$!
-		sleep 0.3
-		racetrap attach $t >$out 2>&1 &
-		c=$!
+		target_and_client
 		sleep "0.$(rnd 10)$(rnd 10)"
 		kill -9 $c; wait $c 2>/dev/null
 		kill -9 $t; wait $t 2>/dev/null ;;
 	3)	# the target killed while sampled
-		$prog 30 >/dev/null 2>&1 &
-		t=$!
-		sleep 0.3
-		racetrap attach $t >$out 2>&1 &
-		c=$!
+		target_and_client
 		sleep "1.$(rnd 10)"
 		kill -9 $t; wait $t 2>/dev/null
 		wait $c

@@ -131,22 +131,16 @@ static void emit(struct rt_analyzer *an, const struct rt_report *r)
 		an->emit(an->emit_arg, r);
 }
 
+__attribute__((format(printf, 4, 5)))
 static void status(struct rt_analyzer *an, const char *event, uint64_t count,
 		   const char *fmt, ...)
 {
-	struct rt_status_view v = {
-		.event = event, .comm = an->comm, .pid = an->pid, .count = count,
-	};
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rt_sink_vstatus(an->emit, an->emit_arg, LOG_INFO, an->pid, an->comm,
+			event, count, fmt, ap);
 	va_end(ap);
-	v.message = msg;
-	emit(an, &(struct rt_report){ .kind = RT_REPORT_STATUS,
-				      .priority = LOG_INFO, .pid = an->pid,
-				      .status = &v });
 }
 
 /* --- the race table: fingerprint -> race, open addressing --- */

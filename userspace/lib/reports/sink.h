@@ -8,11 +8,24 @@
 #ifndef RT_SINK_H
 #define RT_SINK_H
 
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/types.h>
+
 #include "report.h"
 #include "strbuf.h"
 
 /* Take one report; everything @r points to is valid during the call. */
 typedef void (*rt_sink_fn)(void *arg, const struct rt_report *r);
+
+/*
+ * Hand @sink a status report ("racetrap: " + the formatted line) about
+ * process @pid (@comm); @count is what the event counts, or 0.
+ */
+__attribute__((format(printf, 8, 0)))
+void rt_sink_vstatus(rt_sink_fn sink, void *arg, int priority, pid_t pid,
+		     const char *comm, const char *event, uint64_t count,
+		     const char *fmt, va_list ap);
 
 /*
  * The text form: ThreadSanitizer's layout, or Go's -race layout for a Go

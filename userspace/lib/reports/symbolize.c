@@ -15,6 +15,7 @@
 #include "decode.h"
 #include "maps.h"
 #include "demangle.h"
+#include "grow.h"
 #include "symbolize.h"
 #include "unwind.h"
 
@@ -112,15 +113,8 @@ void rt_frames_free(struct rt_frames *f)
 
 static struct rt_frame *frame_add(struct rt_frames *f)
 {
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16;
-		struct rt_frame *v = realloc(f->v, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		f->v = v;
-		f->cap = cap;
-	}
+	if (rt_grow((void **)&f->v, &f->cap, f->n, sizeof(f->v[0])))
+		return NULL;
 	memset(&f->v[f->n], 0, sizeof(f->v[0]));
 	return &f->v[f->n++];
 }
@@ -338,15 +332,9 @@ static const struct mod_info *mod_info(struct rt_symbolizer *s,
 	for (size_t i = 0; i < s->nr_mods; i++)
 		if (s->mods[i].low == low && !strcmp(s->mods[i].name, name))
 			return &s->mods[i];
-	if (s->nr_mods == s->cap_mods) {
-		size_t cap = s->cap_mods ? s->cap_mods * 2 : 16;
-		struct mod_info *v = realloc(s->mods, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		s->mods = v;
-		s->cap_mods = cap;
-	}
+	if (rt_grow((void **)&s->mods, &s->cap_mods, s->nr_mods,
+		    sizeof(s->mods[0])))
+		return NULL;
 	mi = &s->mods[s->nr_mods];
 	mi->name = strdup(name);
 	if (!mi->name)

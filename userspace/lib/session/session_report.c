@@ -15,20 +15,12 @@
 void session_status(struct rt_session *s, int priority, const char *event,
 		    const char *fmt, ...)
 {
-	struct rt_status_view v = {
-		.event = event, .comm = s->comm, .pid = s->pid,
-	};
-	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rt_sink_vstatus(s->emit, s->emit_arg, priority, s->pid, s->comm, event,
+			0, fmt, ap);
 	va_end(ap);
-	v.message = msg;
-	s->emit(s->emit_arg, &(struct rt_report){
-		.kind = RT_REPORT_STATUS, .priority = priority, .pid = s->pid,
-		.status = &v,
-	});
 }
 
 static const char *plural(uint64_t n, const char *one, const char *many)
