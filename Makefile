@@ -7,6 +7,9 @@
 #                 source for DKMS into $(DESTDIR)$(PREFIX) (PREFIX=/usr/local)
 #   make deb      build/deb/racetrap_*.deb and racetrap-dkms_*.deb
 #   make check    install what the tests need, build, run every test
+#   make check-debug  every VM test under a KASAN/lockdep/kmemleak/UBSAN
+#                 kernel built from linux-source-6.12 (an hour or more;
+#                 not part of check)
 #   make demo     boot a VM and show racetrap at work
 #   make bench    overhead and detection numbers (not part of check)
 #   make lint     checkpatch on the kernel code
@@ -15,8 +18,8 @@
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(lastword $(sort $(wildcard /lib/modules/*/build))))
 
-.PHONY: all modules bin userspace selftests deps check host-check vm-check soak \
-	demo bench lint clean install deb dkms-test
+.PHONY: all modules bin userspace selftests deps check check-debug \
+	host-check vm-check soak demo bench lint clean install deb dkms-test
 
 all: modules bin
 
@@ -44,6 +47,10 @@ deps:
 
 check: deps
 	tools/check.sh
+
+# Not part of check: builds a kernel (cached in build/debug-kernel/).
+check-debug:
+	tools/check-debug.sh
 
 demo: deps
 	tools/demo.sh

@@ -7,6 +7,7 @@
 #   check  (default) build the module for both kernels, userspace, VM tests,
 #          and the .debs (debhelper, dh-dkms, lintian; dkms for dkms-test)
 #   lint   kernel source for checkpatch.pl
+#   debug  what building the debug kernel of `make check-debug` needs
 #   bench  plots, valgrind, hyperfine and the two servers (with their load
 #          generators: memcaslap, redis-benchmark) for tools/bench
 set -euo pipefail
@@ -27,6 +28,10 @@ group_packages() {
 		;;
 	lint)
 		echo linux-source-6.12
+		;;
+	debug)
+		echo linux-source-6.12 xz-utils flex bison bc gcc make \
+			libelf-dev libssl-dev
 		;;
 	bench)
 		echo gnuplot-nox valgrind hyperfine \
@@ -49,7 +54,7 @@ for group in "$@"; do
 		;;
 	esac
 	if ! list=$(group_packages "$group"); then
-		echo "$prog: unknown group '$group' (groups: check lint bench)" >&2
+		echo "$prog: unknown group '$group' (groups: check lint debug bench)" >&2
 		exit 2
 	fi
 	read -r -a pkgs <<<"$list"

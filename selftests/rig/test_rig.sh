@@ -26,7 +26,7 @@ if ! release=$("$top/tools/vm/kernel-release" "$kernel" 2>&1); then
 	echo "Bail out! $release"
 	exit 1
 fi
-echo "1..14"
+echo "1..21"
 echo "# rig test for $release"
 
 work=$top/build/rig/$release
@@ -150,6 +150,31 @@ judge "[    1.000000] racetrap: loaded"
 check "verdict_no_status" '[ $vrc = 1 ]'
 judge "racetrap-vm: exit status 0" "racetrap-vm: rmmod racetrap failed"
 check "verdict_rmmod_failed" '[ $vrc = 1 ]'
+# The debug kernel's checkers (make check-debug), as they print.
+judge "[   30.100000] BUG: KASAN: slab-use-after-free in tracer_put+0x1c/0x90 [racetrap]" \
+	"racetrap-vm: exit status 0"
+check "verdict_kasan" '[ $vrc = 1 ]'
+judge "[   30.100000] WARNING: possible circular locking dependency detected" \
+	"racetrap-vm: exit status 0"
+check "verdict_lockdep" '[ $vrc = 1 ]'
+judge "[   30.100000] BUG: sleeping function called from invalid context at mm/slub.c:4117" \
+	"racetrap-vm: exit status 0"
+check "verdict_atomic_sleep" '[ $vrc = 1 ]'
+judge "[   30.100000] UBSAN: shift-out-of-bounds in module/sites.c:120:9" \
+	"racetrap-vm: exit status 0"
+check "verdict_ubsan" '[ $vrc = 1 ]'
+judge "racetrap-vm: kmemleak: 0 suspects from boot set aside" \
+	"racetrap-vm: exit status 0" \
+	"racetrap-vm: kmemleak: unreferenced object 0xffff888004a1c000 (size 4096):" \
+	'racetrap-vm: kmemleak:   comm "insmod", pid 90, jiffies 4294893456' \
+	"racetrap-vm: kmemleak: scanned"
+check "verdict_kmemleak_leak" '[ $vrc = 1 ]'
+judge "racetrap-vm: kmemleak: 3 suspects from boot set aside" \
+	"racetrap-vm: exit status 0" "racetrap-vm: kmemleak: scanned"
+check "verdict_kmemleak_clean" '[ $vrc = 0 ]'
+judge "[    9.000000] kmemleak: Kernel memory leak detector disabled" \
+	"racetrap-vm: exit status 0"
+check "verdict_kmemleak_disabled" '[ $vrc = 1 ]'
 
 echo "# Totals: pass:$((n - failed_count)) fail:$failed_count"
 [ "$failed_count" = 0 ]

@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check-debug`: build the debug kernel (tools/vm/debug-kernel: KASAN,
+# lockdep, kmemleak, DEBUG_ATOMIC_SLEEP, UBSAN; cached in build/), boot it
+# with tools/vm/run --kernel debug, run every guest selftest there, then
+# the ABI fuzzer for a million calls and the soak, each in a boot of its
+# own, and end with "N passed, N failed, N skipped".  Any kernel
+# report (a KASAN, lockdep, atomic-sleep or UBSAN splat, a leak kmemleak
+# lists at the end of a boot) fails the run: tools/vm/verdict.  Too slow
+# for `make check`; run it before an issue is resolved and record the
+# result in Documentation/testing.rst ("The debug kernel").
+#
+# Environment: SUITES (guest suites, default every suite that has tests),
+# VM_TIMEOUT (seconds per boot, default 14400), FUZZ_CALLS (default
+# 1000000), SOAK_MINUTES (default 30).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+top=$PWD
+logdir=$top/build/check-debug
+mkdir -p "$logdir"
+rm -f "$logdir"/*.log "$logdir"/*.out
+VM_TIMEOUT=${VM_TIMEOUT:-14400}
+FUZZ_CALLS=${FUZZ_CALLS:-1000000}
+SOAK_MINUTES=${SOAK_MINUTES:-30}
+start=$(date +%s)
+
+# As in tools/check.sh: a stage's output is shown and kept for counting,
+# and a stage that failed without a failing result still fails.
+stage() {
+	local name=$1 t0=$SECONDS
+	shift
+	echo "=== $name: $*"
+	"$@" 2>&1 | tee "$logdir/$name.log"
+	local rc=${PIPESTATUS[0]}
+	echo "=== $name took $((SECONDS - t0)) s"
+	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$logdir/$name.log"; then
+		printf 'KTAP version 1\n1..1\nnot ok 1 %s # exit status %s\n' \
+			"$name" "$rc" >>"$logdir/$name.log"
+		echo "not ok: $name exited with status $rc"
+	fi
+	return 0
+}
+
+ktap_step() {
+	local name=$1
+	shift
+	echo "KTAP version 1"
+	echo "1..1"
+	if "$@"; then
+		echo "ok 1 $name"
+	else
+		echo "not ok 1 $name"
+		return 1
+	fi
+}
+
+guest_suites() {
+	if [ -n "${SUITES:-}" ]; then
+		echo "$SUITES"
+		return
+	fi
+	find build/selftests -mindepth 1 -maxdepth 1 -type d -printf '%f\n' \
+		2>/dev/null | sort | grep -vxE 'rig|lib' | tr '\n' ' '
+}
+
+vm_debug() {
+	tools/vm/run --kernel debug --tcg-threads single \
+		--timeout "$VM_TIMEOUT" "$@"
+}
+
+# The fuzzer's million calls and the soak run in boots of their own (the
+# selftests' final_* tests leave the kernel changed); both print KTAP.
+fuzz() {
+	vm_debug -- sh -c "cd /selftests && ./abi/test_fuzz 14400 $FUZZ_CALLS"
+}
+
+soak() {
+	vm_debug -- /selftests/soak/soak.sh "$SOAK_MINUTES"
+}
+
+stage deps ktap_step deps tools/deps.sh check debug
+stage build ktap_step build make -s userspace selftests
+stage debug-kernel ktap_step debug_kernel tools/vm/debug-kernel
+suites=$(guest_suites)
+# shellcheck disable=SC2086 # $suites: one argument each
+stage vm-debug vm_debug -- /selftests/run $suites
+stage fuzz fuzz
+stage soak soak
+
+read -r passed failed skipped todo < <(cat "$logdir"/*.log | awk -f tools/ktap-summary.awk)
+echo "=== make check-debug took $(($(date +%s) - start)) s; logs in build/check-debug/"
+if [ "$passed" = 0 ] && [ "$failed" = 0 ]; then
+	echo "no test ran: counting that as a failure"
+	failed=1
+fi
+[ "$todo" = 0 ] || echo "($todo of the skipped are known misses marked TODO)"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
