@@ -7,7 +7,7 @@
 # KTAP; a stage that cannot run counts as a failure, never as silence.
 #
 # Environment: KERNELS (default "6.1 6.12"), SUITES (guest suites, default
-# every suite that has tests), VM_TIMEOUT (seconds per boot, default 1200).
+# every suite that has tests), VM_TIMEOUT (seconds per boot, default 1500).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$PWD
@@ -15,7 +15,7 @@ logdir=$top/build/check
 mkdir -p "$logdir"
 rm -f "$logdir"/*.log
 KERNELS=${KERNELS:-"6.1 6.12"}
-VM_TIMEOUT=${VM_TIMEOUT:-1200}
+VM_TIMEOUT=${VM_TIMEOUT:-1500}
 start=$(date +%s)
 
 # Run one stage: its output is shown and kept for counting.
