@@ -64,11 +64,12 @@ unsigned int racetrap_user_stack(const struct pt_regs *regs, u64 *out,
  * starts from and up to @len bytes of stack from regs->sp, page by page,
  * stopping at the first page that cannot be read (the end of the stack
  * mapping, or a page not present: faults are never taken, so a page of a
- * userfaultfd range cannot park the thread), only from the mapping that
- * holds regs->sp, and only if it is plain memory, not a device's
- * (value.c).  @in_task: current's own task context; else #DB, where the
- * mappings are looked up only if mmap_lock is free.  Returns the block's
- * size (a multiple of 8).
+ * userfaultfd range cannot park the thread).  With @in_task (current's
+ * own task context) only from the mapping that holds regs->sp, and only
+ * if it is plain memory, not a device's (value.c).  In #DB the mappings
+ * are not looked up: a trylock of mmap_lock there failed whenever a
+ * uprobe rotation waited for it, and the trapped side lost its dump.
+ * Returns the block's size (a multiple of 8).
  */
 u32 racetrap_user_dump(const struct pt_regs *regs, struct racetrap_user_dump *d,
 		       u32 len, u8 side, bool in_task)
@@ -100,7 +101,10 @@ u32 racetrap_user_dump(const struct pt_regs *regs, struct racetrap_user_dump *d,
 		len = 0;
 	else
 		len = min_t(unsigned long, len, TASK_SIZE_MAX - sp);
-	done = racetrap_copy_plain(d->stack, sp, len, in_task);
+	if (in_task)
+		done = racetrap_copy_plain(d->stack, sp, len, true);
+	else
+		done = racetrap_copy_nofault(d->stack, sp, len);
 	d->stack_len = done;
 	d->size = ALIGN(sizeof(*d) + done, 8);
 	if (d->size > sizeof(*d) + done)

@@ -9,9 +9,8 @@
  *
  * The trap handler runs in #DB context with interrupts off: it only
  * copies registers, a frame-pointer stack and, when asked, a stack dump
- * (no sleeping, no faults, no locks but an atomic index and a trylock of
- * mmap_lock for the dump) into the slot's preallocated hit array and dump
- * buffer.
+ * (no sleeping, no faults, no locks but an atomic index) into the slot's
+ * preallocated hit array and dump buffer.
  */
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
