@@ -25,22 +25,7 @@ FUZZ_CALLS=${FUZZ_CALLS:-1000000}
 SOAK_MINUTES=${SOAK_MINUTES:-30}
 start=$(date +%s)
 
-# As in tools/check.sh: a stage's output is shown and kept for counting,
-# and a stage that failed without a failing result still fails.
-stage() {
-	local name=$1 t0=$SECONDS
-	shift
-	echo "=== $name: $*"
-	"$@" 2>&1 | tee "$logdir/$name.log"
-	local rc=${PIPESTATUS[0]}
-	echo "=== $name took $((SECONDS - t0)) s"
-	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$logdir/$name.log"; then
-		printf 'KTAP version 1\n1..1\nnot ok 1 %s # exit status %s\n' \
-			"$name" "$rc" >>"$logdir/$name.log"
-		echo "not ok: $name exited with status $rc"
-	fi
-	return 0
-}
+. "$top/tools/stages.sh"
 
 ktap_step() {
 	local name=$1
@@ -88,12 +73,4 @@ stage vm-debug vm_debug -- /selftests/run $suites
 stage fuzz fuzz
 stage soak soak
 
-read -r passed failed skipped todo < <(cat "$logdir"/*.log | awk -f tools/ktap-summary.awk)
-echo "=== make check-debug took $(($(date +%s) - start)) s; logs in build/check-debug/"
-if [ "$passed" = 0 ] && [ "$failed" = 0 ]; then
-	echo "no test ran: counting that as a failure"
-	failed=1
-fi
-[ "$todo" = 0 ] || echo "($todo of the skipped are known misses marked TODO)"
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" = 0 ]
+stages_summary "make check-debug"

@@ -18,22 +18,7 @@ KERNELS=${KERNELS:-"6.1 6.12"}
 VM_TIMEOUT=${VM_TIMEOUT:-1500}
 start=$(date +%s)
 
-# Run one stage: its output is shown and kept for counting.
-stage() {
-	local name=$1 t0=$SECONDS
-	shift
-	echo "=== $name: $*"
-	"$@" 2>&1 | tee "$logdir/$name.log"
-	local rc=${PIPESTATUS[0]}
-	echo "=== $name took $((SECONDS - t0)) s"
-	# A stage that failed without printing a failing result still fails.
-	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$logdir/$name.log"; then
-		printf 'KTAP version 1\n1..1\nnot ok 1 %s # exit status %s\n' \
-			"$name" "$rc" >>"$logdir/$name.log"
-		echo "not ok: $name exited with status $rc"
-	fi
-	return 0
-}
+. "$top/tools/stages.sh"
 
 # Build for the host; tools/vm/run builds the module for each kernel (its
 # warnings are errors there) and fails the VM stage if that does not work.
@@ -100,12 +85,4 @@ for k in $KERNELS; do
 	cat "$logdir/vm-$k.out"
 done
 
-read -r passed failed skipped todo < <(cat "$logdir"/*.log | awk -f tools/ktap-summary.awk)
-echo "=== make check took $(( $(date +%s) - start )) s; logs in build/check/"
-if [ "$passed" = 0 ] && [ "$failed" = 0 ]; then
-	echo "no test ran: counting that as a failure"
-	failed=1
-fi
-[ "$todo" = 0 ] || echo "($todo of the skipped are known misses marked TODO: grep 'TODO' build/check/*.log)"
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" = 0 ]
+stages_summary "make check"
