@@ -168,8 +168,11 @@
 #include <linux/types.h>
 
 #define RACETRAP_DEVICE		"/dev/racetrap"
-/* 2: ATTACH takes mem_fd; 3: the clock trigger needs perf's permission. */
-#define RACETRAP_ABI_VERSION	3
+/*
+ * 2: ATTACH takes mem_fd; 3: the clock trigger needs perf's permission;
+ * 4: context words (racetrap_config.ctx_off, racetrap_record.*_ctx).
+ */
+#define RACETRAP_ABI_VERSION	4
 #define RACETRAP_TYPE		0xB9
 
 enum racetrap_cmd {
@@ -196,6 +199,7 @@ enum racetrap_cmd {
 #define RACETRAP_FEAT_VALUE_FLAGS	(1ULL << 3)	/* RACETRAP_REC_F_VALUE_* */
 #define RACETRAP_FEAT_USER_DUMP	(1ULL << 4)	/* racetrap_config.stack_dump */
 #define RACETRAP_FEAT_CLOCK_PERM	(1ULL << 5)	/* RACETRAP_ATTACH_F_PERF_FD */
+#define RACETRAP_FEAT_CTX_WORDS	(1ULL << 6)	/* racetrap_config.ctx_off */
 
 /**
  * struct racetrap_version - RACETRAP_IOC_VERSION
@@ -350,6 +354,7 @@ struct racetrap_sites {
 #define RACETRAP_MAX_WATCHPOINTS 4
 #define RACETRAP_MAX_STACK_OFF	65535
 #define RACETRAP_MAX_STACK_DUMP	16384
+#define RACETRAP_MAX_CTX_WORDS	2
 
 /**
  * struct racetrap_config - RACETRAP_IOC_CONFIG
@@ -386,6 +391,19 @@ struct racetrap_sites {
  *	RACETRAP_FEAT_USER_DUMP: an older module rejects it (EINVAL, a
  *	non-zero reserved field).
  * @__reserved: must be 0
+ * @nr_ctx: context words to copy into each side of a record,
+ *	0..RACETRAP_MAX_CTX_WORDS (default 0: none).  Needs @stack_reg.
+ * @ctx_off: byte offsets from @stack_reg of the @nr_ctx __u64 words, each
+ *	0..RACETRAP_MAX_STACK_OFF and a multiple of 8; unused entries 0.
+ *	For Go: offsetof(runtime.g, goid) and offsetof(runtime.g, gopc),
+ *	so a report can name each side's goroutine and where it was
+ *	created.  The words are copied only when the stack bounds at
+ *	@stack_reg + @stack_off hold the side's RSP (the register is what
+ *	the tool says it is), and only from plain memory (as the values
+ *	are); the record says so with RACETRAP_SIDE_F_CTX.  Only with
+ *	RACETRAP_FEAT_CTX_WORDS: an older module reads a larger struct
+ *	with these fields non-zero as E2BIG.
+ * @__reserved2: must be 0
  *
  * Zero in any field means its default (see Documentation/racetrap).  On
  * return every field holds the value in force, defaults resolved.
@@ -406,8 +424,12 @@ struct racetrap_config {
 	__u32 stack_off;
 	__u32 stack_dump;
 	__u32 __reserved;
+	__u32 nr_ctx;
+	__u32 ctx_off[RACETRAP_MAX_CTX_WORDS];
+	__u32 __reserved2;
 };
 #define RACETRAP_CONFIG_SIZE_VER0	56
+#define RACETRAP_CONFIG_SIZE_VER1	64	/* + stack_dump */
 
 /**
  * struct racetrap_stats - RACETRAP_IOC_STATS
@@ -496,6 +518,14 @@ enum racetrap_end_reason {
  * before this access ran and does not include it.
  */
 #define RACETRAP_SIDE_F_PENDING	(1U << 3)
+/*
+ * The record's *_ctx words for this side hold what racetrap_config.ctx_off
+ * asked for.  The sampled side's are read while it is held, before its
+ * access; the trapped side's when the window closes, from the register
+ * value at the trap (a Go goroutine that ended within the window and whose
+ * g was reused would show its successor: the window is short).
+ */
+#define RACETRAP_SIDE_F_CTX	(1U << 4)
 
 /* racetrap_record.flags */
 #define RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN	(1U << 0)
@@ -624,6 +654,9 @@ struct racetrap_user_dump {
  * @window_ns: how long the window lasted
  * @sampled: the sampled thread (stalled, caught before its access)
  * @trapped: the other thread (HIT only), caught just after its access
+ * @sampled_ctx: with RACETRAP_SIDE_F_CTX in @sampled.flags, the words
+ *	racetrap_config.ctx_off names, in its order; else 0
+ * @trapped_ctx: the same for @trapped
  */
 struct racetrap_record {
 	__u32 size;
@@ -645,6 +678,8 @@ struct racetrap_record {
 	__u64 window_ns;
 	struct racetrap_side sampled;
 	struct racetrap_side trapped;
+	__u64 sampled_ctx[RACETRAP_MAX_CTX_WORDS];
+	__u64 trapped_ctx[RACETRAP_MAX_CTX_WORDS];
 };
 
 #endif /* _UAPI_LINUX_RACETRAP_H */
