@@ -69,8 +69,16 @@ int racetrap_config_resolve(struct racetrap_config *out,
 	struct racetrap_config res = *in;
 	size_t i;
 
-	if (in->__reserved || memchr_inv(in->__pad, 0, sizeof(in->__pad)))
+	if (in->__reserved || in->__reserved2 ||
+	    memchr_inv(in->__pad, 0, sizeof(in->__pad)))
 		return -EINVAL;
+	if (in->nr_ctx > RACETRAP_MAX_CTX_WORDS ||
+	    (in->nr_ctx && in->stack_reg == RACETRAP_REG_NONE))
+		return -EINVAL;
+	for (i = 0; i < RACETRAP_MAX_CTX_WORDS; i++)
+		if (in->ctx_off[i] > RACETRAP_MAX_STACK_OFF ||
+		    in->ctx_off[i] % 8 || (i >= in->nr_ctx && in->ctx_off[i]))
+			return -EINVAL;
 	if (in->stack_reg >= RACETRAP_REG_RIP ||
 	    in->stack_reg == RACETRAP_REG_RSP ||
 	    in->stack_off > RACETRAP_MAX_STACK_OFF || in->stack_dump % 8)

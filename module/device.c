@@ -44,7 +44,7 @@ static int ioc_version(struct file *file, void *arg)
 	v->features = RACETRAP_FEAT_SITE_SAMPLING |
 		      RACETRAP_FEAT_CLOCK_SAMPLING | RACETRAP_FEAT_VALUE_CHANGE |
 		      RACETRAP_FEAT_VALUE_FLAGS | RACETRAP_FEAT_USER_DUMP |
-		      RACETRAP_FEAT_CLOCK_PERM;
+		      RACETRAP_FEAT_CLOCK_PERM | RACETRAP_FEAT_CTX_WORDS;
 	v->max_stack_depth = RACETRAP_MAX_STACK;
 	v->max_sites = RACETRAP_MAX_SITES;
 	return 0;

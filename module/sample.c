@@ -106,26 +106,72 @@ static bool in_sp_mapping(unsigned long sp, unsigned long addr)
 }
 
 /*
+ * The stack bounds userspace named (two u64 at stack_reg + stack_off: a Go
+ * goroutine's g), when they can be read from plain memory and hold @regs'
+ * RSP, which proves the register is what userspace says it is.  Returns
+ * the register's value, 0 when there are no such bounds.
+ */
+static unsigned long stack_bounds(struct racetrap_tracer *t,
+				  const struct pt_regs *regs, u64 bounds[2])
+{
+	u8 r = READ_ONCE(t->cfg.stack_reg);
+	unsigned long base;
+
+	if (r == RACETRAP_REG_NONE)
+		return 0;
+	base = reg(regs, r);
+	if (racetrap_copy_plain(bounds, base + READ_ONCE(t->cfg.stack_off),
+				2 * sizeof(u64), true) != 2 * sizeof(u64) ||
+	    bounds[0] > regs->sp || regs->sp >= bounds[1])
+		return 0;
+	return base;
+}
+
+/*
  * Is @addr on the sampled thread's own stack?  Where userspace named the
  * stack bounds (a Go goroutine's stack is a span of the heap arena, so
  * the mapping around RSP also holds the heap the goroutines share), use
- * them once they prove sane by holding RSP; otherwise the whole mapping.
+ * them once they prove sane; otherwise the whole mapping.
  */
 static bool on_own_stack(struct racetrap_tracer *t,
 			 const struct pt_regs *regs, unsigned long addr)
 {
-	u8 r = READ_ONCE(t->cfg.stack_reg);
 	u64 bounds[2];
 
-	if (r != RACETRAP_REG_NONE) {
-		unsigned long at = reg(regs, r) + READ_ONCE(t->cfg.stack_off);
-
-		if (!copy_from_user_nofault(bounds, (const void __user *)at,
-					    sizeof(bounds)) &&
-		    bounds[0] <= regs->sp && regs->sp < bounds[1])
-			return addr >= bounds[0] && addr < bounds[1];
-	}
+	if (stack_bounds(t, regs, bounds))
+		return addr >= bounds[0] && addr < bounds[1];
 	return in_sp_mapping(regs->sp, addr);
+}
+
+/*
+ * The context words (racetrap_config.ctx_off: for Go, the goroutine's id
+ * and creation pc) of the thread whose registers are @regs, into @ctx.
+ * Task context of any thread of the target.  Returns RACETRAP_SIDE_F_CTX
+ * when they were read, else 0 with @ctx zeroed.
+ */
+static u32 read_ctx(struct racetrap_tracer *t, const struct pt_regs *regs,
+		    u64 ctx[RACETRAP_MAX_CTX_WORDS])
+{
+	u32 i, nr = min_t(u32, READ_ONCE(t->cfg.nr_ctx),
+			  RACETRAP_MAX_CTX_WORDS);
+	unsigned long base;
+	u64 bounds[2];
+
+	memset(ctx, 0, RACETRAP_MAX_CTX_WORDS * sizeof(u64));
+	if (!nr)
+		return 0;
+	base = stack_bounds(t, regs, bounds);
+	if (!base)
+		return 0;
+	for (i = 0; i < nr; i++)
+		if (racetrap_copy_plain(&ctx[i],
+					base + READ_ONCE(t->cfg.ctx_off[i]),
+					sizeof(u64), true) != sizeof(u64))
+			goto fail;
+	return RACETRAP_SIDE_F_CTX;
+fail:
+	memset(ctx, 0, RACETRAP_MAX_CTX_WORDS * sizeof(u64));
+	return 0;
 }
 
 static struct racetrap_slot *claim_slot(struct racetrap_tracer *t)
@@ -534,6 +580,7 @@ static void fill_header(struct racetrap_tracer *t, const struct window *w,
 	sd->access = s->access;
 	sd->nr_frames = racetrap_user_stack(w->regs, sd->stack,
 					    READ_ONCE(t->cfg.stack_depth));
+	sd->flags |= read_ctx(t, w->regs, rec->sampled_ctx);
 }
 
 static void fill_trapped(struct racetrap_tracer *t, const struct racetrap_hit *h,
@@ -653,6 +700,7 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 
 		memset(&rec->trapped, 0, sizeof(rec->trapped));
 		fill_trapped(t, h, &rec->trapped);
+		rec->trapped.flags |= read_ctx(t, &h->regs, rec->trapped_ctx);
 		if ((rec->sampled.flags & RACETRAP_SIDE_F_LOCKED) &&
 		    (rec->trapped.flags & RACETRAP_SIDE_F_LOCKED)) {
 			racetrap_count(&t->stats, RACETRAP_STAT_HITS_ATOMIC);

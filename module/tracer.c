@@ -370,6 +370,8 @@ static int apply_config(struct racetrap_tracer *t,
 static void write_config(struct racetrap_tracer *t,
 			 const struct racetrap_config *cfg)
 {
+	unsigned int i;
+
 	WRITE_ONCE(t->cfg.triggers, cfg->triggers);
 	WRITE_ONCE(t->cfg.window_us, cfg->window_us);
 	WRITE_ONCE(t->cfg.site_probes, cfg->site_probes);
@@ -381,6 +383,9 @@ static void write_config(struct racetrap_tracer *t,
 	WRITE_ONCE(t->cfg.stack_reg, cfg->stack_reg);
 	WRITE_ONCE(t->cfg.stack_off, cfg->stack_off);
 	WRITE_ONCE(t->cfg.stack_dump, cfg->stack_dump);
+	WRITE_ONCE(t->cfg.nr_ctx, cfg->nr_ctx);
+	for (i = 0; i < RACETRAP_MAX_CTX_WORDS; i++)
+		WRITE_ONCE(t->cfg.ctx_off[i], cfg->ctx_off[i]);
 }
 
 /*

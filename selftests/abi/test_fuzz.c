@@ -301,6 +301,9 @@ static void op_config(uint64_t *s, int dev)
 	c.stack_reg = pick(s, 4) ? 0 : (uint8_t)pick(s, 20);
 	c.stack_off = pick(s, 4) ? 0 : (uint32_t)rnd(s);
 	c.stack_dump = pick(s, 2) ? 0 : 64 * pick(s, 300);
+	c.nr_ctx = pick(s, 2) ? 0 : pick(s, 4);
+	c.ctx_off[0] = pick(s, 2) ? 8 * pick(s, 64) : (uint32_t)rnd(s);
+	c.ctx_off[1] = pick(s, 2) ? 8 * pick(s, 64) : (uint32_t)rnd(s);
 	if (!pick(s, 10))
 		c.__reserved = 1;
 	c.size = pick(s, 3) ? sizeof(c) :

@@ -224,6 +224,51 @@ static void stack_bounds(int fd, const struct racetrap_config *before)
 		    after.stack_off);
 }
 
+/* Context words: how many, which offsets, and that they need stack_reg. */
+static void ctx_words(int fd, const struct racetrap_config *before)
+{
+	static const struct {
+		const char *name;
+		uint8_t reg;
+		uint32_t nr, off0, off1, reserved2;
+	} bad[] = {
+		{ "config_ctx_too_many", RACETRAP_REG_R14,
+		  RACETRAP_MAX_CTX_WORDS + 1, 8, 16, 0 },
+		{ "config_ctx_no_stack_reg", RACETRAP_REG_NONE, 1, 8, 0, 0 },
+		{ "config_ctx_off_unaligned", RACETRAP_REG_R14, 1, 12, 0, 0 },
+		{ "config_ctx_off_high", RACETRAP_REG_R14, 1,
+		  RACETRAP_MAX_STACK_OFF + 1, 0, 0 },
+		{ "config_ctx_unused_off_set", RACETRAP_REG_R14, 1, 8, 16, 0 },
+		{ "config_reserved2", RACETRAP_REG_R14, 0, 0, 0, 1 },
+	};
+	struct racetrap_config c, after;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		c = *before;
+		c.stack_reg = bad[i].reg;
+		c.nr_ctx = bad[i].nr;
+		c.ctx_off[0] = bad[i].off0;
+		c.ctx_off[1] = bad[i].off1;
+		c.__reserved2 = bad[i].reserved2;
+		EXPECT_ERRNO(EINVAL, rt_config_set(fd, &c), bad[i].name);
+	}
+	rt_config_get(fd, &after);
+	EXPECT_TRUE(!memcmp(before, &after, sizeof(after)),
+		    "config_ctx_bad_unchanged", "a failed CONFIG changed it");
+	c = *before;
+	c.stack_reg = RACETRAP_REG_R14;
+	c.nr_ctx = 2;
+	c.ctx_off[0] = 152;
+	c.ctx_off[1] = RACETRAP_MAX_STACK_OFF & ~7U;
+	EXPECT_OK(rt_config_set(fd, &c), "config_ctx_set");
+	rt_config_get(fd, &after);
+	EXPECT_TRUE(after.nr_ctx == 2 && after.ctx_off[0] == 152 &&
+		    after.ctx_off[1] == (RACETRAP_MAX_STACK_OFF & ~7U),
+		    "config_ctx_get", "nr %u offsets %u %u", after.nr_ctx,
+		    after.ctx_off[0], after.ctx_off[1]);
+}
+
 static void config_bounds(int fd)
 {
 	static const struct {
@@ -307,6 +352,8 @@ static void config_bounds(int fd)
 	c.triggers = 1U << 4;
 	EXPECT_ERRNO(EOPNOTSUPP, rt_config_set(fd, &c), "config_triggers_unknown");
 	stack_bounds(fd, &before);
+	rt_config_get(fd, &before);
+	ctx_words(fd, &before);
 	memset(&c, 0, sizeof(c));
 	EXPECT_OK(rt_config_set(fd, &c), "config_reset");
 	EXPECT_TRUE(c.window_us == 500 && c.budget_ppm == 10000 &&
@@ -341,7 +388,7 @@ int main(void)
 	struct fx f;
 	int fd;
 
-	ktap_start(90);
+	ktap_start(99);
 	if (!fx_start(&f, "racy"))
 		return 1;
 	fd = rt_open();
