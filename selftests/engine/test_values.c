@@ -13,6 +13,8 @@
  *    wrap within a window, so there only the above holds);
  *  - a sampled writer (the only writer of A, held) saw no change;
  *  - an unseen writer's change moved the counter forward.
+ * A HIT whose trapped store cannot have touched the watched range is
+ * what the analyzer drops as misattributed (a late #DB): counted apart.
  * Every case must be checked at least once, both ways.
  */
 #define _GNU_SOURCE
@@ -30,7 +32,7 @@ struct tally {
 	uint64_t page;			/* A; B is page + 4096 */
 	int hits[NR_CASES], changes[NR_CASES];
 	int bad_hit, bad_change, unknown, pending, other, changes_a;
-	int unwatched_same;	/* see check() */
+	int misattributed;	/* see check() */
 };
 
 /*
@@ -67,12 +69,17 @@ static void bad(struct tally *t, const struct racetrap_record *rec,
 	int *nr = rec->type == RACETRAP_REC_HIT ? &t->bad_hit : &t->bad_change;
 
 	if ((*nr)++ < 8)
-		ktap_diag("impossible: %s: type %u watch %#llx/%u before %#llx after %#llx flags %#x trapped %#x",
+		ktap_diag("impossible: %s: type %u watch %#llx/%u before %#llx after %#llx flags %#x sampled %u@%#llx trapped %u@%#llx flags %#x addr %#llx",
 			  why, rec->type, (unsigned long long)rec->watch_addr,
 			  rec->watch_len,
 			  (unsigned long long)rec->value_before,
 			  (unsigned long long)rec->value_after, rec->flags,
-			  rec->trapped.flags);
+			  rec->sampled.tid,
+			  (unsigned long long)rec->sampled.ip,
+			  rec->trapped.tid,
+			  (unsigned long long)rec->trapped.ip,
+			  rec->trapped.flags,
+			  (unsigned long long)rec->trapped.addr);
 }
 
 /* Every case checked both ways, a few times: enough. */
@@ -135,6 +142,19 @@ static bool check(const struct racetrap_record *rec, void *arg)
 		bad(t, rec, "a trap on page B, which no traced thread writes");
 		return false;
 	}
+	/*
+	 * A trap pinned on a store that cannot have made it (QEMU TCG
+	 * delivers some #DB one instruction late): racetrap's analyzer
+	 * drops such a record (rt_verdict_misattributed), so no report
+	 * shows its values; it is the access of another window or none.
+	 */
+	if ((rec->trapped.flags & RACETRAP_SIDE_F_KNOWN) &&
+	    rec->trapped.access == RACETRAP_ACCESS_WRITE &&
+	    (rec->trapped.addr + rec->trapped.size <= rec->watch_addr ||
+	     rec->trapped.addr >= rec->watch_addr + rec->watch_len)) {
+		t->misattributed++;
+		return false;
+	}
 	if (rec->sampled.access & RACETRAP_ACCESS_WRITE) {
 		/* The sampled thread is A's only writer, and it was held. */
 		if (before != after)
@@ -156,21 +176,7 @@ static bool check(const struct racetrap_record *rec, void *arg)
 	 * can make that many between the two reads: only odd is required.
 	 */
 	if (n >= 4 && after <= before) {
-		/*
-		 * Seen only in windows that left a stepping thread unwatched
-		 * (RACETRAP_REC_F_UNWATCHED), in 3 of 5 runs on 2026-12-03:
-		 * not understood yet.  Counted and shown, not failed; a
-		 * counter that went back still fails.
-		 */
-		if ((rec->flags & RACETRAP_REC_F_UNWATCHED) && after == before) {
-			t->unwatched_same++;
-			ktap_diag("unexplained: a trapped write that changed nothing in a window with a thread unwatched: watch %#llx/%u value %#llx",
-				  (unsigned long long)rec->watch_addr,
-				  rec->watch_len,
-				  (unsigned long long)rec->value_after);
-		} else {
-			bad(t, rec, "a trapped write that changed nothing");
-		}
+		bad(t, rec, "a trapped write that changed nothing");
 	} else {
 		t->hits[c]++;
 	}
@@ -218,8 +224,8 @@ int main(void)
 		hits_all &= t.hits[c] > 0;
 		changes_all &= t.changes[c] > 0;
 	}
-	ktap_diag("%d with an unreadable value, %d caught before their access, %d changes on A, %d elsewhere",
-		  t.unknown, t.pending, t.changes_a, t.other);
+	ktap_diag("%d with an unreadable value, %d caught before their access, %d changes on A, %d elsewhere, %d traps pinned on a store outside the watch",
+		  t.unknown, t.pending, t.changes_a, t.other, t.misattributed);
 	EXPECT_TRUE(!t.bad_hit, "values_hits_possible",
 		    "%d impossible pairs", t.bad_hit);
 	EXPECT_TRUE(!t.bad_change, "values_unseen_writer_possible",
