@@ -13,13 +13,11 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <uapi/linux/racetrap.h>
 
+#include "goabi.h"
 #include "goctx.h"
 
 static const char *const member_names[RT_GOCTX_NR] = {
@@ -101,28 +99,18 @@ int rt_goctx_offsets(Elf *elf, uint32_t off[RT_GOCTX_NR])
 	return r;
 }
 
+static bool offsets_of(Elf *elf, void *off)
+{
+	return rt_goctx_offsets(elf, off) == 0;
+}
+
 bool rt_goctx_words(pid_t pid, struct racetrap_config *cfg)
 {
 	uint32_t off[RT_GOCTX_NR];
-	char path[64];
-	int r = -ENOENT;
-	Elf *elf;
-	int fd;
 
 	_Static_assert(RT_GOCTX_NR <= RACETRAP_MAX_CTX_WORDS,
 		       "more goroutine words than the kernel copies");
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (elf) {
-		r = rt_goctx_offsets(elf, off);
-		elf_end(elf);
-	}
-	close(fd);
-	if (r)
+	if (!rt_goabi_exe(pid, offsets_of, off))
 		return false;
 	cfg->nr_ctx = RT_GOCTX_NR;
 	for (int i = 0; i < RT_GOCTX_NR; i++)
