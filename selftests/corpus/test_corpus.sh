@@ -14,6 +14,10 @@
 # or libc for main and thread start routines; and each stack must reach
 # into libc (start_thread, __libc_start_call_main), which only an unwind
 # through the binary's CFI can do without frame pointers.
+# A Go program's report of the pair must name goroutines as Go's -race
+# does: each access "by goroutine N" (or "by main goroutine"), and a
+# "Goroutine N (running) created at:" block whose frame is a function of
+# the program (main.*), the `go` statement that started it.
 # The racing accesses run continually for the whole run (in two looping
 # threads, or in request after request of the per-request programs), so
 # a miss is a defect, not bad luck: Documentation/corpus.rst gives the
@@ -88,7 +92,7 @@ access_lines() {
 	/WARNING: DATA RACE/ { flush(); inrep = 1; n = 0; s[1] = s[2] = ""; fp = "-"; sec = 0; next }
 	!inrep { next }
 	/^=+$/ { flush(); next }
-	/ at 0x[0-9a-f]+ by thread / { if (n < 2) { n++; sec = n } else sec = 0; next }
+	/ at 0x[0-9a-f]+ by (thread|goroutine|main goroutine)/ { if (n < 2) { n++; sec = n } else sec = 0; next }
 	/^ *Race fingerprint: / { fp = $3; sec = 0; next }
 	/^ *$/ { sec = 0; next }
 	sec {
@@ -151,6 +155,36 @@ found() {
 	esac
 }
 
+# goroutine_fingerprints REPORTS: the fingerprint of every race report
+# whose two accesses are named by goroutine and that says where one of
+# them was created, in a function of the program (Go's "main." package).
+goroutine_fingerprints() {
+	awk '
+	function flush() {
+		if (inrep && acc == 2 && named == 2 && created) print fp
+		inrep = 0
+	}
+	/WARNING: DATA RACE/ { flush(); inrep = 1; acc = named = created = at = 0; fp = "-"; next }
+	!inrep { next }
+	/^=+$/ { flush(); next }
+	/ at 0x[0-9a-f]+ by (thread|goroutine|main goroutine)/ { acc++ }
+	/ at 0x[0-9a-f]+ by (goroutine [0-9]+|main goroutine):$/ { named++ }
+	at { if ($0 ~ /^  main\./) created = 1; at = 0 }
+	/^Goroutine [0-9]+ \(running\) created at:$/ { at = 1 }
+	/^ *Race fingerprint: / { fp = $3 }
+	END { flush() }' "$1"
+}
+
+# goroutines_named REPORTS FILE A B: a report of the pair names its
+# goroutines (goroutine_fingerprints).
+goroutines_named() {
+	gfps=" $(goroutine_fingerprints "$1" | tr '\n' ' ')"
+	for fp in $(pair_fingerprints "$@"); do
+		case $gfps in *" $fp "*) return 0 ;; esac
+	done
+	return 1
+}
+
 # pair_hits REPORTS FILE A B: how many times the pair was caught, from
 # the summary's per-race hit counts (0 without a summary).
 pair_hits() {
@@ -197,6 +231,7 @@ while read -r prog label file a b ca cb; do
 	# A frame no mapping explains is one the stack walk invented.
 	unknown=$(grep -cE '^ *(#[0-9]+ )?0x[0-9a-f]+ \(unknown\)$' "$out")
 	ok=1
+	nogo=0
 	# racetrap run exits 66 after reporting a race (as TSan and Go's
 	# -race do) when the program itself exited 0.
 	want_rc=0
@@ -205,6 +240,14 @@ while read -r prog label file a b ca cb; do
 	[ "$unknown" = 0 ] || ok=0
 	if [ "$label" = racy ]; then
 		found "$out" "$prog" "$file" "$a" "$b" "$ca" "$cb" || ok=0
+		case $prog in
+		go_*)
+			if pair_reported "$out" "$file" "$a" "$b" &&
+				! goroutines_named "$out" "$file" "$a" "$b"; then
+				ok=0
+				nogo=1
+			fi ;;
+		esac
 	else
 		[ "$reports" = 0 ] || ok=0
 	fi
@@ -218,7 +261,7 @@ while read -r prog label file a b ca cb; do
 	fi
 	why=$(known_miss "$prog")
 	if [ "$label" = racy ] && [ -n "$why" ] && [ "$rc" = $want_rc ] &&
-		[ "$unknown" = 0 ]; then
+		[ "$unknown" = 0 ] && [ $nogo = 0 ]; then
 		# An expected failure: KTAP's TODO, counted apart by make check.
 		echo "not ok $n $prog # TODO known miss: $why"
 		echo "# $reports reports in $t s, the pair not among them"
@@ -231,6 +274,8 @@ while read -r prog label file a b ca cb; do
 	case $prog in
 	nofp/*) echo "# ... called from $ca and $cb, each stack reaching libc" ;;
 	esac
+	[ $nogo = 1 ] &&
+		echo '# the pair was reported without "by goroutine N" on both accesses, or without a "Goroutine N (running) created at:" block in main.*'
 	echo "# stacks reported (fingerprint | first | second access):"
 	access_lines "$out" | sort -u | head -n 8 | sed 's/^/#   /'
 	grep -E '^racetrap: (summary|.*lost|.*budget)' "$out" | head -n 4 | sed 's/^/# /'

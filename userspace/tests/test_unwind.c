@@ -8,6 +8,7 @@
  * one-frame frame-pointer stack, and records with dumps must decode (and
  * malformed dumps be refused).
  */
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -235,6 +236,32 @@ static void test_decode(void)
 	rt_record_decode(&out, raw, len, fixed);
 	EXPECT_TRUE(!out.dump[0] && !out.dump[1], "decode_without_flag",
 		    "dumps without RACETRAP_REC_F_DUMP");
+
+	/* Context words: taken from a record that has them; a module's
+	 * shorter record (no FEAT_CTX_WORDS) has none, whatever follows. */
+	rec->flags = RACETRAP_REC_F_DUMP;
+	rec->sampled.flags = rec->trapped.flags = RACETRAP_SIDE_F_CTX;
+	rec->sampled_ctx[0] = 17;
+	rec->trapped_ctx[1] = 0x401000;
+	rt_record_decode(&out, raw, len, fixed);
+	EXPECT_TRUE(out.rec.sampled_ctx[0] == 17 &&
+		    out.rec.trapped_ctx[1] == 0x401000 &&
+		    (out.rec.sampled.flags & RACETRAP_SIDE_F_CTX) &&
+		    (out.rec.trapped.flags & RACETRAP_SIDE_F_CTX),
+		    "decode_ctx_words", "context words lost");
+	fixed = offsetof(struct racetrap_record, sampled_ctx);
+	memcpy((char *)raw + fixed, &captured, sizeof(captured));
+	rec->size = (uint32_t)(fixed + sizeof(struct dumpbuf));
+	rt_record_decode(&out, raw, rec->size, fixed);
+	EXPECT_TRUE(!out.rec.sampled_ctx[0] && !out.rec.sampled_ctx[1] &&
+		    !out.rec.trapped_ctx[0] && !out.rec.trapped_ctx[1] &&
+		    !(out.rec.sampled.flags & RACETRAP_SIDE_F_CTX) &&
+		    !(out.rec.trapped.flags & RACETRAP_SIDE_F_CTX) &&
+		    out.dump[RACETRAP_DUMP_SAMPLED] ==
+		    (const void *)((char *)raw + fixed),
+		    "decode_short_record_no_ctx",
+		    "ctx %" PRIx64 " flags %#x",
+		    (uint64_t)out.rec.sampled_ctx[0], out.rec.sampled.flags);
 	free(raw);
 }
 
@@ -245,7 +272,7 @@ int main(void)
 	char err[256];
 	void *ret;
 
-	ktap_start(13);
+	ktap_start(15);
 	if (pthread_create(&t, NULL, unwind_thread, &captured) ||
 	    pthread_join(t, &ret) || (intptr_t)ret != 3) {
 		ktap_result(false, "capture");

@@ -84,7 +84,7 @@ struct rt_analyzer *rt_analyzer_new(pid_t pid,
 	an->sym = rt_symbolizer_new(pid, err, errlen);
 	if (!an->sym)
 		goto err;
-	an->sides = rt_sides_new(pid, an->sym, an->stack_depth);
+	an->sides = rt_sides_new(pid, an->sym, an->stack_depth, an->go);
 	if (!an->sides) {
 		snprintf(err, errlen, "out of memory");
 		goto err;
@@ -340,6 +340,8 @@ out:
 	rt_location_free(&loc);
 	rt_frames_free(&trapped.frames);
 	rt_frames_free(&sampled.frames);
+	rt_frames_free(&trapped.created);
+	rt_frames_free(&sampled.created);
 }
 
 static const char *end_reason(unsigned int reason)

@@ -20,7 +20,8 @@ struct rt_analyzer_opts {
 	const char *suppressions;	/* TSan-syntax file, or NULL */
 	bool keep_runtime;		/* do not filter runtime-internal hits */
 	bool report_atomics;		/* report atomic pairs as races too */
-	bool go;			/* a Go program: see rt_verdict_atomic_pair() */
+	bool go;			/* a Go program: see rt_verdict_atomic_pair();
+					 * context words are goctx.h's */
 	unsigned int stack_depth;	/* frames per stack; 0: RACETRAP_MAX_STACK */
 	rt_sink_fn emit;		/* where every report goes */
 	void *emit_arg;

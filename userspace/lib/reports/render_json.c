@@ -49,6 +49,21 @@ static void json_stack(struct rt_strbuf *b, const struct rt_frames *f)
 	rt_strbuf_puts(b, "]");
 }
 
+/* "goroutine" and "created_at": null where the text names a thread. */
+static void json_goroutine(struct rt_strbuf *b, const struct rt_side_view *s)
+{
+	rt_json_key(b, "goroutine", false);
+	if (s->goroutine)
+		rt_strbuf_printf(b, "%" PRIu64, s->goroutine);
+	else
+		rt_strbuf_puts(b, "null");
+	rt_json_key(b, "created_at", false);
+	if (s->created.n)
+		json_stack(b, &s->created);
+	else
+		rt_strbuf_puts(b, "null");
+}
+
 static void json_side(struct rt_strbuf *b, const struct rt_side_view *s)
 {
 	rt_strbuf_puts(b, "{");
@@ -69,6 +84,7 @@ static void json_side(struct rt_strbuf *b, const struct rt_side_view *s)
 	rt_json_str(b, s->site);
 	rt_json_key(b, "stack", false);
 	json_stack(b, &s->frames);
+	json_goroutine(b, s);
 	rt_strbuf_puts(b, "}");
 }
 

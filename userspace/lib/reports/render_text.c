@@ -65,8 +65,9 @@ static void text_stack(struct rt_strbuf *b, const struct layout *l,
 
 /*
  * "Read of size 8 at 0x... by thread 1234 (comm):" (TSan) or "Read at
- * 0x... by thread 1234 (comm):" (Go), "Previous write ..." for the
- * trapped access, then its stack and a blank line.
+ * 0x... by goroutine 17:" (Go; "by main goroutine", and the thread when
+ * the goroutine is unknown), "Previous write ..." for the trapped
+ * access, then its stack and a blank line.
  */
 static void text_side(struct rt_strbuf *b, const struct layout *l,
 		      const struct rt_side_view *s, bool previous)
@@ -79,10 +80,39 @@ static void text_side(struct rt_strbuf *b, const struct layout *l,
 	rt_strbuf_printf(b, "%s%s", l->block, head);
 	if (!l->go)
 		rt_strbuf_printf(b, " of size %u", s->size);
-	rt_strbuf_printf(b, " at 0x%" PRIx64 " by thread %d (%s):\n", s->addr,
-			 (int)s->tid, s->thread);
+	rt_strbuf_printf(b, " at 0x%" PRIx64 " by ", s->addr);
+	if (s->goroutine == 1)
+		rt_strbuf_puts(b, "main goroutine:\n");
+	else if (s->goroutine)
+		rt_strbuf_printf(b, "goroutine %" PRIu64 ":\n", s->goroutine);
+	else
+		rt_strbuf_printf(b, "thread %d (%s):\n", (int)s->tid, s->thread);
 	text_stack(b, l, &s->frames);
 	rt_strbuf_puts(b, "\n");
+}
+
+/*
+ * Go's "Goroutine 17 (running) created at:" and the `go` statement's
+ * frame; both sides were running when caught.  None for the main
+ * goroutine (Go prints none) or an unknown one, one for a goroutine on
+ * both sides.
+ */
+static void text_goroutines(struct rt_strbuf *b, const struct layout *l,
+			    const struct rt_race_view *v)
+{
+	const struct rt_side_view *sides[] = { v->sampled, v->trapped };
+
+	for (size_t i = 0; i < 2; i++) {
+		const struct rt_side_view *s = sides[i];
+
+		if (!s || !s->goroutine || !s->created.n ||
+		    (i && v->sampled->goroutine == s->goroutine))
+			continue;
+		rt_strbuf_printf(b, "%sGoroutine %" PRIu64 " (running) created at:\n",
+				 l->block, s->goroutine);
+		text_stack(b, l, &s->created);
+		rt_strbuf_puts(b, "\n");
+	}
 }
 
 static void text_location(struct rt_strbuf *b, const struct layout *l,
@@ -119,6 +149,7 @@ static void text_tail(struct rt_strbuf *b, const struct layout *l,
 	char before[24], after[24];
 
 	text_location(b, l, v);
+	text_goroutines(b, l, v);
 	rt_report_value(before, r->value_before, r->watch_len,
 			r->flags & RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN);
 	rt_report_value(after, r->value_after, r->watch_len,
@@ -136,7 +167,8 @@ static void text_tail(struct rt_strbuf *b, const struct layout *l,
 /*
  * Go's -race and TSan's layout: the later access (the sampled one) first,
  * the trapped one as "Previous ...", blank lines between blocks, the
- * variable, then racetrap's own lines and TSan's SUMMARY.
+ * variable, where the goroutines were created, then racetrap's own lines
+ * and TSan's SUMMARY.
  */
 static void race_text(struct rt_strbuf *b, const struct rt_race_view *v)
 {

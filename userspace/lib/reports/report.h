@@ -36,6 +36,14 @@ struct rt_side_view {
 	uint64_t addr;
 	char site[RT_SITE_NAME_MAX];	/* build-id+0xoffset */
 	struct rt_frames frames;
+	/*
+	 * A Go target's goroutine (runtime.g.goid), 0 when unknown (no
+	 * DWARF, an older module, a runtime-internal g): name the thread.
+	 * @created: where it was created (its g.gopc), empty for the main
+	 * goroutine (1), which the runtime itself starts.
+	 */
+	uint64_t goroutine;
+	struct rt_frames created;
 };
 
 /*

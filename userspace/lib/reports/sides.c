@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "goctx.h"
 #include "sides.h"
 #include "verdict.h"
 
@@ -24,6 +25,7 @@ struct table {
 struct rt_sides {
 	pid_t pid;
 	unsigned int stack_depth;	/* frames per stack */
+	bool go;			/* context words: goid, gopc */
 	struct rt_symbolizer *sym;
 	struct table *tables;
 	size_t nr_tables;
@@ -49,7 +51,7 @@ void rt_read_comm(pid_t pid, pid_t tid, char *buf, size_t len)
 }
 
 struct rt_sides *rt_sides_new(pid_t pid, struct rt_symbolizer *sym,
-			      unsigned int stack_depth)
+			      unsigned int stack_depth, bool go)
 {
 	struct rt_sides *sd = calloc(1, sizeof(*sd));
 
@@ -58,6 +60,7 @@ struct rt_sides *rt_sides_new(pid_t pid, struct rt_symbolizer *sym,
 	sd->pid = pid;
 	sd->sym = sym;
 	sd->stack_depth = stack_depth;
+	sd->go = go;
 	return sd;
 }
 
@@ -259,6 +262,25 @@ static unsigned int caller_frames(struct rt_sides *an,
 	return (unsigned int)nd;
 }
 
+/*
+ * The goroutine from the words the kernel read at the side's g.  A goid
+ * of 0 or a gopc of 0 is a g the runtime runs itself (g0, the signal g):
+ * no goroutine a user knows.  Go's own traceback looks up gopc - 1, the
+ * call in the `go` statement, as a return address is.
+ */
+static void side_goroutine(struct rt_sides *an, struct rt_side_view *v,
+			   const struct racetrap_side *s, const __u64 *ctx)
+{
+	uint64_t goid = ctx[RT_GOCTX_GOID], gopc = ctx[RT_GOCTX_GOPC];
+
+	if (!an->go || !(s->flags & RACETRAP_SIDE_F_CTX) || !goid || !gopc)
+		return;
+	v->goroutine = goid;
+	/* The main goroutine's creator is the runtime's bootstrap. */
+	if (goid != 1)
+		rt_symbolize(an->sym, gopc, true, &v->created);
+}
+
 void rt_sides_fill(struct rt_sides *an, struct rt_side_view *v,
 		   const char *role, const struct racetrap_side *s,
 		   uint64_t access_ip, const struct racetrap_record *rec,
@@ -281,4 +303,6 @@ void rt_sides_fill(struct rt_sides *an, struct rt_side_view *v,
 			break;
 		rt_symbolize(an->sym, stack[i], true, &v->frames);
 	}
+	side_goroutine(an, v, s, !strcmp(role, "sampled") ? rec->sampled_ctx :
+			       rec->trapped_ctx);
 }

@@ -7,6 +7,7 @@
 #ifndef RT_SIDES_H
 #define RT_SIDES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -18,9 +19,12 @@
 
 struct rt_sides;
 
-/* @sym stays the caller's; frames per stack at most @stack_depth. */
+/*
+ * @sym stays the caller's; frames per stack at most @stack_depth.  @go:
+ * the records' context words are a Go target's (goctx.h's order).
+ */
 struct rt_sides *rt_sides_new(pid_t pid, struct rt_symbolizer *sym,
-			      unsigned int stack_depth);
+			      unsigned int stack_depth, bool go);
 void rt_sides_free(struct rt_sides *sd);
 
 /* Keep a copy of the site table the kernel knows as @table_id. */
@@ -39,7 +43,11 @@ uint64_t rt_sides_trapped_ip(struct rt_sides *sd,
 			     const struct racetrap_side *s,
 			     char site[RT_SITE_NAME_MAX]);
 
-/* Fill @v for @role ("sampled" or "trapped"), frame 0 at @access_ip. */
+/*
+ * Fill @v for @role ("sampled" or "trapped"), frame 0 at @access_ip, and
+ * its goroutine from the record's context words.  Free @v's frames and
+ * created with rt_frames_free().
+ */
 void rt_sides_fill(struct rt_sides *sd, struct rt_side_view *v,
 		   const char *role, const struct racetrap_side *s,
 		   uint64_t access_ip, const struct racetrap_record *rec,

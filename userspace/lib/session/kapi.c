@@ -238,6 +238,11 @@ int rt_kapi_set_config(struct rt_kapi *k, struct racetrap_config *cfg,
 	/* An older module has no dumps and a reserved word there. */
 	if (!(k->version.features & RACETRAP_FEAT_USER_DUMP))
 		cfg->stack_dump = 0;
+	/* Nor context words: it reads them as a non-zero tail (E2BIG). */
+	if (!(k->version.features & RACETRAP_FEAT_CTX_WORDS)) {
+		cfg->nr_ctx = 0;
+		memset(cfg->ctx_off, 0, sizeof(cfg->ctx_off));
+	}
 	if (ioctl(k->fd, RACETRAP_IOC_CONFIG, cfg) == 0) {
 		if (cfg->stack_dump > k->dump_max)
 			k->dump_max = cfg->stack_dump;
@@ -284,6 +289,13 @@ void rt_record_decode(struct rt_record *out, const void *raw, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	memcpy(&out->rec, p, fixed < sizeof(out->rec) ? fixed : sizeof(out->rec));
+	/* A module's shorter record has no context words (ABI 4's tail). */
+	if (fixed < offsetof(struct racetrap_record, sampled_ctx) +
+		    sizeof(out->rec.sampled_ctx))
+		out->rec.sampled.flags &= ~RACETRAP_SIDE_F_CTX;
+	if (fixed < offsetof(struct racetrap_record, trapped_ctx) +
+		    sizeof(out->rec.trapped_ctx))
+		out->rec.trapped.flags &= ~RACETRAP_SIDE_F_CTX;
 	if (!(out->rec.flags & RACETRAP_REC_F_DUMP) || out->rec.size > len)
 		return;
 	/* One block per side at most, each well-formed, or none is used. */

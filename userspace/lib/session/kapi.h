@@ -54,7 +54,8 @@ int rt_kapi_add_sites(struct rt_kapi *k, int file_fd,
 		      uint32_t *table_id, char *err, size_t errlen);
 
 /* Apply @cfg (zero fields mean defaults); on success @cfg holds the values
- * in force.  A module without RACETRAP_FEAT_USER_DUMP gets no stack_dump. */
+ * in force.  A module without RACETRAP_FEAT_USER_DUMP gets no stack_dump,
+ * one without RACETRAP_FEAT_CTX_WORDS no nr_ctx and ctx_off. */
 int rt_kapi_set_config(struct rt_kapi *k, struct racetrap_config *cfg,
 		       char *err, size_t errlen);
 

@@ -12,6 +12,7 @@
 
 #include "analyzer.h"
 #include "goabi.h"
+#include "goctx.h"
 #include "kapi.h"
 #include "perfperm.h"
 #include "session.h"
@@ -147,6 +148,10 @@ struct rt_session *rt_session_start(const struct rt_session_params *p,
 	if (rt_kapi_open(&s->k, err, errlen) < 0)
 		goto err_opts;
 	s->go = rt_goabi_stack_bounds(s->pid, &s->opts.kcfg);
+	/* Goroutine ids and creators for the reports, where DWARF says
+	 * where they are and the module copies them. */
+	if (s->go && (s->k.version.features & RACETRAP_FEAT_CTX_WORDS))
+		rt_goctx_words(s->pid, &s->opts.kcfg);
 	go_default_triggers(s, &s->opts.kcfg);
 	s->clock_refused = !rt_perf_allowed(s->pid);
 	if (settle_clock(s, p->opts->kcfg.triggers, &s->opts.kcfg, err, errlen))
@@ -308,6 +313,8 @@ int rt_session_reconfigure(struct rt_session *s, const struct rt_options *o,
 	/* The target's stack layout is not an option: keep what it is. */
 	cfg.stack_reg = s->opts.kcfg.stack_reg;
 	cfg.stack_off = s->opts.kcfg.stack_off;
+	cfg.nr_ctx = s->opts.kcfg.nr_ctx;
+	memcpy(cfg.ctx_off, s->opts.kcfg.ctx_off, sizeof(cfg.ctx_off));
 	cfg.stack_dump = rt_options_stack_dump(o);
 	go_default_triggers(s, &cfg);
 	if (settle_clock(s, o->kcfg.triggers, &cfg, err, errlen))

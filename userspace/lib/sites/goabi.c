@@ -41,10 +41,10 @@ bool rt_goabi_elf_is_go(Elf *elf)
 	return false;
 }
 
-bool rt_goabi_stack_bounds(pid_t pid, struct racetrap_config *cfg)
+bool rt_goabi_exe(pid_t pid, bool (*fn)(Elf *elf, void *arg), void *arg)
 {
 	char path[64];
-	bool go = false;
+	bool r = false;
 	Elf *elf;
 	int fd;
 
@@ -55,10 +55,23 @@ bool rt_goabi_stack_bounds(pid_t pid, struct racetrap_config *cfg)
 	elf_version(EV_CURRENT);
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (elf) {
-		go = rt_goabi_elf_is_go(elf);
+		r = fn(elf, arg);
 		elf_end(elf);
 	}
 	close(fd);
+	return r;
+}
+
+static bool is_go(Elf *elf, void *arg)
+{
+	(void)arg;
+	return rt_goabi_elf_is_go(elf);
+}
+
+bool rt_goabi_stack_bounds(pid_t pid, struct racetrap_config *cfg)
+{
+	bool go = rt_goabi_exe(pid, is_go, NULL);
+
 	if (go) {
 		cfg->stack_reg = RACETRAP_REG_R14;
 		cfg->stack_off = 0;	/* offsetof(runtime.g, stack) */

@@ -16,6 +16,12 @@ struct racetrap_config;
  */
 bool rt_goabi_stack_bounds(pid_t pid, struct racetrap_config *cfg);
 
+/*
+ * Call @fn on the executable @pid runs and return what it returns; false
+ * when the executable cannot be read.
+ */
+bool rt_goabi_exe(pid_t pid, bool (*fn)(Elf *elf, void *arg), void *arg);
+
 /* Is @elf a Go executable (it has .go.buildinfo)? */
 bool rt_goabi_elf_is_go(Elf *elf);
 

@@ -32,7 +32,7 @@ func main() {
 	var wg sync.WaitGroup
 	for g := 0; g < 4; g++ {
 		wg.Add(1)
-		go func(g int) {
+		go func(g int) { // SAMPLE_GO_GO_LINE
 			defer wg.Done()
 			for i := 0; i < 1000; i++ {
 				mu.Lock()

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * goctx: which words of a goroutine's runtime.g name it in a report.
+ *
+ * Go keeps the running goroutine's g in R14 (goabi.c); g.goid is the id
+ * Go's own race reports and tracebacks print, g.gopc where the `go`
+ * statement that created it called into the runtime.  Their offsets
+ * change between Go releases as fields come and go, so they are read from
+ * the binary's DWARF (which Go compresses; libdw inflates it) and never
+ * assumed: a binary built without DWARF gets no words, and its reports
+ * name threads as before.
+ */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <errno.h>
+#include <string.h>
+
+#include <uapi/linux/racetrap.h>
+
+#include "goabi.h"
+#include "goctx.h"
+
+static const char *const member_names[RT_GOCTX_NR] = {
+	[RT_GOCTX_GOID] = "goid",
+	[RT_GOCTX_GOPC] = "gopc",
+};
+
+static bool die_named(Dwarf_Die *die, const char *name)
+{
+	const char *n = dwarf_diename(die);
+
+	return n && !strcmp(n, name);
+}
+
+/* A member's offset if it is an 8-byte word the kernel can be asked for. */
+static bool word_member(Dwarf_Die *member, uint32_t *off)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word loc;
+	Dwarf_Die type;
+
+	if (!dwarf_attr(member, DW_AT_data_member_location, &a) ||
+	    dwarf_formudata(&a, &loc) != 0 ||
+	    !dwarf_attr(member, DW_AT_type, &a) || !dwarf_formref_die(&a, &type) ||
+	    dwarf_bytesize(&type) != 8)
+		return false;
+	if (loc % 8 || loc > RACETRAP_MAX_STACK_OFF)
+		return false;
+	*off = (uint32_t)loc;
+	return true;
+}
+
+static int struct_offsets(Dwarf_Die *st, uint32_t off[RT_GOCTX_NR])
+{
+	bool found[RT_GOCTX_NR] = { false };
+	Dwarf_Die m;
+
+	if (dwarf_child(st, &m) != 0)
+		return -ENOENT;
+	do {
+		if (dwarf_tag(&m) != DW_TAG_member)
+			continue;
+		for (int i = 0; i < RT_GOCTX_NR; i++)
+			if (!found[i] && die_named(&m, member_names[i]))
+				found[i] = word_member(&m, &off[i]);
+	} while (dwarf_siblingof(&m, &m) == 0);
+	for (int i = 0; i < RT_GOCTX_NR; i++)
+		if (!found[i])
+			return -ENOENT;
+	return 0;
+}
+
+/* Go's linker puts every type at the top level of some unit. */
+int rt_goctx_offsets(Elf *elf, uint32_t off[RT_GOCTX_NR])
+{
+	Dwarf_Off cu = 0, next;
+	Dwarf *dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
+	size_t hsize;
+	int r = -ENOENT;
+
+	if (!dw)
+		return -ENOENT;
+	while (r && dwarf_nextcu(dw, cu, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cudie, die;
+
+		if (dwarf_offdie(dw, cu + hsize, &cudie) &&
+		    dwarf_child(&cudie, &die) == 0) {
+			do {
+				if (dwarf_tag(&die) == DW_TAG_structure_type &&
+				    die_named(&die, "runtime.g")) {
+					r = struct_offsets(&die, off);
+					break;
+				}
+			} while (dwarf_siblingof(&die, &die) == 0);
+		}
+		cu = next;
+	}
+	dwarf_end(dw);
+	return r;
+}
+
+static bool offsets_of(Elf *elf, void *off)
+{
+	return rt_goctx_offsets(elf, off) == 0;
+}
+
+bool rt_goctx_words(pid_t pid, struct racetrap_config *cfg)
+{
+	uint32_t off[RT_GOCTX_NR];
+
+	_Static_assert(RT_GOCTX_NR <= RACETRAP_MAX_CTX_WORDS,
+		       "more goroutine words than the kernel copies");
+	if (!rt_goabi_exe(pid, offsets_of, off))
+		return false;
+	cfg->nr_ctx = RT_GOCTX_NR;
+	for (int i = 0; i < RT_GOCTX_NR; i++)
+		cfg->ctx_off[i] = off[i];
+	return true;
+}

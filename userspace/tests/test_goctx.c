@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * goctx: offsetof(runtime.g, goid) and (runtime.g, gopc) as the DWARF
+ * of a Go binary built by the installed Go says, checked against what
+ * binutils' readelf dumps of the same DWARF (so the test holds for any
+ * Go release); none from a binary built with -ldflags='-s -w'; and the
+ * config of a live Go process.
+ */
+#include "goctx.h"
+#include "testlib.h"
+
+#include <uapi/linux/racetrap.h>
+
+/*
+ * readelf's view: the members of the DW_TAG_structure_type named
+ * runtime.g, as "NAME OFFSET" lines for goid and gopc.
+ */
+static const char awk_prog[] =
+	"/^ <1>/ { st = ($0 ~ /DW_TAG_structure_type/); in_g = 0; next }"
+	" st && /DW_AT_name/ && $NF == \"runtime.g\" { in_g = 1; st = 0; next }"
+	" in_g && /^ <2>/ { name = \"\"; next }"
+	" in_g && /DW_AT_name/ { name = $NF; next }"
+	" in_g && /DW_AT_data_member_location/ &&"
+	" (name == \"goid\" || name == \"gopc\") { print name, $NF }";
+
+static bool readelf_offsets(const char *path, long *goid, long *gopc)
+{
+	char cmd[8192], *out, *line;
+	bool ok;
+
+	*goid = *gopc = -1;
+	snprintf(cmd, sizeof(cmd),
+		 "readelf --debug-dump=info '%s' 2>/dev/null | awk '%s'",
+		 path, awk_prog);
+	out = test_capture(cmd);
+	if (!out)
+		return false;
+	for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		char name[16];
+		long v;
+
+		if (sscanf(line, "%15s %ld", name, &v) != 2)
+			continue;
+		if (!strcmp(name, "goid"))
+			*goid = v;
+		else if (!strcmp(name, "gopc"))
+			*gopc = v;
+	}
+	ok = *goid >= 0 && *gopc >= 0;
+	free(out);
+	return ok;
+}
+
+static int offsets_of(const char *path, uint32_t off[RT_GOCTX_NR])
+{
+	int fd = open(path, O_RDONLY), r = -1;
+	Elf *elf;
+
+	if (fd < 0)
+		return -1;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (elf)
+		r = rt_goctx_offsets(elf, off);
+	elf_end(elf);
+	close(fd);
+	return r;
+}
+
+static void test_dwarf(void)
+{
+	uint32_t off[RT_GOCTX_NR] = { 0 };
+	char path[PATH_MAX];
+	long goid, gopc;
+	int r;
+
+	if (test_data_path("sample_go", path, sizeof(path))) {
+		ktap_skip("goid_gopc_match_readelf", "no sample_go");
+		return;
+	}
+	if (system("command -v readelf >/dev/null 2>&1") != 0) {
+		ktap_skip("goid_gopc_match_readelf", "readelf is not installed");
+		return;
+	}
+	r = offsets_of(path, off);
+	if (!readelf_offsets(path, &goid, &gopc)) {
+		ktap_diag("readelf shows no runtime.g goid/gopc in %s", path);
+		ktap_result(false, "goid_gopc_match_readelf");
+		return;
+	}
+	ktap_diag("runtime.g: goid at %u, gopc at %u (readelf: %ld, %ld)",
+		  off[RT_GOCTX_GOID], off[RT_GOCTX_GOPC], goid, gopc);
+	ktap_result(r == 0 && off[RT_GOCTX_GOID] == goid &&
+		    off[RT_GOCTX_GOPC] == gopc, "goid_gopc_match_readelf");
+}
+
+static void test_no_dwarf(void)
+{
+	uint32_t off[RT_GOCTX_NR] = { 0 };
+	char path[PATH_MAX];
+
+	if (test_data_path("sample_go_nodwarf", path, sizeof(path))) {
+		ktap_skip("no_dwarf_no_words", "no sample_go_nodwarf");
+		return;
+	}
+	ktap_result(offsets_of(path, off) == -ENOENT, "no_dwarf_no_words");
+}
+
+/* A C program has DWARF but no runtime.g. */
+static void test_not_go(void)
+{
+	uint32_t off[RT_GOCTX_NR] = { 0 };
+	char path[PATH_MAX];
+
+	if (test_data_path("sample_c", path, sizeof(path))) {
+		ktap_skip("c_binary_no_words", "no sample_c");
+		return;
+	}
+	ktap_result(offsets_of(path, off) == -ENOENT, "c_binary_no_words");
+}
+
+static void check_live(const char *name, bool want)
+{
+	struct racetrap_config cfg = { 0 };
+	uint32_t off[RT_GOCTX_NR] = { 0 };
+	char path[PATH_MAX], what[64];
+	struct test_proc p;
+	bool got;
+
+	snprintf(what, sizeof(what), "live_%s_%s", name, want ? "words" : "none");
+	if (test_data_path(name, path, sizeof(path)) ||
+	    test_proc_start(path, &p)) {
+		ktap_diag("cannot run %s", name);
+		ktap_result(false, what);
+		return;
+	}
+	got = rt_goctx_words(p.pid, &cfg);
+	test_proc_stop(&p);
+	if (want)
+		ktap_result(got && offsets_of(path, off) == 0 &&
+			    cfg.nr_ctx == RT_GOCTX_NR &&
+			    cfg.ctx_off[0] == off[RT_GOCTX_GOID] &&
+			    cfg.ctx_off[1] == off[RT_GOCTX_GOPC], what);
+	else
+		ktap_result(!got && cfg.nr_ctx == 0 && !cfg.ctx_off[0] &&
+			    !cfg.ctx_off[1], what);
+}
+
+int main(void)
+{
+	ktap_start(6);
+	test_dwarf();
+	test_no_dwarf();
+	test_not_go();
+	check_live("sample_go", true);
+	check_live("sample_go_nodwarf", false);
+	check_live("sample_c", false);
+	return ktap_finish();
+}
