@@ -33,7 +33,7 @@ diag "$(head -n 40 $rep)"
 diag "stderr: $(tail -n 5 $err)"
 
 # The fixture has exactly one racing pair of instructions.
-grep -Eq '^racetrap: summary for fix_racy \(pid [0-9]+\): 1 races' $out
+grep -Eq '^racetrap: summary for fix_racy \(pid [0-9]+\): 1 race ' $out
 check $? summary_counts_one_race
 diag "$(grep -A 3 'summary for' $out)"
 fp_text=$(sed -n 's/^ *Race fingerprint: \([0-9a-f]*\) .*/\1/p' $out | head -n 1)

@@ -168,7 +168,7 @@ static void test_c_races(void)
 	EXPECT_TRUE(c.n == 5 && c.kind[4] == RT_REPORT_SUMMARY &&
 		    has(c.text[4], want) &&
 		    has(c.text[4], "sample_writer (sample.c:18) / sample_reader (sample.c:") &&
-		    has(c.text[4], "1 races (2 repeats), 1 unseen-writer events"),
+		    has(c.text[4], "1 race (2 repeats), 1 unseen-writer event,"),
 		    "c_summary", "%d reports", c.n);
 	if (c.n == 5)
 		ktap_diag("summary: %s", c.text[4]);

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct rt_strbuf {
 	char *s;		/* always NUL-terminated once anything is added */
@@ -25,5 +26,12 @@ __attribute__((format(printf, 2, 3)))
 void rt_strbuf_printf(struct rt_strbuf *b, const char *fmt, ...);
 /* The content, "" when empty; valid until the next change. */
 const char *rt_strbuf_str(const struct rt_strbuf *b);
+
+/* @one when @n is 1, else @many: "1 race", "2 races", "0 races". */
+static inline const char *rt_plural(uint64_t n, const char *one,
+				    const char *many)
+{
+	return n == 1 ? one : many;
+}
 
 #endif /* RT_STRBUF_H */

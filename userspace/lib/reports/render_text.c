@@ -196,32 +196,43 @@ static void summary_text(struct rt_strbuf *b, const struct rt_summary_view *s)
 	const struct rt_summary_entry *v = s->entries;
 
 	rt_strbuf_printf(b, "racetrap: summary for %s (pid %d): %" PRIu64
-			 " races (%" PRIu64 " repeats), %" PRIu64
-			 " unseen-writer events, %" PRIu64
-			 " runtime-internal hits filtered, %" PRIu64
-			 " suppressed, %" PRIu64 " records lost",
-			 s->comm, (int)s->pid, c->races, c->repeats,
-			 c->unseen_writers, c->filtered_runtime,
-			 c->suppressed, c->lost);
+			 " %s (%" PRIu64 " %s), %" PRIu64
+			 " unseen-writer %s, %" PRIu64
+			 " runtime-internal %s filtered, %" PRIu64
+			 " suppressed, %" PRIu64 " %s lost",
+			 s->comm, (int)s->pid, c->races,
+			 rt_plural(c->races, "race", "races"), c->repeats,
+			 rt_plural(c->repeats, "repeat", "repeats"),
+			 c->unseen_writers,
+			 rt_plural(c->unseen_writers, "event", "events"),
+			 c->filtered_runtime,
+			 rt_plural(c->filtered_runtime, "hit", "hits"),
+			 c->suppressed, c->lost,
+			 rt_plural(c->lost, "record", "records"));
 	if (c->atomic_unseen)
-		rt_strbuf_printf(b, ", %" PRIu64 " value changes at atomic"
-				 " instructions ignored", c->atomic_unseen);
+		rt_strbuf_printf(b, ", %" PRIu64 " value %s at atomic"
+				 " instructions ignored", c->atomic_unseen,
+				 rt_plural(c->atomic_unseen, "change", "changes"));
 	if (c->hits_atomic)
-		rt_strbuf_printf(b, ", %" PRIu64 " atomic pairs not reported"
-				 " (--report-atomics)", c->hits_atomic);
+		rt_strbuf_printf(b, ", %" PRIu64 " atomic %s not reported"
+				 " (--report-atomics)", c->hits_atomic,
+				 rt_plural(c->hits_atomic, "pair", "pairs"));
 	if (c->hits_unattributed)
-		rt_strbuf_printf(b, ", %" PRIu64 " traps on a store that"
+		rt_strbuf_printf(b, ", %" PRIu64 " %s on a store that"
 				 " did not touch the word ignored",
-				 c->hits_unattributed);
+				 c->hits_unattributed,
+				 rt_plural(c->hits_unattributed, "trap", "traps"));
 	if (c->unwatched_unseen)
-		rt_strbuf_printf(b, ", %" PRIu64 " value changes while a"
+		rt_strbuf_printf(b, ", %" PRIu64 " value %s while a"
 				 " stepping thread was unwatched ignored",
-				 c->unwatched_unseen);
+				 c->unwatched_unseen,
+				 rt_plural(c->unwatched_unseen, "change", "changes"));
 	for (size_t i = 0; i < s->n; i++)
-		rt_strbuf_printf(b, "\n  %s  %s%" PRIu64 " hits  first %s  last %s  %s",
+		rt_strbuf_printf(b, "\n  %s  %s%" PRIu64 " %s  first %s  last %s  %s",
 				 v[i].fingerprint,
 				 v[i].unseen_writer ? "unseen writer  " : "",
-				 v[i].count, v[i].first_seen,
+				 v[i].count, rt_plural(v[i].count, "hit", "hits"),
+				 v[i].first_seen,
 				 v[i].last_seen, v[i].where);
 }
 

@@ -23,11 +23,6 @@ void session_status(struct rt_session *s, int priority, const char *event,
 	va_end(ap);
 }
 
-static const char *plural(uint64_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
 /*
  * The sampling state in one line: while it lasts the budget's pauses are
  * only announced (the kernel says when one starts, not when it ends), so
@@ -54,13 +49,13 @@ static void sampling_line(struct rt_session *s)
 	if (!pauses) {
 		session_status(s, LOG_INFO, "sampling",
 		       "pid %d: %" PRIu64 " %s taken; the overhead budget never held sampling back",
-		       (int)s->pid, taken, plural(taken, "sample", "samples"));
+		       (int)s->pid, taken, rt_plural(taken, "sample", "samples"));
 		return;
 	}
 	session_status(s, LOG_INFO, "sampling",
 	       "pid %d: %" PRIu64 " %s taken, %" PRIu64 " skipped by the overhead budget, which paused sampling %" PRIu64 " %s, for %" PRIu64 ".%01" PRIu64 " s of %" PRIu64 ".%01" PRIu64 " s attached (%" PRIu64 "%%)",
-	       (int)s->pid, taken, plural(taken, "sample", "samples"), skipped,
-	       pauses, plural(pauses, "time", "times"), held_ms / 1000,
+	       (int)s->pid, taken, rt_plural(taken, "sample", "samples"), skipped,
+	       pauses, rt_plural(pauses, "time", "times"), held_ms / 1000,
 	       held_ms % 1000 / 100, attached_ms / 1000,
 	       attached_ms % 1000 / 100,
 	       attached_ms ? held_ms * 100 / attached_ms : 0);
