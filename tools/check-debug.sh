@@ -5,7 +5,8 @@
 # lockdep, kmemleak, DEBUG_ATOMIC_SLEEP, UBSAN; cached in build/), boot it
 # with tools/vm/run --kernel debug, run every guest selftest there, then
 # the ABI fuzzer for a million calls and the soak, each in a boot of its
-# own, and end with "N passed, N failed, N skipped".  Any kernel
+# own beside the suites' boot, and end with "N passed, N failed, N
+# skipped".  Any kernel
 # report (a KASAN, lockdep, atomic-sleep or UBSAN splat, a leak kmemleak
 # lists at the end of a boot) fails the run: tools/vm/verdict.  Too slow
 # for `make check`; run it before an issue is resolved and record the
@@ -68,9 +69,18 @@ stage deps ktap_step deps tools/deps.sh check debug
 stage build ktap_step build make -s userspace selftests
 stage debug-kernel ktap_step debug_kernel tools/vm/debug-kernel
 suites=$(guest_suites)
+# The suites' boot beside the fuzzer's and then the soak's, one host core
+# each (single-threaded TCG), as make check runs its two kernels; their
+# output is shown once both are done.
 # shellcheck disable=SC2086 # $suites: one argument each
-stage vm-debug vm_debug -- /selftests/run $suites
-stage fuzz fuzz
-stage soak soak
+stage vm-debug vm_debug -- /selftests/run $suites \
+	>"$logdir/vm-debug.out" 2>&1 &
+suites_pid=$!
+{
+	stage fuzz fuzz
+	stage soak soak
+} >"$logdir/fuzz-soak.out" 2>&1
+wait "$suites_pid"
+cat "$logdir/vm-debug.out" "$logdir/fuzz-soak.out"
 
 stages_summary "make check-debug"
