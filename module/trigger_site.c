@@ -19,6 +19,7 @@
 #include <linux/ktime.h>
 #include <linux/random.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include "budget.h"
@@ -110,6 +111,30 @@ static bool was_probed(const struct racetrap_site_ref *ref, void *arg)
 		      ref->site.offset);
 }
 
+static void unregister_probes(struct racetrap_tracer *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nr_probes; i++) {
+		struct racetrap_probe *p = &t->probes[i];
+
+		if (p->armed)
+			racetrap_uprobe_unregister(&p->handle, p->inode,
+						   p->ref.site.offset, &p->uc);
+	}
+}
+
+struct unregister_work {
+	struct work_struct work;
+	struct racetrap_tracer *tracer;
+};
+
+static void unregister_work_fn(struct work_struct *work)
+{
+	unregister_probes(container_of(work, struct unregister_work,
+				       work)->tracer);
+}
+
 /* Unregister the current set; no handler runs once this returns. */
 void racetrap_site_stop(struct racetrap_tracer *t)
 {
@@ -126,12 +151,22 @@ void racetrap_site_stop(struct racetrap_tracer *t)
 	 */
 	if (trapping)
 		racetrap_windows_block(t);
-	for (i = 0; i < t->nr_probes; i++) {
-		struct racetrap_probe *p = &t->probes[i];
+	/*
+	 * Removing an int3 writes the text through get_user_pages, which
+	 * gives up at once in a task with SIGKILL pending (a client killed
+	 * in DETACH, a thread of a process exiting meanwhile): uprobes then
+	 * leaks the probe and leaves the int3 in every process mapping the
+	 * file.  Such a task hands the removal to a kworker and waits.
+	 */
+	if (armed && fatal_signal_pending(current)) {
+		struct unregister_work uw = { .tracer = t };
 
-		if (p->armed)
-			racetrap_uprobe_unregister(&p->handle, p->inode,
-						   p->ref.site.offset, &p->uc);
+		INIT_WORK_ONSTACK(&uw.work, unregister_work_fn);
+		queue_work(system_unbound_wq, &uw.work);
+		flush_work(&uw.work);
+		destroy_work_on_stack(&uw.work);
+	} else if (armed) {
+		unregister_probes(t);
 	}
 	if (armed)
 		racetrap_uprobe_sync();

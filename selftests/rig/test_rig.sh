@@ -26,7 +26,7 @@ if ! release=$("$top/tools/vm/kernel-release" "$kernel" 2>&1); then
 	echo "Bail out! $release"
 	exit 1
 fi
-echo "1..21"
+echo "1..22"
 echo "# rig test for $release"
 
 work=$top/build/rig/$release
@@ -175,6 +175,9 @@ check "verdict_kmemleak_clean" '[ $vrc = 0 ]'
 judge "[    9.000000] kmemleak: Kernel memory leak detector disabled" \
 	"racetrap-vm: exit status 0"
 check "verdict_kmemleak_disabled" '[ $vrc = 1 ]'
+judge "[ 1510.012244] uprobe: test_fuzz:4813 failed to unregister, leaking uprobe" \
+	"racetrap-vm: exit status 0"
+check "verdict_uprobe_leak" '[ $vrc = 1 ]'
 
 echo "# Totals: pass:$((n - failed_count)) fail:$failed_count"
 [ "$failed_count" = 0 ]
