@@ -46,10 +46,12 @@
 #include <linux/workqueue.h>
 #include "budget.h"
 #include "sample.h"
+#include "stack.h"
 #include "tracer.h"
 #include "trigger_clock.h"
 
 #define AIM_REACH	64			/* bytes from a tick to its aim */
+#define AIM_FRAMES	8			/* frames searched for one */
 #define AIM_MAX_NS	(20 * NSEC_PER_MSEC)	/* then the tick disarms it */
 
 /* A work's life; only AIMED and DEAD are contended (hit vs. expiry). */
@@ -201,6 +203,28 @@ void racetrap_clock_expire(struct racetrap_tracer *t, bool all)
 	mutex_unlock(&t->aim_lock);
 }
 
+/*
+ * A tick in code without sites (a language runtime, a library outside
+ * the sampled universe): aim after the call in the first caller, within
+ * AIM_FRAMES frames, that has a site within AIM_REACH of its return
+ * address, so the thread samples the program's code when the call
+ * returns.  Frame pointers only (Go keeps them; C without them simply
+ * has no callers here).  Interrupt context: the walk never faults.
+ */
+static bool aim_up_the_stack(struct racetrap_tracer *t,
+			     const struct pt_regs *regs,
+			     struct racetrap_site_ref *ref, unsigned long *ip)
+{
+	u64 stack[AIM_FRAMES];
+	unsigned int n, i;
+
+	n = racetrap_user_stack(regs, stack, AIM_FRAMES);
+	for (i = 1; i < n; i++)
+		if (racetrap_sites_find_near(t, stack[i], AIM_REACH, ref, ip))
+			return true;
+	return false;
+}
+
 static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 			  struct pt_regs *regs)
 {
@@ -222,8 +246,11 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 	if (!racetrap_sites_find(t, ip, &ref)) {
 		racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_MISSES);
 		if (!racetrap_sites_find_near(t, regs->ip, AIM_REACH, &ref,
-					      &ip))
-			return;
+					      &ip)) {
+			if (!aim_up_the_stack(t, regs, &ref, &ip))
+				return;
+			racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_AIMS_UP);
+		}
 		fn = aim_fn;
 	}
 	for (i = 0; i < RACETRAP_CLOCK_WORKS; i++)

@@ -307,6 +307,7 @@ static inline void rt_dump_stats(int fd)
 		"records", "drops", "probes_armed", "probe_errors",
 		"rotations", "skip_blocked", "clock_aims",
 		"clock_aims_missed", "cost_others_ns", "throttled_ns",
+		"clock_aims_up",
 	};
 	struct racetrap_stats s = { .size = sizeof(s) };
 	char line[1024];

@@ -469,6 +469,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_CLOCK_AIMS_MISSED,	/* ... not reached in time */
 	RACETRAP_STAT_COST_OTHERS_NS,	/* part of COST_NS: others' bound */
 	RACETRAP_STAT_THROTTLED_NS,	/* time the budget held sampling back */
+	RACETRAP_STAT_CLOCK_AIMS_UP,	/* ... of CLOCK_MISSES aimed at a caller */
 	__RACETRAP_STAT_LAST
 };
 

@@ -377,6 +377,7 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_CLOCK_AIMS_MISSED] = "clock_aims_missed",
 	[RACETRAP_STAT_COST_OTHERS_NS] = "cost_others_ns",
 	[RACETRAP_STAT_THROTTLED_NS] = "throttled_ns",
+	[RACETRAP_STAT_CLOCK_AIMS_UP] = "clock_aims_up",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");
