@@ -4,8 +4,8 @@
 # `make check-debug`: build the debug kernel (tools/vm/debug-kernel: KASAN,
 # lockdep, kmemleak, DEBUG_ATOMIC_SLEEP, UBSAN; cached in build/), boot it
 # with tools/vm/run --kernel debug, run every guest selftest there, then
-# the ABI fuzzer for a million calls and the soak, each in a boot of its
-# own beside the suites' boot, and end with "N passed, N failed, N
+# the soak in a boot of its own after them, and beside both the ABI
+# fuzzer for a million calls, and end with "N passed, N failed, N
 # skipped".  Any kernel
 # report (a KASAN, lockdep, atomic-sleep or UBSAN splat, a leak kmemleak
 # lists at the end of a boot) fails the run: tools/vm/verdict.  Too slow
@@ -69,18 +69,18 @@ stage deps ktap_step deps tools/deps.sh check debug
 stage build ktap_step build make -s userspace selftests
 stage debug-kernel ktap_step debug_kernel tools/vm/debug-kernel
 suites=$(guest_suites)
-# The suites' boot beside the fuzzer's and then the soak's, one host core
-# each (single-threaded TCG), as make check runs its two kernels; their
-# output is shown once both are done.
-# shellcheck disable=SC2086 # $suites: one argument each
-stage vm-debug vm_debug -- /selftests/run $suites \
-	>"$logdir/vm-debug.out" 2>&1 &
-suites_pid=$!
+# Two lines of boots, one host core each (single-threaded TCG), as make
+# check runs its two kernels: the suites' boot and then the soak's, and
+# beside them the fuzzer's, the longest; their output is shown once both
+# are done.
 {
-	stage fuzz fuzz
+	# shellcheck disable=SC2086 # $suites: one argument each
+	stage vm-debug vm_debug -- /selftests/run $suites
 	stage soak soak
-} >"$logdir/fuzz-soak.out" 2>&1
+} >"$logdir/suites-soak.out" 2>&1 &
+suites_pid=$!
+stage fuzz fuzz >"$logdir/fuzz.out" 2>&1
 wait "$suites_pid"
-cat "$logdir/vm-debug.out" "$logdir/fuzz-soak.out"
+cat "$logdir/suites-soak.out" "$logdir/fuzz.out"
 
 stages_summary "make check-debug"
