@@ -452,4 +452,22 @@ static inline int rt_attach_fx(const struct fx *f)
 	return fd;
 }
 
+/*
+ * Attach to the started fixture @f and apply @cfg; on failure say why,
+ * stop the fixture and return -1.
+ */
+static inline int rt_attach_fx_config(struct fx *f, struct racetrap_config *cfg)
+{
+	int fd = rt_attach_fx(f);
+
+	if (fd >= 0 && rt_config_set(fd, cfg)) {
+		ktap_diag("config: %s", strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		fx_stop(f);
+	return fd;
+}
+
 #endif /* RACETRAP_ENGINE_H */

@@ -91,10 +91,8 @@ int main(void)
 		return ktap_finish();
 	}
 	t.f = &f;
-	fd = rt_attach_fx(&f);
-	if (fd < 0 || rt_config_set(fd, &cfg)) {
-		ktap_diag("attach/config: %s", strerror(errno));
-		fx_stop(&f);
+	fd = rt_attach_fx_config(&f, &cfg);
+	if (fd < 0) {
 		ktap_result(false, "ctx_words_each_side");
 		return ktap_finish();
 	}

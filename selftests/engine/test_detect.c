@@ -90,13 +90,9 @@ static bool run(const char *name, struct tally *t, bool stop_on_pair,
 	t->stop_on_b = triggers == RACETRAP_TRIGGER_CLOCK && late;
 	if (!fx_start(&f, name))
 		return false;
-	fd = rt_attach_fx(&f);
-	if (fd < 0 || rt_config_set(fd, &c)) {
-		if (fd >= 0)
-			close(fd);
-		fx_stop(&f);
+	fd = rt_attach_fx_config(&f, &c);
+	if (fd < 0)
 		return false;
-	}
 	if (late) {
 		fx_cmd(&f, "go\n");
 		if (!fx_read_until(&f, "started") || !fx_tid(&f, "b")) {

@@ -104,9 +104,8 @@ int main(void)
 	}
 	t.f = &f;
 	read_code(f.pid, &t.code);
-	fd = rt_attach_fx(&f);
-	if (fd < 0 || rt_config_set(fd, &cfg)) {
-		fx_stop(&f);
+	fd = rt_attach_fx_config(&f, &cfg);
+	if (fd < 0) {
 		ktap_result(false, "frames_only_code");
 		return ktap_finish();
 	}

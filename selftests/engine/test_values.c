@@ -206,10 +206,8 @@ int main(void)
 		return ktap_finish();
 	}
 	t.page = f.word;
-	fd = rt_attach_fx(&f);
-	if (fd < 0 || rt_config_set(fd, &cfg)) {
-		ktap_diag("attach/config: %s", strerror(errno));
-		fx_stop(&f);
+	fd = rt_attach_fx_config(&f, &cfg);
+	if (fd < 0) {
 		ktap_result(false, "values_hits_possible");
 		return ktap_finish();
 	}
