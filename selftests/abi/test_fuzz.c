@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -80,6 +81,52 @@ static long checked(long ret, const char *what)
 /* A target: threads load and store shared words until killed. */
 static volatile long words[8];
 
+/*
+ * What the targets run between their accesses, and where every site
+ * table of the fuzzer points: one-byte instructions only (push/pop, a
+ * stack access each, then ret), so any offset in it is an instruction
+ * boundary and a uprobe there runs the instruction it replaced.  A probe
+ * in the middle of an instruction makes the target run garbage, which
+ * proves nothing about racetrap and, under QEMU TCG, can take the guest
+ * down: QEMU 7.2 pops a far return's stack with kernel privilege, so a
+ * garbage `lret` on a bad stack faults as a supervisor access from user
+ * mode and the kernel oopses (check-debug, 2026-12-03).
+ */
+asm(".text\n"
+    ".globl fuzz_sled\n"
+    ".type fuzz_sled, @function\n"
+    "fuzz_sled:\n"
+    "	.rept 1024\n"
+    "	push %rax\n"
+    "	pop %rax\n"
+    "	.endr\n"
+    "	ret\n"
+    ".globl fuzz_sled_end\n"
+    "fuzz_sled_end:\n"
+    ".size fuzz_sled, . - fuzz_sled\n");
+void fuzz_sled(void);
+extern const char fuzz_sled_end[];
+static uint64_t sled_off, sled_len;
+
+/* File offset of the sled in this executable, from /proc/self/maps. */
+static void find_sled(void)
+{
+	uintptr_t a = (uintptr_t)fuzz_sled, start, end;
+	unsigned long long pgoff;
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %*s %llx", &start,
+			   &end, &pgoff) == 3 && a >= start && a < end) {
+			sled_off = a - start + pgoff;
+			sled_len = (uintptr_t)fuzz_sled_end - a;
+			break;
+		}
+	if (f)
+		fclose(f);
+}
+
 /* SIGUSR1: the target runs exec (of itself), as a service may. */
 static void exec_self(int sig)
 {
@@ -91,8 +138,10 @@ static void *target_thread(void *arg)
 {
 	long i = (long)arg;
 
-	for (;;)
+	for (;;) {
+		fuzz_sled();
 		words[(i + words[i & 7]) & 7] += i;
+	}
 	return NULL;
 }
 
@@ -246,19 +295,26 @@ static void op_attach(uint64_t *s, int dev)
 	close_opened(perf, own_perf);
 }
 
-/* A table for the target's executable: sorted and valid, or not. */
+/*
+ * A table for the target's executable, its sites in the sled: sorted and
+ * valid, or not.
+ */
 static void op_sites(uint64_t *s, int dev)
 {
 	uint32_t n = pick(s, 4) ? pick(s, 64) + 1 : pick(s, 3) * RACETRAP_MAX_SITES;
 	struct racetrap_site *t = NULL;
 	struct racetrap_sites a = { 0 };
-	uint64_t off = 4096;
+	uint64_t off = sled_off + pick(s, 64);
 	bool own_fd = true;
 	uint32_t i;
 
 	if (n && n <= 4096)
 		t = calloc(n, sizeof(*t));
 	for (i = 0; t && i < n; i++) {
+		if (off >= sled_off + sled_len) {
+			n = i;		/* the sled is full */
+			break;
+		}
 		t[i].offset = off;
 		t[i].len = 1 + pick(s, 7);
 		t[i].base = pick(s, 4) ? RACETRAP_REG_RAX + pick(s, 15) :
@@ -472,6 +528,7 @@ int main(int argc, char **argv)
 		return target_main();
 	n = readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1);
 	self_exe[n > 0 ? n : 0] = 0;
+	find_sled();
 	if (argc > 1)
 		secs = atof(argv[1]);
 	if (argc > 2)
@@ -493,8 +550,17 @@ int main(int argc, char **argv)
 		pthread_create(&th[i], NULL, fuzz_thread,
 			       (void *)(uintptr_t)(seed * (i + 1) | 1));
 	while (now_s() - t0 < secs &&
-	       (!max_calls || atomic_load(&calls) < max_calls))
+	       (!max_calls || atomic_load(&calls) < max_calls)) {
+		static long next = 100000;
+
 		usleep(100000);
+		/* Progress, for runs long enough to be stopped by hand. */
+		if (atomic_load(&calls) >= next) {
+			ktap_diag("%ld calls in %.0f s", atomic_load(&calls),
+				  now_s() - t0);
+			next += 100000;
+		}
+	}
 	atomic_store(&stop, true);
 	for (i = 0; i < NR_THREADS; i++)
 		pthread_join(th[i], NULL);
