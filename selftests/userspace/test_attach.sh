@@ -13,7 +13,8 @@ st=/tmp/attach.status
 
 ktap_plan 10
 
-$FIX/fix_racy 25 >$fix &
+# Long enough for any attach; ended by SIGUSR1 (status 0) below.
+$FIX/fix_racy 600 >$fix &
 pid=$!
 sleep 1
 racetrap attach --duration 15 $pid >$out 2>$err &
@@ -44,6 +45,7 @@ check $? fixture_still_runs_after_detach
 racetrap status >$st 2>&1
 grep -q 'no process is being sampled' $st
 check $? status_empty_after_detach
+kill -USR1 $pid
 wait $pid
 check $? fixture_exits_normally
 
