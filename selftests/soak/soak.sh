@@ -81,6 +81,13 @@ while [ "$(date +%s)" -lt $end ]; do
 		t=$!
 		racetrapd --stderr --config /dev/null --name "$(basename $prog)" >$out 2>&1 &
 		d=$!
+		# Its signal handlers are set once it says "started": a
+		# SIGTERM before that kills it, which is no crash of its.
+		i=0
+		until grep -q 'started:' $out || [ $i -ge 300 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
 		sleep $((1 + $(rnd 3)))
 		kill -TERM $d; wait $d
 		[ $? -ge 128 ] && crashes=$((crashes + 1)) && diag "racetrapd crashed: $(tail -n 3 $out)"
