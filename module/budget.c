@@ -28,6 +28,8 @@
 
 #define PPM		1000000U
 #define BURST_WINDOWS	2
+/* Rotations may take at most 1/ROTATE_SHARE of what the target earns. */
+#define ROTATE_SHARE	2
 
 /*
  * An emulator makes a trap, an IPI or a timer orders of magnitude dearer
@@ -88,6 +90,8 @@ void racetrap_budget_start(struct racetrap_tracer *t, struct task_struct *task)
 	b->cpu_seen = group_cpu_ns(task);
 	b->credit_ns = burst_ns(t);
 	atomic64_set(&b->charged_ns, 0);
+	b->rotate_cpu_seen = b->cpu_seen;
+	b->rotate_cost_ns = 0;
 	raw_spin_unlock_irqrestore(&b->lock, flags);
 }
 
@@ -229,4 +233,54 @@ void racetrap_budget_charge_window(struct racetrap_tracer *t, u64 own_ns,
 	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_OTHERS_NS,
 			   others / READ_ONCE(emulated_cost_div));
 	racetrap_budget_charge(t, own_ns + others);
+}
+
+/* Target CPU time now, or @fallback if the target is gone. */
+static u64 target_cpu_ns(struct racetrap_tracer *t, u64 fallback)
+{
+	struct task_struct *task;
+	u64 cpu = fallback;
+
+	rcu_read_lock();
+	task = pid_task(t->tgid, PIDTYPE_TGID);
+	if (task)
+		cpu = group_cpu_ns(task);
+	rcu_read_unlock();
+	return cpu;
+}
+
+/*
+ * Rotating the probes rewrites text (budget.h's charge below), whether or
+ * not anything is sampled after.  Charged at a fixed interval, that cost
+ * would spend the budget of a mostly idle target on rotations alone and
+ * hold every sample back.  So a rotation waits until the target has
+ * earned ROTATE_SHARE times what the last one cost since it ran: at most
+ * half the budget goes to rotations, and a target that runs little keeps
+ * its probes longer (they cost nothing until hit).  The tick's work item
+ * is the only caller of both functions below.
+ */
+bool racetrap_budget_rotation_due(struct racetrap_tracer *t)
+{
+	struct racetrap_budget *b = &t->budget;
+	u32 ppm = READ_ONCE(t->cfg.budget_ppm);
+	u64 cpu = target_cpu_ns(t, b->rotate_cpu_seen);
+	u64 earned = 0;
+
+	if (ppm >= PPM)
+		return true;
+	if (cpu > b->rotate_cpu_seen)
+		earned = mul_u64_u32_div(cpu - b->rotate_cpu_seen, ppm, PPM);
+	return earned >= b->rotate_cost_ns * ROTATE_SHARE;
+}
+
+/* @ns of text rewrites by a rotation or by disarming the probes. */
+void racetrap_budget_charge_rotation(struct racetrap_tracer *t, u64 ns)
+{
+	struct racetrap_budget *b = &t->budget;
+
+	b->rotate_cpu_seen = target_cpu_ns(t, b->rotate_cpu_seen);
+	b->rotate_cost_ns = ns / READ_ONCE(emulated_cost_div);
+	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_ROTATE_NS,
+			   b->rotate_cost_ns);
+	racetrap_budget_charge(t, ns);
 }

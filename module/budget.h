@@ -17,6 +17,8 @@ struct racetrap_budget {
 	s64 credit_ns;			/* balance then, at most the burst */
 	atomic64_t charged_ns;		/* cost charged since */
 	u64 throttled_since;		/* ktime_get_ns(), while throttled */
+	u64 rotate_cpu_seen;		/* target CPU ns at the last rotation */
+	u64 rotate_cost_ns;		/* what the last rotation charged */
 };
 
 void racetrap_budget_start(struct racetrap_tracer *t, struct task_struct *task);
@@ -27,5 +29,7 @@ void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns);
 void racetrap_budget_charge_window(struct racetrap_tracer *t, u64 own_ns,
 				   u64 stall_ns, unsigned int nr_others);
 u64 racetrap_budget_throttled_ns(struct racetrap_tracer *t);
+bool racetrap_budget_rotation_due(struct racetrap_tracer *t);
+void racetrap_budget_charge_rotation(struct racetrap_tracer *t, u64 ns);
 
 #endif /* _RACETRAP_BUDGET_H */

@@ -135,11 +135,15 @@ static void unregister_work_fn(struct work_struct *work)
 				       work)->tracer);
 }
 
-/* Unregister the current set; no handler runs once this returns. */
-void racetrap_site_stop(struct racetrap_tracer *t)
+/*
+ * Unregister the current set; no handler runs once this returns.  Returns
+ * the time the removals took (the text rewrites, not the wait for
+ * handlers still running), for the budget.
+ */
+u64 racetrap_site_stop(struct racetrap_tracer *t)
 {
 	unsigned int i, armed = 0, trapping = 0;
-	u64 now = ktime_get_ns();
+	u64 now = ktime_get_ns(), patch_ns = 0;
 
 	for (i = 0; i < t->nr_probes; i++) {
 		armed += t->probes[i].armed;
@@ -167,6 +171,7 @@ void racetrap_site_stop(struct racetrap_tracer *t)
 		destroy_work_on_stack(&uw.work);
 	} else if (armed) {
 		unregister_probes(t);
+		patch_ns = ktime_get_ns() - now;
 	}
 	if (armed)
 		racetrap_uprobe_sync();
@@ -177,6 +182,7 @@ void racetrap_site_stop(struct racetrap_tracer *t)
 	kfree(t->probes);
 	t->probes = NULL;
 	t->nr_probes = 0;
+	return patch_ns;
 }
 
 /* Draw @n sites uniformly over all tables; returns how many it drew. */
@@ -213,26 +219,25 @@ static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 /*
  * Each uprobe registered or unregistered walks every mapping of its file
  * and write-locks the mmap_lock of each process mapping it, the target's
- * and others' alike: site_rotate_ms has a floor (config.c).  The time a
- * rotation takes is not charged to the budget: charged every
- * site_rotate_ms whether or not anything is sampled, it paused sampling
- * 88% of the time in the test VM, where text patching is far dearer, and
- * would do the same to a mostly idle target on hardware.  Charging it
- * needs a rotation that slows down with the budget.
+ * and others' alike: site_rotate_ms has a floor (config.c), and the time
+ * the rewrites take is charged to the budget (budget.c: a rotation waits
+ * until the target has earned twice its cost).  Returns that time.
  */
-static void rotate(struct racetrap_tracer *t)
+static u64 rotate(struct racetrap_tracer *t)
 {
 	unsigned int n = READ_ONCE(t->cfg.site_probes), i;
 	struct racetrap_probe *p;
+	u64 patch_ns, t0;
 
-	racetrap_site_stop(t);
+	patch_ns = racetrap_site_stop(t);
 	if (!READ_ONCE(t->nr_sites))
-		return;
+		return patch_ns;
 	p = kcalloc(n, sizeof(*p), GFP_KERNEL);
 	if (!p)
-		return;
+		return patch_ns;
 	t->probes = p;
 	t->nr_probes = draw(t, p, n);
+	t0 = ktime_get_ns();
 	for (i = 0; i < t->nr_probes; i++) {
 		p[i].tracer = t;
 		p[i].uc.handler = probe_handler;
@@ -246,6 +251,7 @@ static void rotate(struct racetrap_tracer *t)
 		racetrap_count(&t->stats, RACETRAP_STAT_PROBES_ARMED);
 	}
 	racetrap_count(&t->stats, RACETRAP_STAT_ROTATIONS);
+	return patch_ns + ktime_get_ns() - t0;
 }
 
 void racetrap_tick_fn(struct work_struct *work)
@@ -266,11 +272,18 @@ void racetrap_tick_fn(struct work_struct *work)
 	if (spent || !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE)) {
 		/* Probes would only trap to be refused: disarm them. */
 		if (t->nr_probes)
-			racetrap_site_stop(t);
+			racetrap_budget_charge_rotation(t,
+							racetrap_site_stop(t));
 	} else if (!t->nr_probes ||
 		   time_after_eq64(get_jiffies_64(), t->last_rotate)) {
-		rotate(t);
-		t->last_rotate = get_jiffies_64() + msecs_to_jiffies(rotate_ms);
+		if (racetrap_budget_rotation_due(t)) {
+			racetrap_budget_charge_rotation(t, rotate(t));
+			t->last_rotate = get_jiffies_64() +
+					 msecs_to_jiffies(rotate_ms);
+		} else {
+			racetrap_count(&t->stats,
+				       RACETRAP_STAT_ROTATIONS_DEFERRED);
+		}
 	}
 	schedule_delayed_work(&t->tick,
 			      msecs_to_jiffies(min(rotate_ms, TICK_MAX_MS)));

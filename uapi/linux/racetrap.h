@@ -457,7 +457,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_HITS_OVERFLOW,	/* ... beyond RACETRAP_MAX_HITS */
 	RACETRAP_STAT_VALUE_CHANGES,	/* changed value, nothing trapped */
 	RACETRAP_STAT_STALL_NS,		/* time sampled threads were held */
-	RACETRAP_STAT_COST_NS,		/* stall plus arm/disarm time */
+	RACETRAP_STAT_COST_NS,		/* everything charged to the budget */
 	RACETRAP_STAT_THROTTLED,	/* times the budget started throttling */
 	RACETRAP_STAT_RECORDS,		/* records queued */
 	RACETRAP_STAT_DROPS,		/* records dropped, ring full */
@@ -470,6 +470,8 @@ enum racetrap_stat {
 	RACETRAP_STAT_COST_OTHERS_NS,	/* part of COST_NS: others' bound */
 	RACETRAP_STAT_THROTTLED_NS,	/* time the budget held sampling back */
 	RACETRAP_STAT_CLOCK_AIMS_UP,	/* ... of CLOCK_MISSES aimed at a caller */
+	RACETRAP_STAT_COST_ROTATE_NS,	/* part of COST_NS: probe rewrites */
+	RACETRAP_STAT_ROTATIONS_DEFERRED,	/* ticks a rotation waited for budget */
 	__RACETRAP_STAT_LAST
 };
 

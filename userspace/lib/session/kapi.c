@@ -378,6 +378,8 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_COST_OTHERS_NS] = "cost_others_ns",
 	[RACETRAP_STAT_THROTTLED_NS] = "throttled_ns",
 	[RACETRAP_STAT_CLOCK_AIMS_UP] = "clock_aims_up",
+	[RACETRAP_STAT_COST_ROTATE_NS] = "cost_rotate_ns",
+	[RACETRAP_STAT_ROTATIONS_DEFERRED] = "rotations_deferred",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");
