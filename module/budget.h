@@ -19,6 +19,7 @@ struct racetrap_budget {
 	u64 throttled_since;		/* ktime_get_ns(), while throttled */
 	u64 rotate_cpu_seen;		/* target CPU ns at the last rotation */
 	u64 rotate_cost_ns;		/* what the last rotation charged */
+	u64 rotate_debt_ns;		/* rotation cost not yet repaid */
 };
 
 void racetrap_budget_start(struct racetrap_tracer *t, struct task_struct *task);
