@@ -307,12 +307,14 @@ static inline void rt_dump_stats(int fd)
 		"records", "drops", "probes_armed", "probe_errors",
 		"rotations", "skip_blocked", "clock_aims",
 		"clock_aims_missed", "cost_others_ns", "throttled_ns",
-		"clock_aims_up",
+		"clock_aims_up", "cost_rotate_ns", "rotations_deferred",
 	};
 	struct racetrap_stats s = { .size = sizeof(s) };
 	char line[1024];
 	size_t i, n = 0;
 
+	_Static_assert(sizeof(names) / sizeof(names[0]) == __RACETRAP_STAT_LAST,
+		       "a counter without a name");
 	if (ioctl(fd, RACETRAP_IOC_STATS, &s))
 		return;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]) &&
