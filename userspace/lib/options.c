@@ -58,6 +58,11 @@ const struct rt_option_desc rt_option_descs[] = {
 	{ "cache-dir", "DIR", BOTH,
 	  "cache decoded site tables by build-id in DIR, or 'none'; off "
 	  "when not root", RT_CACHE_DIR_DEFAULT },
+	{ "setup-nice", "N", BOTH,
+	  "nice value, 0..19, of reading and decoding the code of a target "
+	  "that is already running (attach, the daemon, after an exec), so "
+	  "the set-up yields to it; 0 runs it at racetrap's own priority",
+	  "10" },
 	{ "duration", "S", RT_OPT_CLI,
 	  "stop sampling after S seconds (decimals allowed, up to 31536000; "
 	  "default: until the target ends)", NULL },
@@ -295,6 +300,13 @@ bad_budget:
 		o->kcfg.triggers = bits;
 		return 0;
 	}
+	if (!strcmp(name, "setup-nice")) {
+		if (rt_parse_uint(what, value, 0, 19, NULL, &v, err, errlen))
+			return -1;
+		o->setup_nice = (unsigned int)v;
+		o->setup_nice_set = true;
+		return 0;
+	}
 	if (!strcmp(name, "exit-code")) {
 		if (rt_parse_uint(what, value, 0, 255, NULL, &v, err, errlen))
 			return -1;
@@ -478,6 +490,11 @@ void rt_options_free(struct rt_options *o)
 	free_list(o->include_funcs, o->nr_include_funcs);
 	free_list(o->exclude_funcs, o->nr_exclude_funcs);
 	memset(o, 0, sizeof(*o));
+}
+
+int rt_options_setup_nice(const struct rt_options *o)
+{
+	return o->setup_nice_set ? (int)o->setup_nice : RT_SETUP_NICE_DEFAULT;
 }
 
 uint32_t rt_options_stack_dump(const struct rt_options *o)

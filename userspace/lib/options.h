@@ -37,6 +37,9 @@ struct rt_options {
 	/* racetrap run's status after a race (--exit-code); see below. */
 	unsigned int exit_code;
 	bool exit_code_set;
+	/* --setup-nice given; else RT_SETUP_NICE_DEFAULT. */
+	unsigned int setup_nice;
+	bool setup_nice_set;
 };
 
 /*
@@ -53,6 +56,15 @@ struct rt_options {
  * profiles; racetrap needs the callers of one access.
  */
 #define RT_STACK_DUMP_DEFAULT 4096
+
+/*
+ * The nice value of attach set-up beside a running target.  The CFS
+ * weight of nice 10 is about a tenth of nice 0's: next to a busy thread
+ * of the target the set-up takes about 10% of that CPU and still ends;
+ * on an idle CPU it runs at full speed.  Nice 19 (1.5%) was tried and
+ * starved in a saturated guest (Documentation/engine.rst).
+ */
+#define RT_SETUP_NICE_DEFAULT 10
 
 /* Where site tables are cached by build-id by default (root only). */
 #define RT_CACHE_DIR_DEFAULT "/var/cache/racetrap"
@@ -101,6 +113,8 @@ void rt_options_free(struct rt_options *o);
 
 /* The racetrap_config.stack_dump to ask for: --stack-dump or the default. */
 uint32_t rt_options_stack_dump(const struct rt_options *o);
+/* The nice value for setting up beside a running target. */
+int rt_options_setup_nice(const struct rt_options *o);
 
 /* Parse "site,clock" into RACETRAP_TRIGGER_* bits; -1 if a name is unknown. */
 int rt_parse_triggers(const char *s, unsigned int *out);

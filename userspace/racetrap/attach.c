@@ -66,6 +66,7 @@ int cmd_attach(int argc, char **argv)
 	p = (struct rt_session_params){
 		.pid = (pid_t)pid, .opts = &o, .emit = cli_emit,
 		.emit_arg = &o, .announce = true,
+		.setup_nice = rt_options_setup_nice(&o),
 	};
 	s = rt_session_start(&p, err, sizeof(err));
 	if (!s) {

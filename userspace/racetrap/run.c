@@ -128,6 +128,8 @@ static struct rt_session *reattach(struct rt_session_params *p)
 	char err[1024];
 	int tries;
 
+	/* The new program runs meanwhile: set up beside it. */
+	p->setup_nice = rt_options_setup_nice(p->opts);
 	for (tries = 0; tries < 20; tries++) {
 		s = rt_session_start(p, err, sizeof(err));
 		if (s || kill(p->pid, 0))

@@ -191,7 +191,7 @@ static void start(const struct rt_daemon_conf *c, const struct proc_id *id,
 {
 	struct rt_session_params p = {
 		.pid = id->pid, .opts = &c->opts, .emit = logger_emit,
-		.announce = true,
+		.announce = true, .setup_nice = rt_options_setup_nice(&c->opts),
 	};
 	struct target_session *ts;
 	char err[1024];

@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,8 +122,8 @@ static int scan(struct rt_session *s, char *err, size_t errlen)
 	return rt_sites_scan(s->pid, &so, s->seen, add_table, s, err, errlen);
 }
 
-struct rt_session *rt_session_start(const struct rt_session_params *p,
-				    char *err, size_t errlen)
+static struct rt_session *session_start(const struct rt_session_params *p,
+					char *err, size_t errlen)
 {
 	struct rt_analyzer_opts ao;
 	struct rt_session *s;
@@ -226,6 +228,46 @@ err_opts:
 err_free:
 	free(s);
 	return NULL;
+}
+
+struct setup_call {
+	const struct rt_session_params *p;
+	char *err;
+	size_t errlen;
+	struct rt_session *s;
+};
+
+static void *setup_thread(void *arg)
+{
+	struct setup_call *c = arg;
+
+	/*
+	 * Linux's nice is per thread: only this thread yields.  If it cannot
+	 * be set (a seccomp filter), the set-up runs at our own priority.
+	 */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), c->p->setup_nice);
+	c->s = session_start(c->p, c->err, c->errlen);
+	return NULL;
+}
+
+/*
+ * The set-up (reading the target's mappings and DWARF, decoding its code,
+ * loading the tables into the kernel) runs in a thread of its own at
+ * p->setup_nice when asked, so that it yields to a running target; an
+ * unprivileged process could not take the priority back afterwards, and
+ * reading records must not wait behind the target.
+ */
+struct rt_session *rt_session_start(const struct rt_session_params *p,
+				    char *err, size_t errlen)
+{
+	struct setup_call c = { .p = p, .err = err, .errlen = errlen };
+	pthread_t th;
+
+	if (p->setup_nice <= 0 ||
+	    pthread_create(&th, NULL, setup_thread, &c) != 0)
+		return session_start(p, err, errlen);
+	pthread_join(th, NULL);
+	return c.s;
 }
 
 int rt_session_fd(const struct rt_session *s)

@@ -28,6 +28,11 @@ struct rt_session_params {
 	void *emit_arg;
 	/* Emit an "attached" status report once sampling starts. */
 	bool announce;
+	/*
+	 * Nice value for the set-up, for a target already running
+	 * (rt_options_setup_nice()); 0: the caller's own priority.
+	 */
+	int setup_nice;
 };
 
 struct rt_session;
