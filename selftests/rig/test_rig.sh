@@ -26,7 +26,7 @@ if ! release=$("$top/tools/vm/kernel-release" "$kernel" 2>&1); then
 	echo "Bail out! $release"
 	exit 1
 fi
-echo "1..22"
+echo "1..25"
 echo "# rig test for $release"
 
 work=$top/build/rig/$release
@@ -130,7 +130,7 @@ canned=$work/canned.log
 judge() {
 	printf '%s\n' "$@" >"$canned"
 	vrc=0
-	"$verdict" "$canned" >/dev/null || vrc=$?
+	"$verdict" "$canned" >/dev/null 2>&1 || vrc=$?
 }
 judge "[    1.000000] racetrap: loaded" "racetrap-vm: exit status 3"
 check "verdict_exit_status" '[ $vrc = 3 ]'
@@ -178,6 +178,27 @@ check "verdict_kmemleak_disabled" '[ $vrc = 1 ]'
 judge "[ 1510.012244] uprobe: test_fuzz:4813 failed to unregister, leaking uprobe" \
 	"racetrap-vm: exit status 0"
 check "verdict_uprobe_leak" '[ $vrc = 1 ]'
+
+# QEMU TCG's nested #DB (tools/vm/verdict): only that splat is set aside.
+nested_db() {
+	printf '%s\n' \
+		"[ 1084.612070] ------------[ cut here ]------------" \
+		"[ 1084.615352] WARNING: CPU: 0 PID: 26788 at arch/x86/kernel/traps.c:1120 exc_debug_kernel+0x92/0x100" \
+		"[ 1084.629055]  <#DB>" \
+		"[ 1084.629584] RIP: 0010:$1" \
+		"[ 1084.630961] WARNING: stack going in the wrong direction? at asm_exc_page_fault+0x30/0x30" \
+		"[ 1084.631123]  </#DB>" \
+		"[ 1084.631172] WARNING: stack recursion on stack type 7" \
+		"[ 1084.632634] ---[ end trace 0000000000000000 ]---"
+}
+judge "$(nested_db asm_exc_debug+0x0/0x40)" "racetrap-vm: exit status 0"
+check "verdict_tcg_nested_db_set_aside" '[ $vrc = 0 ]'
+judge "$(nested_db exc_debug_user+0x10/0x40)" "racetrap-vm: exit status 0"
+check "verdict_other_db_warning" '[ $vrc = 1 ]'
+judge "$(nested_db asm_exc_debug+0x0/0x40)" \
+	"[ 1090.000000] WARNING: CPU: 1 PID: 80 at module/watch.c:99 racetrap_watch+0x1/0x2" \
+	"racetrap-vm: exit status 0"
+check "verdict_nested_db_then_warning" '[ $vrc = 1 ]'
 
 echo "# Totals: pass:$((n - failed_count)) fail:$failed_count"
 [ "$failed_count" = 0 ]
