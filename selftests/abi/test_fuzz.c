@@ -170,6 +170,35 @@ static pid_t spawn_target(void)
 	return pid;
 }
 
+/*
+ * Has @pid exec'd in "target" mode?  Attaching earlier attaches to the
+ * fork, and the exec then ends that attachment.  Up to 30 s.
+ */
+static bool wait_exec(pid_t pid)
+{
+	char path[64], args[64];
+	int i, fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	for (i = 0; i < 3000; i++) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return false;
+		n = read(fd, args, sizeof(args) - 1);
+		close(fd);
+		if (n > 0) {
+			args[n] = '\0';
+			/* argv[1], after the first NUL. */
+			if (memchr(args, '\0', n) &&
+			    !strcmp(args + strlen(args) + 1, "target"))
+				return true;
+		}
+		usleep(10000);
+	}
+	return false;
+}
+
 /* xorshift64*, one state per thread. */
 static uint64_t rnd(uint64_t *s)
 {
@@ -586,7 +615,8 @@ int main(int argc, char **argv)
 
 	/* A fresh target: the others may have died of a garbage table. */
 	fresh = spawn_target();
-	usleep(200000);
+	if (!wait_exec(fresh))
+		ktap_diag("target %d did not exec in 30 s", (int)fresh);
 	dev = open(RACETRAP_DEVICE, O_RDWR | O_CLOEXEC);
 	works = dev >= 0 && rt_attach(dev, fresh) == 0;
 	if (works) {
