@@ -235,6 +235,14 @@ void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns)
 	atomic64_add(ns, &t->budget.charged_ns);
 }
 
+/* A bound (budget.h), as it is on hardware: no emulation divisor. */
+void racetrap_budget_charge_bound(struct racetrap_tracer *t, u64 ns)
+{
+	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_BOUND_NS, ns);
+	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_NS, ns);
+	atomic64_add(ns, &t->budget.charged_ns);
+}
+
 /*
  * A window held the sampled thread for @stall_ns and its other threads
  * may have waited on it (a lock it holds, a stop-the-world, a join) for

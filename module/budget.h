@@ -27,6 +27,25 @@ void racetrap_budget_start(struct racetrap_tracer *t, struct task_struct *task);
 bool racetrap_budget_allow(struct racetrap_tracer *t);
 bool racetrap_budget_check(struct racetrap_tracer *t);
 void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns);
+
+/*
+ * Costs racetrap causes outside any code of its own that could time
+ * them, charged at a bound taken from published hardware measurements
+ * (Documentation/benchmarks.rst, "Projection to bare metal"), never
+ * divided by an emulation divisor:
+ *  - a probe hit: the int3 trap and the out-of-line single-step trap
+ *    (about 0.5 us each), and the text rewrite that takes the one-shot
+ *    probe out of the target's mm (a TLB shootdown and the page work,
+ *    2 us each);
+ *  - a cpu-clock tick in a target thread: the interrupt, direct and
+ *    indirect (0.5-1.5% of a CPU at 1000 Hz, the lower end taken);
+ *  - a watchpoint trap: the #DB entry and exit around the handler,
+ *    which the handler times itself.
+ */
+#define RACETRAP_COST_PROBE_HIT_NS	5000
+#define RACETRAP_COST_TICK_NS		5000
+#define RACETRAP_COST_DB_ENTRY_NS	1000
+void racetrap_budget_charge_bound(struct racetrap_tracer *t, u64 ns);
 void racetrap_budget_charge_window(struct racetrap_tracer *t, u64 own_ns,
 				   u64 stall_ns, unsigned int nr_others);
 u64 racetrap_budget_throttled_ns(struct racetrap_tracer *t);

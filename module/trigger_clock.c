@@ -240,6 +240,7 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 	    (current->flags & PF_EXITING))
 		return;
 	racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_TICKS);
+	racetrap_budget_charge_bound(t, RACETRAP_COST_TICK_NS);
 	/* Budget spent (the tick's verdict): no sample, no aim. */
 	if (READ_ONCE(t->throttled))
 		return;

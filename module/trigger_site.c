@@ -57,6 +57,7 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	/* Another process mapping the file, or a fork's copy of the int3. */
 	if (current->mm != t->mm)
 		return UPROBE_HANDLER_REMOVE;
+	racetrap_budget_charge_bound(t, RACETRAP_COST_PROBE_HIT_NS);
 	if (racetrap_enter(t)) {
 		if (!xchg(&p->fired, true)) {
 			WRITE_ONCE(p->fired_ns, ktime_get_ns());

@@ -39,6 +39,7 @@ void racetrap_watch_record(struct racetrap_slot *slot,
 	struct racetrap_hit *h;
 	int i;
 
+	racetrap_budget_charge_bound(t, RACETRAP_COST_DB_ENTRY_NS);
 	i = atomic_inc_return(&slot->nr_hits) - 1;
 	if (i >= RACETRAP_MAX_HITS) {
 		racetrap_count(&t->stats, RACETRAP_STAT_HITS_OVERFLOW);

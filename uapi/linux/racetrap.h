@@ -472,6 +472,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_CLOCK_AIMS_UP,	/* ... of CLOCK_MISSES aimed at a caller */
 	RACETRAP_STAT_COST_ROTATE_NS,	/* part of COST_NS: probe rewrites */
 	RACETRAP_STAT_ROTATIONS_DEFERRED,	/* ticks a rotation waited for budget */
+	RACETRAP_STAT_COST_BOUND_NS,	/* part of COST_NS: hits, ticks at a bound */
 	__RACETRAP_STAT_LAST
 };
 

@@ -380,6 +380,7 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_CLOCK_AIMS_UP] = "clock_aims_up",
 	[RACETRAP_STAT_COST_ROTATE_NS] = "cost_rotate_ns",
 	[RACETRAP_STAT_ROTATIONS_DEFERRED] = "rotations_deferred",
+	[RACETRAP_STAT_COST_BOUND_NS] = "cost_bound_ns",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");
