@@ -177,9 +177,9 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	/* The ranges, seven option checks, seven usage errors, version,
+	/* The ranges, eight option checks, seven usage errors, version,
 	 * status --json. */
-	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 7 + 10);
+	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 8 + 10);
 	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		check_range((int)i);
 
@@ -191,6 +191,15 @@ int main(int argc, char **argv)
 		    !set(&o, "budget", "0%", err, sizeof(err)) &&
 		    !set(&o, "budget", "%", err, sizeof(err)) &&
 		    o.kcfg.budget_ppm == 1000000, "budget_percent");
+	ktap_result(rt_options_setup_nice(&o) == RT_SETUP_NICE_DEFAULT &&
+		    set(&o, "setup-nice", "0", err, sizeof(err)) &&
+		    rt_options_setup_nice(&o) == 0 &&
+		    set(&o, "setup-nice", "19", err, sizeof(err)) &&
+		    rt_options_setup_nice(&o) == 19 &&
+		    !set(&o, "setup-nice", "20", err, sizeof(err)) &&
+		    strstr(err, "--setup-nice: 20 is out of range: want 0..19") &&
+		    !set(&o, "setup-nice", "-1", err, sizeof(err)) &&
+		    rt_options_setup_nice(&o) == 19, "setup_nice_range");
 	ktap_result(set(&o, "triggers", "site,clock", err, sizeof(err)) &&
 		    o.kcfg.triggers == (RACETRAP_TRIGGER_SITE | RACETRAP_TRIGGER_CLOCK) &&
 		    set(&o, "triggers", "clock", err, sizeof(err)) &&
