@@ -122,7 +122,7 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 		case 't':
 			errno = 0;
 			o->seconds = strtod(optarg, &end);
-			if (errno || *end || o->seconds <= 0 || o->seconds > 3600)
+			if (errno || *end || o->seconds <= 0 || o->seconds > 86400)
 				usage(argv[0]);
 			break;
 		case 'n':
