@@ -7,12 +7,13 @@
  * balance is positive.  The balance is capped at BURST_WINDOWS
  * windows, so no idle stretch and no CPU time used before attach can be
  * saved up into a burst: over any interval the cost is at most budget_ppm
- * of the CPU time used plus the cap plus one sample's cost.
+ * of the CPU time used plus the cap, one sample's cost and one rotation's
+ * debt.
  *
  * The CPU time is read racily (live threads' sum_exec_runtime plus what
  * exited threads left in signal->sum_sched_runtime): an estimate is all a
  * budget needs.  Charges come from any context (hrtimer, #DB) and only
- * add to an atomic; the refill, which reads every thread, runs in task
+ * add to an atomic (the tick's rotation debt takes the lock); the refill, which reads every thread, runs in task
  * context at samples and at the tick.
  */
 #include <linux/cpumask.h>
@@ -42,14 +43,7 @@
  * test rig sets this divisor for every charge; a real host leaves it at 1.
  */
 static unsigned int emulated_cost_div = 1;
-/*
- * Text rewrites (probe rotation) are dearer still under TCG, which also
- * throws away its translations of the page: about 1 ms per rewrite in
- * the 6.12 guest, where benchmarks.rst's hardware estimate is 4 us.
- */
-static unsigned int emulated_patch_div = 1;
-
-static int set_div(const char *val, const struct kernel_param *kp)
+static int set_cost_div(const char *val, const struct kernel_param *kp)
 {
 	unsigned int v;
 	int ret = kstrtouint(val, 0, &v);
@@ -58,20 +52,17 @@ static int set_div(const char *val, const struct kernel_param *kp)
 		return ret;
 	if (v < 1 || v > 1000)
 		return -ERANGE;
-	WRITE_ONCE(*(unsigned int *)kp->arg, v);
+	WRITE_ONCE(emulated_cost_div, v);
 	return 0;
 }
 
-static const struct kernel_param_ops div_ops = {
-	.set = set_div,
+static const struct kernel_param_ops cost_div_ops = {
+	.set = set_cost_div,
 	.get = param_get_uint,
 };
-module_param_cb(emulated_cost_div, &div_ops, &emulated_cost_div, 0644);
+module_param_cb(emulated_cost_div, &cost_div_ops, &emulated_cost_div, 0644);
 MODULE_PARM_DESC(emulated_cost_div,
 		 "divide every budget charge by this (1..1000); for test VMs under emulation only (default 1)");
-module_param_cb(emulated_patch_div, &div_ops, &emulated_patch_div, 0644);
-MODULE_PARM_DESC(emulated_patch_div,
-		 "divide the charge for probe text rewrites by this instead (1..1000); for test VMs under emulation only (default 1)");
 
 static u64 group_cpu_ns(struct task_struct *task)
 {
@@ -276,17 +267,18 @@ static u64 target_cpu_ns(struct racetrap_tracer *t, u64 fallback)
 
 /*
  * Rotating the probes rewrites text whether or not anything is sampled
- * after.  Charged to the bucket like a window, one rotation in the test
- * VM cost more than the bucket holds, so every rotation throttled, and
- * disarming the probes cost another; charged at a fixed interval, it
+ * after.  Charged to the bucket like a window, a rotation can cost more
+ * than the bucket holds and would throttle at every rotation (and
+ * disarming the probes then costs more); charged at a fixed interval, it
  * would spend a mostly idle target's budget on rotations alone.  So a
  * rotation's cost is a debt that the target's earnings repay before they
  * refill the bucket (spent() above), and the next rotation waits until
  * that debt is paid and the target has earned ROTATE_SHARE times what
- * the last one cost since it ran: rotations take at most half the
+ * the last rotation cost since it ran: rotations take at most half the
  * budget, samples keep the rest, and a target that runs little keeps its
  * probes longer, which costs nothing until one is hit.  The tick's work
- * item is the only caller of both functions below.
+ * item is the only caller of both functions below, and the only writer
+ * of rotate_cpu_seen and rotate_cost_ns (attach aside).
  */
 bool racetrap_budget_rotation_due(struct racetrap_tracer *t)
 {
@@ -300,7 +292,7 @@ bool racetrap_budget_rotation_due(struct racetrap_tracer *t)
 	raw_spin_lock_irqsave(&b->lock, flags);
 	if (ppm >= PPM)
 		b->rotate_debt_ns = 0;
-	debt = b->rotate_debt_ns;
+	debt = b->rotate_debt_ns != 0;
 	raw_spin_unlock_irqrestore(&b->lock, flags);
 	if (ppm >= PPM)
 		return true;
@@ -309,15 +301,21 @@ bool racetrap_budget_rotation_due(struct racetrap_tracer *t)
 	return !debt && earned >= b->rotate_cost_ns * ROTATE_SHARE;
 }
 
-/* @ns of text rewrites by a rotation or by disarming the probes. */
-void racetrap_budget_charge_rotation(struct racetrap_tracer *t, u64 ns)
+/*
+ * @rewrites int3s written or removed by a rotation (@rotation) or by
+ * disarming the probes, each at RACETRAP_COST_REWRITE_NS (budget.h).
+ */
+void racetrap_budget_charge_rotation(struct racetrap_tracer *t,
+				     unsigned int rewrites, bool rotation)
 {
 	struct racetrap_budget *b = &t->budget;
+	u64 ns = (u64)rewrites * RACETRAP_COST_REWRITE_NS;
 	unsigned long flags;
 
-	ns /= READ_ONCE(emulated_patch_div);
-	b->rotate_cpu_seen = target_cpu_ns(t, b->rotate_cpu_seen);
-	b->rotate_cost_ns = ns;
+	if (rotation) {
+		b->rotate_cpu_seen = target_cpu_ns(t, b->rotate_cpu_seen);
+		b->rotate_cost_ns = ns;
+	}
 	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_ROTATE_NS, ns);
 	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_NS, ns);
 	raw_spin_lock_irqsave(&b->lock, flags);

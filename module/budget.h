@@ -17,9 +17,11 @@ struct racetrap_budget {
 	s64 credit_ns;			/* balance then, at most the burst */
 	atomic64_t charged_ns;		/* cost charged since */
 	u64 throttled_since;		/* ktime_get_ns(), while throttled */
+	/* Written by the tick (and attach) alone, without the lock: */
 	u64 rotate_cpu_seen;		/* target CPU ns at the last rotation */
 	u64 rotate_cost_ns;		/* what the last rotation charged */
-	u64 rotate_debt_ns;		/* rotation cost not yet repaid */
+	/* Under the lock: */
+	u64 rotate_debt_ns;		/* rewrites' cost not yet repaid */
 };
 
 void racetrap_budget_start(struct racetrap_tracer *t, struct task_struct *task);
@@ -40,16 +42,23 @@ void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns);
  *  - a cpu-clock tick in a target thread: the interrupt, direct and
  *    indirect (0.5-1.5% of a CPU at 1000 Hz, the lower end taken);
  *  - a watchpoint trap: the #DB entry and exit around the handler,
- *    which the handler times itself.
+ *    which the handler times itself;
+ *  - a text rewrite of probe rotation: a TLB shootdown and the page work,
+ *    2 us each.  Timing the registration would also count what costs the
+ *    target nothing: waits for dup_mmap_sem (an RCU grace period), for
+ *    the mmap_lock of every process mapping the file, for the kworker's
+ *    CPU; in the test VM a rewrite took about 1 ms of wall time.
  */
 #define RACETRAP_COST_PROBE_HIT_NS	5000
 #define RACETRAP_COST_TICK_NS		5000
 #define RACETRAP_COST_DB_ENTRY_NS	1000
+#define RACETRAP_COST_REWRITE_NS	4000
 void racetrap_budget_charge_bound(struct racetrap_tracer *t, u64 ns);
 void racetrap_budget_charge_window(struct racetrap_tracer *t, u64 own_ns,
 				   u64 stall_ns, unsigned int nr_others);
 u64 racetrap_budget_throttled_ns(struct racetrap_tracer *t);
 bool racetrap_budget_rotation_due(struct racetrap_tracer *t);
-void racetrap_budget_charge_rotation(struct racetrap_tracer *t, u64 ns);
+void racetrap_budget_charge_rotation(struct racetrap_tracer *t,
+				     unsigned int rewrites, bool rotation);
 
 #endif /* _RACETRAP_BUDGET_H */

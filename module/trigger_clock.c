@@ -240,10 +240,15 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 	    (current->flags & PF_EXITING))
 		return;
 	racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_TICKS);
-	racetrap_budget_charge_bound(t, RACETRAP_COST_TICK_NS);
-	/* Budget spent (the tick's verdict): no sample, no aim. */
+	/*
+	 * Budget spent (the tick's verdict): no sample, no aim.  Nor is the
+	 * tick charged: charged while throttled, ticks alone outpace a budget
+	 * under 5 us per clock period (0.05% at the default 10 ms) and would
+	 * keep it spent for good.
+	 */
 	if (READ_ONCE(t->throttled))
 		return;
+	racetrap_budget_charge_bound(t, RACETRAP_COST_TICK_NS);
 	if (!racetrap_sites_find(t, ip, &ref)) {
 		racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_MISSES);
 		if (!racetrap_sites_find_near(t, regs->ip, AIM_REACH, &ref,

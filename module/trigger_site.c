@@ -138,17 +138,18 @@ static void unregister_work_fn(struct work_struct *work)
 
 /*
  * Unregister the current set; no handler runs once this returns.  Returns
- * the time the removals took (the text rewrites, not the wait for
- * handlers still running), for the budget.
+ * how many int3s this took out of the target's text, for the budget: a
+ * probe that fired was taken out of it by its handler already.
  */
-u64 racetrap_site_stop(struct racetrap_tracer *t)
+unsigned int racetrap_site_stop(struct racetrap_tracer *t)
 {
-	unsigned int i, armed = 0, trapping = 0;
-	u64 now = ktime_get_ns(), patch_ns = 0;
+	unsigned int i, armed = 0, trapping = 0, rewrites = 0;
+	u64 now = ktime_get_ns();
 
 	for (i = 0; i < t->nr_probes; i++) {
 		armed += t->probes[i].armed;
 		trapping += may_trap(&t->probes[i], now);
+		rewrites += t->probes[i].armed && !READ_ONCE(t->probes[i].fired);
 	}
 	/*
 	 * No thread may step a probed copy while watched (see sample.c):
@@ -172,7 +173,6 @@ u64 racetrap_site_stop(struct racetrap_tracer *t)
 		destroy_work_on_stack(&uw.work);
 	} else if (armed) {
 		unregister_probes(t);
-		patch_ns = ktime_get_ns() - now;
 	}
 	if (armed)
 		racetrap_uprobe_sync();
@@ -183,25 +183,32 @@ u64 racetrap_site_stop(struct racetrap_tracer *t)
 	kfree(t->probes);
 	t->probes = NULL;
 	t->nr_probes = 0;
-	return patch_ns;
+	return rewrites;
 }
 
-/* Draw @n sites uniformly over all tables; returns how many it drew. */
+/*
+ * Draw @n distinct sites uniformly over all tables (fewer if the tables
+ * hold fewer: two probes on one site would share its int3 and its
+ * chances); returns how many it drew.
+ */
 static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 			 unsigned int n)
 {
+	unsigned int got = 0, tries = 0;
 	struct racetrap_table *tb;
-	unsigned int got = 0;
 	u64 total;
 
 	rcu_read_lock();
 	total = 0;
 	list_for_each_entry_rcu(tb, &t->tables, node)
 		total += tb->nr_sites;
-	while (total && got < n) {
+	while (total && got < n && tries++ < 4 * n) {
 		u32 r = get_random_u32_below(total);
 
 		list_for_each_entry_rcu(tb, &t->tables, node) {
+			if (r < tb->nr_sites &&
+			    probed(p, got, tb->id, tb->sites[r].offset))
+				break;
 			if (r < tb->nr_sites) {
 				p[got].ref.site = tb->sites[r];
 				p[got].ref.table_id = tb->id;
@@ -220,25 +227,24 @@ static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 /*
  * Each uprobe registered or unregistered walks every mapping of its file
  * and write-locks the mmap_lock of each process mapping it, the target's
- * and others' alike: site_rotate_ms has a floor (config.c), and the time
- * the rewrites take is charged to the budget (budget.c: a rotation waits
- * until the target has earned twice its cost).  Returns that time.
+ * and others' alike: site_rotate_ms has a floor (config.c).  Each int3
+ * written into or taken out of the target's text is charged to the
+ * budget (budget.c: the next rotation waits until the target has earned
+ * twice what this one cost).  Returns how many.
  */
-static u64 rotate(struct racetrap_tracer *t)
+static unsigned int rotate(struct racetrap_tracer *t)
 {
-	unsigned int n = READ_ONCE(t->cfg.site_probes), i;
+	unsigned int n = READ_ONCE(t->cfg.site_probes), i, rewrites;
 	struct racetrap_probe *p;
-	u64 patch_ns, t0;
 
-	patch_ns = racetrap_site_stop(t);
+	rewrites = racetrap_site_stop(t);
 	if (!READ_ONCE(t->nr_sites))
-		return patch_ns;
+		return rewrites;
 	p = kcalloc(n, sizeof(*p), GFP_KERNEL);
 	if (!p)
-		return patch_ns;
+		return rewrites;
 	t->probes = p;
 	t->nr_probes = draw(t, p, n);
-	t0 = ktime_get_ns();
 	for (i = 0; i < t->nr_probes; i++) {
 		p[i].tracer = t;
 		p[i].uc.handler = probe_handler;
@@ -249,10 +255,11 @@ static u64 rotate(struct racetrap_tracer *t)
 			continue;
 		}
 		p[i].armed = true;
+		rewrites++;
 		racetrap_count(&t->stats, RACETRAP_STAT_PROBES_ARMED);
 	}
 	racetrap_count(&t->stats, RACETRAP_STAT_ROTATIONS);
-	return patch_ns + ktime_get_ns() - t0;
+	return rewrites;
 }
 
 void racetrap_tick_fn(struct work_struct *work)
@@ -274,11 +281,12 @@ void racetrap_tick_fn(struct work_struct *work)
 		/* Probes would only trap to be refused: disarm them. */
 		if (t->nr_probes)
 			racetrap_budget_charge_rotation(t,
-							racetrap_site_stop(t));
+							racetrap_site_stop(t),
+							false);
 	} else if (!t->nr_probes ||
 		   time_after_eq64(get_jiffies_64(), t->last_rotate)) {
 		if (racetrap_budget_rotation_due(t)) {
-			racetrap_budget_charge_rotation(t, rotate(t));
+			racetrap_budget_charge_rotation(t, rotate(t), true);
 			t->last_rotate = get_jiffies_64() +
 					 msecs_to_jiffies(rotate_ms);
 		} else {

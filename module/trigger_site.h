@@ -9,6 +9,6 @@ struct racetrap_tracer;
 struct work_struct;
 
 void racetrap_tick_fn(struct work_struct *work);
-u64 racetrap_site_stop(struct racetrap_tracer *t);
+unsigned int racetrap_site_stop(struct racetrap_tracer *t);
 
 #endif /* _RACETRAP_TRIGGER_SITE_H */

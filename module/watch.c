@@ -20,6 +20,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include "budget.h"
 #include "compat.h"
 #include "sample.h"
 #include "stack.h"
@@ -39,7 +40,6 @@ void racetrap_watch_record(struct racetrap_slot *slot,
 	struct racetrap_hit *h;
 	int i;
 
-	racetrap_budget_charge_bound(t, RACETRAP_COST_DB_ENTRY_NS);
 	i = atomic_inc_return(&slot->nr_hits) - 1;
 	if (i >= RACETRAP_MAX_HITS) {
 		racetrap_count(&t->stats, RACETRAP_STAT_HITS_OVERFLOW);
@@ -76,8 +76,11 @@ static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
 	 * closes, and the new image (setuid, maybe) is none of the tracer's
 	 * business.
 	 */
-	if (user_mode(regs) && current->mm == slot->tracer->mm)
+	if (user_mode(regs) && current->mm == slot->tracer->mm) {
+		racetrap_budget_charge_bound(slot->tracer,
+					     RACETRAP_COST_DB_ENTRY_NS);
 		racetrap_watch_record(slot, regs, false);
+	}
 }
 
 /*

@@ -176,7 +176,7 @@ static pid_t spawn_target(void)
  */
 static bool wait_exec(pid_t pid)
 {
-	char path[64], args[64];
+	char path[64], args[PATH_MAX + 16];
 	int i, fd;
 	ssize_t n;
 

@@ -2,7 +2,7 @@
 /*
  * The overhead budget.  With a budget too small for a second window (1
  * ppm), a racy fixture is throttled once: a THROTTLE record is queued,
- * the cost of samples stops growing, and the triggers stand down (no uprobe armed,
+ * the cost stops growing, and the triggers stand down (no uprobe armed,
  * no clock sample taken) for as long as the budget stays spent.  Raising
  * the budget brings sampling back within the tick (100 ms), without a
  * sample having to ask first.
@@ -24,17 +24,12 @@ static const enum racetrap_stat watched[] = {
 };
 #define NR_WATCHED (sizeof(watched) / sizeof(watched[0]))
 
-/*
- * The cost is taken without its bounded part: a throttled attachment's
- * clock interrupts still cost the target, and are still charged.
- */
 static void snapshot(int fd, uint64_t *v)
 {
 	size_t i;
 
 	for (i = 0; i < NR_WATCHED; i++)
 		v[i] = rt_stat(fd, watched[i]);
-	v[NR_WATCHED - 1] -= rt_stat(fd, RACETRAP_STAT_COST_BOUND_NS);
 }
 
 int main(void)

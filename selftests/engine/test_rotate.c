@@ -4,7 +4,7 @@
  * thread "a" burns CPU while thread "b" is not started, and only b's site
  * is given: its probes never fire, so nothing but rotations costs the
  * target anything.  While the target runs, rotations follow
- * site_rotate_ms and their time shows in COST_ROTATE_NS; while it is
+ * site_rotate_ms and their rewrites show in COST_ROTATE_NS; while it is
  * stopped (it earns nothing) a 1% budget lets at most one more rotation
  * through and the tick counts the others as deferred; at 100% the
  * rotations go on at their interval, stopped target or not.

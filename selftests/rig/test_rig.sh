@@ -26,7 +26,7 @@ if ! release=$("$top/tools/vm/kernel-release" "$kernel" 2>&1); then
 	echo "Bail out! $release"
 	exit 1
 fi
-echo "1..25"
+echo "1..26"
 echo "# rig test for $release"
 
 work=$top/build/rig/$release
@@ -199,6 +199,10 @@ judge "$(nested_db asm_exc_debug+0x0/0x40)" \
 	"[ 1090.000000] WARNING: CPU: 1 PID: 80 at module/watch.c:99 racetrap_watch+0x1/0x2" \
 	"racetrap-vm: exit status 0"
 check "verdict_nested_db_then_warning" '[ $vrc = 1 ]'
+judge "$(nested_db asm_exc_debug+0x0/0x40 |
+	sed '3a[ 1084.629000] BUG: KASAN: slab-use-after-free in tracer_put+0x1c/0x90')" \
+	"racetrap-vm: exit status 0"
+check "verdict_error_inside_nested_db" '[ $vrc = 1 ]'
 
 echo "# Totals: pass:$((n - failed_count)) fail:$failed_count"
 [ "$failed_count" = 0 ]

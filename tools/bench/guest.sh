@@ -24,9 +24,8 @@ B=/bench
 T=/tmp/bench
 mkdir -p $T
 # The bench measures the budget as a real host keeps it: the rig's
-# emulated_cost_div and emulated_patch_div (tools/vm/init) go back to 1.
+# emulated_cost_div (tools/vm/init) goes back to 1.
 echo 1 >/sys/module/racetrap/parameters/emulated_cost_div 2>/dev/null
-echo 1 >/sys/module/racetrap/parameters/emulated_patch_div 2>/dev/null
 
 out() {
 	echo "BENCH $*"

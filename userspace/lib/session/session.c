@@ -240,12 +240,19 @@ struct setup_call {
 static void *setup_thread(void *arg)
 {
 	struct setup_call *c = arg;
+	int own;
 
 	/*
-	 * Linux's nice is per thread: only this thread yields.  If it cannot
-	 * be set (a seccomp filter), the set-up runs at our own priority.
+	 * Linux's nice is per thread: only this thread yields, and never
+	 * above the nice it has (root could raise it).  If it cannot be
+	 * set (a seccomp filter), the set-up runs at our own priority.
 	 */
-	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), c->p->setup_nice);
+	errno = 0;
+	own = getpriority(PRIO_PROCESS, (id_t)gettid());
+	if (errno)
+		own = 0;
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(),
+			  own > c->p->setup_nice ? own : c->p->setup_nice);
 	c->s = session_start(c->p, c->err, c->errlen);
 	return NULL;
 }
