@@ -13,8 +13,9 @@
  * The CPU time is read racily (live threads' sum_exec_runtime plus what
  * exited threads left in signal->sum_sched_runtime): an estimate is all a
  * budget needs.  Charges come from any context (hrtimer, #DB) and only
- * add to an atomic (the tick's rotation debt takes the lock); the refill, which reads every thread, runs in task
- * context at samples and at the tick.
+ * add to an atomic (the tick's rotation debt takes the lock); the refill,
+ * which reads every thread, runs in task context at samples and at the
+ * tick.
  */
 #include <linux/cpumask.h>
 #include <linux/math64.h>
@@ -218,20 +219,23 @@ bool racetrap_budget_check(struct racetrap_tracer *t)
 	return over;
 }
 
+static void add_charge(struct racetrap_tracer *t, u64 ns)
+{
+	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_NS, ns);
+	atomic64_add(ns, &t->budget.charged_ns);
+}
+
 /* @ns as charged: divided by emulated_cost_div (1 on a real host). */
 void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns)
 {
-	ns /= READ_ONCE(emulated_cost_div);
-	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_NS, ns);
-	atomic64_add(ns, &t->budget.charged_ns);
+	add_charge(t, ns / READ_ONCE(emulated_cost_div));
 }
 
 /* A bound (budget.h), as it is on hardware: no emulation divisor. */
 void racetrap_budget_charge_bound(struct racetrap_tracer *t, u64 ns)
 {
 	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_BOUND_NS, ns);
-	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_NS, ns);
-	atomic64_add(ns, &t->budget.charged_ns);
+	add_charge(t, ns);
 }
 
 /*
@@ -291,14 +295,16 @@ bool racetrap_budget_rotation_due(struct racetrap_tracer *t)
 
 	raw_spin_lock_irqsave(&b->lock, flags);
 	if (ppm >= PPM)
-		b->rotate_debt_ns = 0;
+		b->rotate_debt_ns = 0;	/* unlimited: nothing owed */
 	debt = b->rotate_debt_ns != 0;
 	raw_spin_unlock_irqrestore(&b->lock, flags);
+	if (debt)
+		return false;
 	if (ppm >= PPM)
 		return true;
 	if (cpu > b->rotate_cpu_seen)
 		earned = mul_u64_u32_div(cpu - b->rotate_cpu_seen, ppm, PPM);
-	return !debt && earned >= b->rotate_cost_ns * ROTATE_SHARE;
+	return earned >= b->rotate_cost_ns * ROTATE_SHARE;
 }
 
 /*

@@ -206,10 +206,9 @@ static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 		u32 r = get_random_u32_below(total);
 
 		list_for_each_entry_rcu(tb, &t->tables, node) {
-			if (r < tb->nr_sites &&
-			    probed(p, got, tb->id, tb->sites[r].offset))
-				break;
 			if (r < tb->nr_sites) {
+				if (probed(p, got, tb->id, tb->sites[r].offset))
+					break;
 				p[got].ref.site = tb->sites[r];
 				p[got].ref.table_id = tb->id;
 				ihold(tb->inode);

@@ -3,8 +3,6 @@
 #ifndef _RACETRAP_TRIGGER_SITE_H
 #define _RACETRAP_TRIGGER_SITE_H
 
-#include <linux/types.h>
-
 struct racetrap_tracer;
 struct work_struct;
 
