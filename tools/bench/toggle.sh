@@ -40,6 +40,8 @@
 #        over the same attached slices (utime + stime)
 #   BENCH stat WORKLOAD BUDGET cli_cpu_s S    the racetrap CLI's CPU seconds,
 #        set-up included
+#   BENCH stat WORKLOAD BUDGET cli_att_cpu_s S  the same over the attached
+#        slices only (from "attached" to detach: records, status, rescans)
 #   BENCH na WORKLOAD toggle REASON           the workload could not run
 
 TICK_MS=100
@@ -152,7 +154,9 @@ detach() {
 	fi
 	# The CLI's own CPU time (reading records, symbolising, rescanning):
 	# in the guest it runs on the target's two vCPUs.
-	echo "$1 cli_cpu_s $(cpu_ticks $APID)" >>$T/stats
+	a1=$(cpu_ticks $APID)
+	echo "$1 cli_cpu_s $a1" >>$T/stats
+	echo "$1 cli_att_cpu_s $((a1 - a0))" >>$T/stats
 	kill -INT $APID
 	wait_exit $APID 30 || kill -KILL $APID 2>/dev/null
 	wait $APID 2>/dev/null
@@ -217,6 +221,7 @@ toggle_one() {
 				break 2
 			fi
 			c0=$(cpu_ticks $TPID)
+			a0=$(cpu_ticks $APID)
 			echo "$(now_s) att $bud" >>$T/marks
 			sleep "$SLICE"
 			echo "$(now_s) switch -" >>$T/marks
