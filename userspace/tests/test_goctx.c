@@ -146,14 +146,48 @@ static void check_live(const char *name, bool want)
 			    !cfg.ctx_off[1], what);
 }
 
+/*
+ * rt_goctx_configure(), the session's one read of the executable: a Go
+ * target's stack bounds always, its words only when asked for and where
+ * DWARF has them; nothing for C.
+ */
+static void check_configure(const char *name, bool go, bool words)
+{
+	struct racetrap_config cfg = { .stack_reg = RACETRAP_REG_NONE };
+	uint32_t off[RT_GOCTX_NR] = { 0 };
+	char path[PATH_MAX], what[64];
+	struct test_proc p;
+	bool got;
+
+	snprintf(what, sizeof(what), "configure_%s", name);
+	if (test_data_path(name, path, sizeof(path)) ||
+	    test_proc_start(path, &p)) {
+		ktap_diag("cannot run %s", name);
+		ktap_result(false, what);
+		return;
+	}
+	got = rt_goctx_configure(p.pid, &cfg, true);
+	test_proc_stop(&p);
+	if (words && offsets_of(path, off))
+		words = false;
+	ktap_result(got == go &&
+		    cfg.stack_reg == (go ? RACETRAP_REG_R14 : RACETRAP_REG_NONE) &&
+		    cfg.nr_ctx == (words ? RT_GOCTX_NR : 0) &&
+		    cfg.ctx_off[0] == (words ? off[RT_GOCTX_GOID] : 0) &&
+		    cfg.ctx_off[1] == (words ? off[RT_GOCTX_GOPC] : 0), what);
+}
+
 int main(void)
 {
-	ktap_start(6);
+	ktap_start(9);
 	test_dwarf();
 	test_no_dwarf();
 	test_not_go();
 	check_live("sample_go", true);
 	check_live("sample_go_nodwarf", false);
 	check_live("sample_c", false);
+	check_configure("sample_go", true, true);
+	check_configure("sample_go_nodwarf", true, false);
+	check_configure("sample_c", false, false);
 	return ktap_finish();
 }

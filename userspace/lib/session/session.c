@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "analyzer.h"
-#include "goabi.h"
 #include "goctx.h"
 #include "kapi.h"
 #include "perfperm.h"
@@ -149,11 +148,11 @@ static struct rt_session *session_start(const struct rt_session_params *p,
 
 	if (rt_kapi_open(&s->k, err, errlen) < 0)
 		goto err_opts;
-	s->go = rt_goabi_stack_bounds(s->pid, &s->opts.kcfg);
-	/* Goroutine ids and creators for the reports, where DWARF says
-	 * where they are and the module copies them. */
-	if (s->go && (s->k.version.features & RACETRAP_FEAT_CTX_WORDS))
-		rt_goctx_words(s->pid, &s->opts.kcfg);
+	/* A Go target's stack bounds, and goroutine ids and creators for
+	 * the reports where DWARF says where they are and the module copies
+	 * them: one read of the executable. */
+	s->go = rt_goctx_configure(s->pid, &s->opts.kcfg,
+				   s->k.version.features & RACETRAP_FEAT_CTX_WORDS);
 	go_default_triggers(s, &s->opts.kcfg);
 	s->clock_refused = !rt_perf_allowed(s->pid);
 	if (settle_clock(s, p->opts->kcfg.triggers, &s->opts.kcfg, err, errlen))

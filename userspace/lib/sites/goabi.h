@@ -16,6 +16,9 @@ struct racetrap_config;
  */
 bool rt_goabi_stack_bounds(pid_t pid, struct racetrap_config *cfg);
 
+/* The stack bounds of a Go executable into @cfg (as above, known Go). */
+void rt_goabi_set_stack_bounds(struct racetrap_config *cfg);
+
 /*
  * Call @fn on the executable @pid runs and return what it returns; false
  * when the executable cannot be read.

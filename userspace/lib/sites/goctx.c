@@ -104,16 +104,48 @@ static bool offsets_of(Elf *elf, void *off)
 	return rt_goctx_offsets(elf, off) == 0;
 }
 
+static void set_words(struct racetrap_config *cfg,
+		      const uint32_t off[RT_GOCTX_NR])
+{
+	_Static_assert(RT_GOCTX_NR <= RACETRAP_MAX_CTX_WORDS,
+		       "more goroutine words than the kernel copies");
+	cfg->nr_ctx = RT_GOCTX_NR;
+	for (int i = 0; i < RT_GOCTX_NR; i++)
+		cfg->ctx_off[i] = off[i];
+}
+
 bool rt_goctx_words(pid_t pid, struct racetrap_config *cfg)
 {
 	uint32_t off[RT_GOCTX_NR];
 
-	_Static_assert(RT_GOCTX_NR <= RACETRAP_MAX_CTX_WORDS,
-		       "more goroutine words than the kernel copies");
 	if (!rt_goabi_exe(pid, offsets_of, off))
 		return false;
-	cfg->nr_ctx = RT_GOCTX_NR;
-	for (int i = 0; i < RT_GOCTX_NR; i++)
-		cfg->ctx_off[i] = off[i];
+	set_words(cfg, off);
 	return true;
+}
+
+struct go_setup {
+	struct racetrap_config *cfg;
+	bool ctx_words;
+};
+
+static bool setup_of(Elf *elf, void *arg)
+{
+	struct go_setup *g = arg;
+	uint32_t off[RT_GOCTX_NR];
+
+	if (!rt_goabi_elf_is_go(elf))
+		return false;
+	rt_goabi_set_stack_bounds(g->cfg);
+	if (g->ctx_words && rt_goctx_offsets(elf, off) == 0)
+		set_words(g->cfg, off);
+	return true;
+}
+
+bool rt_goctx_configure(pid_t pid, struct racetrap_config *cfg,
+			bool ctx_words)
+{
+	struct go_setup g = { .cfg = cfg, .ctx_words = ctx_words };
+
+	return rt_goabi_exe(pid, setup_of, &g);
 }

@@ -31,4 +31,12 @@ int rt_goctx_offsets(Elf *elf, uint32_t off[RT_GOCTX_NR]);
  */
 bool rt_goctx_words(pid_t pid, struct racetrap_config *cfg);
 
+/*
+ * Both of the above with one read of /proc/PID/exe: a Go executable's
+ * stack bounds, and with @ctx_words its goroutine words where its DWARF
+ * has them.  Returns whether it is a Go executable.
+ */
+bool rt_goctx_configure(pid_t pid, struct racetrap_config *cfg,
+			bool ctx_words);
+
 #endif /* RT_GOCTX_H */
