@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The sample, DataCollider-style, always in the sampled thread's own task
- * context (a uprobe handler or a task_work), before its access executes:
- * compute the address, arm watchpoints in every other thread, read the
- * value, hold the thread for the window, read again, disarm, report.
+ * context (a task_work on its way back to user mode): compute the address,
+ * arm watchpoints in every other thread, read the value, hold the thread
+ * for the window, read again, disarm, report.  A clock sample is taken
+ * before its access executes, a site sample just after it (site_step.c):
+ * either way both accesses are in the window.
  */
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>

@@ -25,6 +25,7 @@
 #include "limits.h"
 #include "perm.h"
 #include "sample.h"
+#include "site_step.h"
 #include "tracer.h"
 #include "trigger_clock.h"
 #include "trigger_site.h"
@@ -331,6 +332,8 @@ void racetrap_tracer_stop(struct racetrap_tracer *t, int reason)
 	racetrap_sample_wake_all(t);
 	cancel_delayed_work_sync(&t->tick);
 	racetrap_site_stop(t);
+	/* No probe handler runs now: no step record of ours is added. */
+	racetrap_site_step_expire(t, true);
 	racetrap_clock_stop(t);
 	racetrap_leave(t);	/* the attachment's own reference */
 	wait_for_completion(&t->idle);

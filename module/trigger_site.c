@@ -7,9 +7,11 @@
  * target's mm and only until it fires once (DataCollider's one-shot
  * breakpoints: every site gets the same chance, however hot).
  *
- * The handler runs in the probed thread's task context before the
- * instruction executes (regs->ip is the probed address), so it samples
- * directly, then asks for the probe to be removed from this mm.
+ * The handler runs in the probed thread's task context between the int3
+ * and the out-of-line single-step of the instruction's copy (regs->ip is
+ * the probed address).  It never sleeps there: it keeps the registers and
+ * the site for a sample taken once the step is done (site_step.c), then
+ * asks for the probe to be removed from this mm.
  *
  * While the overhead budget is spent (the tick asks budget.c) no probe
  * is armed: a probe would only trap for a sample that must be refused.
@@ -25,6 +27,7 @@
 #include "budget.h"
 #include "compat.h"
 #include "sample.h"
+#include "site_step.h"
 #include "tracer.h"
 #include "trigger_clock.h"
 #include "trigger_site.h"
@@ -58,22 +61,22 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	if (current->mm != t->mm)
 		return UPROBE_HANDLER_REMOVE;
 	racetrap_budget_charge_bound(t, RACETRAP_COST_PROBE_HIT_NS);
-	if (racetrap_enter(t)) {
-		if (!xchg(&p->fired, true)) {
-			WRITE_ONCE(p->fired_ns, ktime_get_ns());
-			racetrap_sample(t, regs, &p->ref,
-					RACETRAP_REC_TRIGGER_SITE);
-		}
-		racetrap_leave(t);
-	}
 	/*
-	 * The probed copy is single-stepped next: wait out any open window
-	 * on its operand (see sample.c), even while the tracer is stopping.
-	 * Teardown unregisters the probes, so this never outlives it.
+	 * The rig's xol_guard only: wait out open windows before the step
+	 * (see sample.c), even while the tracer is stopping.  Teardown
+	 * unregisters the probes, so this never outlives it.
 	 */
 	atomic_inc(&t->inflight);
 	racetrap_sample_before_step(t, regs, &p->ref.site);
 	racetrap_leave(t);
+	/* The sample itself waits for the step (site_step.c). */
+	if (racetrap_enter(t)) {
+		if (!xchg(&p->fired, true)) {
+			WRITE_ONCE(p->fired_ns, ktime_get_ns());
+			racetrap_site_step_expect(t, regs, &p->ref);
+		}
+		racetrap_leave(t);
+	}
 	return UPROBE_HANDLER_REMOVE;
 }
 
@@ -275,6 +278,7 @@ void racetrap_tick_fn(struct work_struct *work)
 		return;
 	}
 	racetrap_clock_expire(t, false);
+	racetrap_site_step_expire(t, false);
 	spent = racetrap_budget_check(t);
 	if (spent || !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE)) {
 		/* Probes would only trap to be refused: disarm them. */

@@ -473,6 +473,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_COST_ROTATE_NS,	/* part of COST_NS: probe rewrites */
 	RACETRAP_STAT_ROTATIONS_DEFERRED,	/* ticks a rotation waited for budget */
 	RACETRAP_STAT_COST_BOUND_NS,	/* part of COST_NS: hits, ticks at a bound */
+	RACETRAP_STAT_SITE_STEPS_LOST,	/* probe hits whose step gave no sample */
 	__RACETRAP_STAT_LAST
 };
 
