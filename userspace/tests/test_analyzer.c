@@ -567,13 +567,57 @@ static void test_throttle_coalesced(void)
 	live_free(&l);
 }
 
+/*
+ * A site sample holds its thread just after its access, so the trapped
+ * access came later: it is printed first, the sampled one as "Previous".
+ */
+static void test_site_order(void)
+{
+	const struct racetrap_site *w, *rd;
+	struct racetrap_record rec;
+	struct capture c = { 0 };
+	struct rt_analyzer *an;
+	uint64_t waddr, raddr, caller;
+	struct live l;
+	const char *t, *wr, *prev;
+
+	if (live_start("sample_c", &l)) {
+		ktap_skip("site_sample_printed_as_previous", "sample_c cannot run");
+		live_free(&l);
+		return;
+	}
+	waddr = live_site_addr(&l, "sample_writer", RACETRAP_ACCESS_WRITE, &w);
+	raddr = live_site_addr(&l, "sample_reader", RACETRAP_ACCESS_READ, &rd);
+	caller = live_func_addr(&l, "thread_main");
+	an = new_analyzer(&l, &c, NULL, false);
+	if (an && waddr && raddr && caller) {
+		/* The reader was sampled by a probe; the writer trapped. */
+		make_hit(&l, &rec, rd, raddr, w, waddr, caller);
+		rec.trigger = RACETRAP_REC_TRIGGER_SITE;
+		rt_analyzer_feed(an, &rec);
+	}
+	t = c.n == 1 ? c.text[0] : NULL;
+	wr = t ? strstr(t, "\n  Write of size 8 at 0x5000 by thread ") : NULL;
+	prev = t ? strstr(t, "\n  Previous read of size 8 at 0x5000 by thread ") : NULL;
+	EXPECT_TRUE(wr && prev && wr < prev &&
+		    has(t, "trigger: site  window: 500us\n"),
+		    "site_sample_printed_as_previous", "%d reports", c.n);
+	if (t && !(wr && prev))
+		ktap_diag("report:\n%s", t);
+	if (an)
+		rt_analyzer_free(an);
+	capture_free(&c);
+	live_free(&l);
+}
+
 int main(void)
 {
-	ktap_start(25);
+	ktap_start(26);
 	test_throttle_coalesced();
 	test_stripped_fingerprint();
 	test_atomic_pairs_and_truth();
 	test_c_races();
+	test_site_order();
 	test_globals();
 	test_suppressed();
 	test_bad_suppressions();
