@@ -19,7 +19,7 @@
  *
  * A step that never comes (the thread died, the copy faulted, uprobes
  * emulated the instruction instead) leaves its record pending until the
- * tick or teardown reclaims it.  Pending records are few (one per thread
+ * thread's next probe hit, the tick or teardown reclaims it.  Pending records are few (one per thread
  * between int3 and step) and the notifier has only current to go by, so
  * they live in one small pool for the whole module.
  */
@@ -30,6 +30,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/task_work.h>
+#include <linux/uprobes.h>
 #include <asm/debugreg.h>
 #include "sample.h"
 #include "site_step.h"
@@ -42,7 +43,6 @@ enum {
 	STEP_IDLE,
 	STEP_PENDING,	/* between the handler and the step */
 	STEP_QUEUED,	/* stepped: task_work queued to sample */
-	STEP_DEAD,	/* stepped in a dying thread: reclaimed by the tick */
 	STEP_CLEANING,	/* being reclaimed */
 };
 
@@ -69,29 +69,37 @@ static void release(struct racetrap_site_step *s)
 	racetrap_leave(t);
 }
 
-/* Task context, on the way back to user mode after the step. */
+/*
+ * Task context, on the way back to user mode after the step, before any
+ * signal frame (get_signal() runs task_work first): ip is back in the
+ * original code.
+ */
 static void step_sample_fn(struct callback_head *cb)
 {
 	struct racetrap_site_step *s =
 		container_of(cb, struct racetrap_site_step, cb);
 	struct racetrap_tracer *t = s->tracer;
-	unsigned long ip = task_pt_regs(current)->ip;
 
-	if (READ_ONCE(t->stopping) || (current->flags & PF_EXITING) ||
-	    current->mm != t->mm) {
-		release(s);
-		return;
-	}
-	/*
-	 * Anywhere but just after the instruction (a signal frame was set
-	 * up meanwhile, or the instruction branched), the sample is lost.
-	 */
-	if (ip == s->regs.ip + s->ref.site.len)
+	if (!READ_ONCE(t->stopping) && !(current->flags & PF_EXITING) &&
+	    current->mm == t->mm)
 		racetrap_sample(t, &s->regs, &s->ref,
 				RACETRAP_REC_TRIGGER_SITE);
-	else
-		racetrap_count(&t->stats, RACETRAP_STAT_SITE_STEPS_LOST);
 	release(s);
+}
+
+/* Take back @s from PENDING, counting its sample lost. */
+static void reclaim(struct racetrap_site_step *s)
+{
+	if (atomic_cmpxchg(&s->state, STEP_PENDING, STEP_CLEANING) !=
+	    STEP_PENDING)
+		return;
+	racetrap_count(&s->tracer->stats, RACETRAP_STAT_SITE_STEPS_LOST);
+	release(s);
+}
+
+static bool is_current(const struct racetrap_site_step *s)
+{
+	return READ_ONCE(s->task) == current && READ_ONCE(s->tid) == current->pid;
 }
 
 /*
@@ -103,9 +111,19 @@ bool racetrap_site_step_expect(struct racetrap_tracer *t,
 			       const struct pt_regs *regs,
 			       const struct racetrap_site_ref *ref)
 {
+	unsigned long busy = READ_ONCE(steps_busy);
 	struct racetrap_site_step *s;
 	unsigned int i;
 
+	/*
+	 * A record of current's own whose step never came (an emulated or
+	 * faulting copy): current is at an int3 now, so that step will not
+	 * come, and its next one is this hit's.
+	 */
+	for_each_set_bit(i, &busy, SITE_STEPS)
+		if (atomic_read_acquire(&steps[i].state) == STEP_PENDING &&
+		    is_current(&steps[i]))
+			reclaim(&steps[i]);
 	for (i = 0; i < SITE_STEPS; i++)
 		if (!test_and_set_bit_lock(i, &steps_busy))
 			break;
@@ -118,8 +136,8 @@ bool racetrap_site_step_expect(struct racetrap_tracer *t,
 	s->tracer = t;
 	s->ref = *ref;
 	s->regs = *regs;
-	s->task = current;
-	s->tid = current->pid;
+	WRITE_ONCE(s->task, current);
+	WRITE_ONCE(s->tid, current->pid);
 	s->since = ktime_get_ns();
 	/* The fields above before the state; pairs with the acquire below. */
 	atomic_set_release(&s->state, STEP_PENDING);
@@ -134,22 +152,35 @@ static int step_notify(struct notifier_block *nb, unsigned long val,
 	unsigned long busy;
 	unsigned int i;
 
-	/* err points at the #DB's DR6 (notify_debug() in traps.c). */
+	/*
+	 * err points at the #DB's DR6 (notify_debug() in traps.c); a step
+	 * of uprobes' is one with an active uprobe.
+	 */
 	if (val != DIE_DEBUG || !args->regs || !user_mode(args->regs) ||
-	    !(*(unsigned long *)ERR_PTR(args->err) & DR_STEP))
+	    !(*(unsigned long *)ERR_PTR(args->err) & DR_STEP) ||
+	    !current->utask || !current->utask->active_uprobe)
 		return NOTIFY_DONE;
 	busy = READ_ONCE(steps_busy);
 	for_each_set_bit(i, &busy, SITE_STEPS) {
 		struct racetrap_site_step *s = &steps[i];
 
 		if (atomic_read_acquire(&s->state) != STEP_PENDING ||
-		    READ_ONCE(s->task) != current || s->tid != current->pid ||
+		    !is_current(s) ||
 		    atomic_cmpxchg(&s->state, STEP_PENDING, STEP_QUEUED) !=
 		    STEP_PENDING)
 			continue;
+		/* Reclaimed and claimed by another thread in between? */
+		if (!is_current(s)) {
+			atomic_set(&s->state, STEP_PENDING);
+			continue;
+		}
 		init_task_work(&s->cb, step_sample_fn);
-		if (task_work_add(current, &s->cb, TWA_RESUME))
-			atomic_set(&s->state, STEP_DEAD);
+		/* Cannot fail for a thread in user mode; if it did: lost. */
+		if (task_work_add(current, &s->cb, TWA_RESUME)) {
+			racetrap_count(&s->tracer->stats,
+				       RACETRAP_STAT_SITE_STEPS_LOST);
+			release(s);
+		}
 		break;
 	}
 	/* Never consumed here: uprobes handles the step itself. */
@@ -157,32 +188,24 @@ static int step_notify(struct notifier_block *nb, unsigned long val,
 }
 
 /*
- * Reclaim @t's records whose step did not come within
- * RACETRAP_PRESTEP_MAX_NS, or all of them (teardown, once no handler
- * runs any more).  Process context.
+ * Reclaim @t's records whose step has not come RACETRAP_PRESTEP_MAX_NS
+ * after the int3 (checked at each tick), or all of them (teardown, once
+ * no handler runs any more).  Process context.
  */
 void racetrap_site_step_expire(struct racetrap_tracer *t, bool all)
 {
-	u64 now = ktime_get_ns();
 	unsigned long busy = READ_ONCE(steps_busy);
+	u64 now = ktime_get_ns();
 	unsigned int i;
 
 	for_each_set_bit(i, &busy, SITE_STEPS) {
 		struct racetrap_site_step *s = &steps[i];
-		int state = atomic_read_acquire(&s->state);
 
-		if ((state != STEP_PENDING && state != STEP_DEAD) ||
-		    READ_ONCE(s->tracer) != t)
+		if (atomic_read_acquire(&s->state) != STEP_PENDING ||
+		    READ_ONCE(s->tracer) != t ||
+		    (!all && now < READ_ONCE(s->since) + RACETRAP_PRESTEP_MAX_NS))
 			continue;
-		if (state == STEP_PENDING && !all &&
-		    now < s->since + RACETRAP_PRESTEP_MAX_NS)
-			continue;
-		if (atomic_cmpxchg(&s->state, state, STEP_CLEANING) != state)
-			continue;
-		if (state == STEP_PENDING && !all)
-			racetrap_count(&t->stats,
-				       RACETRAP_STAT_SITE_STEPS_LOST);
-		release(s);
+		reclaim(s);
 	}
 }
 

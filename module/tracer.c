@@ -65,7 +65,9 @@ struct racetrap_tracer *racetrap_tracer_create(void)
 	init_completion(&t->idle);
 	raw_spin_lock_init(&t->step_lock);
 	raw_spin_lock_init(&t->budget.lock);
+	mutex_init(&t->probe_lock);
 	INIT_DELAYED_WORK(&t->tick, racetrap_tick_fn);
+	INIT_WORK(&t->fired_work, racetrap_site_fired_fn);
 	INIT_WORK(&t->end_work, end_work_fn);
 	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
 		t->slots[i].tracer = t;
@@ -331,8 +333,14 @@ void racetrap_tracer_stop(struct racetrap_tracer *t, int reason)
 	smp_mb(); /* pairs with racetrap_enter() */
 	racetrap_sample_wake_all(t);
 	cancel_delayed_work_sync(&t->tick);
+	mutex_lock(&t->probe_lock);
 	racetrap_site_stop(t);
-	/* No probe handler runs now: no step record of ours is added. */
+	mutex_unlock(&t->probe_lock);
+	/*
+	 * No probe handler runs now: none queues fired_work or adds a step
+	 * record of ours any more.
+	 */
+	cancel_work_sync(&t->fired_work);
 	racetrap_site_step_expire(t, true);
 	racetrap_clock_stop(t);
 	racetrap_leave(t);	/* the attachment's own reference */

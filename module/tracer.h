@@ -143,6 +143,8 @@ struct racetrap_tracer {
 	/* Site trigger and the liveness check, both driven by @tick. */
 	struct delayed_work tick;
 	u64 last_rotate;		/* jiffies64 */
+	struct mutex probe_lock;	/* @probes: tick, fired_work, teardown */
+	struct work_struct fired_work;	/* takes out the probes that fired */
 	struct racetrap_probe *probes;
 	unsigned int nr_probes;
 	struct work_struct end_work;

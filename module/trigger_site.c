@@ -10,8 +10,8 @@
  * The handler runs in the probed thread's task context between the int3
  * and the out-of-line single-step of the instruction's copy (regs->ip is
  * the probed address).  It never sleeps there: it keeps the registers and
- * the site for a sample taken once the step is done (site_step.c), then
- * asks for the probe to be removed from this mm.
+ * the site for a sample taken once the step is done (site_step.c), and
+ * hands the probe's removal to a kworker.
  *
  * While the overhead budget is spent (the tick asks budget.c) no probe
  * is armed: a probe would only trap for a sample that must be refused.
@@ -40,9 +40,9 @@ struct racetrap_probe {
 	struct racetrap_uprobe handle;
 	struct inode *inode;
 	struct racetrap_site_ref ref;
-	bool armed;
+	bool armed;			/* registered: its int3 may be in the text */
 	bool fired;
-	u64 fired_ns;			/* ktime_get_ns(), once it fired */
+	bool removing;			/* in the set remove_probes() takes out */
 };
 
 static RACETRAP_UPROBE_FILTER(probe_filter, uc, mm)
@@ -52,6 +52,13 @@ static RACETRAP_UPROBE_FILTER(probe_filter, uc, mm)
 	return mm == p->tracer->mm && !READ_ONCE(p->fired);
 }
 
+/*
+ * Never returns UPROBE_HANDLER_REMOVE: uprobes would take the int3 out
+ * right here, between the int3 and the step, under the target's
+ * mmap_lock and rewriting a page, either of which may sleep.  The probe
+ * that fired is taken out by a kworker instead (fired_work); until then
+ * further hits only trap and step.
+ */
 static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 {
 	struct racetrap_probe *p = container_of(uc, struct racetrap_probe, uc);
@@ -59,7 +66,7 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 
 	/* Another process mapping the file, or a fork's copy of the int3. */
 	if (current->mm != t->mm)
-		return UPROBE_HANDLER_REMOVE;
+		return 0;
 	racetrap_budget_charge_bound(t, RACETRAP_COST_PROBE_HIT_NS);
 	/*
 	 * The rig's xol_guard only: wait out open windows before the step
@@ -69,15 +76,15 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	atomic_inc(&t->inflight);
 	racetrap_sample_before_step(t, regs, &p->ref.site);
 	racetrap_leave(t);
-	/* The sample itself waits for the step (site_step.c). */
 	if (racetrap_enter(t)) {
 		if (!xchg(&p->fired, true)) {
-			WRITE_ONCE(p->fired_ns, ktime_get_ns());
+			/* The sample itself waits for the step (site_step.c). */
 			racetrap_site_step_expect(t, regs, &p->ref);
+			queue_work(system_unbound_wq, &t->fired_work);
 		}
 		racetrap_leave(t);
 	}
-	return UPROBE_HANDLER_REMOVE;
+	return 0;
 }
 
 /* Has @p[0..@n) already got this site? */
@@ -93,26 +100,18 @@ static bool probed(const struct racetrap_probe *p, unsigned int n, u32 table_id,
 	return false;
 }
 
-/*
- * May the probe's int3 still be in the target's text?  A probe that fired
- * was taken out of the target's mm as its handler returned; give the
- * threads that trapped on it just before that time to pass our handler.
- */
-static bool may_trap(const struct racetrap_probe *p, u64 now)
-{
-	u64 fired_ns = READ_ONCE(p->fired_ns);
-
-	return p->armed &&
-	       (!fired_ns || now < fired_ns + RACETRAP_PRESTEP_MAX_NS);
-}
-
 /* Was @ref's site one of the probes being removed?  @arg: the tracer. */
 static bool was_probed(const struct racetrap_site_ref *ref, void *arg)
 {
 	struct racetrap_tracer *t = arg;
+	unsigned int i;
 
-	return probed(t->probes, t->nr_probes, ref->table_id,
-		      ref->site.offset);
+	for (i = 0; i < t->nr_probes; i++)
+		if (t->probes[i].removing &&
+		    t->probes[i].ref.table_id == ref->table_id &&
+		    t->probes[i].ref.site.offset == ref->site.offset)
+			return true;
+	return false;
 }
 
 static void unregister_probes(struct racetrap_tracer *t)
@@ -122,7 +121,7 @@ static void unregister_probes(struct racetrap_tracer *t)
 	for (i = 0; i < t->nr_probes; i++) {
 		struct racetrap_probe *p = &t->probes[i];
 
-		if (p->armed)
+		if (p->removing)
 			racetrap_uprobe_unregister(&p->handle, p->inode,
 						   p->ref.site.offset, &p->uc);
 	}
@@ -140,26 +139,31 @@ static void unregister_work_fn(struct work_struct *work)
 }
 
 /*
- * Unregister the current set; no handler runs once this returns.  Returns
- * how many int3s this took out of the target's text, for the budget: a
- * probe that fired was taken out of it by its handler already.
+ * Unregister the armed probes, or only those that fired; no handler of
+ * theirs runs once this returns.  Under @t->probe_lock.  Returns how many
+ * int3s this took out of the target's text that had not fired, for the
+ * budget: a fired probe's removal was charged with its hit.
  */
-unsigned int racetrap_site_stop(struct racetrap_tracer *t)
+static unsigned int remove_probes(struct racetrap_tracer *t, bool fired_only)
 {
-	unsigned int i, armed = 0, trapping = 0, rewrites = 0;
-	u64 now = ktime_get_ns();
+	unsigned int i, n = 0, rewrites = 0;
 
+	lockdep_assert_held(&t->probe_lock);
 	for (i = 0; i < t->nr_probes; i++) {
-		armed += t->probes[i].armed;
-		trapping += may_trap(&t->probes[i], now);
-		rewrites += t->probes[i].armed && !READ_ONCE(t->probes[i].fired);
+		struct racetrap_probe *p = &t->probes[i];
+		bool fired = READ_ONCE(p->fired);
+
+		p->removing = p->armed && (fired || !fired_only);
+		n += p->removing;
+		rewrites += p->removing && !fired;
 	}
+	if (!n)
+		return 0;
 	/*
 	 * No thread may step a probed copy while watched (see sample.c):
 	 * while int3s may still be hit, no window is open.
 	 */
-	if (trapping)
-		racetrap_windows_block(t);
+	racetrap_windows_block(t);
 	/*
 	 * Removing an int3 writes the text through get_user_pages, which
 	 * gives up at once in a task with SIGKILL pending (a client killed
@@ -167,20 +171,47 @@ unsigned int racetrap_site_stop(struct racetrap_tracer *t)
 	 * leaks the probe and leaves the int3 in every process mapping the
 	 * file.  Such a task hands the removal to a kworker and waits.
 	 */
-	if (armed && fatal_signal_pending(current)) {
+	if (fatal_signal_pending(current)) {
 		struct unregister_work uw = { .tracer = t };
 
 		INIT_WORK_ONSTACK(&uw.work, unregister_work_fn);
 		queue_work(system_unbound_wq, &uw.work);
 		flush_work(&uw.work);
 		destroy_work_on_stack(&uw.work);
-	} else if (armed) {
+	} else {
 		unregister_probes(t);
 	}
-	if (armed)
-		racetrap_uprobe_sync();
-	if (trapping)
-		racetrap_windows_unblock(t, was_probed, t);
+	racetrap_uprobe_sync();
+	racetrap_windows_unblock(t, was_probed, t);
+	for (i = 0; i < t->nr_probes; i++) {
+		if (t->probes[i].removing)
+			t->probes[i].armed = false;
+		t->probes[i].removing = false;
+	}
+	return rewrites;
+}
+
+/* Take the probes that fired out of the text, soon after they fired. */
+void racetrap_site_fired_fn(struct work_struct *work)
+{
+	struct racetrap_tracer *t =
+		container_of(work, struct racetrap_tracer, fired_work);
+
+	mutex_lock(&t->probe_lock);
+	if (!READ_ONCE(t->stopping))
+		remove_probes(t, true);
+	mutex_unlock(&t->probe_lock);
+}
+
+/*
+ * Unregister and free the current set; no handler runs once this
+ * returns.  Under @t->probe_lock.  Returns how many int3s this took out
+ * of the target's text, for the budget.
+ */
+unsigned int racetrap_site_stop(struct racetrap_tracer *t)
+{
+	unsigned int i, rewrites = remove_probes(t, false);
+
 	for (i = 0; i < t->nr_probes; i++)
 		iput(t->probes[i].inode);
 	kfree(t->probes);
@@ -280,6 +311,7 @@ void racetrap_tick_fn(struct work_struct *work)
 	racetrap_clock_expire(t, false);
 	racetrap_site_step_expire(t, false);
 	spent = racetrap_budget_check(t);
+	mutex_lock(&t->probe_lock);
 	if (spent || !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE)) {
 		/* Probes would only trap to be refused: disarm them. */
 		if (t->nr_probes)
@@ -297,6 +329,7 @@ void racetrap_tick_fn(struct work_struct *work)
 				       RACETRAP_STAT_ROTATIONS_DEFERRED);
 		}
 	}
+	mutex_unlock(&t->probe_lock);
 	schedule_delayed_work(&t->tick,
 			      msecs_to_jiffies(min(rotate_ms, TICK_MAX_MS)));
 }

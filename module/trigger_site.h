@@ -7,6 +7,7 @@ struct racetrap_tracer;
 struct work_struct;
 
 void racetrap_tick_fn(struct work_struct *work);
+void racetrap_site_fired_fn(struct work_struct *work);
 unsigned int racetrap_site_stop(struct racetrap_tracer *t);
 
 #endif /* _RACETRAP_TRIGGER_SITE_H */
