@@ -80,7 +80,8 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 		if (!xchg(&p->fired, true)) {
 			/* The sample itself waits for the step (site_step.c). */
 			racetrap_site_step_expect(t, regs, &p->ref);
-			queue_work(system_unbound_wq, &t->fired_work);
+			/* High priority: until it runs, hot code keeps trapping. */
+			queue_work(system_highpri_wq, &t->fired_work);
 		}
 		racetrap_leave(t);
 	}
