@@ -486,9 +486,9 @@ void racetrap_windows_unblock(struct racetrap_tracer *t,
  * GS has no address here, and an earlier version that waited only for
  * overlapping windows (and cut wide accesses to their first 8 bytes)
  * let such steps run watched.  The wait costs a probe hit at most one
- * window, and probes are one-shot.
+ * window, and probes are one-shot.  Returns whether the guard is on.
  */
-void racetrap_sample_before_step(struct racetrap_tracer *t,
+bool racetrap_sample_before_step(struct racetrap_tracer *t,
 				 struct pt_regs *regs,
 				 const struct racetrap_site *s)
 {
@@ -498,7 +498,7 @@ void racetrap_sample_before_step(struct racetrap_tracer *t,
 	unsigned long a;
 
 	if (!xol_guard)
-		return;
+		return false;
 	if (s->flags & (RACETRAP_SITE_F_SEG_FS | RACETRAP_SITE_F_SEG_GS))
 		size = 0;
 	a = racetrap_operand_addr(s, regs, regs->ip + s->len);
@@ -531,10 +531,10 @@ void racetrap_sample_before_step(struct racetrap_tracer *t,
 		}
 		raw_spin_unlock_irq(&t->step_lock);
 		if (!wait_for)
-			return;
+			return true;
 		if (wait_event_killable(wait_for->closed_wq,
 					READ_ONCE(wait_for->seq) != seq))
-			return;
+			return true;
 	}
 }
 

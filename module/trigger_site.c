@@ -53,16 +53,20 @@ static RACETRAP_UPROBE_FILTER(probe_filter, uc, mm)
 }
 
 /*
- * Never returns UPROBE_HANDLER_REMOVE: uprobes would take the int3 out
+ * Does not return UPROBE_HANDLER_REMOVE: uprobes would take the int3 out
  * right here, between the int3 and the step, under the target's
  * mmap_lock and rewriting a page, either of which may sleep.  The probe
  * that fired is taken out by a kworker instead (fired_work); until then
- * further hits only trap and step.
+ * further hits only trap and step.  Under the rig's xol_guard, whose
+ * wait here sleeps anyway, the hit takes it out at once as it used to:
+ * there the kworker's removal would have to block windows for a grace
+ * period each time (see sample.c).
  */
 static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 {
 	struct racetrap_probe *p = container_of(uc, struct racetrap_probe, uc);
 	struct racetrap_tracer *t = p->tracer;
+	bool guarded;
 
 	/* Another process mapping the file, or a fork's copy of the int3. */
 	if (current->mm != t->mm)
@@ -74,18 +78,19 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	 * unregisters the probes, so this never outlives it.
 	 */
 	atomic_inc(&t->inflight);
-	racetrap_sample_before_step(t, regs, &p->ref.site);
+	guarded = racetrap_sample_before_step(t, regs, &p->ref.site);
 	racetrap_leave(t);
 	if (racetrap_enter(t)) {
 		if (!xchg(&p->fired, true)) {
 			/* The sample itself waits for the step (site_step.c). */
 			racetrap_site_step_expect(t, regs, &p->ref);
 			/* High priority: until it runs, hot code keeps trapping. */
-			queue_work(system_highpri_wq, &t->fired_work);
+			if (!guarded)
+				queue_work(system_highpri_wq, &t->fired_work);
 		}
 		racetrap_leave(t);
 	}
-	return 0;
+	return guarded ? UPROBE_HANDLER_REMOVE : 0;
 }
 
 /* Has @p[0..@n) already got this site? */
