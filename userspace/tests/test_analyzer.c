@@ -40,6 +40,20 @@ static struct rt_analyzer *new_analyzer(struct live *l, struct capture *c,
 	return an;
 }
 
+/* sample_c's writer and reader sites and its caller; false if missing. */
+struct c_pair {
+	const struct racetrap_site *w, *rd;
+	uint64_t waddr, raddr, caller;
+};
+
+static bool c_pair_of(struct live *l, struct c_pair *p)
+{
+	p->waddr = live_site_addr(l, "sample_writer", RACETRAP_ACCESS_WRITE, &p->w);
+	p->raddr = live_site_addr(l, "sample_reader", RACETRAP_ACCESS_READ, &p->rd);
+	p->caller = live_func_addr(l, "thread_main");
+	return p->waddr && p->raddr && p->caller;
+}
+
 static void test_c_races(void)
 {
 	const struct racetrap_site *w, *rd;
@@ -573,11 +587,10 @@ static void test_throttle_coalesced(void)
  */
 static void test_site_order(void)
 {
-	const struct racetrap_site *w, *rd;
 	struct racetrap_record rec;
 	struct capture c = { 0 };
 	struct rt_analyzer *an;
-	uint64_t waddr, raddr, caller;
+	struct c_pair cp;
 	struct live l;
 	const char *t, *wr, *prev;
 
@@ -586,13 +599,10 @@ static void test_site_order(void)
 		live_free(&l);
 		return;
 	}
-	waddr = live_site_addr(&l, "sample_writer", RACETRAP_ACCESS_WRITE, &w);
-	raddr = live_site_addr(&l, "sample_reader", RACETRAP_ACCESS_READ, &rd);
-	caller = live_func_addr(&l, "thread_main");
 	an = new_analyzer(&l, &c, NULL, false);
-	if (an && waddr && raddr && caller) {
+	if (an && c_pair_of(&l, &cp)) {
 		/* The reader was sampled by a probe; the writer trapped. */
-		make_hit(&l, &rec, rd, raddr, w, waddr, caller);
+		make_hit(&l, &rec, cp.rd, cp.raddr, cp.w, cp.waddr, cp.caller);
 		rec.trigger = RACETRAP_REC_TRIGGER_SITE;
 		rt_analyzer_feed(an, &rec);
 	}
