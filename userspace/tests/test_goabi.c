@@ -4,6 +4,7 @@
  * 0), a live C process and a process that is gone leave the config alone.
  */
 #include "goabi.h"
+#include "goctx.h"
 #include "kapi.h"
 #include "testlib.h"
 
@@ -21,7 +22,7 @@ static void check_live(const char *name, bool want_go)
 		ktap_result(false, what);
 		return;
 	}
-	go = rt_goabi_stack_bounds(p.pid, &cfg);
+	go = rt_goctx_configure(p.pid, &cfg, false);
 	test_proc_stop(&p);
 	if (want_go)
 		ktap_result(go && cfg.stack_reg == RACETRAP_REG_R14 &&
@@ -39,7 +40,7 @@ static void check_gone(void)
 	if (pid == 0)
 		_exit(0);
 	waitpid(pid, NULL, 0);
-	ktap_result(!rt_goabi_stack_bounds(pid, &cfg) &&
+	ktap_result(!rt_goctx_configure(pid, &cfg, false) &&
 		    cfg.stack_reg == RACETRAP_REG_NONE, "gone_process");
 }
 

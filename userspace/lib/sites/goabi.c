@@ -62,23 +62,8 @@ bool rt_goabi_exe(pid_t pid, bool (*fn)(Elf *elf, void *arg), void *arg)
 	return r;
 }
 
-static bool is_go(Elf *elf, void *arg)
-{
-	(void)arg;
-	return rt_goabi_elf_is_go(elf);
-}
-
 void rt_goabi_set_stack_bounds(struct racetrap_config *cfg)
 {
 	cfg->stack_reg = RACETRAP_REG_R14;
 	cfg->stack_off = 0;	/* offsetof(runtime.g, stack) */
-}
-
-bool rt_goabi_stack_bounds(pid_t pid, struct racetrap_config *cfg)
-{
-	bool go = rt_goabi_exe(pid, is_go, NULL);
-
-	if (go)
-		rt_goabi_set_stack_bounds(cfg);
-	return go;
 }

@@ -9,14 +9,9 @@
 struct racetrap_config;
 
 /*
- * If the program @pid runs is a Go binary, point @cfg's stack bounds at
- * the running goroutine's g (R14 in Go's register ABI, Go 1.17+; g.stack
- * {lo, hi} is g's first field) and return true; leave @cfg alone and
- * return false otherwise, or when the executable cannot be read.
+ * Point @cfg's stack bounds at a Go program's running goroutine's g (R14
+ * in Go's register ABI, Go 1.17+; g.stack {lo, hi} is g's first field).
  */
-bool rt_goabi_stack_bounds(pid_t pid, struct racetrap_config *cfg);
-
-/* The stack bounds of a Go executable into @cfg (as above, known Go). */
 void rt_goabi_set_stack_bounds(struct racetrap_config *cfg);
 
 /*

@@ -99,11 +99,6 @@ int rt_goctx_offsets(Elf *elf, uint32_t off[RT_GOCTX_NR])
 	return r;
 }
 
-static bool offsets_of(Elf *elf, void *off)
-{
-	return rt_goctx_offsets(elf, off) == 0;
-}
-
 static void set_words(struct racetrap_config *cfg,
 		      const uint32_t off[RT_GOCTX_NR])
 {
@@ -112,16 +107,6 @@ static void set_words(struct racetrap_config *cfg,
 	cfg->nr_ctx = RT_GOCTX_NR;
 	for (int i = 0; i < RT_GOCTX_NR; i++)
 		cfg->ctx_off[i] = off[i];
-}
-
-bool rt_goctx_words(pid_t pid, struct racetrap_config *cfg)
-{
-	uint32_t off[RT_GOCTX_NR];
-
-	if (!rt_goabi_exe(pid, offsets_of, off))
-		return false;
-	set_words(cfg, off);
-	return true;
 }
 
 struct go_setup {

@@ -25,16 +25,11 @@ enum rt_goctx_word {
 int rt_goctx_offsets(Elf *elf, uint32_t off[RT_GOCTX_NR]);
 
 /*
- * Ask for the goroutine words in @cfg (nr_ctx, ctx_off) if the executable
- * of Go program @pid describes runtime.g; return whether it does.  @cfg
- * is left alone otherwise: reports then name threads.
- */
-bool rt_goctx_words(pid_t pid, struct racetrap_config *cfg);
-
-/*
- * Both of the above with one read of /proc/PID/exe: a Go executable's
- * stack bounds, and with @ctx_words its goroutine words where its DWARF
- * has them.  Returns whether it is a Go executable.
+ * With one read of /proc/PID/exe: if it is a Go executable, its stack
+ * bounds into @cfg (rt_goabi_set_stack_bounds()) and, with @ctx_words, the
+ * goroutine words (nr_ctx, ctx_off) where its DWARF describes runtime.g
+ * (else reports name threads).  Returns whether it is a Go executable;
+ * @cfg is left alone otherwise, or when the executable cannot be read.
  */
 bool rt_goctx_configure(pid_t pid, struct racetrap_config *cfg,
 			bool ctx_words);
