@@ -4,7 +4,6 @@
 #include "device.h"
 #include "limits.h"
 #include "perf_pin.h"
-#include "site_step.h"
 
 static int __init racetrap_init(void)
 {
@@ -13,17 +12,12 @@ static int __init racetrap_init(void)
 	ret = racetrap_perf_pin();
 	if (ret)
 		return ret;
-	ret = racetrap_site_step_init();
-	if (ret)
-		goto err_unpin;
 	ret = racetrap_device_init();
 	if (ret)
-		goto err_step;
+		goto err_unpin;
 	pr_info("loaded\n");
 	return 0;
 
-err_step:
-	racetrap_site_step_exit();
 err_unpin:
 	racetrap_perf_unpin();
 	return ret;
@@ -33,7 +27,6 @@ static void __exit racetrap_exit(void)
 {
 	racetrap_device_exit();
 	racetrap_limits_exit();
-	racetrap_site_step_exit();
 	racetrap_perf_unpin();
 	pr_info("unloaded\n");
 }

@@ -19,9 +19,11 @@
  *
  * A step that never comes (the thread died, the copy faulted, uprobes
  * emulated the instruction instead) leaves its record pending until the
- * thread's next probe hit, the tick or teardown reclaims it.  Pending records are few (one per thread
- * between int3 and step) and the notifier has only current to go by, so
- * they live in one small pool for the whole module.
+ * thread's next probe hit, the tick or teardown reclaims it.  Pending
+ * records are few (one per thread between int3 and step) and the notifier
+ * has only current to go by, so they live in one small pool for the whole
+ * module.  The notifier is registered only while some tracer is attached
+ * (tracer.c): a loaded, idle module adds nothing to the #DB path.
  */
 #include <linux/bitops.h>
 #include <linux/kdebug.h>
@@ -219,12 +221,12 @@ static struct notifier_block step_nb = {
 	.priority = INT_MAX,
 };
 
-int racetrap_site_step_init(void)
+int racetrap_site_step_register(void)
 {
 	return register_die_notifier(&step_nb);
 }
 
-void racetrap_site_step_exit(void)
+void racetrap_site_step_unregister(void)
 {
 	unregister_die_notifier(&step_nb);
 }

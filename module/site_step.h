@@ -13,7 +13,7 @@ bool racetrap_site_step_expect(struct racetrap_tracer *t,
 			       const struct pt_regs *regs,
 			       const struct racetrap_site_ref *ref);
 void racetrap_site_step_expire(struct racetrap_tracer *t, bool all);
-int racetrap_site_step_init(void);
-void racetrap_site_step_exit(void);
+int racetrap_site_step_register(void);
+void racetrap_site_step_unregister(void);
 
 #endif /* _RACETRAP_SITE_STEP_H */

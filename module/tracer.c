@@ -30,7 +30,11 @@
 #include "trigger_clock.h"
 #include "trigger_site.h"
 
-/* Attached tracers, to allow only one per process. */
+/*
+ * Attached tracers, to allow only one per process.  The first attachment
+ * registers the site trigger's step notifier and the last one gone takes
+ * it out.
+ */
 static LIST_HEAD(racetrap_attached);
 static DEFINE_MUTEX(racetrap_registry_lock);
 
@@ -178,6 +182,8 @@ static int registry_add(struct racetrap_tracer *t)
 			break;
 		}
 	}
+	if (!ret && list_empty(&racetrap_attached))
+		ret = racetrap_site_step_register();
 	if (!ret)
 		list_add(&t->node, &racetrap_attached);
 	mutex_unlock(&racetrap_registry_lock);
@@ -188,6 +194,9 @@ static void registry_del(struct racetrap_tracer *t)
 {
 	mutex_lock(&racetrap_registry_lock);
 	list_del_init(&t->node);
+	/* Teardown reclaimed t's step records: none is left to notify. */
+	if (list_empty(&racetrap_attached))
+		racetrap_site_step_unregister();
 	mutex_unlock(&racetrap_registry_lock);
 }
 
