@@ -258,6 +258,58 @@ triggers() {
 	done
 }
 
+# What one window costs the engine as the thread count grows: threads256
+# with N threads of which 2 work and the rest wait (as a service's idle
+# pool threads do; with all N working, arming would mostly measure the
+# sampled thread's wait for a CPU behind N runnable ones), attached with
+# no budget limit.  The session's counters are read twice, WINDOW_SECS
+# apart, once it runs; their differences are printed as
+#   BENCH window THREADS NAME VALUE   (and NAME covered_s: seconds apart)
+# and window.awk turns them into time per window.
+window_snap() {
+	awk '$1 == "stat" { print $2, $3 } $1 == "updated" { print "updated", $2 }' \
+		"$1" 2>/dev/null
+}
+
+window() {
+	have_racetrap || return
+	for nthr in $WINDOW_THREADS; do
+		$B/threads256 -n "$nthr" -a 2 -t $((WINDOW_SECS + 10)) -s \
+			>$T/out 2>$T/err &
+		pid=$!
+		if ! wait_for $T/out '^ready' "$START_TIMEOUT" $pid; then
+			kill -KILL $pid 2>/dev/null
+			wait $pid 2>/dev/null
+			out na window "$nthr" "did not start: $(reason_of $T/err)"
+			continue
+		fi
+		racetrap attach --budget 100% $pid >$T/rt 2>&1 &
+		apid=$!
+		if ! wait_for $T/rt 'attached to pid' "$START_TIMEOUT" $apid; then
+			kill -KILL $pid $apid 2>/dev/null
+			wait $pid 2>/dev/null
+			wait $apid 2>/dev/null
+			out na window "$nthr" "attach failed: $(reason_of $T/rt)"
+			continue
+		fi
+		kill -USR1 $pid
+		sf=${RACETRAP_STATUS_DIR:-/run/racetrap}/$pid.status
+		sleep 2
+		window_snap "$sf" >$T/w0
+		sleep "$WINDOW_SECS"
+		window_snap "$sf" >$T/w1
+		awk -v n="$nthr" 'NR == FNR { a[$1] = $2; next }
+			$1 == "updated" { print "BENCH window", n, "covered_s", $2 - a[$1]; next }
+			{ print "BENCH window", n, $1, $2 - a[$1] }' $T/w0 $T/w1
+		kill -INT $apid
+		wait_exit $apid 30 || kill -KILL $apid 2>/dev/null
+		wait $apid 2>/dev/null
+		wait_exit $pid $((WINDOW_SECS + RUN_GRACE)) ||
+			kill -KILL $pid 2>/dev/null
+		wait $pid 2>/dev/null
+	done
+}
+
 # detect_runs NAME TOOL RUNS COMMAND...: seconds to the first report.
 detect_runs() {
 	name=$1 tool=$2 n=$3

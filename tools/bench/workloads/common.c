@@ -98,9 +98,10 @@ static void wait_workers(void)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-t SECONDS] [-n THREADS] [-s] [-i FILE]\n"
+		"usage: %s [-t SECONDS] [-n THREADS] [-a ACTIVE] [-s] [-i FILE]\n"
 		"  -t  measured interval (default 5)\n"
 		"  -n  worker threads\n"
+		"  -a  of those, how many work; the rest wait (default: all)\n"
 		"  -s  start measuring on SIGUSR1 instead of after %.1f s\n"
 		"  -i  keep the operation counters in FILE, for tools/bench/ticks\n",
 		prog, WARMUP_SECONDS);
@@ -115,9 +116,10 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 
 	o->seconds = 5;
 	o->threads = default_threads;
+	o->active = 0;
 	o->wait_signal = 0;
 	o->tick_file = NULL;
-	while ((c = getopt(argc, argv, "t:n:si:")) != -1) {
+	while ((c = getopt(argc, argv, "t:n:a:si:")) != -1) {
 		switch (c) {
 		case 't':
 			errno = 0;
@@ -129,6 +131,12 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 			errno = 0;
 			o->threads = (int)strtol(optarg, &end, 10);
 			if (errno || *end || o->threads < 1 || o->threads > 4096)
+				usage(argv[0]);
+			break;
+		case 'a':
+			errno = 0;
+			o->active = (int)strtol(optarg, &end, 10);
+			if (errno || *end || o->active < 1 || o->active > 4096)
 				usage(argv[0]);
 			break;
 		case 's':
@@ -143,6 +151,8 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 	}
 	if (optind != argc)
 		usage(argv[0]);
+	if (!o->active || o->active > o->threads)
+		o->active = o->threads;
 }
 
 void bench_block_start_signal(void)

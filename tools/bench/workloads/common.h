@@ -13,6 +13,7 @@ enum bench_phase { BENCH_WARMUP, BENCH_MEASURE, BENCH_STOP };
 struct bench_opts {
 	double seconds;		/* -t: length of the measured interval */
 	int threads;		/* -n: worker threads (each workload's default) */
+	int active;		/* -a: of those, working (the rest wait) */
 	int wait_signal;	/* -s: measure from SIGUSR1, not after warm-up */
 	const char *tick_file;	/* -i: counters in this file, for ticks */
 };

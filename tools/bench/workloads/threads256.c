@@ -4,8 +4,13 @@
  * doing small updates to shared counters under one of 16 locks, with a
  * little private work between them.  Reports operations per second.
  *
- *   threads256 [-t SECONDS] [-n THREADS] [-s]
+ *   threads256 [-t SECONDS] [-n THREADS] [-a ACTIVE] [-s]
+ *
+ * With -a, only ACTIVE threads work and the others wait, as the idle
+ * threads of a service's pool do (the bench's cost per window, where the
+ * thread count must not also be the run queue's length).
  */
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +36,7 @@ static pthread_barrier_t started;
 struct worker {
 	pthread_t thread;
 	int id;
+	int waits;		/* beyond -a: waits for the end */
 	volatile uint64_t *ops;
 };
 
@@ -43,6 +49,9 @@ static void *work(void *arg)
 
 	bench_worker();
 	pthread_barrier_wait(&started);
+	/* The phase changes by signal, which ends a poll() early. */
+	while (w->waits && bench_phase() != BENCH_STOP)
+		poll(NULL, 0, 100);
 	while ((phase = bench_phase()) != BENCH_STOP) {
 		for (int i = 0; i < PRIVATE_ROUNDS; i++)
 			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -73,6 +82,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < o.threads; i++) {
 		w[i].ops = bench_counter(i);
 		w[i].id = i;
+		w[i].waits = i >= o.active;
 		if (pthread_create(&w[i].thread, NULL, work, &w[i])) {
 			perror("pthread_create");
 			return 1;
