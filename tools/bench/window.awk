@@ -26,21 +26,20 @@ END {
 	print "attached with `--budget 100%` (no limit); differences of the racetrap"
 	print "session's counters over the seconds covered."
 	print ""
-	print "| threads | seconds | samples/s | windows/s | armed per CPU | threads watched per window | engine time per window | held per window |"
-	print "|---|---|---|---|---|---|---|---|"
+	print "| threads | seconds | samples/s | windows/s | threads watched per window | engine time per window | held per window |"
+	print "|---|---|---|---|---|---|---|"
 	for (i = 1; i <= n; i++) {
 		k = order[i]
 		s = v[k, "covered_s"]
 		w = v[k, "watches"]
 		if (s <= 0 || w <= 0) {
-			printf "| %s | %s | - | no window | - | - | - | - |\n", k, s + 0
+			printf "| %s | %s | - | no window | - | - | - |\n", k, s + 0
 			continue
 		}
 		own = v[k, "cost_ns"] - v[k, "cost_others_ns"] - v[k, "cost_bound_ns"] - \
 		      v[k, "cost_rotate_ns"] - v[k, "stall_ns"]
-		printf "| %s | %d | %.1f | %.1f | %.0f%% | %.1f | %.0f us | %.0f us |\n", k, s,
+		printf "| %s | %d | %.1f | %.1f | %.1f | %.0f us | %.0f us |\n", k, s,
 		       (v[k, "samples_site"] + v[k, "samples_clock"]) / s, w / s,
-		       100 * v[k, "watches_wide"] / w,
 		       v[k, "watched_threads"] / w, own / w / 1000,
 		       v[k, "stall_ns"] / w / 1000
 	}
