@@ -3,7 +3,9 @@
  * Debug registers are shared with debuggers, and the debugger wins: with
  * all four of one thread's debug registers taken through ptrace, every
  * sample that would need one there is skipped (SKIP_NOSPC), and after
- * racetrap detaches the debugger's registers read back unchanged.
+ * racetrap detaches the debugger's registers read back unchanged.  And
+ * the other way round: racetrap keeps its breakpoints from window to
+ * window, so once it has detached a debugger must find all four free.
  */
 #define _GNU_SOURCE
 #include <stddef.h>
@@ -67,6 +69,35 @@ static bool still_ours(pid_t tid, unsigned long base)
 	return ok;
 }
 
+/* Windows ran in every thread of a fresh fixture; after detach, DRs free. */
+static void released_on_detach(struct racetrap_config *c)
+{
+	unsigned long base;
+	uint64_t watches;
+	struct fx f;
+	pid_t tid;
+	int fd;
+
+	if (!fx_start(&f, "racy")) {
+		ktap_skip("windows_ran", "no fixture");
+		ktap_skip("debugger_takes_all_four_after_detach", "no fixture");
+		return;
+	}
+	tid = fx_tid(&f, "b");
+	base = f.word + 8;
+	fd = rt_attach_fx(&f);
+	if (fd < 0 || rt_config_set(fd, c))
+		ktap_diag("attach/config: %s", strerror(errno));
+	rt_collect(fd, 2, NULL, NULL, NULL);
+	watches = rt_stat(fd, RACETRAP_STAT_WATCHES);
+	EXPECT_TRUE(watches > 0, "windows_ran", "no window opened");
+	close(fd);
+	EXPECT_TRUE(take_all(tid, base) && still_ours(tid, base),
+		    "debugger_takes_all_four_after_detach",
+		    "ptrace: %s", strerror(errno));
+	fx_stop(&f);
+}
+
 int main(void)
 {
 	struct racetrap_config c = {
@@ -79,7 +110,7 @@ int main(void)
 	pid_t tid;
 	int fd;
 
-	ktap_start(3);
+	ktap_start(5);
 	if (!fx_start(&f, "racy"))
 		return 1;
 	tid = fx_tid(&f, "b");
@@ -102,5 +133,6 @@ int main(void)
 	EXPECT_TRUE(still_ours(tid, base), "debugger_registers_intact",
 		    "the debugger's DR0-DR3/DR7 changed");
 	fx_stop(&f);
+	released_on_detach(&c);
 	return ktap_finish();
 }
