@@ -108,6 +108,19 @@ static void usage(const char *prog)
 	exit(2);
 }
 
+/* A thread count for -n or -a: 1..4096. */
+static int thread_count(const char *arg, const char *prog)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || *end || n < 1 || n > 4096)
+		usage(prog);
+	return (int)n;
+}
+
 void bench_parse(int argc, char **argv, struct bench_opts *o,
 		 int default_threads)
 {
@@ -128,16 +141,10 @@ void bench_parse(int argc, char **argv, struct bench_opts *o,
 				usage(argv[0]);
 			break;
 		case 'n':
-			errno = 0;
-			o->threads = (int)strtol(optarg, &end, 10);
-			if (errno || *end || o->threads < 1 || o->threads > 4096)
-				usage(argv[0]);
+			o->threads = thread_count(optarg, argv[0]);
 			break;
 		case 'a':
-			errno = 0;
-			o->active = (int)strtol(optarg, &end, 10);
-			if (errno || *end || o->active < 1 || o->active > 4096)
-				usage(argv[0]);
+			o->active = thread_count(optarg, argv[0]);
 			break;
 		case 's':
 			o->wait_signal = 1;
