@@ -4,8 +4,9 @@
  * all four of one thread's debug registers taken through ptrace, every
  * sample that would need one there is skipped (SKIP_NOSPC), and after
  * racetrap detaches the debugger's registers read back unchanged.  And
- * the other way round: racetrap keeps its breakpoints from window to
- * window, so once it has detached a debugger must find all four free.
+ * the other way round: once racetrap has run windows and detached, a
+ * debugger must find all four free (a breakpoint that outlived teardown
+ * would hold one).
  */
 #define _GNU_SOURCE
 #include <stddef.h>
