@@ -283,27 +283,26 @@ window() {
 			out na window "$nthr" "did not start: $(reason_of $T/err)"
 			continue
 		fi
-		racetrap attach --budget 100% $pid >$T/rt 2>&1 &
-		apid=$!
-		if ! wait_for $T/rt 'attached to pid' "$START_TIMEOUT" $apid; then
-			kill -KILL $pid $apid 2>/dev/null
+		# toggle.sh's attach() and status_file() read TPID.
+		# shellcheck disable=SC2034
+		TPID=$pid
+		if ! attach 100%; then
+			kill -KILL $pid 2>/dev/null
 			wait $pid 2>/dev/null
-			wait $apid 2>/dev/null
 			out na window "$nthr" "attach failed: $(reason_of $T/rt)"
 			continue
 		fi
 		kill -USR1 $pid
-		sf=${RACETRAP_STATUS_DIR:-/run/racetrap}/$pid.status
 		sleep 2
-		window_snap "$sf" >$T/w0
+		window_snap "$(status_file)" >$T/w0
 		sleep "$WINDOW_SECS"
-		window_snap "$sf" >$T/w1
+		window_snap "$(status_file)" >$T/w1
 		awk -v n="$nthr" 'NR == FNR { a[$1] = $2; next }
 			$1 == "updated" { print "BENCH window", n, "covered_s", $2 - a[$1]; next }
 			{ print "BENCH window", n, $1, $2 - a[$1] }' $T/w0 $T/w1
-		kill -INT $apid
-		wait_exit $apid 30 || kill -KILL $apid 2>/dev/null
-		wait $apid 2>/dev/null
+		kill -INT $APID
+		wait_exit $APID 30 || kill -KILL $APID 2>/dev/null
+		wait $APID 2>/dev/null
 		wait_exit $pid $((WINDOW_SECS + RUN_GRACE)) ||
 			kill -KILL $pid 2>/dev/null
 		wait $pid 2>/dev/null
