@@ -229,7 +229,9 @@ unsigned int racetrap_site_stop(struct racetrap_tracer *t)
 /*
  * Draw @n distinct sites uniformly over all tables (fewer if the tables
  * hold fewer: two probes on one site would share its int3 and its
- * chances); returns how many it drew.
+ * chances), none that userspace marked RACETRAP_SITE_F_NO_PROBE (an
+ * instruction uprobes would not step faithfully); returns how many it
+ * drew.
  */
 static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 			 unsigned int n)
@@ -247,7 +249,9 @@ static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 
 		list_for_each_entry_rcu(tb, &t->tables, node) {
 			if (r < tb->nr_sites) {
-				if (probed(p, got, tb->id, tb->sites[r].offset))
+				if ((tb->sites[r].flags &
+				     RACETRAP_SITE_F_NO_PROBE) ||
+				    probed(p, got, tb->id, tb->sites[r].offset))
 					break;
 				p[got].ref.site = tb->sites[r];
 				p[got].ref.table_id = tb->id;

@@ -285,7 +285,14 @@ enum racetrap_reg {
 #define RACETRAP_SITE_F_LOCKED	(1U << 0)	/* lock prefix, or xchg with memory */
 #define RACETRAP_SITE_F_SEG_FS	(1U << 1)	/* fs: (thread-local): never sampled */
 #define RACETRAP_SITE_F_SEG_GS	(1U << 2)	/* gs: (thread-local): never sampled */
-#define __RACETRAP_SITE_F_ALL	((1U << 3) - 1)
+/*
+ * Never a uprobe: sampled by the clock trigger only.  For instructions
+ * that the kernel's x86 uprobes would not single-step faithfully (a
+ * VEX-encoded store such as vmovdqa taken for a conditional jump and
+ * skipped: Documentation/engine.rst, "Site sampling").
+ */
+#define RACETRAP_SITE_F_NO_PROBE (1U << 3)
+#define __RACETRAP_SITE_F_ALL	((1U << 4) - 1)
 
 #define RACETRAP_MAX_SITES	(1U << 20)	/* per tracer, all tables */
 #define RACETRAP_MAX_INSN_LEN	15

@@ -560,11 +560,70 @@ static void test_sorted(void)
 	close(c.fd);
 }
 
+/*
+ * RACETRAP_SITE_F_NO_PROBE marks exactly the memory instructions whose
+ * opcode byte behind a VEX, EVEX or XOP prefix the kernel's x86 uprobes
+ * would take for a branch and skip (decode.c, uprobes_misreads()): Go's
+ * memmove stores; never a plain or legacy-SSE one.
+ */
+static void test_no_probe(void)
+{
+	static const struct {
+		const char *what;
+		uint8_t bytes[8];
+		size_t len;
+		bool no_probe;
+	} cases[] = {
+		{ "vmovdqa %ymm0,(%rdi)", { 0xc5, 0xfd, 0x7f, 0x07 }, 4, true },
+		{ "vmovdqa %ymm1,0x20(%rdi)", { 0xc5, 0xfd, 0x7f, 0x4f, 0x20 }, 5, true },
+		{ "vmovdqu %ymm0,(%r8)", { 0xc4, 0xc1, 0x7e, 0x7f, 0x00 }, 5, true },
+		{ "vmovdqu64 %zmm0,(%rdi)", { 0x62, 0xf1, 0xfe, 0x48, 0x7f, 0x07 }, 6, true },
+		{ "vpcmpeqb (%rsi),%ymm0,%ymm1", { 0xc5, 0xfd, 0x74, 0x0e }, 4, true },
+		{ "vmovdqu (%rsi),%ymm0", { 0xc5, 0xfe, 0x6f, 0x06 }, 4, false },
+		{ "vmovq %xmm0,(%rdi)", { 0xc5, 0xf9, 0xd6, 0x07 }, 4, false },
+		{ "movdqu %xmm0,(%rdi)", { 0xf3, 0x0f, 0x7f, 0x07 }, 4, false },
+		{ "mov %rax,(%rdi)", { 0x48, 0x89, 0x07 }, 3, false },
+	};
+	size_t wrong = 0;
+	cs_insn *insn;
+	csh h;
+
+	if (rt_decode_open(&h)) {
+		ktap_result(false, "no_probe_flags");
+		return;
+	}
+	insn = cs_malloc(h);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const uint8_t *code = cases[i].bytes;
+		size_t len = cases[i].len;
+		uint64_t addr = 0x1000;
+		struct racetrap_site site;
+
+		if (!insn || !cs_disasm_iter(h, &code, &len, &addr, insn) ||
+		    !rt_decode_site(insn, &site)) {
+			ktap_diag("%s: not decoded as a site", cases[i].what);
+			wrong++;
+			continue;
+		}
+		if (!!(site.flags & RACETRAP_SITE_F_NO_PROBE) !=
+		    cases[i].no_probe) {
+			ktap_diag("%s: NO_PROBE %s", cases[i].what,
+				  cases[i].no_probe ? "missing" : "set");
+			wrong++;
+		}
+	}
+	if (insn)
+		cs_free(insn, 1);
+	cs_close(&h);
+	ktap_result(wrong == 0, "no_probe_flags");
+}
+
 int main(void)
 {
-	ktap_start(23);
+	ktap_start(24);
 	test_c();
 	test_go();
 	test_sorted();
+	test_no_probe();
 	return ktap_finish();
 }

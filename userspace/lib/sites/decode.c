@@ -90,6 +90,55 @@ static uint8_t fixed_access(unsigned int id)
 	}
 }
 
+/*
+ * Would the kernel's x86 uprobes misread @insn?  Its branch emulation
+ * (arch/x86/kernel/uprobes.c, branch_setup_xol_ops(), in 6.1, 6.12 and
+ * 6.18) classifies an instruction by its opcode byte alone and ignores a
+ * VEX, EVEX or XOP prefix: "vmovdqa %ymm0,(%rdi)" (c5 fd 7f 07) has the
+ * opcode byte 0x7f, a jg, so uprobes "emulates" a jump over it and the
+ * store never happens.  Go's memmove is full of such stores: one probe on
+ * one of them crashed every run of a Go program (Documentation/
+ * testing.rst, "Go targets crashing under uprobes").  The bytes uprobes
+ * would take for a branch or a nop: jcc rel8 (0x70-0x7f), nop (0x90),
+ * call (0xe8), jmp (0xe9, 0xeb).
+ */
+static bool uprobes_misreads(const cs_insn *insn)
+{
+	static const uint8_t legacy[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65,
+					  0x66, 0x67, 0xf0, 0xf2, 0xf3 };
+	const uint8_t *b = insn->bytes;
+	size_t i = 0, at;
+	uint8_t op;
+
+	while (i < insn->size && memchr(legacy, b[i], sizeof(legacy)))
+		i++;
+	if (i + 1 >= insn->size)
+		return false;
+	switch (b[i]) {
+	case 0xc5:			/* VEX, 2 bytes */
+		at = i + 2;
+		break;
+	case 0xc4:			/* VEX, 3 bytes */
+		at = i + 3;
+		break;
+	case 0x8f:			/* XOP, unless it is pop r/m */
+		if ((b[i + 1] & 0x1f) < 8)
+			return false;
+		at = i + 3;
+		break;
+	case 0x62:			/* EVEX (bound is invalid in 64-bit) */
+		at = i + 4;
+		break;
+	default:
+		return false;
+	}
+	if (at >= insn->size)
+		return false;
+	op = b[at];
+	return (op >= 0x70 && op <= 0x7f) || op == 0x90 || op == 0xe8 ||
+	       op == 0xe9 || op == 0xeb;
+}
+
 bool rt_decode_site(const cs_insn *insn, struct racetrap_site *site)
 {
 	const cs_x86 *x;
@@ -143,6 +192,8 @@ bool rt_decode_site(const cs_insn *insn, struct racetrap_site *site)
 	site->access = access;
 	if (x->prefix[0] == X86_PREFIX_LOCK || insn->id == X86_INS_XCHG)
 		site->flags |= RACETRAP_SITE_F_LOCKED;
+	if (uprobes_misreads(insn))
+		site->flags |= RACETRAP_SITE_F_NO_PROBE;
 	return true;
 }
 

@@ -19,7 +19,7 @@
  * Bump when the decoder's choices change (which instructions are sites),
  * so tables decoded by an older racetrap are not reused.
  */
-#define CACHE_DECODER_VERSION	3
+#define CACHE_DECODER_VERSION	4
 
 /*
  * The file a table was decoded from, not only its build-id: anyone can
