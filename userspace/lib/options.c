@@ -34,8 +34,7 @@ const struct rt_option_desc rt_option_descs[] = {
 	  "overhead budget in parts per million of the target's CPU time, "
 	  "1..1000000, or a percentage such as 2%", "1%" },
 	{ "triggers", "LIST", BOTH,
-	  "sampling triggers: site, clock or site,clock; Go executables get "
-	  "clock alone unless this is given", "site,clock" },
+	  "sampling triggers: site, clock or site,clock", "site,clock" },
 	{ "json", NULL, BOTH,
 	  "write reports as JSON Lines instead of text", "no" },
 	{ "suppressions", "FILE", BOTH,

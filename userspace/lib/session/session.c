@@ -25,28 +25,13 @@
 #define READ_MAX_BATCHES 64
 
 /*
- * Go targets get the clock trigger alone unless the options name the
- * triggers: with the site trigger on, an allocation-heavy Go program
- * crashed in some runs in the test VM and the cause is not known yet
- * (Documentation/testing.rst, "Go targets crashing in the test VM").
- */
-static void go_default_triggers(const struct rt_session *s,
-				struct racetrap_config *cfg)
-{
-	if (s->go && !cfg->triggers)
-		cfg->triggers = RACETRAP_TRIGGER_CLOCK;
-}
-
-/*
  * The clock trigger needs perf's permission (uapi/linux/racetrap.h,
  * RACETRAP_IOC_ATTACH), taken when racetrap attaches.  Without it the
  * default triggers become the site trigger alone, as the attached line
- * says; a clock trigger the options ask for is an error, and so is a Go
- * target's default, which is the clock alone (the site trigger has to be
- * asked for on Go).  @asked: the triggers the options name, 0 for none.
+ * says; a clock trigger the options ask for is an error.
  */
-static int settle_clock(struct rt_session *s, uint32_t asked,
-			struct racetrap_config *cfg, char *err, size_t errlen)
+static int settle_clock(struct rt_session *s, struct racetrap_config *cfg,
+			char *err, size_t errlen)
 {
 	char why[160];
 
@@ -58,9 +43,8 @@ static int settle_clock(struct rt_session *s, uint32_t asked,
 		return 0;
 	}
 	rt_perf_refusal(why, sizeof(why));
-	snprintf(err, errlen, "pid %d: the clock trigger is not allowed: %s; %s",
-		 (int)s->pid, why, asked ? "use --triggers site" :
-		 "Go targets get the clock trigger alone unless --triggers site asks for uprobes");
+	snprintf(err, errlen, "pid %d: the clock trigger is not allowed: %s; use --triggers site",
+		 (int)s->pid, why);
 	return -1;
 }
 
@@ -153,9 +137,8 @@ static struct rt_session *session_start(const struct rt_session_params *p,
 	 * them: one read of the executable. */
 	s->go = rt_goctx_configure(s->pid, &s->opts.kcfg,
 				   s->k.version.features & RACETRAP_FEAT_CTX_WORDS);
-	go_default_triggers(s, &s->opts.kcfg);
 	s->clock_refused = !rt_perf_allowed(s->pid);
-	if (settle_clock(s, p->opts->kcfg.triggers, &s->opts.kcfg, err, errlen))
+	if (settle_clock(s, &s->opts.kcfg, err, errlen))
 		goto err_close;
 	s->opts.kcfg.stack_dump = rt_options_stack_dump(&s->opts);
 	if (rt_kapi_set_config(&s->k, &s->opts.kcfg, err, errlen) < 0)
@@ -364,8 +347,7 @@ int rt_session_reconfigure(struct rt_session *s, const struct rt_options *o,
 	cfg.nr_ctx = s->opts.kcfg.nr_ctx;
 	memcpy(cfg.ctx_off, s->opts.kcfg.ctx_off, sizeof(cfg.ctx_off));
 	cfg.stack_dump = rt_options_stack_dump(o);
-	go_default_triggers(s, &cfg);
-	if (settle_clock(s, o->kcfg.triggers, &cfg, err, errlen))
+	if (settle_clock(s, &cfg, err, errlen))
 		return -1;
 	r = rt_kapi_set_config(&s->k, &cfg, err, errlen);
 	if (r == 0)
