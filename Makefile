@@ -58,15 +58,18 @@ demo: deps
 bench: deps
 	tools/bench/run
 
-# Attachments begun and ended every way, for SOAK_MINUTES (default 30) in
-# the 6.12 guest (SOAK_KERNEL=6.1 for the other); see
-# Documentation/testing.rst, "Soak".
+# The churn soak, SOAK_CHURN_RUNS (default 100) runs of each race-free
+# churn program under both triggers, then attachments begun and ended
+# every way for SOAK_MINUTES (default 30), in the 6.12 guest
+# (SOAK_KERNEL=6.1 for the other); see Documentation/testing.rst, "Soak".
 SOAK_MINUTES ?= 30
+SOAK_CHURN_RUNS ?= 100
 SOAK_KERNEL ?= 6.12
 soak: deps all selftests
 	tools/vm/run --kernel $(SOAK_KERNEL) --tcg-threads single \
-		--timeout $$(( $(SOAK_MINUTES) * 60 + 600 )) \
-		-- /selftests/soak/soak.sh $(SOAK_MINUTES)
+		--timeout $$(( $(SOAK_MINUTES) * 60 + $(SOAK_CHURN_RUNS) * 60 + 600 )) \
+		-- sh -c 'CHURN_RUNS=$(SOAK_CHURN_RUNS) /selftests/churn/test_churn.sh; \
+			c=$$?; /selftests/soak/soak.sh $(SOAK_MINUTES) && exit $$c'
 
 lint:
 	tools/lint.sh
