@@ -74,9 +74,9 @@ fi
 known_miss() {
 	case $1 in
 	go_racy_reqmap)
-		echo "the racing store (the map's count) is in runtime.mapassign_fast64, sampled as a user-data routine but run once per request and briefly, and Go targets get the clock trigger alone, so a tick must land in it or in the dispatcher's len(m) read: 6 of 8 runs caught it, in 5-117 s (2026-12-03)" ;;
+		echo "the racing store (the map's count) is in runtime.mapassign_fast64, sampled as a user-data routine but run once per request and briefly: with the clock trigger alone (Go's default then) 6 of 8 runs caught it, in 5-117 s (2026-12-03)" ;;
 	go_racy_reqloopvar)
-		echo "a once-per-goroutine access found by the clock trigger alone on Go: 8 of 8 runs caught it, in 5-119 s (2026-12-03)" ;;
+		echo "a once-per-goroutine access: with the clock trigger alone (Go's default then) 8 of 8 runs caught it, in 5-119 s (2026-12-03)" ;;
 	esac
 }
 
