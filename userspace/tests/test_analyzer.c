@@ -446,9 +446,18 @@ static void test_atomic_pairs_and_truth(void)
 		    cnt.hits_atomic == 0, "atomic_pair_reported_when_asked",
 		    "%d reports", n);
 	r = rec;
-	r.trapped.size = 4;
+	r.trapped.size = 4;	/* the plain 8-byte load covers it */
 	n = feed_one(&l, &r, false, &cnt, text, sizeof(text));
-	EXPECT_TRUE(n == 1 && cnt.hits_atomic == 0, "mixed_size_is_a_race",
+	EXPECT_TRUE(n == 0 && cnt.hits_atomic == 1,
+		    "wider_load_over_locked_is_atomic", "%d reports", n);
+	r.sampled.access = RACETRAP_ACCESS_WRITE;
+	n = feed_one(&l, &r, false, &cnt, text, sizeof(text));
+	EXPECT_TRUE(n == 1 && cnt.hits_atomic == 0, "mixed_size_store_is_a_race",
+		    "%d reports", n);
+	r = rec;
+	r.sampled.size = 4;	/* a load inside the locked 8 bytes */
+	n = feed_one(&l, &r, false, &cnt, text, sizeof(text));
+	EXPECT_TRUE(n == 1 && cnt.hits_atomic == 0, "narrower_load_is_a_race",
 		    "%d reports", n);
 	r = rec;
 	r.watch_addr = r.sampled.addr = r.trapped.addr = 0x5004;
@@ -622,7 +631,7 @@ static void test_site_order(void)
 
 int main(void)
 {
-	ktap_start(26);
+	ktap_start(28);
 	test_throttle_coalesced();
 	test_stripped_fingerprint();
 	test_atomic_pairs_and_truth();

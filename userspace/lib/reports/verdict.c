@@ -33,11 +33,34 @@ bool rt_verdict_go_atomic(const struct rt_frames *f)
  * locked one of the same size at the same naturally aligned address is
  * what a C/C++ atomic object looks like: the locked side proves the word
  * is accessed atomically, and an access of the same width is how the
- * other atomic operations compile.  A different size or a misaligned
- * address cannot be an atomic access of the same object, and in Go, where
+ * other atomic operations compile.  So is a wider aligned plain load
+ * covering the locked access (plain_load_over()).  Any other size, or a
+ * misaligned address, cannot be an atomic access of the object; in Go, where
  * every atomic store is XCHG and every atomic access is in an atomic
  * function, a plain access is plain: there only the frames decide.
  */
+static bool aligned_word(const struct rt_side_view *s)
+{
+	return (s->size == 1 || s->size == 2 || s->size == 4 ||
+		s->size == 8) && !(s->addr % s->size);
+}
+
+/*
+ * A plain load, wider than the locked access and covering it: one atomic
+ * load of two adjacent atomic objects.  libstdc++'s shared_ptr does that
+ * (GCC 12's _M_release() loads use_count and weak_count as one 8-byte
+ * atomic while other threads lock-xadd the 4-byte counts), and its
+ * churn-soak runs were reported as races.  A plain store of another
+ * width, or a load inside a wider locked access, stays a race.
+ */
+static bool plain_load_over(const struct rt_side_view *plain,
+			    const struct rt_side_view *locked)
+{
+	return plain->access == RACETRAP_ACCESS_READ &&
+	       plain->size > locked->size && locked->addr >= plain->addr &&
+	       locked->addr + locked->size <= plain->addr + plain->size;
+}
+
 bool rt_verdict_atomic_pair(bool go, const struct rt_side_view *a,
 			    const struct rt_side_view *b)
 {
@@ -48,9 +71,11 @@ bool rt_verdict_atomic_pair(bool go, const struct rt_side_view *a,
 		return true;
 	if (go || a->locked == b->locked)
 		return false;
-	return a->size == b->size && a->addr == b->addr &&
-	       (a->size == 1 || a->size == 2 || a->size == 4 ||
-		a->size == 8) && !(a->addr % a->size);
+	if (!aligned_word(a) || !aligned_word(b))
+		return false;
+	if (a->size == b->size && a->addr == b->addr)
+		return true;
+	return plain_load_over(a->locked ? b : a, a->locked ? a : b);
 }
 
 /*
