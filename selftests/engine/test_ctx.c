@@ -5,7 +5,9 @@
  * ctx_off {16, 24} every record side must carry its own thread's id and
  * pc, flagged RACETRAP_SIDE_F_CTX, on the sampled and the trapped side;
  * thread "c", whose bounds do not hold its RSP, never gets the flag; and
- * a side never carries another thread's words.
+ * a side never carries another thread's words.  Both triggers: under the
+ * rig's xol_guard a thread stepping a probe is left unwatched, and with
+ * the site trigger alone a 6.1 run once trapped only thread c in 30 s.
  */
 #define _GNU_SOURCE
 #include "engine.h"
@@ -71,7 +73,8 @@ static bool check(const struct racetrap_record *rec, void *arg)
 int main(void)
 {
 	struct racetrap_config cfg = {
-		.triggers = RACETRAP_TRIGGER_SITE, .budget_ppm = 1000000,
+		.triggers = RACETRAP_TRIGGER_SITE | RACETRAP_TRIGGER_CLOCK,
+		.budget_ppm = 1000000,
 		.stack_reg = RACETRAP_REG_R14, .stack_off = 0,
 		.nr_ctx = 2, .ctx_off = { 16, 24 },
 	};
