@@ -410,8 +410,10 @@ static int feed_one(struct live *l, const struct racetrap_record *rec,
 
 /*
  * The atomic-pair rule: a plain access against a locked one of the same
- * size at the same aligned address is an atomic pair, counted and not
- * reported unless asked; any other size or alignment is a race.  And
+ * size at the same aligned address, or a wider aligned plain load
+ * covering it, is an atomic pair, counted and not reported unless asked;
+ * a store of another size, a narrower load or a misaligned address is a
+ * race.  And
  * what every report shows must be true: no frame from a return address
  * outside code, "unknown" for a value the kernel could not read, and a
  * note when the other access had not run yet.

@@ -25,20 +25,6 @@ bool rt_verdict_go_atomic(const struct rt_frames *f)
 		      !strncmp(fn, "internal/runtime/atomic.", 24));
 }
 
-/*
- * The atomic-pair rule (Documentation/engine.rst, "Atomic pairs").  On
- * x86 only stores and read-modify-writes can be told atomic (a lock
- * prefix, or xchg with memory); every atomic load, and C11's relaxed and
- * release stores, compile to a plain MOV.  So a plain access meeting a
- * locked one of the same size at the same naturally aligned address is
- * what a C/C++ atomic object looks like: the locked side proves the word
- * is accessed atomically, and an access of the same width is how the
- * other atomic operations compile.  So is a wider aligned plain load
- * covering the locked access (plain_load_over()).  Any other size, or a
- * misaligned address, cannot be an atomic access of the object; in Go, where
- * every atomic store is XCHG and every atomic access is in an atomic
- * function, a plain access is plain: there only the frames decide.
- */
 static bool aligned_word(const struct rt_side_view *s)
 {
 	return (s->size == 1 || s->size == 2 || s->size == 4 ||
@@ -61,6 +47,20 @@ static bool plain_load_over(const struct rt_side_view *plain,
 	       locked->addr + locked->size <= plain->addr + plain->size;
 }
 
+/*
+ * The atomic-pair rule (Documentation/engine.rst, "Atomic pairs").  On
+ * x86 only stores and read-modify-writes can be told atomic (a lock
+ * prefix, or xchg with memory); every atomic load, and C11's relaxed and
+ * release stores, compile to a plain MOV.  So a plain access meeting a
+ * locked one of the same size at the same naturally aligned address is
+ * what a C/C++ atomic object looks like: the locked side proves the word
+ * is accessed atomically, and an access of the same width is how the
+ * other atomic operations compile.  So is a wider aligned plain load
+ * covering the locked access (plain_load_over()).  Any other size, or a
+ * misaligned address, cannot be an atomic access of the object; in Go, where
+ * every atomic store is XCHG and every atomic access is in an atomic
+ * function, a plain access is plain: there only the frames decide.
+ */
 bool rt_verdict_atomic_pair(bool go, const struct rt_side_view *a,
 			    const struct rt_side_view *b)
 {

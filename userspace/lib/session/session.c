@@ -184,15 +184,13 @@ static struct rt_session *session_start(const struct rt_session_params *p,
 	s->next_status_ms = now_ms() + RT_SESSION_STATUS_MS;
 	if (p->announce)
 		session_status(s, LOG_INFO, "attached",
-		       "attached to pid %d (%s): window %u us, triggers %s%s%s%s%s, %u code tables",
+		       "attached to pid %d (%s): window %u us, triggers %s%s%s%s, %u code tables",
 		       (int)s->pid, s->comm, s->opts.kcfg.window_us,
 		       s->opts.kcfg.triggers & RACETRAP_TRIGGER_SITE ? "site" : "",
 		       (s->opts.kcfg.triggers & RACETRAP_TRIGGER_SITE) &&
 		       (s->opts.kcfg.triggers & RACETRAP_TRIGGER_CLOCK) ? "," : "",
 		       s->opts.kcfg.triggers & RACETRAP_TRIGGER_CLOCK ? "clock" : "",
-		       s->go && !p->opts->kcfg.triggers ?
-		       " (Go target: no site trigger unless --triggers asks)" : "",
-		       s->clock_refused && !p->opts->kcfg.triggers && !s->go ?
+		       s->clock_refused && !p->opts->kcfg.triggers ?
 		       " (no clock trigger: perf does not allow this user; see racetrap(1))" : "",
 		       s->nr_tables);
 	return s;
