@@ -308,7 +308,7 @@ static inline void rt_dump_stats(int fd)
 		"rotations", "skip_blocked", "clock_aims",
 		"clock_aims_missed", "cost_others_ns", "throttled_ns",
 		"clock_aims_up", "cost_rotate_ns", "rotations_deferred",
-		"cost_bound_ns", "site_steps_lost",
+		"cost_bound_ns", "site_steps_lost", "hits_emulator",
 	};
 	struct racetrap_stats s = { .size = sizeof(s) };
 	char line[1024];

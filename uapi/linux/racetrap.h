@@ -481,6 +481,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_ROTATIONS_DEFERRED,	/* ticks a rotation waited for budget */
 	RACETRAP_STAT_COST_BOUND_NS,	/* part of COST_NS: hits, ticks at a bound */
 	RACETRAP_STAT_SITE_STEPS_LOST,	/* probe hits whose step gave no sample */
+	RACETRAP_STAT_HITS_EMULATOR,	/* traps tcg_store_check dropped */
 	__RACETRAP_STAT_LAST
 };
 
@@ -646,10 +647,12 @@ struct racetrap_user_dump {
  *	faults disabled), or the range is VM_IO/VM_PFNMAP or registered with
  *	userfaultfd, where a read is never attempted.  Older modules
  *	(without RACETRAP_FEAT_VALUE_FLAGS) leave this 0.
- *	RACETRAP_REC_F_UNWATCHED: another live thread was left unwatched
- *	in this window (it was single-stepping a uprobe, see
- *	Documentation/engine.rst), so a value change without a trap may
- *	be that thread's access, which racetrap could not see.
+ *	RACETRAP_REC_F_UNWATCHED: another thread may have been left
+ *	unwatched in this window (it was single-stepping a uprobe, see
+ *	Documentation/engine.rst, or it was created after the arming: a
+ *	pid was allocated in the target's namespace during the window), so
+ *	a value change without a trap may be that thread's access, which
+ *	racetrap could not see.
  *	RACETRAP_REC_F_DUMP: struct racetrap_user_dump blocks follow.
  * @site_offset: its file offset in that table's file
  * @value_before: the watched bytes just before the watchpoints were

@@ -382,6 +382,7 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_ROTATIONS_DEFERRED] = "rotations_deferred",
 	[RACETRAP_STAT_COST_BOUND_NS] = "cost_bound_ns",
 	[RACETRAP_STAT_SITE_STEPS_LOST] = "site_steps_lost",
+	[RACETRAP_STAT_HITS_EMULATOR] = "hits_emulator",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");
