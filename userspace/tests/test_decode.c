@@ -6,6 +6,7 @@
  * shows in a sampled function must be a site.  Run on a C binary built
  * with gcc -O2 and on a Go binary.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <inttypes.h>
@@ -15,6 +16,7 @@
 #include "sites.h"
 #include "testlib.h"
 #include "universe.h"
+#include "verdict.h"
 
 struct od_insn {
 	uint64_t addr;
@@ -618,12 +620,88 @@ static void test_no_probe(void)
 	ktap_result(wrong == 0, "no_probe_flags");
 }
 
+/*
+ * Backwards decoding at a trap ip with no symbol: every instruction that
+ * can end there.  glibc 2.36's memcpy tail (mov -0x4(%rsi,%rdx),%ecx;
+ * mov (%rsi),%esi; mov %ecx,-0x4(%rdi,%rdx)) ends in a store whose
+ * candidates are all that store; a push, stos or movs is refused.
+ */
+static void test_sites_ending_at(void)
+{
+	static const uint8_t memcpy_tail[] = {
+		0x8b, 0x4c, 0x16, 0xfc, 0x8b, 0x36, 0x89, 0x4c, 0x17, 0xfc,
+	};
+	static const uint8_t load[] = { 0x90, 0x90, 0x48, 0x8b, 0x07 };
+	static const uint8_t push[] = { 0x90, 0x90, 0x50 };
+	static const uint8_t stos[] = { 0x90, 0x90, 0x48, 0xab };
+	static const uint8_t movs[] = { 0x90, 0x90, 0xf3, 0xa4 };
+	struct racetrap_site sites[4];
+	struct racetrap_user_dump dump = { .nr_regs = RACETRAP_DUMP_NR_REGS };
+	struct racetrap_record rec = { 0 };
+	bool all_store = true;
+	int n, nl;
+	csh h;
+
+	if (rt_decode_open(&h)) {
+		ktap_result(false, "sites_ending_at_store");
+		ktap_result(false, "sites_ending_at_refuses_implicit");
+		ktap_result(false, "unknown_store_missed");
+		return;
+	}
+	n = rt_decode_sites_ending_at(h, memcpy_tail, sizeof(memcpy_tail),
+				      0x2000, sites, 4);
+	for (int i = 0; i < n; i++)
+		if (sites[i].access != RACETRAP_ACCESS_WRITE ||
+		    sites[i].base != RACETRAP_REG_RDI ||
+		    sites[i].index != RACETRAP_REG_RDX ||
+		    sites[i].disp != -4 || sites[i].size != 4)
+			all_store = false;
+	nl = rt_decode_sites_ending_at(h, load, sizeof(load), 0x2000, sites, 4);
+	EXPECT_TRUE(n >= 1 && all_store && nl >= 1 &&
+		    sites[0].access == RACETRAP_ACCESS_READ,
+		    "sites_ending_at_store",
+		    "memcpy tail: %d candidates, all the store: %d; load: %d",
+		    n, all_store, nl);
+	EXPECT_TRUE(rt_decode_sites_ending_at(h, push, sizeof(push), 0x2000,
+					      sites, 4) == -EINVAL &&
+		    rt_decode_sites_ending_at(h, stos, sizeof(stos), 0x2000,
+					      sites, 4) == -EINVAL &&
+		    rt_decode_sites_ending_at(h, movs, sizeof(movs), 0x2000,
+					      sites, 4) == -EINVAL,
+		    "sites_ending_at_refuses_implicit",
+		    "push, stos or movs taken for plain accesses");
+
+	/* rdi 0x1000, rdx 7: the store writes 0x1003..0x1006. */
+	n = rt_decode_sites_ending_at(h, memcpy_tail, sizeof(memcpy_tail),
+				      0x2000, sites, 4);
+	dump.regs[RACETRAP_DUMP_RDI] = 0x1000;
+	dump.regs[RACETRAP_DUMP_RDX] = 7;
+	rec.trapped.ip = 0x2000;
+	rec.watch_len = 8;
+	rec.watch_addr = 0xfc0;		/* below it in the page */
+	all_store = rt_verdict_unknown_missed(&rec, &dump, sites, n);
+	rec.watch_addr = 0x1000;	/* over it */
+	all_store = all_store && !rt_verdict_unknown_missed(&rec, &dump,
+							     sites, n);
+	rec.watch_addr = 0xfc0;
+	all_store = all_store &&
+		    !rt_verdict_unknown_missed(&rec, NULL, sites, n) &&
+		    !rt_verdict_unknown_missed(&rec, &dump, sites, -EINVAL);
+	nl = rt_decode_sites_ending_at(h, load, sizeof(load), 0x2000, sites, 4);
+	all_store = all_store &&
+		    !rt_verdict_unknown_missed(&rec, &dump, sites, nl);
+	EXPECT_TRUE(all_store, "unknown_store_missed",
+		    "a store beside the watch, over it, without registers, undecoded or a load judged wrongly");
+	cs_close(&h);
+}
+
 int main(void)
 {
-	ktap_start(24);
+	ktap_start(27);
 	test_c();
 	test_go();
 	test_sorted();
 	test_no_probe();
+	test_sites_ending_at();
 	return ktap_finish();
 }

@@ -367,7 +367,10 @@ void rt_analyzer_feed_dumps(struct rt_analyzer *an,
 	an->counts.records++;
 	switch (rec->type) {
 	case RACETRAP_REC_HIT:
-		if (rt_verdict_misattributed(rec)) {
+		if (rt_verdict_misattributed(rec) ||
+		    rt_sides_trap_missed(an->sides, rec,
+					 dumps ? dumps[RACETRAP_DUMP_TRAPPED] :
+						 NULL)) {
 			an->counts.hits_unattributed++;
 			break;
 		}
@@ -386,9 +389,10 @@ void rt_analyzer_feed_dumps(struct rt_analyzer *an,
 			break;
 		}
 		/*
-		 * A thread single-stepping a uprobe was not watched: its step
-		 * may be the writer, and a race-free program's atomic store
-		 * (xchg, probed) would look like an unseen writer here.  Its
+		 * A thread single-stepping a uprobe, or one created during
+		 * the window, was not watched: it may be the writer, and a
+		 * race-free program's atomic store (xchg, probed) or count
+		 * decrement would look like an unseen writer here.  Its
 		 * plain writes are caught when its own side is sampled.
 		 */
 		if (rec->flags & RACETRAP_REC_F_UNWATCHED) {

@@ -208,6 +208,23 @@ uint64_t rt_sides_trapped_ip(struct rt_sides *an,
 	return start;
 }
 
+/* rt_verdict_unknown_missed() for a trap at no known site. */
+bool rt_sides_trap_missed(struct rt_sides *an,
+			  const struct racetrap_record *rec,
+			  const struct racetrap_user_dump *dump)
+{
+	struct racetrap_site sites[4];
+	int nr;
+
+	if ((rec->trapped.flags & RACETRAP_SIDE_F_KNOWN) ||
+	    !(rec->trapped.flags & RACETRAP_SIDE_F_AFTER) || !dump)
+		return false;
+	nr = rt_symbolizer_sites_ending_at(an->sym, rec->trapped.ip, sites,
+					   (int)(sizeof(sites) /
+						 sizeof(sites[0])));
+	return rt_verdict_unknown_missed(rec, dump, sites, nr);
+}
+
 /*
  * The trapping side's address is computed only for a known site, from
  * registers after the access: an instruction that loads into its own

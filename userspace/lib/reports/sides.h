@@ -38,6 +38,14 @@ void rt_sides_sampled_site(struct rt_sides *sd,
 			   const struct racetrap_record *rec,
 			   char out[RT_SITE_NAME_MAX]);
 
+/*
+ * Whether a trap at no known site was made by none of the instructions
+ * that can end at its ip (rt_verdict_unknown_missed()).
+ */
+bool rt_sides_trap_missed(struct rt_sides *sd,
+			  const struct racetrap_record *rec,
+			  const struct racetrap_user_dump *dump);
+
 /* The trapped access's ip (before it) and site name. */
 uint64_t rt_sides_trapped_ip(struct rt_sides *sd,
 			     const struct racetrap_side *s,

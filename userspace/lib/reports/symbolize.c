@@ -412,6 +412,33 @@ static int insn_before(struct rt_symbolizer *s, uint64_t ip, uint64_t *start)
 	return 0;
 }
 
+int rt_symbolizer_sites_ending_at(struct rt_symbolizer *s, uint64_t ip,
+				  struct racetrap_site *sites, int max)
+{
+	Dwfl_Module *mod = module_at(s, ip - 1);
+	uint64_t off, first_off, len = 15;
+	GElf_Addr bias;
+	Elf_Data *data;
+	Elf *elf;
+
+	if (!mod || !s->have_cs || !(elf = dwfl_module_getelf(mod, &bias)) ||
+	    vaddr_to_offset(elf, ip - 1 - bias, &off))
+		return -ENOENT;
+	/* The bytes before @ip within the same segment as its last byte. */
+	while (len > 1 &&
+	       (vaddr_to_offset(elf, ip - len - bias, &first_off) ||
+		first_off != off + 1 - len))
+		len--;
+	if (off + 1 < len)
+		return -ENOENT;
+	data = elf_getdata_rawchunk(elf, (int64_t)(off + 1 - len), len,
+				    ELF_T_BYTE);
+	if (!data || !data->d_buf)
+		return -ENOENT;
+	return rt_decode_sites_ending_at(s->cs, data->d_buf, data->d_size, ip,
+					 sites, max);
+}
+
 /* A symbol name as reports show it: C++ names demangled. */
 static char *pretty(const char *name)
 {

@@ -72,6 +72,16 @@ int rt_symbolizer_site(struct rt_symbolizer *s, uint64_t addr,
 int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
 			      uint64_t *start);
 
+/*
+ * The sites among the instructions that can end at @ip, decoded
+ * backwards from the file mapped there, for code without symbols
+ * (rt_decode_sites_ending_at()): how many went to @sites, -ENOENT when
+ * nothing readable is mapped there, -EINVAL when one of them touches
+ * memory without being a site.
+ */
+int rt_symbolizer_sites_ending_at(struct rt_symbolizer *s, uint64_t ip,
+				  struct racetrap_site *sites, int max);
+
 /* Where a data address lies, as reports name it. */
 struct rt_location {
 	bool global;		/* in a mapped file (.data, .bss); else "heap" */

@@ -116,3 +116,63 @@ bool rt_verdict_misattributed(const struct racetrap_record *rec)
 	       !rt_verdict_overlaps(s->addr, s->size ? s->size : 1, rec->watch_addr,
 			 rec->watch_len ? rec->watch_len : 1);
 }
+
+/* The user register a site's operand names, from a stack dump. */
+static uint64_t dump_reg(const struct racetrap_user_dump *d, uint8_t r)
+{
+	static const uint8_t dwarf[__RACETRAP_REG_LAST] = {
+		[RACETRAP_REG_RAX] = RACETRAP_DUMP_RAX,
+		[RACETRAP_REG_RCX] = RACETRAP_DUMP_RCX,
+		[RACETRAP_REG_RDX] = RACETRAP_DUMP_RDX,
+		[RACETRAP_REG_RBX] = RACETRAP_DUMP_RBX,
+		[RACETRAP_REG_RSP] = RACETRAP_DUMP_RSP,
+		[RACETRAP_REG_RBP] = RACETRAP_DUMP_RBP,
+		[RACETRAP_REG_RSI] = RACETRAP_DUMP_RSI,
+		[RACETRAP_REG_RDI] = RACETRAP_DUMP_RDI,
+		[RACETRAP_REG_R8] = RACETRAP_DUMP_R8,
+		[RACETRAP_REG_R9] = RACETRAP_DUMP_R9,
+		[RACETRAP_REG_R10] = RACETRAP_DUMP_R10,
+		[RACETRAP_REG_R11] = RACETRAP_DUMP_R11,
+		[RACETRAP_REG_R12] = RACETRAP_DUMP_R12,
+		[RACETRAP_REG_R13] = RACETRAP_DUMP_R13,
+		[RACETRAP_REG_R14] = RACETRAP_DUMP_R14,
+		[RACETRAP_REG_R15] = RACETRAP_DUMP_R15,
+	};
+
+	return r > RACETRAP_REG_NONE && r < RACETRAP_REG_RIP ?
+	       d->regs[dwarf[r]] : 0;
+}
+
+/*
+ * rt_verdict_misattributed() for a trap in code that is no known site
+ * (outside the sampled universe, such as libc's memcpy, often without
+ * symbols): the instructions that can end at the trap ip, decoded
+ * backwards, are @sites.  If each is a plain store whose address, from
+ * the trapped registers in @dump, misses the watched range, none of them
+ * made the access: QEMU 7.2's TCG reports a write watchpoint as hit by a
+ * misaligned store anywhere in its page (Documentation/testing.rst,
+ * "Phantom watchpoint hits").
+ */
+bool rt_verdict_unknown_missed(const struct racetrap_record *rec,
+			       const struct racetrap_user_dump *dump,
+			       const struct racetrap_site *sites, int nr)
+{
+	uint64_t ip = rec->trapped.ip;
+
+	if (!dump || dump->nr_regs < RACETRAP_DUMP_NR_REGS || nr <= 0)
+		return false;
+	for (int i = 0; i < nr; i++) {
+		const struct racetrap_site *st = &sites[i];
+		uint64_t a = (uint64_t)(int64_t)st->disp;
+
+		if (st->access != RACETRAP_ACCESS_WRITE)
+			return false;
+		a += st->base == RACETRAP_REG_RIP ? ip : dump_reg(dump, st->base);
+		a += dump_reg(dump, st->index) * st->scale;
+		if (rt_verdict_overlaps(a, st->size ? st->size : 1,
+					rec->watch_addr,
+					rec->watch_len ? rec->watch_len : 1))
+			return false;
+	}
+	return true;
+}

@@ -34,4 +34,13 @@ bool rt_verdict_runtime_internal(const struct rt_frames *f);
 /* The trap is pinned on a store that did not touch the watched range. */
 bool rt_verdict_misattributed(const struct racetrap_record *rec);
 
+/*
+ * A trap at no known site whose possible instructions, @sites (decoded
+ * backwards, see rt_symbolizer_sites_ending_at()), are all plain stores
+ * missing the watched range by the trapped registers in @dump.
+ */
+bool rt_verdict_unknown_missed(const struct racetrap_record *rec,
+			       const struct racetrap_user_dump *dump,
+			       const struct racetrap_site *sites, int nr);
+
 #endif /* RT_VERDICT_H */

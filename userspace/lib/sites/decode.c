@@ -3,6 +3,7 @@
  * decode: which x86-64 instructions are sampleable memory accesses, and
  * their operand in the form the kernel takes (struct racetrap_site).
  */
+#include <errno.h>
 #include <string.h>
 
 #include "decode.h"
@@ -220,4 +221,63 @@ bool rt_decode_insn_ending_at(csh h, const uint8_t *code, size_t len,
 	}
 	cs_free(insn, 1);
 	return found;
+}
+
+/* Does @insn touch memory other than through one explicit operand? */
+static bool implicit_memory(const cs_insn *insn)
+{
+	const cs_detail *d = insn->detail;
+
+	switch (insn->id) {
+	case X86_INS_STOSB: case X86_INS_STOSW: case X86_INS_STOSD:
+	case X86_INS_STOSQ:
+		return true;	/* its address register moves on */
+	default:
+		break;
+	}
+	for (int i = 0; i < d->regs_read_count; i++)
+		if (d->regs_read[i] == X86_REG_RSP)
+			return true;	/* push, pop, call, ret, leave */
+	for (int i = 0; i < d->regs_write_count; i++)
+		if (d->regs_write[i] == X86_REG_RSP)
+			return true;
+	return false;
+}
+
+int rt_decode_sites_ending_at(csh h, const uint8_t *code, size_t len,
+			      uint64_t end, struct racetrap_site *sites,
+			      int max)
+{
+	cs_insn *insn = cs_malloc(h);
+	int n = 0;
+
+	if (!insn)
+		return -ENOMEM;
+	for (size_t l = 1; l <= len && l <= 15; l++) {
+		const uint8_t *p = code + len - l;
+		size_t left = l;
+		uint64_t at = end - l;
+		struct racetrap_site site;
+		bool has_mem = false, is_site;
+
+		if (!cs_disasm_iter(h, &p, &left, &at, insn) || left)
+			continue;
+		for (int i = 0; i < insn->detail->x86.op_count; i++)
+			if (insn->detail->x86.operands[i].type == X86_OP_MEM)
+				has_mem = true;
+		is_site = rt_decode_site(insn, &site);
+		if (implicit_memory(insn) ||
+		    (!is_site && has_mem && !no_data_access(insn->id))) {
+			n = -EINVAL;
+			break;
+		}
+		if (is_site && n == max) {
+			n = -EINVAL;	/* one left unchecked: none judged */
+			break;
+		}
+		if (is_site)
+			sites[n++] = site;
+	}
+	cs_free(insn, 1);
+	return n;
 }

@@ -38,4 +38,15 @@ bool rt_decode_insn_ending_at(csh h, const uint8_t *code, size_t len,
 			      uint64_t addr, uint64_t end, uint64_t *start,
 			      struct racetrap_site *site, bool *is_site);
 
+/*
+ * Decode backwards, without a function start: every start in the @len
+ * bytes of @code before @end that decodes to one instruction ending
+ * exactly at @end.  Those that are sites go to @sites (at most @max);
+ * returns how many, -EINVAL if one touches memory without being a site
+ * (stack, string and two-address instructions), -ENOMEM.
+ */
+int rt_decode_sites_ending_at(csh h, const uint8_t *code, size_t len,
+			      uint64_t end, struct racetrap_site *sites,
+			      int max);
+
 #endif /* RT_DECODE_H */
