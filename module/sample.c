@@ -8,10 +8,12 @@
  * either way both accesses are in the window.
  */
 #include <linux/hrtimer.h>
+#include <linux/idr.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
@@ -727,6 +729,7 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	struct racetrap_watch watch;
 	struct racetrap_slot *slot;
 	unsigned int nr_watched;
+	unsigned int pid_cursor;
 	bool writes_only;
 	struct window w = {
 		.ref = ref, .regs = regs, .trigger = trigger,
@@ -779,6 +782,12 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	}
 	snap.now = ktime_get_ns();
 	snap.unwatched = 0;
+	/*
+	 * A thread created after the arming enumerated the threads is not
+	 * watched: a change it makes is no evidence.  Any pid allocated in
+	 * the target's namespace during the window counts (it may be one).
+	 */
+	pid_cursor = idr_get_cursor(&task_active_pid_ns(current)->idr);
 	/* A sampled read conflicts only with writes; a write with both. */
 	ret = racetrap_watch_arm(slot, w.waddr, w.wlen, writes_only,
 				 still_stepping, &snap, &watch);
@@ -802,6 +811,8 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	t2 = ktime_get();
 	if (!racetrap_value_read(w.waddr, w.wlen, &w.after))
 		w.flags |= RACETRAP_REC_F_VALUE_AFTER_UNKNOWN;
+	if (idr_get_cursor(&task_active_pid_ns(current)->idr) != pid_cursor)
+		w.flags |= RACETRAP_REC_F_UNWATCHED;
 	/* Disarm, then close: a thread waiting in before_step steps unwatched. */
 	nr_watched = watch.nr;	/* disarm zeroes it */
 	racetrap_watch_disarm(&watch);

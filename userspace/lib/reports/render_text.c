@@ -228,7 +228,7 @@ static void summary_text(struct rt_strbuf *b, const struct rt_summary_view *s)
 				 rt_plural(c->hits_unattributed, "trap", "traps"));
 	if (c->unwatched_unseen)
 		rt_strbuf_printf(b, ", %" PRIu64 " value %s while a"
-				 " stepping thread was unwatched ignored",
+				 " thread was unwatched ignored",
 				 c->unwatched_unseen,
 				 rt_plural(c->unwatched_unseen, "change", "changes"));
 	for (size_t i = 0; i < s->n; i++)
