@@ -14,23 +14,9 @@ FIX_LOOP(loop_a, site_a, "movq misaligned_page(%rip), %rdx");
 FIX_LOOP(loop_b, site_b, "movl %eax, misaligned_page+0x103(%rip)");
 FIX_LOOP(loop_c, site_c, "movl %eax, misaligned_page+0x3(%rip)");
 
-static void *thread_a(void *arg)
-{
-	loop_a();
-	return arg;
-}
-
-static void *thread_b(void *arg)
-{
-	loop_b();
-	return arg;
-}
-
-static void *thread_c(void *arg)
-{
-	loop_c();
-	return arg;
-}
+FIX_THREAD(thread_a, loop_a)
+FIX_THREAD(thread_b, loop_b)
+FIX_THREAD(thread_c, loop_c)
 
 int main(void)
 {

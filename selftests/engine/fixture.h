@@ -205,6 +205,14 @@ static int fixture_run(const struct fixture *fx)
 	extern const char name[], name##_end[];				\
 	void fn(void)
 
+/* A thread body that runs loop function @loop forever. */
+#define FIX_THREAD(fn, loop)						\
+	static void *fn(void *arg)					\
+	{								\
+		loop();							\
+		return arg;						\
+	}
+
 /*
  * A whole fixture program: threads "a" and "b" each loop over one
  * instruction on shared_word (RIP-relative, 8 bytes); with @late_b, "b"
