@@ -786,6 +786,9 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	 * A thread created after the arming enumerated the threads is not
 	 * watched: a change it makes is no evidence.  Any pid allocated in
 	 * the target's namespace during the window counts (it may be one).
+	 * Missed: a thread whose pid came just before this read but which
+	 * joined the thread list after the enumeration, and a clone3() with
+	 * set_tid, which leaves the cursor.
 	 */
 	pid_cursor = idr_get_cursor(&task_active_pid_ns(current)->idr);
 	/* A sampled read conflicts only with writes; a write with both. */
