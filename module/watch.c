@@ -71,9 +71,10 @@ void racetrap_watch_record(struct racetrap_slot *slot,
  * QEMU 7.2's TCG (Debian 12's) reports a write watchpoint as hit by a
  * misaligned store anywhere in the watched page below the store's end;
  * real debug registers compare bytes.  With tcg_store_check, which only
- * the test rig sets, a trap after a known plain store (no read: its
- * address registers are as it used them) that was misaligned and missed
- * the watched range is the emulator's and is dropped.
+ * the test rig sets, a trap after a known write-only site that was
+ * misaligned and missed the watched range is the emulator's and is
+ * dropped.  A plain store leaves its address registers as it used them;
+ * a stos moves %rdi on, so under the rig its trap may be dropped too.
  */
 static bool tcg_store_check;
 module_param(tcg_store_check, bool, 0444);
