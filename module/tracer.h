@@ -98,6 +98,7 @@ struct racetrap_clock_work {
 	struct racetrap_site_ref ref;
 	atomic_t state;			/* enum in trigger_clock.c */
 	struct perf_event *aim;		/* execute breakpoint at @ip */
+	struct task_struct *task;	/* @aim's, compared, never dereferenced */
 	u64 aimed_at;			/* ktime_get_ns() */
 };
 

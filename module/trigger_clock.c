@@ -123,6 +123,44 @@ static void aim_hit(struct perf_event *bp, struct perf_sample_data *data,
 		atomic_set(&cw->state, WORK_DEAD);
 }
 
+/*
+ * Take out an aim in @state (AIMED or DEAD) unless its hit or another
+ * disarmer got there first.  Process context, under aim_lock.
+ */
+static void disarm_aim(struct racetrap_tracer *t,
+		       struct racetrap_clock_work *cw, int state)
+{
+	if (atomic_cmpxchg(&cw->state, state, WORK_CLEANING) != state)
+		return;
+	/* After this no aim_hit() runs for it. */
+	unregister_hw_breakpoint(cw->aim);
+	cw->aim = NULL;
+	if (state == WORK_AIMED)
+		racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_AIMS_MISSED);
+	release_work(t, cw);
+}
+
+/*
+ * A thread ticked again while its last aim is armed has run a clock
+ * period without reaching it: that aim was missed.  Taking it out before
+ * arming the new one keeps racetrap at one debug register per thread for
+ * aims; left to expire, a busy thread's missed aims took all four of its
+ * registers, and every window that had to watch that thread was skipped
+ * for want of one (skip_nospc).
+ */
+static void disarm_own_aims(struct racetrap_tracer *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < RACETRAP_CLOCK_WORKS; i++) {
+		struct racetrap_clock_work *cw = &t->works[i];
+
+		if (READ_ONCE(cw->task) == current &&
+		    atomic_read(&cw->state) == WORK_AIMED)
+			disarm_aim(t, cw, WORK_AIMED);
+	}
+}
+
 /* Task context of the ticked thread: arm the execute breakpoint. */
 static void aim_fn(struct callback_head *cb)
 {
@@ -143,6 +181,7 @@ static void aim_fn(struct callback_head *cb)
 	    !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_CLOCK) ||
 	    !racetrap_budget_allow(t))
 		goto err_release;
+	disarm_own_aims(t);
 	hw_breakpoint_init(&attr);
 	attr.bp_addr = cw->ip;
 	/* x86 asks for an execute breakpoint with this length. */
@@ -159,6 +198,7 @@ static void aim_fn(struct callback_head *cb)
 		goto err_release;
 	}
 	cw->aim = bp;
+	WRITE_ONCE(cw->task, current);
 	cw->aimed_at = ktime_get_ns();
 	/* It can fire only once this thread is back in user mode. */
 	atomic_set(&cw->state, WORK_AIMED);
@@ -190,15 +230,8 @@ void racetrap_clock_expire(struct racetrap_tracer *t, bool all)
 		if (state == WORK_AIMED && !all &&
 		    now < cw->aimed_at + AIM_MAX_NS)
 			continue;
-		if ((state != WORK_AIMED && state != WORK_DEAD) ||
-		    atomic_cmpxchg(&cw->state, state, WORK_CLEANING) != state)
-			continue;
-		/* After this no aim_hit() runs for it. */
-		unregister_hw_breakpoint(cw->aim);
-		cw->aim = NULL;
-		if (state == WORK_AIMED)
-			racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_AIMS_MISSED);
-		release_work(t, cw);
+		if (state == WORK_AIMED || state == WORK_DEAD)
+			disarm_aim(t, cw, state);
 	}
 	mutex_unlock(&t->aim_lock);
 }
