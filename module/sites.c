@@ -4,6 +4,7 @@
  * mapped executable in the target, and publish it for lockless lookups
  * by the cpu-clock handler (IRQ), the sampler and the site trigger.
  */
+#include <linux/bitmap.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -92,7 +93,21 @@ static void table_free(struct racetrap_table *tb)
 {
 	path_put(&tb->path);
 	kvfree(tb->sites);
+	bitmap_free(tb->live);
+	kvfree(tb->live_idx);
+	kvfree(tb->idle);
 	kfree(tb);
+}
+
+/* The live-site state of a new table, charged like its sites. */
+static int table_alloc_live(struct racetrap_table *tb)
+{
+	tb->live = bitmap_zalloc(tb->nr_sites, GFP_KERNEL_ACCOUNT);
+	tb->live_idx = kvmalloc_array(tb->nr_sites, sizeof(*tb->live_idx),
+				      GFP_KERNEL_ACCOUNT);
+	tb->idle = kvzalloc(tb->nr_sites, GFP_KERNEL_ACCOUNT);
+	atomic_set(&tb->nr_live, 0);
+	return tb->live && tb->live_idx && tb->idle ? 0 : -ENOMEM;
 }
 
 int racetrap_sites_add(struct racetrap_tracer *t, struct racetrap_sites *arg)
@@ -167,6 +182,11 @@ int racetrap_sites_add(struct racetrap_tracer *t, struct racetrap_sites *arg)
 	tb->nr_sites = arg->nr_sites;
 	tb->path = file->f_path;
 	path_get(&tb->path);
+	if (table_alloc_live(tb)) {
+		table_free(tb);
+		sites = NULL;	/* freed with @tb */
+		goto out_free;
+	}
 	tb->inode = inode;
 	tb->id = ++t->next_table_id;
 
@@ -352,4 +372,147 @@ bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
 	}
 	rcu_read_unlock();
 	return found;
+}
+
+/*
+ * Live sites.  Most sites of a binary never run in a given service (error
+ * paths, unused library code), and a probe drawn among all of them
+ * mostly sits unfired until the next rotation.  So the site trigger
+ * draws most of its probes among the sites seen to run, learnt a whole
+ * function at a time: a clock tick or a fired probe anywhere in a
+ * function makes all of its sites live (a function that runs at all
+ * mostly runs its straight-line code, and the racy access of a request
+ * handler is rarely where the CPU time goes).  A live site whose probes
+ * keep staying unfired is retired from those draws (IDLE_RETIRE), and
+ * comes back when a draw among all sites sees it fire.
+ */
+#define FUNC_MAX_SITES	4096	/* sites made live at a time */
+#define IDLE_RETIRE	2	/* unfired probes in a row */
+
+/* Make site @i of @tb live; true if it was not. */
+static bool add_live(struct racetrap_tracer *t, struct racetrap_table *tb,
+		     u32 i)
+{
+	int n;
+
+	if (test_and_set_bit(i, tb->live))
+		return false;
+	n = atomic_read(&tb->nr_live);
+	WRITE_ONCE(tb->live_idx[n], i);
+	/* Publish the index before the count that covers it. */
+	atomic_set_release(&tb->nr_live, n + 1);
+	racetrap_count(&t->stats, RACETRAP_STAT_SITES_LIVE);
+	return true;
+}
+
+/*
+ * The function holding site @i of @tb, from its first site, made live.
+ * A table without function starts (a stripped binary) is taken in runs
+ * of FUNC_MAX_SITES neighbouring sites.
+ */
+static void mark_func_live(struct racetrap_tracer *t,
+			   struct racetrap_table *tb, long i)
+{
+	long first = i, k;
+
+	if (test_bit(i, tb->live))
+		return;
+	while (first > 0 && i - first < FUNC_MAX_SITES &&
+	       !(tb->sites[first].flags & RACETRAP_SITE_F_FUNC_START))
+		first--;
+	for (k = first; k < tb->nr_sites && k - first < FUNC_MAX_SITES; k++) {
+		if (k > first &&
+		    (tb->sites[k].flags & RACETRAP_SITE_F_FUNC_START))
+			break;
+		add_live(t, tb, k);
+	}
+}
+
+/*
+ * @ip runs in the target: make its function's sites live.  Any context,
+ * but callers must not run concurrently for one tracer: the clock's
+ * handler (hard interrupt, any CPU) and the probe handler take
+ * @t->live_lock.
+ */
+void racetrap_sites_mark_live(struct racetrap_tracer *t, unsigned long ip)
+{
+	struct racetrap_table *tb;
+	unsigned long flags;
+	u64 off;
+	long i;
+
+	rcu_read_lock();
+	tb = table_at(t, ip, &off);
+	if (tb) {
+		i = last_at_or_before(tb, off);
+		if (i >= 0 && !test_bit(i, tb->live)) {
+			raw_spin_lock_irqsave(&t->live_lock, flags);
+			mark_func_live(t, tb, i);
+			raw_spin_unlock_irqrestore(&t->live_lock, flags);
+		}
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * One site drawn uniformly among the live sites of all tables that are
+ * not retired, its index in its table in @idx; false if none was found
+ * in a few tries.  Process context.
+ */
+bool racetrap_sites_draw_live(struct racetrap_tracer *t,
+			      struct racetrap_site_ref *ref, u32 *idx)
+{
+	struct racetrap_table *tb;
+	unsigned int tries;
+	bool found = false;
+	u64 total = 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(tb, &t->tables, node)
+		total += atomic_read_acquire(&tb->nr_live);
+	for (tries = 0; total && !found && tries < 8; tries++) {
+		u64 r = get_random_u32_below(total);
+
+		list_for_each_entry_rcu(tb, &t->tables, node) {
+			u32 n = atomic_read_acquire(&tb->nr_live), i;
+
+			if (r >= n) {
+				r -= n;
+				continue;
+			}
+			i = READ_ONCE(tb->live_idx[r]);
+			if (READ_ONCE(tb->idle[i]) < IDLE_RETIRE) {
+				fill_ref(ref, tb, i);
+				*idx = i;
+				found = true;
+			}
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * A probe on site @idx of table @table_id was removed: @fired or not.
+ * Process context (rotation), under the probe lock.
+ */
+void racetrap_sites_note_probe(struct racetrap_tracer *t, u32 table_id,
+			       u32 idx, bool fired)
+{
+	struct racetrap_table *tb;
+
+	if (!fired)
+		racetrap_count(&t->stats, RACETRAP_STAT_PROBES_IDLE);
+	rcu_read_lock();
+	list_for_each_entry_rcu(tb, &t->tables, node) {
+		if (tb->id != table_id || idx >= tb->nr_sites)
+			continue;
+		if (fired)
+			WRITE_ONCE(tb->idle[idx], 0);
+		else if (tb->idle[idx] < U8_MAX)
+			WRITE_ONCE(tb->idle[idx], tb->idle[idx] + 1);
+		break;
+	}
+	rcu_read_unlock();
 }

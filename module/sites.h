@@ -41,6 +41,15 @@ struct racetrap_table {
 	struct inode *inode;		/* path's inode */
 	struct racetrap_site *sites;	/* kvmalloc'ed, sorted by offset */
 	u32 nr_sites;
+	/*
+	 * Live sites (sites.c): a bit per site seen to run, and their
+	 * indices in the order found, @nr_live of them.  @idle: per site,
+	 * how many probes on it in a row were removed unfired (saturating).
+	 */
+	unsigned long *live;
+	u32 *live_idx;
+	atomic_t nr_live;
+	u8 *idle;
 	u32 nr_maps;
 	struct racetrap_map maps[];
 };
@@ -51,6 +60,11 @@ bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 			 struct racetrap_site_ref *ref);
 bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
 				struct racetrap_site_ref *ref);
+void racetrap_sites_mark_live(struct racetrap_tracer *t, unsigned long ip);
+bool racetrap_sites_draw_live(struct racetrap_tracer *t,
+			      struct racetrap_site_ref *ref, u32 *idx);
+void racetrap_sites_note_probe(struct racetrap_tracer *t, u32 table_id,
+			       u32 idx, bool fired);
 bool racetrap_sites_find_near(struct racetrap_tracer *t, unsigned long ip,
 			      unsigned int reach, struct racetrap_site_ref *ref,
 			      unsigned long *vaddr);

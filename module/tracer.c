@@ -68,6 +68,7 @@ struct racetrap_tracer *racetrap_tracer_create(void)
 	INIT_LIST_HEAD(&t->tables);
 	init_completion(&t->idle);
 	raw_spin_lock_init(&t->step_lock);
+	raw_spin_lock_init(&t->live_lock);
 	raw_spin_lock_init(&t->budget.lock);
 	mutex_init(&t->probe_lock);
 	INIT_DELAYED_WORK(&t->tick, racetrap_tick_fn);

@@ -126,6 +126,7 @@ struct racetrap_tracer {
 	struct list_head tables;
 	u64 nr_sites;
 	u32 next_table_id;
+	raw_spinlock_t live_lock;	/* marking sites live (sites.c) */
 
 	/* Samples in flight. */
 	raw_spinlock_t step_lock;	/* windows vs. uprobe single-steps */

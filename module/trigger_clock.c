@@ -252,9 +252,13 @@ static bool aim_up_the_stack(struct racetrap_tracer *t,
 	unsigned int n, i;
 
 	n = racetrap_user_stack(regs, stack, AIM_FRAMES);
-	for (i = 1; i < n; i++)
-		if (racetrap_sites_find_near(t, stack[i], AIM_REACH, ref, ip))
+	for (i = 1; i < n; i++) {
+		if (racetrap_sites_find_near(t, stack[i], AIM_REACH, ref, ip)) {
+			/* The caller runs too: its function is live. */
+			racetrap_sites_mark_live(t, stack[i]);
 			return true;
+		}
+	}
 	return false;
 }
 
@@ -282,6 +286,7 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 	if (READ_ONCE(t->throttled))
 		return;
 	racetrap_budget_charge_bound(t, RACETRAP_COST_TICK_NS);
+	racetrap_sites_mark_live(t, ip);
 	if (!racetrap_sites_find(t, ip, &ref)) {
 		racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_MISSES);
 		if (!racetrap_sites_find_near(t, regs->ip, AIM_REACH, &ref,

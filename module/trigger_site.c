@@ -40,6 +40,7 @@ struct racetrap_probe {
 	struct racetrap_uprobe handle;
 	struct inode *inode;
 	struct racetrap_site_ref ref;
+	u32 idx;			/* the site's index in its table */
 	bool armed;			/* registered: its int3 may be in the text */
 	bool fired;
 	bool removing;			/* in the set remove_probes() takes out */
@@ -72,6 +73,7 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	if (current->mm != t->mm)
 		return 0;
 	racetrap_budget_charge_bound(t, RACETRAP_COST_PROBE_HIT_NS);
+	racetrap_sites_mark_live(t, regs->ip);
 	/*
 	 * The rig's xol_guard only: wait out open windows before the step
 	 * (see sample.c), even while the tracer is stopping.  Teardown
@@ -190,9 +192,14 @@ static unsigned int remove_probes(struct racetrap_tracer *t, bool fired_only)
 	racetrap_uprobe_sync();
 	racetrap_windows_unblock(t, was_probed, t);
 	for (i = 0; i < t->nr_probes; i++) {
-		if (t->probes[i].removing)
-			t->probes[i].armed = false;
-		t->probes[i].removing = false;
+		struct racetrap_probe *p = &t->probes[i];
+
+		if (p->removing) {
+			p->armed = false;
+			racetrap_sites_note_probe(t, p->ref.table_id, p->idx,
+						  READ_ONCE(p->fired));
+		}
+		p->removing = false;
 	}
 	return rewrites;
 }
@@ -227,43 +234,84 @@ unsigned int racetrap_site_stop(struct racetrap_tracer *t)
 }
 
 /*
- * Draw @n distinct sites uniformly over all tables (fewer if the tables
- * hold fewer: two probes on one site would share its int3 and its
- * chances), none that userspace marked RACETRAP_SITE_F_NO_PROBE (an
- * instruction uprobes would not step faithfully); returns how many it
- * drew.
+ * Draw @n distinct sites (fewer if the tables hold fewer: two probes on
+ * one site would share its int3 and its chances), none that userspace
+ * marked RACETRAP_SITE_F_NO_PROBE (an instruction uprobes would not step
+ * faithfully); returns how many it drew.  LIVE_SHARE of every 4 are drawn
+ * uniformly among the live sites (sites.c), the others uniformly over all
+ * sites, which is how a function the clock never ticks in becomes live.
  */
-static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
-			 unsigned int n)
+#define LIVE_SHARE	3
+
+static bool draw_any(struct racetrap_tracer *t, struct racetrap_site_ref *ref,
+		     u32 *idx)
 {
-	unsigned int got = 0, tries = 0;
 	struct racetrap_table *tb;
-	u64 total;
+	bool found = false;
+	u64 total = 0;
+	u32 r;
 
 	rcu_read_lock();
-	total = 0;
 	list_for_each_entry_rcu(tb, &t->tables, node)
 		total += tb->nr_sites;
-	while (total && got < n && tries++ < 4 * n) {
-		u32 r = get_random_u32_below(total);
-
+	if (total) {
+		r = get_random_u32_below(total);
 		list_for_each_entry_rcu(tb, &t->tables, node) {
 			if (r < tb->nr_sites) {
-				if ((tb->sites[r].flags &
-				     RACETRAP_SITE_F_NO_PROBE) ||
-				    probed(p, got, tb->id, tb->sites[r].offset))
-					break;
-				p[got].ref.site = tb->sites[r];
-				p[got].ref.table_id = tb->id;
-				ihold(tb->inode);
-				p[got].inode = tb->inode;
-				got++;
+				ref->site = tb->sites[r];
+				ref->table_id = tb->id;
+				*idx = r;
+				found = true;
 				break;
 			}
 			r -= tb->nr_sites;
 		}
 	}
 	rcu_read_unlock();
+	return found;
+}
+
+/* The inode of table @table_id, held; NULL if it has gone. */
+static struct inode *table_inode(struct racetrap_tracer *t, u32 table_id)
+{
+	struct racetrap_table *tb;
+	struct inode *inode = NULL;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(tb, &t->tables, node) {
+		if (tb->id == table_id) {
+			inode = tb->inode;
+			ihold(inode);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return inode;
+}
+
+static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
+			 unsigned int n)
+{
+	unsigned int got = 0, tries = 0;
+
+	while (got < n && tries++ < 4 * n) {
+		struct racetrap_site_ref ref;
+		bool live = get_random_u32_below(4) < LIVE_SHARE;
+		u32 idx;
+
+		if (!(live && racetrap_sites_draw_live(t, &ref, &idx)) &&
+		    !draw_any(t, &ref, &idx))
+			break;
+		if ((ref.site.flags & RACETRAP_SITE_F_NO_PROBE) ||
+		    probed(p, got, ref.table_id, ref.site.offset))
+			continue;
+		p[got].inode = table_inode(t, ref.table_id);
+		if (!p[got].inode)
+			continue;
+		p[got].ref = ref;
+		p[got].idx = idx;
+		got++;
+	}
 	return got;
 }
 

@@ -200,6 +200,7 @@ enum racetrap_cmd {
 #define RACETRAP_FEAT_USER_DUMP	(1ULL << 4)	/* racetrap_config.stack_dump */
 #define RACETRAP_FEAT_CLOCK_PERM	(1ULL << 5)	/* RACETRAP_ATTACH_F_PERF_FD */
 #define RACETRAP_FEAT_CTX_WORDS	(1ULL << 6)	/* racetrap_config.ctx_off */
+#define RACETRAP_FEAT_FUNC_START	(1ULL << 7)	/* RACETRAP_SITE_F_FUNC_START */
 
 /**
  * struct racetrap_version - RACETRAP_IOC_VERSION
@@ -292,7 +293,15 @@ enum racetrap_reg {
  * skipped: Documentation/engine.rst, "Site sampling").
  */
 #define RACETRAP_SITE_F_NO_PROBE (1U << 3)
-#define __RACETRAP_SITE_F_ALL	((1U << 4) - 1)
+/*
+ * The first site of a function: the sites from it up to the next one so
+ * flagged are one function's.  The site trigger learns which code runs
+ * function by function (Documentation/engine.rst, "Live sites").  Only
+ * with RACETRAP_FEAT_FUNC_START; without any, the kernel takes runs of
+ * neighbouring sites instead.
+ */
+#define RACETRAP_SITE_F_FUNC_START (1U << 4)
+#define __RACETRAP_SITE_F_ALL	((1U << 5) - 1)
 
 #define RACETRAP_MAX_SITES	(1U << 20)	/* per tracer, all tables */
 #define RACETRAP_MAX_INSN_LEN	15
@@ -482,6 +491,8 @@ enum racetrap_stat {
 	RACETRAP_STAT_COST_BOUND_NS,	/* part of COST_NS: hits, ticks at a bound */
 	RACETRAP_STAT_SITE_STEPS_LOST,	/* probe hits whose step gave no sample */
 	RACETRAP_STAT_HITS_EMULATOR,	/* traps tcg_store_check dropped */
+	RACETRAP_STAT_SITES_LIVE,	/* sites seen to run (drawn first) */
+	RACETRAP_STAT_PROBES_IDLE,	/* probes removed without firing */
 	__RACETRAP_STAT_LAST
 };
 

@@ -200,16 +200,30 @@ int rt_kapi_add_sites(struct rt_kapi *k, int file_fd,
 		.sites = (uintptr_t)sites,
 		.nr_sites = (uint32_t)nr_sites,
 	};
+	struct racetrap_site *plain = NULL;
 	int e;
 
 	if (nr_sites == 0 || nr_sites > RACETRAP_MAX_SITES)
 		return fail(EINVAL, err, errlen, "%zu sites: must be 1..%u",
 			    nr_sites, RACETRAP_MAX_SITES);
-	if (ioctl(k->fd, RACETRAP_IOC_ADD_SITES, &s) == 0) {
+	/* An older module refuses flags it does not know. */
+	if (!(k->version.features & RACETRAP_FEAT_FUNC_START)) {
+		plain = malloc(nr_sites * sizeof(*plain));
+		if (!plain)
+			return fail(ENOMEM, err, errlen,
+				    "out of memory copying %zu sites", nr_sites);
+		for (size_t i = 0; i < nr_sites; i++) {
+			plain[i] = sites[i];
+			plain[i].flags &= ~RACETRAP_SITE_F_FUNC_START;
+		}
+		s.sites = (uintptr_t)plain;
+	}
+	e = ioctl(k->fd, RACETRAP_IOC_ADD_SITES, &s) ? errno : 0;
+	free(plain);
+	if (!e) {
 		*table_id = s.table_id;
 		return 0;
 	}
-	e = errno;
 	switch (e) {
 	case E2BIG:
 		return fail(e, err, errlen,
@@ -383,6 +397,8 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_COST_BOUND_NS] = "cost_bound_ns",
 	[RACETRAP_STAT_SITE_STEPS_LOST] = "site_steps_lost",
 	[RACETRAP_STAT_HITS_EMULATOR] = "hits_emulator",
+	[RACETRAP_STAT_SITES_LIVE] = "sites_live",
+	[RACETRAP_STAT_PROBES_IDLE] = "probes_idle",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");

@@ -16,10 +16,11 @@
 #define CACHE_MAGIC	"RTSITES2"
 
 /*
- * Bump when the decoder's choices change (which instructions are sites),
- * so tables decoded by an older racetrap are not reused.
+ * Bump when the decoder's choices change (which instructions are sites,
+ * which flags they carry), so tables decoded by an older racetrap are not
+ * reused.
  */
-#define CACHE_DECODER_VERSION	4
+#define CACHE_DECODER_VERSION	5
 
 /*
  * The file a table was decoded from, not only its build-id: anyone can

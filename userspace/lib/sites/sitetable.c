@@ -140,11 +140,15 @@ static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 			const struct rt_func *f = &funcs.v[i];
 			uint64_t a = f->start > lo ? f->start : lo;
 			uint64_t b = f->end < hi ? f->end : hi;
+			size_t first = out->n;
 
 			if (a >= b || !rt_universe_has_func(opts, f->name))
 				continue;
 			ret = decode_range(h, insn, data->d_buf, lo,
 					   sh.sh_offset, a, b, false, go, out);
+			/* The kernel learns which code runs by function. */
+			if (!ret && out->n > first)
+				out->v[first].flags |= RACETRAP_SITE_F_FUNC_START;
 		}
 	}
 	if (ret == -ENOMEM)

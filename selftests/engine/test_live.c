@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live sites (Documentation/engine.rst, "Site sampling"): the kernel
+ * learns which functions run from clock ticks and fired probes and draws
+ * most probes among their sites.  fix_live runs two one-site loop
+ * functions and has a never-called function of 200 sites.
+ *
+ * With function starts flagged: exactly the two loop sites become live,
+ * and the site trigger samples about once per hot site per rotation,
+ * where uniform draws over the 202 sites would give about 16 * 2 / 202 =
+ * 0.16 samples per rotation (the test asks for 0.5).  Without the flags
+ * (a stripped binary) the kernel takes runs of neighbouring sites: all
+ * 202 become live, so the flags are what keeps the cold ones out.
+ */
+#define _GNU_SOURCE
+#include "engine.h"
+
+#define NR_TESTS	4
+#define NR_HOT		2
+#define NR_ALL		202
+
+static const char *const names[NR_TESTS] = {
+	"live_hot_functions_only", "live_draws_fire", "live_idle_counted",
+	"live_runs_without_function_starts",
+};
+
+struct live_stats {
+	uint64_t live, armed, idle, samples, rotations;
+};
+
+/* Attach both triggers with or without function starts; 3 s; stats. */
+static int run(struct fx *f, bool func_starts, struct live_stats *st)
+{
+	struct racetrap_config cfg = {
+		.triggers = RACETRAP_TRIGGER_SITE | RACETRAP_TRIGGER_CLOCK,
+		.budget_ppm = 1000000, .site_rotate_ms = 50,
+		.site_probes = 16,
+	};
+	int i, fd;
+
+	for (i = 0; i < f->nr_sites; i++) {
+		bool start = !strcmp(f->sites[i].name, "a") ||
+			     !strcmp(f->sites[i].name, "b") ||
+			     !strcmp(f->sites[i].name, "c0");
+
+		if (func_starts && start)
+			f->sites[i].flags |= RACETRAP_SITE_F_FUNC_START;
+		else
+			f->sites[i].flags &= ~RACETRAP_SITE_F_FUNC_START;
+	}
+	fd = rt_attach_fx_config(f, &cfg);
+	if (fd < 0)
+		return -1;
+	rt_collect(fd, 3, NULL, NULL, NULL);
+	st->live = rt_stat(fd, RACETRAP_STAT_SITES_LIVE);
+	st->armed = rt_stat(fd, RACETRAP_STAT_PROBES_ARMED);
+	st->idle = rt_stat(fd, RACETRAP_STAT_PROBES_IDLE);
+	st->samples = rt_stat(fd, RACETRAP_STAT_SAMPLES_SITE);
+	st->rotations = rt_stat(fd, RACETRAP_STAT_ROTATIONS);
+	rt_dump_stats(fd);
+	rt_detach(fd);
+	close(fd);
+	return 0;
+}
+
+int main(void)
+{
+	struct live_stats fs, plain;
+	struct fx f;
+	int i;
+
+	ktap_start(NR_TESTS);
+	if (access(RACETRAP_DEVICE, R_OK | W_OK)) {
+		for (i = 0; i < NR_TESTS; i++)
+			ktap_skip(names[i], "no " RACETRAP_DEVICE);
+		return ktap_finish();
+	}
+	if (!fx_start(&f, "live") || f.nr_sites != NR_ALL ||
+	    run(&f, true, &fs) || run(&f, false, &plain)) {
+		ktap_diag("fixture: %d sites", f.nr_sites);
+		for (i = 0; i < NR_TESTS; i++)
+			ktap_result(false, names[i]);
+		return ktap_finish();
+	}
+	fx_stop(&f);
+
+	EXPECT_TRUE(fs.live == NR_HOT, "live_hot_functions_only",
+		    "%" PRIu64 " sites live, want the %d of the loop functions",
+		    fs.live, NR_HOT);
+	EXPECT_TRUE(fs.rotations >= 4 && fs.samples * 2 >= fs.rotations,
+		    "live_draws_fire",
+		    "%" PRIu64 " site samples in %" PRIu64 " rotations (%"
+		    PRIu64 " probes armed)", fs.samples, fs.rotations,
+		    fs.armed);
+	EXPECT_TRUE(fs.idle > 0 && fs.idle < fs.armed, "live_idle_counted",
+		    "%" PRIu64 " of %" PRIu64 " probes removed unfired",
+		    fs.idle, fs.armed);
+	EXPECT_TRUE(plain.live == NR_ALL, "live_runs_without_function_starts",
+		    "%" PRIu64 " sites live without function starts, want all %d",
+		    plain.live, NR_ALL);
+	return ktap_finish();
+}
