@@ -378,16 +378,19 @@ bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
  * Live sites.  Most sites of a binary never run in a given service (error
  * paths, unused library code), and a probe drawn among all of them
  * mostly sits unfired until the next rotation.  So the site trigger
- * draws most of its probes among the sites seen to run, learnt a whole
- * function at a time: a clock tick or a fired probe anywhere in a
- * function makes all of its sites live (a function that runs at all
- * mostly runs its straight-line code, and the racy access of a request
- * handler is rarely where the CPU time goes).  A live site whose probes
- * keep staying unfired is retired from those draws (IDLE_RETIRE), and
- * comes back when a draw among all sites sees it fire.
+ * draws most of its probes among the sites seen to run, learnt by
+ * function: a clock tick or a fired probe in a function makes its sites
+ * live, up to LIVE_REACH either side (a function that runs at all mostly
+ * runs its straight-line code, and the racy access of a request handler
+ * is rarely where the CPU time goes).  A live site whose probe was
+ * removed unfired is retired from those draws (IDLE_RETIRE), and
+ * comes back when a draw among all sites sees it fire, or once the live
+ * draws find only retired sites (racetrap_sites_forgive()): a site that
+ * runs now and then must not stay retired for one unlucky rotation.
  */
-#define FUNC_MAX_SITES	4096	/* sites made live at a time */
-#define IDLE_RETIRE	2	/* unfired probes in a row */
+#define LIVE_REACH	256	/* sites made live either side of one */
+#define IDLE_RETIRE	1	/* unfired probes in a row */
+#define LIVE_TRIES	32	/* draws before giving up on the live set */
 
 /* Make site @i of @tb live; true if it was not. */
 static bool add_live(struct racetrap_tracer *t, struct racetrap_table *tb,
@@ -406,21 +409,21 @@ static bool add_live(struct racetrap_tracer *t, struct racetrap_table *tb,
 }
 
 /*
- * The function holding site @i of @tb, from its first site, made live.
- * A table without function starts (a stripped binary) is taken in runs
- * of FUNC_MAX_SITES neighbouring sites.
+ * The function holding site @i of @tb made live, at most LIVE_REACH sites
+ * either side of @i: a large function (Go's memmove, a generated
+ * switch) mostly runs a part of itself, and all of it would swamp the
+ * live set.  A table without function starts (a stripped binary) is
+ * taken the same way, bounded by LIVE_REACH only.
  */
 static void mark_func_live(struct racetrap_tracer *t,
 			   struct racetrap_table *tb, long i)
 {
 	long first = i, k;
 
-	if (test_bit(i, tb->live))
-		return;
-	while (first > 0 && i - first < FUNC_MAX_SITES &&
+	while (first > 0 && i - first < LIVE_REACH &&
 	       !(tb->sites[first].flags & RACETRAP_SITE_F_FUNC_START))
 		first--;
-	for (k = first; k < tb->nr_sites && k - first < FUNC_MAX_SITES; k++) {
+	for (k = first; k < tb->nr_sites && k - i <= LIVE_REACH; k++) {
 		if (k > first &&
 		    (tb->sites[k].flags & RACETRAP_SITE_F_FUNC_START))
 			break;
@@ -445,6 +448,7 @@ void racetrap_sites_mark_live(struct racetrap_tracer *t, unsigned long ip)
 	tb = table_at(t, ip, &off);
 	if (tb) {
 		i = last_at_or_before(tb, off);
+		/* Once its site is live, so is its part of the function. */
 		if (i >= 0 && !test_bit(i, tb->live)) {
 			raw_spin_lock_irqsave(&t->live_lock, flags);
 			mark_func_live(t, tb, i);
@@ -470,7 +474,7 @@ bool racetrap_sites_draw_live(struct racetrap_tracer *t,
 	rcu_read_lock();
 	list_for_each_entry_rcu(tb, &t->tables, node)
 		total += atomic_read_acquire(&tb->nr_live);
-	for (tries = 0; total && !found && tries < 8; tries++) {
+	for (tries = 0; total && !found && tries < LIVE_TRIES; tries++) {
 		u64 r = get_random_u32_below(total);
 
 		list_for_each_entry_rcu(tb, &t->tables, node) {
@@ -515,4 +519,25 @@ void racetrap_sites_note_probe(struct racetrap_tracer *t, u32 table_id,
 		break;
 	}
 	rcu_read_unlock();
+}
+
+/*
+ * Give every retired live site its chance again; false if there is no
+ * live site.  Process context.
+ */
+bool racetrap_sites_forgive(struct racetrap_tracer *t)
+{
+	struct racetrap_table *tb;
+	bool any = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(tb, &t->tables, node) {
+		u32 n = atomic_read_acquire(&tb->nr_live), i;
+
+		for (i = 0; i < n; i++)
+			WRITE_ONCE(tb->idle[READ_ONCE(tb->live_idx[i])], 0);
+		any |= n > 0;
+	}
+	rcu_read_unlock();
+	return any;
 }

@@ -293,14 +293,28 @@ static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 			 unsigned int n)
 {
 	unsigned int got = 0, tries = 0;
+	bool forgiven = false;
 
 	while (got < n && tries++ < 4 * n) {
 		struct racetrap_site_ref ref;
-		bool live = get_random_u32_below(4) < LIVE_SHARE;
+		bool live = false;
 		u32 idx;
 
-		if (!(live && racetrap_sites_draw_live(t, &ref, &idx)) &&
-		    !draw_any(t, &ref, &idx))
+		if (get_random_u32_below(4) < LIVE_SHARE) {
+			live = racetrap_sites_draw_live(t, &ref, &idx);
+			/*
+			 * Every live site drawn was retired: the live set has
+			 * been gone through.  All get their chance again, once
+			 * a rotation.
+			 */
+			if (!live && !forgiven) {
+				forgiven = true;
+				if (racetrap_sites_forgive(t))
+					live = racetrap_sites_draw_live(t, &ref,
+									&idx);
+			}
+		}
+		if (!live && !draw_any(t, &ref, &idx))
 			break;
 		if ((ref.site.flags & RACETRAP_SITE_F_NO_PROBE) ||
 		    probed(p, got, ref.table_id, ref.site.offset))
@@ -331,6 +345,7 @@ static unsigned int rotate(struct racetrap_tracer *t)
 	rewrites = racetrap_site_stop(t);
 	if (!READ_ONCE(t->nr_sites))
 		return rewrites;
+
 	p = kcalloc(n, sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return rewrites;
