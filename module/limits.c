@@ -59,9 +59,15 @@ void racetrap_owner_current(struct racetrap_owner *o)
 	o->unbound = capable(CAP_SYS_RESOURCE);
 }
 
+/*
+ * What a site costs in a table: its entry, its index in the live list, its
+ * idle count and its live bit (sites.c), rounded up to a byte.
+ */
+#define SITE_BYTES	(sizeof(struct racetrap_site) + sizeof(u32) + 2)
+
 static u64 mib_to_sites(unsigned int mib)
 {
-	return ((u64)mib << 20) / sizeof(struct racetrap_site);
+	return ((u64)mib << 20) / SITE_BYTES;
 }
 
 /* @uid's entry, created if @create; NULL if absent or out of memory. */
