@@ -392,20 +392,19 @@ bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
 #define IDLE_RETIRE	1	/* unfired probes in a row */
 #define LIVE_TRIES	32	/* draws before giving up on the live set */
 
-/* Make site @i of @tb live; true if it was not. */
-static bool add_live(struct racetrap_tracer *t, struct racetrap_table *tb,
+/* Make site @i of @tb live, if it is not yet.  Under @t->live_lock. */
+static void add_live(struct racetrap_tracer *t, struct racetrap_table *tb,
 		     u32 i)
 {
 	int n;
 
 	if (test_and_set_bit(i, tb->live))
-		return false;
+		return;
 	n = atomic_read(&tb->nr_live);
 	WRITE_ONCE(tb->live_idx[n], i);
 	/* Publish the index before the count that covers it. */
 	atomic_set_release(&tb->nr_live, n + 1);
 	racetrap_count(&t->stats, RACETRAP_STAT_SITES_LIVE);
-	return true;
 }
 
 /*
@@ -432,10 +431,9 @@ static void mark_func_live(struct racetrap_tracer *t,
 }
 
 /*
- * @ip runs in the target: make its function's sites live.  Any context,
- * but callers must not run concurrently for one tracer: the clock's
- * handler (hard interrupt, any CPU) and the probe handler take
- * @t->live_lock.
+ * @ip runs in the target: make its function's sites live.  Any context
+ * (the clock's hard interrupt on any CPU, the probe handler); the
+ * writers of the live list take @t->live_lock.
  */
 void racetrap_sites_mark_live(struct racetrap_tracer *t, unsigned long ip)
 {
@@ -497,6 +495,34 @@ bool racetrap_sites_draw_live(struct racetrap_tracer *t,
 	return found;
 }
 
+/* The table with id @table_id, or NULL.  The caller holds rcu_read_lock(). */
+static struct racetrap_table *table_by_id(struct racetrap_tracer *t,
+					  u32 table_id)
+{
+	struct racetrap_table *tb;
+
+	list_for_each_entry_rcu(tb, &t->tables, node)
+		if (tb->id == table_id)
+			return tb;
+	return NULL;
+}
+
+/* The inode of table @table_id, held; NULL if the table has gone. */
+struct inode *racetrap_sites_inode(struct racetrap_tracer *t, u32 table_id)
+{
+	struct racetrap_table *tb;
+	struct inode *inode = NULL;
+
+	rcu_read_lock();
+	tb = table_by_id(t, table_id);
+	if (tb) {
+		inode = tb->inode;
+		ihold(inode);
+	}
+	rcu_read_unlock();
+	return inode;
+}
+
 /*
  * A probe on site @idx of table @table_id was removed: @fired or not.
  * Process context (rotation), under the probe lock.
@@ -509,14 +535,12 @@ void racetrap_sites_note_probe(struct racetrap_tracer *t, u32 table_id,
 	if (!fired)
 		racetrap_count(&t->stats, RACETRAP_STAT_PROBES_IDLE);
 	rcu_read_lock();
-	list_for_each_entry_rcu(tb, &t->tables, node) {
-		if (tb->id != table_id || idx >= tb->nr_sites)
-			continue;
+	tb = table_by_id(t, table_id);
+	if (tb && idx < tb->nr_sites) {
 		if (fired)
 			WRITE_ONCE(tb->idle[idx], 0);
 		else if (tb->idle[idx] < U8_MAX)
 			WRITE_ONCE(tb->idle[idx], tb->idle[idx] + 1);
-		break;
 	}
 	rcu_read_unlock();
 }

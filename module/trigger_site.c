@@ -271,24 +271,6 @@ static bool draw_any(struct racetrap_tracer *t, struct racetrap_site_ref *ref,
 	return found;
 }
 
-/* The inode of table @table_id, held; NULL if it has gone. */
-static struct inode *table_inode(struct racetrap_tracer *t, u32 table_id)
-{
-	struct racetrap_table *tb;
-	struct inode *inode = NULL;
-
-	rcu_read_lock();
-	list_for_each_entry_rcu(tb, &t->tables, node) {
-		if (tb->id == table_id) {
-			inode = tb->inode;
-			ihold(inode);
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return inode;
-}
-
 static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 			 unsigned int n)
 {
@@ -319,7 +301,7 @@ static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
 		if ((ref.site.flags & RACETRAP_SITE_F_NO_PROBE) ||
 		    probed(p, got, ref.table_id, ref.site.offset))
 			continue;
-		p[got].inode = table_inode(t, ref.table_id);
+		p[got].inode = racetrap_sites_inode(t, ref.table_id);
 		if (!p[got].inode)
 			continue;
 		p[got].ref = ref;
@@ -345,7 +327,6 @@ static unsigned int rotate(struct racetrap_tracer *t)
 	rewrites = racetrap_site_stop(t);
 	if (!READ_ONCE(t->nr_sites))
 		return rewrites;
-
 	p = kcalloc(n, sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return rewrites;
