@@ -3,7 +3,9 @@
  * Tunables.  Every default and bound is here, in one table, so the
  * documentation (Documentation/engine.rst) has one place to match.
  */
+#include <linux/cpumask.h>
 #include <linux/errno.h>
+#include <linux/minmax.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
 #include "config.h"
@@ -18,6 +20,11 @@
  * registers to debuggers.  budget_ppm 10000: 1% of the target's CPU time.
  * stack_dump 0: no stack dumps, so a tool that does not ask for them gets
  * the fixed-size records it knows (userspace asks for 4096 bytes).
+ * watch_threads twice the online CPUs, at least 8: every thread that can
+ * be on a CPU during a window, with as many again of those waiting for
+ * one, and all threads of a Go program (GOMAXPROCS Ms, sysmon, a few
+ * idle Ms) on a small host.  Beyond it a window's cost follows the CPUs,
+ * as DataCollider's per-CPU watchpoints do, not the thread count.
  *
  * Floors that bound what one attachment does to the rest of the system:
  * clock_period_us 1000, as the clock trigger's events are per CPU and
@@ -69,7 +76,7 @@ int racetrap_config_resolve(struct racetrap_config *out,
 	struct racetrap_config res = *in;
 	size_t i;
 
-	if (in->__reserved || in->__reserved2 ||
+	if (in->__reserved2 ||
 	    memchr_inv(in->__pad, 0, sizeof(in->__pad)))
 		return -EINVAL;
 	if (in->nr_ctx > RACETRAP_MAX_CTX_WORDS ||
@@ -94,6 +101,10 @@ int racetrap_config_resolve(struct racetrap_config *out,
 		else if (*v < t->min || *v > t->max)
 			return -EINVAL;
 	}
+	if (in->watch_threads > RACETRAP_MAX_WATCH_THREADS)
+		return -EINVAL;
+	if (!in->watch_threads)
+		res.watch_threads = max(8U, 2 * num_online_cpus());
 	res.size = out->size;
 	res.flags = out->flags;
 	*out = res;

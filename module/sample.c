@@ -804,7 +804,8 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	}
 	racetrap_count(&t->stats, RACETRAP_STAT_WATCHES);
 	racetrap_count_add(&t->stats, RACETRAP_STAT_WATCHED_THREADS, watch.nr);
-	if (snap.unwatched)
+	racetrap_count_add(&t->stats, RACETRAP_STAT_THREADS_LEFT, watch.left);
+	if (snap.unwatched || watch.left)
 		w.flags |= RACETRAP_REC_F_UNWATCHED;
 	w.armed_known = racetrap_value_read(w.waddr, w.wlen, &w.armed);
 	trace_racetrap_watch(t->pid_nr, w.waddr, w.wlen, writes_only,

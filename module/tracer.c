@@ -99,42 +99,6 @@ void racetrap_tracer_destroy(struct racetrap_tracer *t)
 	kvfree(t);
 }
 
-/* References to @task's live threads except @skip; NULL on ENOMEM. */
-struct task_struct **racetrap_threads(struct task_struct *task,
-				      struct task_struct *skip,
-				      unsigned int *nr)
-{
-	struct task_struct **tasks, *th;
-	unsigned int n = 0, cap = 0;
-
-	rcu_read_lock();
-	for_each_thread(task, th)
-		cap++;
-	rcu_read_unlock();
-	tasks = kmalloc_array(cap ?: 1, sizeof(*tasks), GFP_KERNEL);
-	if (!tasks)
-		return NULL;
-	rcu_read_lock();
-	for_each_thread(task, th) {
-		if (n == cap)
-			break;
-		if (th == skip || (th->flags & PF_EXITING))
-			continue;
-		get_task_struct(th);
-		tasks[n++] = th;
-	}
-	rcu_read_unlock();
-	*nr = n;
-	return tasks;
-}
-
-void racetrap_put_threads(struct task_struct **tasks, unsigned int nr)
-{
-	while (nr--)
-		put_task_struct(tasks[nr]);
-	kfree(tasks);
-}
-
 /*
  * 0 while some thread of the target still runs the attached image,
  * RACETRAP_END_EXEC once its threads run another one, RACETRAP_END_EXIT
@@ -404,6 +368,7 @@ static void write_config(struct racetrap_tracer *t,
 	WRITE_ONCE(t->cfg.stack_reg, cfg->stack_reg);
 	WRITE_ONCE(t->cfg.stack_off, cfg->stack_off);
 	WRITE_ONCE(t->cfg.stack_dump, cfg->stack_dump);
+	WRITE_ONCE(t->cfg.watch_threads, cfg->watch_threads);
 	WRITE_ONCE(t->cfg.nr_ctx, cfg->nr_ctx);
 	for (i = 0; i < RACETRAP_MAX_CTX_WORDS; i++)
 		WRITE_ONCE(t->cfg.ctx_off[i], cfg->ctx_off[i]);
@@ -450,7 +415,7 @@ int racetrap_tracer_config(struct racetrap_tracer *t,
 				return ret;
 			}
 		}
-	} else if (arg->__reserved ||
+	} else if (arg->__reserved2 ||
 		   memchr_inv(arg->__pad, 0, sizeof(arg->__pad))) {
 		return -EINVAL;
 	}

@@ -167,10 +167,6 @@ int racetrap_tracer_config(struct racetrap_tracer *t,
 			   struct racetrap_config *cfg);
 void racetrap_tracer_stop(struct racetrap_tracer *t, int reason);
 void racetrap_tracer_end_async(struct racetrap_tracer *t, int reason);
-struct task_struct **racetrap_threads(struct task_struct *task,
-				      struct task_struct *skip,
-				      unsigned int *nr);
-void racetrap_put_threads(struct task_struct **tasks, unsigned int nr);
 int racetrap_tracer_liveness(struct racetrap_tracer *t);
 
 /*

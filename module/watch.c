@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Arming: one user hardware breakpoint per other live thread, registered
- * for this window only.  Debug registers are shared with gdb and perf, so
+ * Arming: one user hardware breakpoint per other live thread, up to
+ * watch_threads of them (threads.c picks which), registered for this
+ * window only.  Debug registers are shared with gdb and perf, so
  * racetrap holds them only while a window is open, and a thread whose
  * registers are all taken (ENOSPC) makes the whole sample skip rather
  * than steal one.  Threads are enumerated at every sample, so threads
@@ -26,6 +27,7 @@
 #include "sample.h"
 #include "sites.h"
 #include "stack.h"
+#include "threads.h"
 #include "tracer.h"
 #include "watch.h"
 
@@ -127,7 +129,8 @@ static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
 /*
  * Returns 0 with @w armed, -ENOSPC when some thread has no debug register
  * free, -ESRCH when there is no other thread, -ENOMEM.  Threads @skip
- * names are left unwatched.
+ * names are left unwatched, and so are those beyond watch_threads
+ * (@w->left counts them).
  */
 int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 		       unsigned int len, bool writes_only,
@@ -139,7 +142,9 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 	unsigned int nr, i;
 	int ret = 0;
 
-	tasks = racetrap_threads(current, current, &nr);
+	tasks = racetrap_threads(current, current,
+				 READ_ONCE(slot->tracer->cfg.watch_threads),
+				 &nr, &w->left);
 	if (!tasks)
 		return -ENOMEM;
 	if (!nr) {

@@ -13,6 +13,7 @@ struct task_struct;
 struct racetrap_watch {
 	struct perf_event **bps;
 	unsigned int nr;
+	unsigned int left;	/* threads beyond watch_threads */
 };
 
 int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,

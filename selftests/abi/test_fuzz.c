@@ -389,8 +389,9 @@ static void op_config(uint64_t *s, int dev)
 	c.nr_ctx = pick(s, 2) ? 0 : pick(s, 4);
 	c.ctx_off[0] = pick(s, 2) ? 8 * pick(s, 64) : (uint32_t)rnd(s);
 	c.ctx_off[1] = pick(s, 2) ? 8 * pick(s, 64) : (uint32_t)rnd(s);
+	c.watch_threads = pick(s, 2) ? pick(s, 300) : (uint32_t)rnd(s);
 	if (!pick(s, 10))
-		c.__reserved = 1;
+		c.__reserved2 = 1;
 	c.size = pick(s, 3) ? sizeof(c) :
 		 fuzz_size(s, RACETRAP_CONFIG_SIZE_VER0, sizeof(c));
 	memcpy(raw, &c, sizeof(c));

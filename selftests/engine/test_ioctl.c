@@ -86,9 +86,10 @@ static void generic(int fd, pid_t pid)
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(fd, RACETRAP_IOC_CONFIG, &c),
 		     "config_unknown_flag");
 	c.flags = 0;
-	c.__reserved = 1;
+	c.__reserved2 = 1;
 	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_CONFIG, &c),
 		     "config_reserved");
+	c.__reserved2 = 0;
 	EXPECT_ERRNO(EFAULT, ioctl(fd, RACETRAP_IOC_CONFIG, NULL), "config_null");
 	munmap(unmapped, 4096);
 }
@@ -269,6 +270,27 @@ static void ctx_words(int fd, const struct racetrap_config *before)
 		    after.ctx_off[0], after.ctx_off[1]);
 }
 
+/* watch_threads: its default follows the CPUs, its bound does not. */
+static void watch_threads(int fd, const struct racetrap_config *before)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	uint32_t def = cpus > 4 ? 2 * (uint32_t)cpus : 8;
+	struct racetrap_config c = *before, after;
+
+	EXPECT_TRUE(before->watch_threads == def, "config_watch_threads_default",
+		    "%u, want %u for %ld CPUs", before->watch_threads, def, cpus);
+	c.watch_threads = RACETRAP_MAX_WATCH_THREADS + 1;
+	EXPECT_ERRNO(EINVAL, rt_config_set(fd, &c), "config_watch_threads_high");
+	rt_config_get(fd, &after);
+	EXPECT_TRUE(after.watch_threads == def, "config_watch_threads_high_unchanged",
+		    "%u", after.watch_threads);
+	c.watch_threads = 3;
+	EXPECT_OK(rt_config_set(fd, &c), "config_watch_threads_set");
+	rt_config_get(fd, &after);
+	EXPECT_TRUE(after.watch_threads == 3, "config_watch_threads_get", "%u",
+		    after.watch_threads);
+}
+
 static void config_bounds(int fd)
 {
 	static const struct {
@@ -354,6 +376,8 @@ static void config_bounds(int fd)
 	stack_bounds(fd, &before);
 	rt_config_get(fd, &before);
 	ctx_words(fd, &before);
+	rt_config_get(fd, &before);
+	watch_threads(fd, &before);
 	memset(&c, 0, sizeof(c));
 	EXPECT_OK(rt_config_set(fd, &c), "config_reset");
 	EXPECT_TRUE(c.window_us == 500 && c.budget_ppm == 10000 &&
@@ -388,7 +412,7 @@ int main(void)
 	struct fx f;
 	int fd;
 
-	ktap_start(99);
+	ktap_start(104);
 	if (!fx_start(&f, "racy"))
 		return 1;
 	fd = rt_open();

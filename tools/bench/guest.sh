@@ -262,9 +262,10 @@ triggers() {
 # with N threads of which 2 work and the rest wait (as a service's idle
 # pool threads do; with all N working, arming would mostly measure the
 # sampled thread's wait for a CPU behind N runnable ones), attached with
-# no budget limit.  The session's counters are read twice, WINDOW_SECS
-# apart, once it runs; their differences are printed as
-#   BENCH window THREADS NAME VALUE   (and NAME covered_s: seconds apart)
+# no budget limit, at each --watch-threads value of WINDOW_WATCH.  The
+# session's counters are read twice, WINDOW_SECS apart, once it runs;
+# their differences are printed as
+#   BENCH window THREADS:WATCH NAME VALUE   (NAME covered_s: seconds apart)
 # and window.awk turns them into time per window.
 window_snap() {
 	awk '$1 == "stat" { print $2, $3 } $1 == "updated" { print "updated", $2 }' \
@@ -274,39 +275,51 @@ window_snap() {
 window() {
 	have_racetrap || return
 	for nthr in $WINDOW_THREADS; do
-		$B/threads256 -n "$nthr" -a 2 -t $((WINDOW_SECS + 10)) -s \
-			>$T/out 2>$T/err &
-		pid=$!
-		if ! wait_for $T/out '^ready' "$START_TIMEOUT" $pid; then
-			kill -KILL $pid 2>/dev/null
-			wait $pid 2>/dev/null
-			out na window "$nthr" "did not start: $(reason_of $T/err)"
-			continue
-		fi
-		# toggle.sh's attach() and status_file() read TPID.
-		# shellcheck disable=SC2034
-		TPID=$pid
-		if ! attach 100%; then
-			kill -KILL $pid 2>/dev/null
-			wait $pid 2>/dev/null
-			out na window "$nthr" "attach failed: $(reason_of $T/rt)"
-			continue
-		fi
-		kill -USR1 $pid
-		sleep 2
-		window_snap "$(status_file)" >$T/w0
-		sleep "$WINDOW_SECS"
-		window_snap "$(status_file)" >$T/w1
-		awk -v n="$nthr" 'NR == FNR { a[$1] = $2; next }
-			$1 == "updated" { print "BENCH window", n, "covered_s", $2 - a[$1]; next }
-			{ print "BENCH window", n, $1, $2 - a[$1] }' $T/w0 $T/w1
-		kill -INT $APID
-		wait_exit $APID 30 || kill -KILL $APID 2>/dev/null
-		wait $APID 2>/dev/null
-		wait_exit $pid $((WINDOW_SECS + RUN_GRACE)) ||
-			kill -KILL $pid 2>/dev/null
-		wait $pid 2>/dev/null
+		for wt in ${WINDOW_WATCH:-auto}; do
+			window_at "$nthr" "$wt"
+		done
 	done
+}
+
+window_at() {
+	nthr=$1
+	key=$1:$2
+	$B/threads256 -n "$nthr" -a 2 -t $((WINDOW_SECS + 10)) -s \
+		>$T/out 2>$T/err &
+	pid=$!
+	if ! wait_for $T/out '^ready' "$START_TIMEOUT" $pid; then
+		kill -KILL $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		out na window "$key" "did not start: $(reason_of $T/err)"
+		return
+	fi
+	# toggle.sh's attach() and status_file() read TPID and ATTACH_EXTRA.
+	# shellcheck disable=SC2034
+	TPID=$pid
+	# shellcheck disable=SC2034
+	ATTACH_EXTRA="--watch-threads $2"
+	if ! attach 100%; then
+		ATTACH_EXTRA=
+		kill -KILL $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		out na window "$key" "attach failed: $(reason_of $T/rt)"
+		return
+	fi
+	ATTACH_EXTRA=
+	kill -USR1 $pid
+	sleep 2
+	window_snap "$(status_file)" >$T/w0
+	sleep "$WINDOW_SECS"
+	window_snap "$(status_file)" >$T/w1
+	awk -v n="$key" 'NR == FNR { a[$1] = $2; next }
+		$1 == "updated" { print "BENCH window", n, "covered_s", $2 - a[$1]; next }
+		{ print "BENCH window", n, $1, $2 - a[$1] }' $T/w0 $T/w1
+	kill -INT $APID
+	wait_exit $APID 30 || kill -KILL $APID 2>/dev/null
+	wait $APID 2>/dev/null
+	wait_exit $pid $((WINDOW_SECS + RUN_GRACE)) ||
+		kill -KILL $pid 2>/dev/null
+	wait $pid 2>/dev/null
 }
 
 # detect_runs NAME TOOL RUNS COMMAND...: seconds to the first report.

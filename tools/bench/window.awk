@@ -23,22 +23,30 @@ END {
 	print "### Cost per window against the thread count"
 	print ""
 	print "threads256 with N threads, 2 of them working and the rest waiting,"
-	print "attached with `--budget 100%` (no limit); differences of the racetrap"
-	print "session's counters over the seconds covered."
+	print "attached with `--budget 100%` (no limit) and the `--watch-threads`"
+	print "shown (65536: every thread, as before the option); differences of"
+	print "the racetrap session's counters over the seconds covered."
 	print ""
-	print "| threads | seconds | samples/s | windows/s | threads watched per window | engine time per window | held per window |"
-	print "|---|---|---|---|---|---|---|"
+	print "| threads | watch-threads | seconds | samples/s | windows/s | threads watched per window | engine time per window | held per window |"
+	print "|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= n; i++) {
 		k = order[i]
+		# THREADS:WATCH; raw files from before the option have THREADS.
+		nthr = k
+		wt = "all"
+		if (split(k, kw, ":") == 2) {
+			nthr = kw[1]
+			wt = kw[2]
+		}
 		s = v[k, "covered_s"]
 		w = v[k, "watches"]
 		if (s <= 0 || w <= 0) {
-			printf "| %s | %s | - | no window | - | - | - |\n", k, s + 0
+			printf "| %s | %s | %s | - | no window | - | - | - |\n", nthr, wt, s + 0
 			continue
 		}
 		own = v[k, "cost_ns"] - v[k, "cost_others_ns"] - v[k, "cost_bound_ns"] - \
 		      v[k, "cost_rotate_ns"] - v[k, "stall_ns"]
-		printf "| %s | %d | %.1f | %.1f | %.1f | %.0f us | %.0f us |\n", k, s,
+		printf "| %s | %s | %d | %.1f | %.1f | %.1f | %.0f us | %.0f us |\n", nthr, wt, s,
 		       (v[k, "samples_site"] + v[k, "samples_clock"]) / s, w / s,
 		       v[k, "watched_threads"] / w, own / w / 1000,
 		       v[k, "stall_ns"] / w / 1000

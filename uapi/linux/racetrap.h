@@ -201,6 +201,7 @@ enum racetrap_cmd {
 #define RACETRAP_FEAT_CLOCK_PERM	(1ULL << 5)	/* RACETRAP_ATTACH_F_PERF_FD */
 #define RACETRAP_FEAT_CTX_WORDS	(1ULL << 6)	/* racetrap_config.ctx_off */
 #define RACETRAP_FEAT_FUNC_START	(1ULL << 7)	/* RACETRAP_SITE_F_FUNC_START */
+#define RACETRAP_FEAT_WATCH_THREADS	(1ULL << 8)	/* racetrap_config.watch_threads */
 
 /**
  * struct racetrap_version - RACETRAP_IOC_VERSION
@@ -368,6 +369,7 @@ struct racetrap_sites {
 
 #define RACETRAP_MAX_STACK	64
 #define RACETRAP_MAX_WATCHPOINTS 4
+#define RACETRAP_MAX_WATCH_THREADS 65536
 #define RACETRAP_MAX_STACK_OFF	65535
 #define RACETRAP_MAX_STACK_DUMP	16384
 #define RACETRAP_MAX_CTX_WORDS	2
@@ -406,7 +408,15 @@ struct racetrap_sites {
  *	RACETRAP_MAX_STACK_DUMP, a multiple of 8.  Only with
  *	RACETRAP_FEAT_USER_DUMP: an older module rejects it (EINVAL, a
  *	non-zero reserved field).
- * @__reserved: must be 0
+ * @watch_threads: most threads watched in one window.  Arming a thread
+ *	costs a cross-CPU call whether or not it runs, so a window in a
+ *	process of more threads watches every thread on a CPU, then
+ *	runnable ones, then sleeping ones, drawn at random within each
+ *	class, up to this many; a window that left some out says so with
+ *	RACETRAP_REC_F_UNWATCHED.  0 (the default): twice the online CPUs,
+ *	at least 8.  1..RACETRAP_MAX_WATCH_THREADS.  Only with
+ *	RACETRAP_FEAT_WATCH_THREADS: an older module rejects it (EINVAL, a
+ *	non-zero reserved field).
  * @nr_ctx: context words to copy into each side of a record,
  *	0..RACETRAP_MAX_CTX_WORDS (default 0: none).  Needs @stack_reg.
  * @ctx_off: byte offsets from @stack_reg of the @nr_ctx __u64 words, each
@@ -439,7 +449,7 @@ struct racetrap_config {
 	__u8 __pad[3];
 	__u32 stack_off;
 	__u32 stack_dump;
-	__u32 __reserved;
+	__u32 watch_threads;
 	__u32 nr_ctx;
 	__u32 ctx_off[RACETRAP_MAX_CTX_WORDS];
 	__u32 __reserved2;
@@ -493,6 +503,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_HITS_EMULATOR,	/* traps tcg_store_check dropped */
 	RACETRAP_STAT_SITES_LIVE,	/* sites seen to run (drawn first) */
 	RACETRAP_STAT_PROBES_IDLE,	/* probes removed without firing */
+	RACETRAP_STAT_THREADS_LEFT,	/* threads windows left unwatched */
 	__RACETRAP_STAT_LAST
 };
 

@@ -24,6 +24,10 @@ const struct rt_option_desc rt_option_descs[] = {
 	  "10000" },
 	{ "max-watchpoints", "N", BOTH,
 	  "debug registers used per thread at once, 1..4", "1" },
+	{ "watch-threads", "N|auto", BOTH,
+	  "most threads watched in one window, 1..65536; beyond it those on "
+	  "a CPU and runnable come first, the rest are drawn at random; "
+	  "auto: twice the online CPUs, at least 8", "auto" },
 	{ "stack-depth", "N", BOTH,
 	  "frames recorded per stack, 1..64", "32" },
 	{ "stack-dump", "BYTES", BOTH,
@@ -237,6 +241,18 @@ int rt_options_set(struct rt_options *o, const char *name, const char *value,
 				  uint_opts[i].unit, &v, err, errlen))
 			return -1;
 		*(__u32 *)((char *)&o->kcfg + uint_opts[i].field) = (__u32)v;
+		return 0;
+	}
+
+	if (!strcmp(name, "watch-threads")) {
+		if (!strcmp(value, "auto")) {
+			o->kcfg.watch_threads = 0;
+			return 0;
+		}
+		if (rt_parse_uint(what, value, 1, RACETRAP_MAX_WATCH_THREADS,
+				  "threads", &v, err, errlen))
+			return -1;
+		o->kcfg.watch_threads = (__u32)v;
 		return 0;
 	}
 

@@ -177,9 +177,9 @@ int main(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	/* The ranges, eight option checks, seven usage errors, version,
+	/* The ranges, nine option checks, seven usage errors, version,
 	 * status --json. */
-	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 8 + 10);
+	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 9 + 10);
 	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		check_range((int)i);
 
@@ -207,6 +207,14 @@ int main(int argc, char **argv)
 		    !set(&o, "triggers", "site,bogus", err, sizeof(err)) &&
 		    strstr(err, "site, clock or site,clock") &&
 		    rt_parse_triggers("", &bits) != 0, "triggers_list");
+	ktap_result(set(&o, "watch-threads", "16", err, sizeof(err)) &&
+		    o.kcfg.watch_threads == 16 &&
+		    !set(&o, "watch-threads", "65537", err, sizeof(err)) &&
+		    strstr(err, "--watch-threads: 65537 is out of range: want 1..65536") &&
+		    !set(&o, "watch-threads", "0", err, sizeof(err)) &&
+		    o.kcfg.watch_threads == 16 &&
+		    set(&o, "watch-threads", "auto", err, sizeof(err)) &&
+		    o.kcfg.watch_threads == 0, "watch_threads_auto_or_range");
 	ktap_result(set(&o, "duration", "1.5", err, sizeof(err)) &&
 		    o.duration_ms == 1500 &&
 		    !set(&o, "duration", "0", err, sizeof(err)) &&

@@ -253,6 +253,9 @@ int rt_kapi_set_config(struct rt_kapi *k, struct racetrap_config *cfg,
 	if (!(k->version.features & RACETRAP_FEAT_USER_DUMP))
 		cfg->stack_dump = 0;
 	/* Nor context words: it reads them as a non-zero tail (E2BIG). */
+	/* Nor a thread cap: its reserved word must stay 0. */
+	if (!(k->version.features & RACETRAP_FEAT_WATCH_THREADS))
+		cfg->watch_threads = 0;
 	if (!(k->version.features & RACETRAP_FEAT_CTX_WORDS)) {
 		cfg->nr_ctx = 0;
 		memset(cfg->ctx_off, 0, sizeof(cfg->ctx_off));
@@ -399,6 +402,7 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_HITS_EMULATOR] = "hits_emulator",
 	[RACETRAP_STAT_SITES_LIVE] = "sites_live",
 	[RACETRAP_STAT_PROBES_IDLE] = "probes_idle",
+	[RACETRAP_STAT_THREADS_LEFT] = "threads_left",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");
