@@ -4,7 +4,8 @@
 # test_churn.sh: the churn soak.  Race-free, allocation-heavy programs in
 # Go, C and C++ (churn_go, churn_c, churn_cxx: a goroutine or thread per
 # request, maps, the garbage collector or malloc, stack growth, glibc's
-# rseq registration in every C thread) run CHURN_RUNS times each (default
+# rseq registration in every C thread) and per-CPU counters kept in rseq
+# critical sections (churn_rseq) run CHURN_RUNS times each (default
 # 10, `make check`; `make soak` runs 100) under `racetrap run` with both
 # triggers (`--triggers site,clock`) at default settings otherwise.  Each
 # program checks its own results, so a corrupted heap, stack or register
@@ -26,7 +27,7 @@ triggers=${CHURN_TRIGGERS:-site,clock}
 only=${CHURN_ONLY:-.}
 out=/tmp/churn.out
 
-progs=$(printf '%s\n' churn_go churn_c churn_cxx | grep -E "$only")
+progs=$(printf '%s\n' churn_go churn_c churn_cxx churn_rseq | grep -E "$only")
 ktap_plan $(($(echo "$progs" | wc -w) * 3))
 [ -c /dev/racetrap ] || { skip_rest "no /dev/racetrap"; ktap_done; exit; }
 

@@ -16,6 +16,7 @@
 #include "decode.h"
 #include "elffuncs.h"
 #include "goabi.h"
+#include "rseqcs.h"
 #include "sitecache.h"
 #include "sites.h"
 #include "universe.h"
@@ -178,6 +179,8 @@ int rt_sites_decode_file(int fd, const struct rt_sites_opts *opts,
 			 struct rt_site_table *out, char *err, size_t errlen)
 {
 	struct site_vec sv = { 0 };
+	struct rt_rseq_cs *cs;
+	size_t nr_cs;
 	bool cacheable;
 	struct stat st;
 	GElf_Ehdr eh;
@@ -206,11 +209,17 @@ int rt_sites_decode_file(int fd, const struct rt_sites_opts *opts,
 		goto out;
 	}
 	ret = decode_elf(elf, opts, &sv, err, errlen);
+	if (!ret)
+		ret = rt_rseq_cs_load(elf, &cs, &nr_cs);
 	if (ret) {
+		if (ret == -ENOMEM)
+			snprintf(err, errlen, "out of memory decoding sites");
 		free(sv.v);
 		goto out;
 	}
 	sort_unique(&sv);
+	sv.n = rt_rseq_cs_drop(cs, nr_cs, sv.v, sv.n);
+	free(cs);
 	out->sites = sv.v;
 	out->nr_sites = sv.n;
 	if (cacheable)

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fix_rseq [SECONDS]: per-CPU counters kept with restartable sequences,
+ * churn_rseq [SECONDS]: per-CPU counters kept with restartable sequences,
  * the way tcmalloc and librseq keep per-CPU data.  Four threads (more
  * than the test VM's CPUs, so threads share a CPU) each increment
  * counter[cpu] inside an rseq critical section: read cpu_id, load, add,
  * store.  The store commits.  If the kernel preempts or migrates the
  * thread inside the section, it aborts it and the thread retries; if
  * something defeats that abort, increments are lost.  At the end the
- * counters must sum to the increments the threads made: exit 0, else
- * exit 1 with the difference.  Uses the rseq area glibc (2.35+)
- * registers for every thread; exits 2 if there is none.
+ * counters must sum to the increments the threads made: "churn_rseq: ok"
+ * and exit 0, else exit 1 with the difference.  Uses the rseq area glibc
+ * (2.35+) registers for every thread; exits 2 if there is none.  The
+ * section's descriptor is in __rseq_cs, as librseq places it, so
+ * racetrap never probes it (userspace/lib/sites/rseqcs.c); the host
+ * unit test test_rseqcs checks that on this binary.  Built with
+ * RSEQ_CS_SECTION naming another section (churn_rseq_undeclared), the
+ * section is one racetrap cannot know of: repro_rseq.sh's subject.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -17,6 +22,10 @@
 #include <stdlib.h>
 #include <sys/rseq.h>
 #include <time.h>
+
+#ifndef RSEQ_CS_SECTION
+#define RSEQ_CS_SECTION	"__rseq_cs"
+#endif
 
 #define NR_THREADS	4
 #define MAX_CPUS	64
@@ -36,7 +45,7 @@ static struct rseq *my_rseq(void)
 static int percpu_inc(struct rseq *rs)
 {
 	__asm__ __volatile__ goto(
-		".pushsection __rseq_cs, \"aw\"\n\t"
+		".pushsection " RSEQ_CS_SECTION ", \"aw\"\n\t"
 		".balign 32\n\t"
 		"3:\n\t"
 		".long 0, 0\n\t"			/* version, flags */
@@ -86,7 +95,7 @@ int main(int argc, char **argv)
 	long sum = 0, want = 0;
 
 	if (__rseq_size == 0) {
-		fprintf(stderr, "fix_rseq: glibc registered no rseq area\n");
+		fprintf(stderr, "churn_rseq: glibc registered no rseq area\n");
 		return 2;
 	}
 	end = time(NULL) + (argc > 1 ? atoi(argv[1]) : 10);
@@ -98,6 +107,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < MAX_CPUS; i++)
 		sum += counters[i * STRIDE];
-	printf("fix_rseq: %ld increments, counters sum to %ld\n", want, sum);
+	printf("churn_rseq: %s: %ld increments, counters sum to %ld\n",
+	       sum == want ? "ok" : "LOST UPDATES", want, sum);
 	return sum == want ? 0 : 1;
 }
