@@ -460,6 +460,32 @@ static inline int rt_attach_fx(const struct fx *f)
  * Attach to the started fixture @f and apply @cfg; on failure say why,
  * stop the fixture and return -1.
  */
+/*
+ * ktap_start() for a test whose results are @names: false, with every one
+ * of them skipped, when there is no racetrap device to test.
+ */
+static inline bool rt_start_named(const char *const *names, int n)
+{
+	int i;
+
+	ktap_start(n);
+	if (!access(RACETRAP_DEVICE, R_OK | W_OK))
+		return true;
+	for (i = 0; i < n; i++)
+		ktap_skip(names[i], "no " RACETRAP_DEVICE);
+	return false;
+}
+
+/* Every one of @names fails: the set-up they all need did not work. */
+static inline int rt_fail_named(const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		ktap_result(false, names[i]);
+	return ktap_finish();
+}
+
 static inline int rt_attach_fx_config(struct fx *f, struct racetrap_config *cfg)
 {
 	int fd = rt_attach_fx(f);

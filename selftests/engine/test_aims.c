@@ -24,19 +24,12 @@ int main(void)
 	};
 	uint64_t missed, watches, nospc;
 	struct fx f;
-	int i, fd;
+	int fd;
 
-	ktap_start(NR_TESTS);
-	if (access(RACETRAP_DEVICE, R_OK | W_OK)) {
-		for (i = 0; i < NR_TESTS; i++)
-			ktap_skip(names[i], "no " RACETRAP_DEVICE);
+	if (!rt_start_named(names, NR_TESTS))
 		return ktap_finish();
-	}
-	if (!fx_start(&f, "aims") || (fd = rt_attach_fx_config(&f, &cfg)) < 0) {
-		for (i = 0; i < NR_TESTS; i++)
-			ktap_result(false, names[i]);
-		return ktap_finish();
-	}
+	if (!fx_start(&f, "aims") || (fd = rt_attach_fx_config(&f, &cfg)) < 0)
+		return rt_fail_named(names, NR_TESTS);
 	rt_collect(fd, 3, NULL, NULL, NULL);
 	missed = rt_stat(fd, RACETRAP_STAT_CLOCK_AIMS_MISSED);
 	watches = rt_stat(fd, RACETRAP_STAT_WATCHES);

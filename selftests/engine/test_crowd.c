@@ -69,19 +69,11 @@ static bool crowd_run(uint32_t watch_threads, struct run *r)
 int main(void)
 {
 	struct run c = { 0 }, a = { 0 };
-	int i;
 
-	ktap_start(NR_TESTS);
-	if (access(RACETRAP_DEVICE, R_OK | W_OK)) {
-		for (i = 0; i < NR_TESTS; i++)
-			ktap_skip(names[i], "no " RACETRAP_DEVICE);
+	if (!rt_start_named(names, NR_TESTS))
 		return ktap_finish();
-	}
-	if (!crowd_run(4, &c) || !crowd_run(64, &a)) {
-		for (i = 0; i < NR_TESTS; i++)
-			ktap_result(false, names[i]);
-		return ktap_finish();
-	}
+	if (!crowd_run(4, &c) || !crowd_run(64, &a))
+		return rt_fail_named(names, NR_TESTS);
 	EXPECT_TRUE(c.watches >= 8, "crowd_capped_windows",
 		    "%" PRIu64 " windows", c.watches);
 	EXPECT_TRUE(c.watched <= 4 * c.watches, "crowd_capped_at_4",

@@ -67,20 +67,13 @@ int main(void)
 {
 	struct live_stats fs, plain;
 	struct fx f;
-	int i;
 
-	ktap_start(NR_TESTS);
-	if (access(RACETRAP_DEVICE, R_OK | W_OK)) {
-		for (i = 0; i < NR_TESTS; i++)
-			ktap_skip(names[i], "no " RACETRAP_DEVICE);
+	if (!rt_start_named(names, NR_TESTS))
 		return ktap_finish();
-	}
 	if (!fx_start(&f, "live") || f.nr_sites != NR_ALL ||
 	    run(&f, true, &fs) || run(&f, false, &plain)) {
 		ktap_diag("fixture: %d sites", f.nr_sites);
-		for (i = 0; i < NR_TESTS; i++)
-			ktap_result(false, names[i]);
-		return ktap_finish();
+		return rt_fail_named(names, NR_TESTS);
 	}
 	fx_stop(&f);
 

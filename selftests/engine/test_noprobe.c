@@ -49,20 +49,12 @@ int main(void)
 {
 	uint64_t armed, rot, samples, armed2, rot2, samples2;
 	struct fx f;
-	int i;
 
-	ktap_start(NR_TESTS);
-	if (access(RACETRAP_DEVICE, R_OK | W_OK)) {
-		for (i = 0; i < NR_TESTS; i++)
-			ktap_skip(names[i], "no " RACETRAP_DEVICE);
+	if (!rt_start_named(names, NR_TESTS))
 		return ktap_finish();
-	}
 	if (!fx_start(&f, "racy") || run(&f, true, &armed, &rot, &samples) ||
-	    run(&f, false, &armed2, &rot2, &samples2)) {
-		for (i = 0; i < NR_TESTS; i++)
-			ktap_result(false, names[i]);
-		return ktap_finish();
-	}
+	    run(&f, false, &armed2, &rot2, &samples2))
+		return rt_fail_named(names, NR_TESTS);
 	fx_stop(&f);
 
 	EXPECT_TRUE(armed == 0 && samples == 0, "noprobe_never_armed",

@@ -54,25 +54,16 @@ int main(void)
 	};
 	uint64_t rot0, rot_run, rot1, def1, rot2, def2, rot3, cost, cost_all;
 	struct fx f;
-	int fd, i;
+	int fd;
 
-	ktap_start(NR_TESTS);
-	if (access(RACETRAP_DEVICE, R_OK | W_OK)) {
-		for (i = 0; i < NR_TESTS; i++)
-			ktap_skip(names[i], "no " RACETRAP_DEVICE);
+	if (!rt_start_named(names, NR_TESTS))
 		return ktap_finish();
-	}
-	if (!fx_start(&f, "late")) {
-		for (i = 0; i < NR_TESTS; i++)
-			ktap_result(false, names[i]);
-		return ktap_finish();
-	}
+	if (!fx_start(&f, "late"))
+		return rt_fail_named(names, NR_TESTS);
 	fd = attach_site_b(&f, &cfg);
 	if (fd < 0) {
 		fx_stop(&f);
-		for (i = 0; i < NR_TESTS; i++)
-			ktap_result(false, names[i]);
-		return ktap_finish();
+		return rt_fail_named(names, NR_TESTS);
 	}
 
 	rot0 = rt_stat(fd, RACETRAP_STAT_ROTATIONS);
