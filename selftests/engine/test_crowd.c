@@ -74,6 +74,11 @@ int main(void)
 		return ktap_finish();
 	if (!crowd_run(4, &c) || !crowd_run(64, &a))
 		return rt_fail_named(names, NR_TESTS);
+	ktap_diag("crowd: watch_threads 4: %" PRIu64 " windows, %" PRIu64
+		  " trapped, %" PRIu64 " armed, %" PRIu64 " left; 64: %"
+		  PRIu64 " windows, %" PRIu64 " trapped, %" PRIu64 " armed",
+		  c.watches, c.caught, c.watched, c.left, a.watches, a.caught,
+		  a.watched);
 	EXPECT_TRUE(c.watches >= 8, "crowd_capped_windows",
 		    "%" PRIu64 " windows", c.watches);
 	EXPECT_TRUE(c.watched <= 4 * c.watches, "crowd_capped_at_4",
