@@ -135,8 +135,9 @@ status_file() {
 # attach BUDGET: racetrap attach by pid, as an SRE would; false if it did
 # not say it attached.
 attach() {
-	# shellcheck disable=SC2086  # ATTACH_EXTRA: options, split on purpose
-	racetrap attach --budget "$1" $ATTACH_EXTRA "$TPID" >$T/rt 2>&1 &
+	# shellcheck disable=SC2086  # options, split on purpose
+	racetrap attach --budget "$1" $ATTACH_OPTS $ATTACH_EXTRA "$TPID" \
+		>$T/rt 2>&1 &
 	APID=$!
 	wait_for $T/rt 'attached to pid' "$START_TIMEOUT" $APID && return 0
 	kill -KILL $APID 2>/dev/null
