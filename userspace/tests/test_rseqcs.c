@@ -12,6 +12,7 @@
 #include <gelf.h>
 #include <inttypes.h>
 
+#include "elffuncs.h"
 #include "rseqcs.h"
 #include "sites.h"
 #include "testlib.h"
@@ -93,20 +94,14 @@ static int zeroed_copy(const char *path, char *copy, size_t len)
 	char cmd[2 * PATH_MAX + 256];
 	uint64_t off = 0, zero = 0;
 	GElf_Shdr sh;
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), out;
 	Elf *elf;
 
 	if (fd < 0)
 		return -1;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (elf && !elf_getshdrstrndx(elf, &shstrndx))
-		while ((scn = elf_nextscn(elf, scn)))
-			if (gelf_getshdr(scn, &sh) &&
-			    !strcmp(elf_strptr(elf, shstrndx, sh.sh_name) ?: "",
-				    "__rseq_cs"))
-				off = sh.sh_offset + 8;
+	if (elf && rt_elf_section(elf, "__rseq_cs", &sh))
+		off = sh.sh_offset + 8;
 	elf_end(elf);
 	close(fd);
 	snprintf(copy, len, "/tmp/rt_rseqcs_%d", (int)getpid());

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The functions of an ELF file from its symbol table (.symtab, else
- * .dynsym): address ranges and names, for choosing what to sample.
+ * .dynsym): address ranges and names, for choosing what to sample; and
+ * its sections by name.
  */
 #ifndef RT_ELFFUNCS_H
 #define RT_ELFFUNCS_H
@@ -23,5 +24,8 @@ struct rt_funcs {
 /* Returns 0 (possibly with no functions: a stripped file) or -ENOMEM. */
 int rt_funcs_load(Elf *elf, struct rt_funcs *out);
 void rt_funcs_free(struct rt_funcs *f);
+
+/* The section named @name, its header in *@sh; NULL if there is none. */
+Elf_Scn *rt_elf_section(Elf *elf, const char *name, GElf_Shdr *sh);
 
 #endif /* RT_ELFFUNCS_H */

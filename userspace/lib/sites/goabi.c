@@ -18,27 +18,15 @@
 
 #include <uapi/linux/racetrap.h>
 
+#include "elffuncs.h"
 #include "goabi.h"
 
 /* Go's linker writes .go.buildinfo into every Go executable since 1.13. */
 bool rt_goabi_elf_is_go(Elf *elf)
 {
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
+	GElf_Shdr sh;
 
-	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
-		return false;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (name && !strcmp(name, ".go.buildinfo"))
-			return true;
-	}
-	return false;
+	return rt_elf_section(elf, ".go.buildinfo", &sh) != NULL;
 }
 
 bool rt_goabi_exe(pid_t pid, bool (*fn)(Elf *elf, void *arg), void *arg)

@@ -31,29 +31,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elffuncs.h"
 #include "rseqcs.h"
 
 #define RSEQ_CS_SIZE	32	/* struct rseq_cs, as the kernel reads it */
 #define RSEQ_CS_MAX_LEN	4096	/* longer is not a critical section */
-
-static Elf_Scn *section_named(Elf *elf, const char *want, GElf_Shdr *sh)
-{
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
-
-	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
-		return NULL;
-	while ((scn = elf_nextscn(elf, scn))) {
-		const char *name;
-
-		if (!gelf_getshdr(scn, sh))
-			continue;
-		name = elf_strptr(elf, shstrndx, sh->sh_name);
-		if (name && !strcmp(name, want))
-			return scn;
-	}
-	return NULL;
-}
 
 /* The R_X86_64_RELATIVE addend for the word at @vaddr, or 0. */
 static uint64_t relative_addend(Elf *elf, uint64_t vaddr)
@@ -112,7 +94,7 @@ static int by_lo(const void *a, const void *b)
 int rt_rseq_cs_load(Elf *elf, struct rt_rseq_cs **out, size_t *n)
 {
 	GElf_Shdr sh;
-	Elf_Scn *scn = section_named(elf, "__rseq_cs", &sh);
+	Elf_Scn *scn = rt_elf_section(elf, "__rseq_cs", &sh);
 	Elf_Data *d;
 	size_t cap;
 
