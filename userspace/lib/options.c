@@ -64,7 +64,8 @@ const struct rt_option_desc rt_option_descs[] = {
 	{ "setup-nice", "N", BOTH,
 	  "nice value, 0..19, of reading and decoding the code of a target "
 	  "that is already running (attach, the daemon, after an exec), so "
-	  "the set-up yields to it; 0 runs it at racetrap's own priority",
+	  "the set-up yields to it for up to 2 s; 0 runs it at racetrap's "
+	  "own priority",
 	  "10" },
 	{ "duration", "S", RT_OPT_CLI,
 	  "stop sampling after S seconds (decimals allowed, up to 31536000; "
