@@ -19,8 +19,6 @@
 
 static bool valid_site(const struct racetrap_site *s, loff_t isize)
 {
-	unsigned int i;
-
 	if (s->len < 1 || s->len > RACETRAP_MAX_INSN_LEN)
 		return false;
 	if (s->offset > (u64)isize || s->len > (u64)isize - s->offset)
@@ -42,10 +40,12 @@ static bool valid_site(const struct racetrap_site *s, loff_t isize)
 		return false;
 	if (s->flags & ~__RACETRAP_SITE_F_ALL)
 		return false;
-	for (i = 0; i < sizeof(s->__reserved); i++)
-		if (s->__reserved[i])
-			return false;
-	return true;
+	if (s->__reserved)
+		return false;
+	/* Its function holds it and ends inside the file. */
+	return !s->func_tail ||
+	       (s->func_tail >= s->len &&
+		s->func_tail <= (u64)isize - s->offset);
 }
 
 /* Every entry valid, sorted by offset, no two instructions overlapping. */
@@ -314,6 +314,28 @@ bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 }
 
 /*
+ * One site drawn uniformly among those from index @first (the first at or
+ * after @off, @ip's offset) up to @reach bytes after @ip, and the address
+ * it is mapped at (@ip's mapping).
+ */
+static bool draw_near(const struct racetrap_table *tb, long first, u64 off,
+		      unsigned long ip, unsigned int reach,
+		      struct racetrap_site_ref *ref, unsigned long *vaddr)
+{
+	long last, i;
+
+	for (last = first; last < tb->nr_sites &&
+	     tb->sites[last].offset - off <= reach; last++)
+		;
+	if (last == first)
+		return false;
+	i = first + get_random_u32_below(last - first);
+	fill_ref(ref, tb, i);
+	*vaddr = ip + (tb->sites[i].offset - off);
+	return true;
+}
+
+/*
  * One site drawn uniformly among those starting at or after @ip and no
  * more than @reach bytes on, and the address it is mapped at (@ip's
  * mapping).  Any context.
@@ -324,7 +346,7 @@ bool racetrap_sites_find_near(struct racetrap_tracer *t, unsigned long ip,
 {
 	struct racetrap_table *tb;
 	bool found = false;
-	long first, last, i;
+	long first;
 	u64 off;
 
 	rcu_read_lock();
@@ -333,15 +355,7 @@ bool racetrap_sites_find_near(struct racetrap_tracer *t, unsigned long ip,
 		first = last_at_or_before(tb, off);
 		if (first < 0 || tb->sites[first].offset != off)
 			first++;
-		for (last = first; last < tb->nr_sites &&
-		     tb->sites[last].offset - off <= reach; last++)
-			;
-		if (last > first) {
-			i = first + get_random_u32_below(last - first);
-			fill_ref(ref, tb, i);
-			*vaddr = ip + (tb->sites[i].offset - off);
-			found = true;
-		}
+		found = draw_near(tb, first, off, ip, reach, ref, vaddr);
 	}
 	rcu_read_unlock();
 	return found;
@@ -431,6 +445,32 @@ static void mark_func_live(struct racetrap_tracer *t,
 }
 
 /*
+ * Whether @off lies in the function of site @i of @tb, as far as the
+ * table says: past its function's end it is code without sites (a
+ * runtime left out of the table), whichever site precedes it.
+ */
+static bool in_func_of(const struct racetrap_table *tb, long i, u64 off)
+{
+	const struct racetrap_site *s = &tb->sites[i];
+
+	return !s->func_tail || off - s->offset < s->func_tail;
+}
+
+/* @off runs: the function of site @i, the last at or before it, is live. */
+static void note_live(struct racetrap_tracer *t, struct racetrap_table *tb,
+		      long i, u64 off)
+{
+	unsigned long flags;
+
+	/* Once its site is live, so is its part of the function. */
+	if (i < 0 || test_bit(i, tb->live) || !in_func_of(tb, i, off))
+		return;
+	raw_spin_lock_irqsave(&t->live_lock, flags);
+	mark_func_live(t, tb, i);
+	raw_spin_unlock_irqrestore(&t->live_lock, flags);
+}
+
+/*
  * @ip runs in the target: make its function's sites live.  Any context
  * (the clock's hard interrupt on any CPU, the probe handler); the
  * writers of the live list take @t->live_lock.
@@ -438,7 +478,29 @@ static void mark_func_live(struct racetrap_tracer *t,
 void racetrap_sites_mark_live(struct racetrap_tracer *t, unsigned long ip)
 {
 	struct racetrap_table *tb;
-	unsigned long flags;
+	u64 off;
+
+	rcu_read_lock();
+	tb = table_at(t, ip, &off);
+	if (tb)
+		note_live(t, tb, last_at_or_before(tb, off), off);
+	rcu_read_unlock();
+}
+
+/*
+ * A clock tick at @ip: its function made live (racetrap_sites_mark_live())
+ * and the site at @ip found (RACETRAP_TICK_AT, *@vaddr = @ip), else one
+ * drawn within @reach bytes after it (RACETRAP_TICK_NEAR, as
+ * racetrap_sites_find_near()), in one search.  Any context.
+ */
+enum racetrap_tick_site racetrap_sites_at_tick(struct racetrap_tracer *t,
+					       unsigned long ip,
+					       unsigned int reach,
+					       struct racetrap_site_ref *ref,
+					       unsigned long *vaddr)
+{
+	enum racetrap_tick_site found = RACETRAP_TICK_NONE;
+	struct racetrap_table *tb;
 	u64 off;
 	long i;
 
@@ -446,14 +508,17 @@ void racetrap_sites_mark_live(struct racetrap_tracer *t, unsigned long ip)
 	tb = table_at(t, ip, &off);
 	if (tb) {
 		i = last_at_or_before(tb, off);
-		/* Once its site is live, so is its part of the function. */
-		if (i >= 0 && !test_bit(i, tb->live)) {
-			raw_spin_lock_irqsave(&t->live_lock, flags);
-			mark_func_live(t, tb, i);
-			raw_spin_unlock_irqrestore(&t->live_lock, flags);
+		note_live(t, tb, i, off);
+		if (i >= 0 && tb->sites[i].offset == off) {
+			fill_ref(ref, tb, i);
+			*vaddr = ip;
+			found = RACETRAP_TICK_AT;
+		} else if (draw_near(tb, i + 1, off, ip, reach, ref, vaddr)) {
+			found = RACETRAP_TICK_NEAR;
 		}
 	}
 	rcu_read_unlock();
+	return found;
 }
 
 /*

@@ -71,4 +71,16 @@ bool racetrap_sites_find_near(struct racetrap_tracer *t, unsigned long ip,
 			      unsigned int reach, struct racetrap_site_ref *ref,
 			      unsigned long *vaddr);
 
+/* What a clock tick's ip found: racetrap_sites_at_tick(). */
+enum racetrap_tick_site {
+	RACETRAP_TICK_NONE,
+	RACETRAP_TICK_AT,	/* the site at the ip */
+	RACETRAP_TICK_NEAR,	/* one shortly after it */
+};
+enum racetrap_tick_site racetrap_sites_at_tick(struct racetrap_tracer *t,
+					       unsigned long ip,
+					       unsigned int reach,
+					       struct racetrap_site_ref *ref,
+					       unsigned long *vaddr);
+
 #endif /* _RACETRAP_SITES_H */

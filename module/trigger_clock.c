@@ -286,16 +286,20 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 	if (READ_ONCE(t->throttled))
 		return;
 	racetrap_budget_charge_bound(t, RACETRAP_COST_TICK_NS);
-	racetrap_sites_mark_live(t, ip);
-	if (!racetrap_sites_find(t, ip, &ref)) {
+	switch (racetrap_sites_at_tick(t, regs->ip, AIM_REACH, &ref, &ip)) {
+	case RACETRAP_TICK_AT:
+		break;
+	case RACETRAP_TICK_NONE:
 		racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_MISSES);
-		if (!racetrap_sites_find_near(t, regs->ip, AIM_REACH, &ref,
-					      &ip)) {
-			if (!aim_up_the_stack(t, regs, &ref, &ip))
-				return;
-			racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_AIMS_UP);
-		}
+		if (!aim_up_the_stack(t, regs, &ref, &ip))
+			return;
+		racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_AIMS_UP);
 		fn = aim_fn;
+		break;
+	case RACETRAP_TICK_NEAR:
+		racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_MISSES);
+		fn = aim_fn;
+		break;
 	}
 	for (i = 0; i < RACETRAP_CLOCK_WORKS; i++)
 		if (!test_and_set_bit(i, &t->work_busy))

@@ -352,6 +352,9 @@ static void op_sites(uint64_t *s, int dev)
 		t[i].access = 1 + pick(s, 3);
 		if (!pick(s, 30))
 			t[i].flags = (uint8_t)rnd(s);
+		if (!pick(s, 4))
+			t[i].func_tail = pick(s, 3) ? t[i].len + pick(s, 256) :
+					 (uint32_t)rnd(s);
 		off += t[i].len + pick(s, 16);
 	}
 	a.size = pick(s, 3) ? sizeof(a) :

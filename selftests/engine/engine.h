@@ -36,6 +36,7 @@ struct fx_site {
 	uint64_t addr, off;
 	int len, base, size, access, flags;
 	long disp;
+	uint32_t func_tail;	/* set by a test, 0 unless it does */
 };
 
 struct fx {
@@ -232,6 +233,7 @@ static inline int fx_table(const struct fx *f, struct racetrap_site *t)
 			.offset = s->off, .disp = s->disp, .len = s->len,
 			.base = s->base, .size = s->size,
 			.access = s->access, .flags = s->flags,
+			.func_tail = s->func_tail,
 		};
 	}
 	for (i = 1; i < n; i++)

@@ -4,7 +4,10 @@
  * own functions; cold_fn(), never called, holds NR_COLD loads of the same
  * word, each a site.  With function starts flagged, only the two loop
  * functions' sites should become live, and the site trigger's draws
- * should mostly land on them (module/sites.c).
+ * should mostly land on them (module/sites.c).  Thread "spin" loops in
+ * spin_fn(), right after cold_fn() and without a site, as a language
+ * runtime left out of the table does: its ticks find cold_fn()'s last
+ * site before them, which only the sites' func_tail tells apart.
  */
 #include "fixture.h"
 
@@ -23,11 +26,18 @@ asm(".text\n"
     ".endr\n"
     ".globl cold_fn_end\n"
     "cold_fn_end:\n"
-    "	ret\n");
+    "	ret\n"
+    ".globl spin_fn\n"
+    ".type spin_fn, @function\n"
+    "spin_fn:\n"
+    "1:	add $1, %rax\n"
+    "	jmp 1b\n");
 extern const char cold_fn[], cold_fn_end[];
+void spin_fn(void);
 
 FIX_THREAD(thread_a, loop_a)
 FIX_THREAD(thread_b, loop_b)
+FIX_THREAD(thread_spin, spin_fn)
 
 int main(void)
 {
@@ -36,6 +46,7 @@ int main(void)
 	static const struct fix_thread threads[] = {
 		{ "a", thread_a, false },
 		{ "b", thread_b, false },
+		{ "spin", thread_spin, false },
 		{ NULL },
 	};
 	const struct fixture fx = { sites, threads, false };

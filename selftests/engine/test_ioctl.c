@@ -112,6 +112,8 @@ static void site_rules(int fd, const struct fx *f)
 		{ "sites_access_0", 12 }, { "sites_access_4", 13 },
 		{ "sites_flags", 14 }, { "sites_reserved", 15 },
 		{ "sites_rip_with_index", 16 },
+		{ "sites_func_tail_short", 17 },
+		{ "sites_func_tail_past_eof", 18 },
 	};
 
 	for (i = 0; i < (int)(sizeof(rules) / sizeof(rules[0])); i++) {
@@ -135,13 +137,20 @@ static void site_rules(int fd, const struct fx *f)
 		case 12: t[0].access = 0; break;
 		case 13: t[0].access = 4; break;
 		case 14: t[0].flags = 1U << 5; break;
-		case 15: t[0].__reserved[4] = 1; break;
+		case 15: t[0].__reserved = 1; break;
 		case 16: t[0].index = RACETRAP_REG_RCX; t[0].scale = 1; break;
+		case 17: t[0].func_tail = t[0].len - 1; break;
+		case 18: t[0].func_tail = 1U << 31; break;
 		}
 		EXPECT_ERRNO(EINVAL, rt_add_table(fd, f->pid, t, n), rules[i].name);
 	}
 	EXPECT_TRUE(rt_add_table(fd, f->pid, good, n) >= 1, "sites_valid",
 		    "%s", strerror(errno));
+	/* Each instruction its own function, ending with it. */
+	for (i = 0; i < n; i++)
+		good[i].func_tail = good[i].len;
+	EXPECT_TRUE(rt_add_table(fd, f->pid, good, n) >= 1,
+		    "sites_func_tail_valid", "%s", strerror(errno));
 }
 
 static void sites_struct(int fd, const struct fx *f)
@@ -412,7 +421,7 @@ int main(void)
 	struct fx f;
 	int fd;
 
-	ktap_start(104);
+	ktap_start(107);
 	if (!fx_start(&f, "racy"))
 		return 1;
 	fd = rt_open();

@@ -10,26 +10,36 @@
  * where uniform draws over the 202 sites would give about 16 * 2 / 202 =
  * 0.16 samples per rotation (the test asks for 0.5).  Without the flags
  * (a stripped binary) the kernel takes runs of neighbouring sites: all
- * 202 become live, so the flags are what keeps the cold ones out.
+ * 202 become live, so the flags are what keeps the cold ones out.  The
+ * cold function's sites say where it ends (func_tail): without that,
+ * the ticks of fix_live's siteless spin loop just after it make all 200
+ * live too.
  */
 #define _GNU_SOURCE
 #include "engine.h"
 
-#define NR_TESTS	4
+#define NR_TESTS	5
 #define NR_HOT		2
-#define NR_ALL		202
+#define NR_COLD		200
+#define NR_ALL		(NR_HOT + NR_COLD)
+#define COLD_INSN_LEN	7	/* fix_live.c */
 
 static const char *const names[NR_TESTS] = {
 	"live_hot_functions_only", "live_draws_fire", "live_idle_counted",
-	"live_runs_without_function_starts",
+	"live_runs_without_function_starts", "live_siteless_code_without_tails",
 };
 
 struct live_stats {
 	uint64_t live, armed, idle, samples, rotations;
 };
 
-/* Attach both triggers with or without function starts; 3 s; stats. */
-static int run(struct fx *f, bool func_starts, struct live_stats *st)
+/*
+ * Attach both triggers with or without function starts, and with or
+ * without the cold sites' distance to their function's end (cold_fn's
+ * ret: one byte after its last load); 3 s; stats.
+ */
+static int run(struct fx *f, bool func_starts, bool tails,
+	       struct live_stats *st)
 {
 	struct racetrap_config cfg = {
 		.triggers = RACETRAP_TRIGGER_SITE | RACETRAP_TRIGGER_CLOCK,
@@ -43,10 +53,15 @@ static int run(struct fx *f, bool func_starts, struct live_stats *st)
 			     !strcmp(f->sites[i].name, "b") ||
 			     !strcmp(f->sites[i].name, "c0");
 
+		int k;
+
 		if (func_starts && start)
 			f->sites[i].flags |= RACETRAP_SITE_F_FUNC_START;
 		else
 			f->sites[i].flags &= ~RACETRAP_SITE_F_FUNC_START;
+		f->sites[i].func_tail = 0;
+		if (tails && sscanf(f->sites[i].name, "c%d", &k) == 1)
+			f->sites[i].func_tail = (NR_COLD - k) * COLD_INSN_LEN + 1;
 	}
 	fd = rt_attach_fx_config(f, &cfg);
 	if (fd < 0)
@@ -65,13 +80,14 @@ static int run(struct fx *f, bool func_starts, struct live_stats *st)
 
 int main(void)
 {
-	struct live_stats fs, plain;
+	struct live_stats fs, untailed, plain;
 	struct fx f;
 
 	if (!rt_start_named(names, NR_TESTS))
 		return ktap_finish();
 	if (!fx_start(&f, "live") || f.nr_sites != NR_ALL ||
-	    run(&f, true, &fs) || run(&f, false, &plain)) {
+	    run(&f, true, true, &fs) || run(&f, true, false, &untailed) ||
+	    run(&f, false, false, &plain)) {
 		ktap_diag("fixture: %d sites", f.nr_sites);
 		return rt_fail_named(names, NR_TESTS);
 	}
@@ -91,5 +107,8 @@ int main(void)
 	EXPECT_TRUE(plain.live == NR_ALL, "live_runs_without_function_starts",
 		    "%" PRIu64 " sites live without function starts, want all %d",
 		    plain.live, NR_ALL);
+	EXPECT_TRUE(untailed.live == NR_ALL, "live_siteless_code_without_tails",
+		    "%" PRIu64 " sites live with function starts but no tails, want all %d",
+		    untailed.live, NR_ALL);
 	return ktap_finish();
 }

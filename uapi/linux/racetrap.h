@@ -202,6 +202,7 @@ enum racetrap_cmd {
 #define RACETRAP_FEAT_CTX_WORDS	(1ULL << 6)	/* racetrap_config.ctx_off */
 #define RACETRAP_FEAT_FUNC_START	(1ULL << 7)	/* RACETRAP_SITE_F_FUNC_START */
 #define RACETRAP_FEAT_WATCH_THREADS	(1ULL << 8)	/* racetrap_config.watch_threads */
+#define RACETRAP_FEAT_FUNC_TAIL	(1ULL << 9)	/* racetrap_site.func_tail */
 
 /**
  * struct racetrap_version - RACETRAP_IOC_VERSION
@@ -320,6 +321,12 @@ enum racetrap_reg {
  * @access: RACETRAP_ACCESS_READ, _WRITE or _RMW
  * @flags: RACETRAP_SITE_F_*
  * @__reserved: must be 0
+ * @func_tail: bytes from @offset to the end of the function holding the
+ *	instruction, at least @len; 0: not known (a stripped file).  Code
+ *	between a function's end and the next site belongs to functions
+ *	without sites (a language runtime left out): a clock tick there
+ *	makes nothing live.  Only with RACETRAP_FEAT_FUNC_TAIL: an older
+ *	module rejects it (EINVAL, a non-zero reserved field).
  *
  * The operand's address is base + index * scale + disp, where a RIP base
  * reads as the address of the next instruction (offset + len).
@@ -334,7 +341,8 @@ struct racetrap_site {
 	__u8 size;
 	__u8 access;
 	__u8 flags;
-	__u8 __reserved[5];
+	__u8 __reserved;
+	__u32 func_tail;
 };
 
 /**

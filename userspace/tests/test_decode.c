@@ -325,6 +325,37 @@ static unsigned int od_expected_access(const char *mnem)
 }
 
 /* Every site is an objdump memory instruction of the same length/size. */
+/*
+ * Every site says where its function ends (func_tail): the kernel must
+ * not take code past it, a runtime left out of the table, for that
+ * function's.
+ */
+static void check_func_tails(struct bin_ctx *c, const struct rt_site_table *t,
+			     const char *name)
+{
+	size_t bad = 0, first = SIZE_MAX;
+
+	for (size_t i = 0; i < t->nr_sites; i++) {
+		const struct racetrap_site *s = &t->sites[i];
+		const struct rt_func *f;
+		uint64_t a = 0, end = 0;
+
+		if (!off_to_addr(c->secs, c->nsecs, s->offset, &a) ||
+		    !(f = func_at(&c->funcs, a)) ||
+		    !addr_to_off(c->secs, c->nsecs, f->end - 1, &end) ||
+		    s->func_tail != end + 1 - s->offset) {
+			if (!bad++)
+				first = i;
+		}
+	}
+	if (bad)
+		ktap_diag("%s: %zu of %zu sites do not end with their function "
+			  "(first: offset 0x%" PRIx64 ", tail %u)", name, bad,
+			  t->nr_sites, t->sites[first].offset,
+			  t->sites[first].func_tail);
+	ktap_result(t->nr_sites && !bad, name);
+}
+
 static void check_sites_vs_objdump(struct bin_ctx *c,
 				   const struct rt_site_table *t,
 				   const char *what)
@@ -442,6 +473,7 @@ static void test_c(void)
 		return;
 	check_sites_vs_objdump(&c, &t, "default");
 	check_objdump_vs_sites(&c, &t, &def, "default");
+	check_func_tails(&c, &t, "c_func_tails");
 
 	/* add QWORD PTR [rax+rdi*8],0x3: a read-modify-write, indexed */
 	s = site_in(&t, &c.funcs, c.secs, c.nsecs, "sample_bumper",
@@ -506,6 +538,7 @@ static void test_go(void)
 		    t.build_id);
 	check_sites_vs_objdump(&c, &t, "default");
 	check_objdump_vs_sites(&c, &t, &def, "default");
+	check_func_tails(&c, &t, "go_func_tails");
 	EXPECT_TRUE(!any_base(&t, RACETRAP_REG_R14), "go_g_register_not_sampled",
 		    "a site reads through R14, the goroutine's g");
 	EXPECT_TRUE(site_in(&t, &c.funcs, c.secs, c.nsecs, "main.sampleWriter",
@@ -697,7 +730,7 @@ static void test_sites_ending_at(void)
 
 int main(void)
 {
-	ktap_start(27);
+	ktap_start(29);
 	test_c();
 	test_go();
 	test_sorted();

@@ -206,15 +206,18 @@ int rt_kapi_add_sites(struct rt_kapi *k, int file_fd,
 	if (nr_sites == 0 || nr_sites > RACETRAP_MAX_SITES)
 		return fail(EINVAL, err, errlen, "%zu sites: must be 1..%u",
 			    nr_sites, RACETRAP_MAX_SITES);
-	/* An older module refuses flags it does not know. */
-	if (!(k->version.features & RACETRAP_FEAT_FUNC_START)) {
+	/* An older module refuses flags and fields it does not know. */
+	if (!(k->version.features & RACETRAP_FEAT_FUNC_START) ||
+	    !(k->version.features & RACETRAP_FEAT_FUNC_TAIL)) {
 		plain = malloc(nr_sites * sizeof(*plain));
 		if (!plain)
 			return fail(ENOMEM, err, errlen,
 				    "out of memory copying %zu sites", nr_sites);
 		for (size_t i = 0; i < nr_sites; i++) {
 			plain[i] = sites[i];
-			plain[i].flags &= ~RACETRAP_SITE_F_FUNC_START;
+			if (!(k->version.features & RACETRAP_FEAT_FUNC_START))
+				plain[i].flags &= ~RACETRAP_SITE_F_FUNC_START;
+			plain[i].func_tail = 0;
 		}
 		s.sites = (uintptr_t)plain;
 	}

@@ -81,6 +81,15 @@ static int decode_range(csh h, cs_insn *insn, const uint8_t *buf,
 	return 0;
 }
 
+/*
+ * Bytes from @s to its function's end, at file offset @end: what tells
+ * the kernel that code past it (a runtime left out) is not @s's function.
+ */
+static uint32_t func_tail(const struct racetrap_site *s, uint64_t end)
+{
+	return end - s->offset <= UINT32_MAX ? (uint32_t)(end - s->offset) : 0;
+}
+
 static int by_offset(const void *a, const void *b)
 {
 	const struct racetrap_site *x = a, *y = b;
@@ -150,6 +159,9 @@ static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 			/* The kernel learns which code runs by function. */
 			if (!ret && out->n > first)
 				out->v[first].flags |= RACETRAP_SITE_F_FUNC_START;
+			for (size_t k = first; !ret && k < out->n; k++)
+				out->v[k].func_tail = func_tail(&out->v[k],
+						sh.sh_offset + (b - lo));
 		}
 	}
 	if (ret == -ENOMEM)
