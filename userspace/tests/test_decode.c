@@ -324,7 +324,6 @@ static unsigned int od_expected_access(const char *mnem)
 	return 0;
 }
 
-/* Every site is an objdump memory instruction of the same length/size. */
 /*
  * Every site says where its function ends (func_tail): the kernel must
  * not take code past it, a runtime left out of the table, for that
@@ -356,6 +355,7 @@ static void check_func_tails(struct bin_ctx *c, const struct rt_site_table *t,
 	ktap_result(t->nr_sites && !bad, name);
 }
 
+/* Every site is an objdump memory instruction of the same length/size. */
 static void check_sites_vs_objdump(struct bin_ctx *c,
 				   const struct rt_site_table *t,
 				   const char *what)

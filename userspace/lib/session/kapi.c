@@ -200,6 +200,8 @@ int rt_kapi_add_sites(struct rt_kapi *k, int file_fd,
 		.sites = (uintptr_t)sites,
 		.nr_sites = (uint32_t)nr_sites,
 	};
+	bool starts = k->version.features & RACETRAP_FEAT_FUNC_START;
+	bool tails = k->version.features & RACETRAP_FEAT_FUNC_TAIL;
 	struct racetrap_site *plain = NULL;
 	int e;
 
@@ -207,17 +209,17 @@ int rt_kapi_add_sites(struct rt_kapi *k, int file_fd,
 		return fail(EINVAL, err, errlen, "%zu sites: must be 1..%u",
 			    nr_sites, RACETRAP_MAX_SITES);
 	/* An older module refuses flags and fields it does not know. */
-	if (!(k->version.features & RACETRAP_FEAT_FUNC_START) ||
-	    !(k->version.features & RACETRAP_FEAT_FUNC_TAIL)) {
+	if (!starts || !tails) {
 		plain = malloc(nr_sites * sizeof(*plain));
 		if (!plain)
 			return fail(ENOMEM, err, errlen,
 				    "out of memory copying %zu sites", nr_sites);
 		for (size_t i = 0; i < nr_sites; i++) {
 			plain[i] = sites[i];
-			if (!(k->version.features & RACETRAP_FEAT_FUNC_START))
+			if (!starts)
 				plain[i].flags &= ~RACETRAP_SITE_F_FUNC_START;
-			plain[i].func_tail = 0;
+			if (!tails)
+				plain[i].func_tail = 0;
 		}
 		s.sites = (uintptr_t)plain;
 	}

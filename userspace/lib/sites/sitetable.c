@@ -156,10 +156,11 @@ static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 				continue;
 			ret = decode_range(h, insn, data->d_buf, lo,
 					   sh.sh_offset, a, b, false, go, out);
+			if (ret || out->n == first)
+				continue;
 			/* The kernel learns which code runs by function. */
-			if (!ret && out->n > first)
-				out->v[first].flags |= RACETRAP_SITE_F_FUNC_START;
-			for (size_t k = first; !ret && k < out->n; k++)
+			out->v[first].flags |= RACETRAP_SITE_F_FUNC_START;
+			for (size_t k = first; k < out->n; k++)
 				out->v[k].func_tail = func_tail(&out->v[k],
 						sh.sh_offset + (b - lo));
 		}
