@@ -99,6 +99,15 @@ static inline unsigned long racetrap_xol_fixup_ip(struct task_struct *task,
 	return ip;
 }
 
+/* Has @task set up its uprobe step of the instruction at @vaddr, not yet run? */
+static inline bool racetrap_step_pending(struct task_struct *task,
+					 unsigned long vaddr)
+{
+	struct uprobe_task *ut = task->utask;
+
+	return ut && ut->state == UTASK_SSTEP && ut->vaddr == vaddr;
+}
+
 /*
  * mem_open() marks /proc/PID/mem as taking unsigned offsets: in 6.12 with
  * FOP_UNSIGNED_OFFSET in its file_operations' fop_flags, in 6.1 with

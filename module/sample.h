@@ -30,6 +30,7 @@ void racetrap_windows_unblock(struct racetrap_tracer *t,
 			      bool (*was_probed)(const struct racetrap_site_ref *,
 						 void *),
 			      void *arg);
+bool racetrap_xol_guard_on(void);
 bool racetrap_sample_before_step(struct racetrap_tracer *t,
 				 struct pt_regs *regs,
 				 const struct racetrap_site *s);

@@ -28,6 +28,7 @@
 #include "compat.h"
 #include "sample.h"
 #include "site_step.h"
+#include "step_guard.h"
 #include "tracer.h"
 #include "trigger_clock.h"
 #include "trigger_site.h"
@@ -81,6 +82,7 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	 */
 	atomic_inc(&t->inflight);
 	guarded = racetrap_sample_before_step(t, regs, &p->ref.site);
+	racetrap_step_guard(t, current, &p->ref.site, regs->ip, GFP_KERNEL);
 	racetrap_leave(t);
 	if (racetrap_enter(t)) {
 		if (!xchg(&p->fired, true)) {
