@@ -20,6 +20,9 @@
  * Rig-only like the rest of the guard: without xol_guard nothing is
  * queued and nothing of racetrap sleeps between an int3 and its step.
  */
+#include <linux/delay.h>
+#include <linux/minmax.h>
+#include <linux/moduleparam.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
@@ -30,6 +33,16 @@
 #include "sites.h"
 #include "step_guard.h"
 #include "tracer.h"
+
+/*
+ * For the test of this file only: hold every guarded probe hit this long
+ * after the handler's wait, past its stepper mark, so that windows open
+ * while the thread is on its way to the step.
+ */
+static unsigned int prestep_delay_ms;
+module_param(prestep_delay_ms, uint, 0644);
+MODULE_PARM_DESC(prestep_delay_ms,
+		 "Test only: with xol_guard, sleep this long in each uprobe handler (default 0)");
 
 struct step_guard {
 	struct callback_head cb;
@@ -93,4 +106,13 @@ void racetrap_step_guard(struct racetrap_tracer *t, struct task_struct *task,
 	return;
 lost:
 	pr_warn_ratelimited("xol_guard: no memory for a step check\n");
+}
+
+/* The uprobe handler, after racetrap_step_guard(): the test's delay. */
+void racetrap_step_guard_test_delay(void)
+{
+	unsigned int ms = READ_ONCE(prestep_delay_ms);
+
+	if (ms && racetrap_xol_guard_on())
+		msleep(min(ms, 1000U));
 }

@@ -12,5 +12,6 @@ struct task_struct;
 void racetrap_step_guard(struct racetrap_tracer *t, struct task_struct *task,
 			 const struct racetrap_site *s, unsigned long vaddr,
 			 gfp_t gfp);
+void racetrap_step_guard_test_delay(void);
 
 #endif /* _RACETRAP_STEP_GUARD_H */

@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The rig's xol_guard (module/step_guard.c): no thread single-steps a
+# uprobe while watched, even when it takes longer from the handler to the
+# step than its stepper mark lasts (20 ms).  The uprobe core can take
+# that long there under the emulator (it takes the int3 out of the text),
+# and a step that ran watched gave QEMU TCG's nested #DB, a kernel
+# WARNING in exc_debug, and then a livelocked VM.  The test parameter
+# prestep_delay_ms holds every probe hit 30 ms in its handler, so every
+# step comes after its mark lapsed, with 50 ms windows open back to back
+# on fix_racy's one shared word.  Then: no such warning, the fixture runs
+# to its end, and the race is still reported.
+. "$(dirname "$0")/ktap.sh"
+P=/sys/module/racetrap/parameters
+out=/tmp/step_guard.out
+err=/tmp/step_guard.err
+
+ktap_plan 3
+
+if [ "$(cat $P/xol_guard 2>/dev/null)" != Y ]; then
+	skip_rest "module loaded without the rig's xol_guard"
+	ktap_done
+	exit
+fi
+
+warnings() {
+	dmesg | grep -c 'WARNING: CPU: [0-9]* PID: [0-9]* at arch/x86/kernel/traps.c'
+}
+
+before=$(warnings)
+echo 30 >$P/prestep_delay_ms
+racetrap run --triggers site,clock --budget 100% --window 50000 \
+	--exit-code 0 -- $FIX/fix_racy 10 >$out 2>$err
+rc=$?
+echo 0 >$P/prestep_delay_ms
+
+[ "$(warnings)" = "$before" ]
+check $? no_step_ran_watched
+diag "exc_debug warnings before: $before, after: $(warnings)"
+
+[ $rc = 0 ] && grep -q 'fix_racy: done' $out
+check $? fixture_ran_to_its_end
+diag "exit status $rc; $(tail -n 3 $err)"
+
+grep -q 'WARNING: DATA RACE' $out
+check $? race_still_reported
+diag "$(grep -E 'samples taken|summary for' $out $err)"
+
+ktap_done
