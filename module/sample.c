@@ -23,7 +23,6 @@
 #include "budget.h"
 #include "sample.h"
 #include "stack.h"
-#include "step_guard.h"
 #include "trace.h"
 #include "tracer.h"
 #include "value.h"
@@ -269,6 +268,12 @@ void racetrap_sample_wake_all(struct racetrap_tracer *t)
  *  - The uprobe core can take longer than that from the handler to the
  *    step, so the same wait runs once more on the thread's way back to
  *    user mode, with its saved ip in the XOL mapping (step_guard.c).
+ *    Threads made steppers by racetrap_windows_unblock() below run no
+ *    handler of ours and get no such check: a task_work queued on
+ *    another thread holds the tracer until that thread next leaves the
+ *    kernel, and one stopped by SIGSTOP would hold teardown as long.
+ *    6.12's removal waits until they reach their step; on 6.1 their
+ *    mark is their only cover.
  *
  * Both run under step_lock, so either the stepper sees the window or
  * the sampler sees the stepper.
@@ -443,70 +448,50 @@ static unsigned long probed_ip(struct racetrap_tracer *t,
 			       struct task_struct *task,
 			       bool (*was_probed)(const struct racetrap_site_ref *,
 						  void *),
-			       void *arg, struct racetrap_site_ref *ref)
+			       void *arg)
 {
 	unsigned long ip = user_ip_of(task);
+	struct racetrap_site_ref ref;
 
 	if (!ip)
 		return 0;
-	if (racetrap_sites_find(t, ip - 1, ref) && was_probed(ref, arg))
+	if (racetrap_sites_find(t, ip - 1, &ref) && was_probed(&ref, arg))
 		return ip - 1;
-	if (racetrap_sites_find(t, ip, ref) && was_probed(ref, arg))
+	if (racetrap_sites_find(t, ip, &ref) && was_probed(&ref, arg))
 		return ip;
 	return 0;
 }
 
 /*
- * Every thread caught between an int3 of the removed probes (@was_probed)
- * and its step: with @queue_check, gets its last check before the step
- * (step_guard.c; it allocates, so not under step_lock), else becomes a
- * stepper (under step_lock).
- */
-static void mark_caught(struct racetrap_tracer *t,
-			bool (*was_probed)(const struct racetrap_site_ref *,
-					   void *),
-			void *arg, bool queue_check)
-{
-	struct task_struct *task, *th;
-	struct racetrap_site_ref ref;
-	u64 now = ktime_get_ns();
-	unsigned long vaddr;
-
-	rcu_read_lock();
-	task = pid_task(t->tgid, PIDTYPE_TGID);
-	if (task) {
-		for_each_thread(task, th) {
-			vaddr = probed_ip(t, th, was_probed, arg, &ref);
-			if (!vaddr)
-				continue;
-			if (queue_check)
-				racetrap_step_guard(t, th, &ref.site, vaddr,
-						    GFP_ATOMIC);
-			else
-				add_stepper(t, th, vaddr, now);
-		}
-	}
-	rcu_read_unlock();
-}
-
-/*
- * After the removal returned: the caught threads become steppers, then
- * windows may open again, both under step_lock, so no window opens in
- * between.  Such a thread runs no handler of ours, so it gets its last
- * check before the step here too; its fresh mark covers it meanwhile.
+ * After the removal returned: every thread caught between an int3 of the
+ * removed probes (@was_probed) and its step becomes a stepper, then
+ * windows may open again.  Both under step_lock, so no window opens in
+ * between.
  */
 void racetrap_windows_unblock(struct racetrap_tracer *t,
 			      bool (*was_probed)(const struct racetrap_site_ref *,
 						 void *),
 			      void *arg)
 {
+	struct task_struct *task, *th;
+	u64 now = ktime_get_ns();
+	unsigned long vaddr;
+
 	if (!xol_guard)
 		return;
 	raw_spin_lock_irq(&t->step_lock);
-	mark_caught(t, was_probed, arg, false);
+	rcu_read_lock();
+	task = pid_task(t->tgid, PIDTYPE_TGID);
+	if (task) {
+		for_each_thread(task, th) {
+			vaddr = probed_ip(t, th, was_probed, arg);
+			if (vaddr)
+				add_stepper(t, th, vaddr, now);
+		}
+	}
+	rcu_read_unlock();
 	t->windows_blocked = false;
 	raw_spin_unlock_irq(&t->step_lock);
-	mark_caught(t, was_probed, arg, true);
 }
 
 /*

@@ -9,13 +9,14 @@
  * slot.  A window opened then watched the thread, its step ran watched,
  * and the emulator's nested #DB livelocked the VM.
  *
- * So under the guard every thread on its way to a step also gets this
- * task_work.  It runs on the thread's way back to user mode after the
- * uprobe core has set the step up (the saved ip is in the XOL slot, which
- * every window opened from then on leaves unwatched) and before the step,
- * and it waits there until no window is open: a watchpoint armed on the
- * thread before is gone when it steps.  A thread that will not step (its
- * probe was gone, the instruction was emulated) only waits for nothing.
+ * So under the guard the handler also queues this task_work on its own
+ * thread.  It runs on the way back to user mode after the uprobe core has
+ * set the step up (the saved ip is in the XOL slot, which every window
+ * opened from then on leaves unwatched) and before the step, and waits
+ * there until no window is open: a watchpoint armed on the thread before
+ * is gone when it steps.  Nothing can run first: get_signal() runs
+ * task_works before it stops, freezes or kills the thread, so the work
+ * never keeps teardown waiting on a thread that does not run.
  *
  * Rig-only like the rest of the guard: without xol_guard nothing is
  * queued and nothing of racetrap sleeps between an int3 and its step.
@@ -25,7 +26,7 @@
 #include <linux/moduleparam.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
-#include <linux/sched/task_stack.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
 #include "compat.h"
@@ -48,64 +49,54 @@ struct step_guard {
 	struct callback_head cb;
 	struct racetrap_tracer *tracer;	/* holds an inflight reference */
 	struct racetrap_site site;
-	unsigned long vaddr;		/* the probed instruction */
+	struct pt_regs regs;		/* the handler's: ip on the site */
 };
 
 static void step_guard_fn(struct callback_head *cb)
 {
 	struct step_guard *g = container_of(cb, struct step_guard, cb);
-	struct pt_regs regs;
+	struct racetrap_tracer *t = g->tracer;
 
 	/*
-	 * Only a thread whose step of @vaddr is set up: an exiting one runs
-	 * its task_works too, a caught one may have found its probe gone and
-	 * restarted the instruction, and a thread whose saved ip was at a
-	 * probed address only because it last entered the kernel there
-	 * (unblock cannot tell) is not about to make that access at all.
+	 * Only if the step of the probed address is set up: not when the
+	 * uprobe core emulated the instruction or could not set a step up,
+	 * and not for a thread on its way to die, which steps no more
+	 * (a record made then would name an access that never comes).
 	 */
-	if (!(current->flags & PF_EXITING) &&
-	    racetrap_step_pending(current, g->vaddr)) {
-		/*
-		 * The registers the handler saw but for ip, which is in the
-		 * XOL slot now; the scratch register a RIP-relative copy uses
-		 * is none the operand uses.
-		 */
-		regs = *task_pt_regs(current);
-		regs.ip = g->vaddr;
-		racetrap_sample_before_step(g->tracer, &regs, &g->site);
-	}
-	racetrap_leave(g->tracer);
+	if (!(current->flags & PF_EXITING) && !fatal_signal_pending(current) &&
+	    racetrap_step_pending(current, g->regs.ip))
+		racetrap_sample_before_step(t, &g->regs, &g->site);
 	kfree(g);
+	racetrap_leave(t);
 }
 
 /*
- * @task is on its way from an int3 to the step of @s at @vaddr.  The
- * caller holds a reference on @t; @gfp is GFP_ATOMIC under RCU.
+ * Uprobe handler, task context of current, which hit the probe of @s and
+ * is on its way to its step; @regs are its registers, ip on the site.
+ * The caller holds a reference on @t.
  */
-void racetrap_step_guard(struct racetrap_tracer *t, struct task_struct *task,
-			 const struct racetrap_site *s, unsigned long vaddr,
-			 gfp_t gfp)
+void racetrap_step_guard(struct racetrap_tracer *t, struct pt_regs *regs,
+			 const struct racetrap_site *s)
 {
 	struct step_guard *g;
 
 	if (!racetrap_xol_guard_on())
 		return;
-	g = kmalloc(sizeof(*g), gfp);
-	if (!g)
-		goto lost;
+	g = kmalloc(sizeof(*g), GFP_KERNEL);
+	if (!g) {
+		pr_warn_ratelimited("xol_guard: no memory for a step check\n");
+		return;
+	}
 	atomic_inc(&t->inflight);	/* the caller's keeps it above 0 */
 	g->tracer = t;
 	g->site = *s;
-	g->vaddr = vaddr;
+	g->regs = *regs;
 	init_task_work(&g->cb, step_guard_fn);
 	/* Fails only for an exiting thread, which will not step. */
-	if (!task_work_add(task, &g->cb, TWA_RESUME))
-		return;
-	racetrap_leave(t);
-	kfree(g);
-	return;
-lost:
-	pr_warn_ratelimited("xol_guard: no memory for a step check\n");
+	if (task_work_add(current, &g->cb, TWA_RESUME)) {
+		kfree(g);
+		racetrap_leave(t);
+	}
 }
 
 /* The uprobe handler, after racetrap_step_guard(): the test's delay. */

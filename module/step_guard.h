@@ -3,15 +3,12 @@
 #ifndef _RACETRAP_STEP_GUARD_H
 #define _RACETRAP_STEP_GUARD_H
 
-#include <linux/gfp.h>
-
+struct pt_regs;
 struct racetrap_site;
 struct racetrap_tracer;
-struct task_struct;
 
-void racetrap_step_guard(struct racetrap_tracer *t, struct task_struct *task,
-			 const struct racetrap_site *s, unsigned long vaddr,
-			 gfp_t gfp);
+void racetrap_step_guard(struct racetrap_tracer *t, struct pt_regs *regs,
+			 const struct racetrap_site *s);
 void racetrap_step_guard_test_delay(void);
 
 #endif /* _RACETRAP_STEP_GUARD_H */

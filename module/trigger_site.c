@@ -82,7 +82,7 @@ static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
 	 */
 	atomic_inc(&t->inflight);
 	guarded = racetrap_sample_before_step(t, regs, &p->ref.site);
-	racetrap_step_guard(t, current, &p->ref.site, regs->ip, GFP_KERNEL);
+	racetrap_step_guard(t, regs, &p->ref.site);
 	racetrap_leave(t);
 	racetrap_step_guard_test_delay();
 	if (racetrap_enter(t)) {
