@@ -19,14 +19,17 @@ sleep 2
 for phase in det1 site det2 site64 det3 clock det4 site2 det5; do
 	echo "JITMARK start $phase"
 	case $phase in
-	det*) sleep 20 ;;
-	site64) racetrap attach --triggers site --site-probes 64 \
-		--duration 25 "$pid" >/tmp/a.out 2>&1 ;;
-	site*) racetrap attach --triggers site --duration 25 "$pid" \
-		>/tmp/a.out 2>&1 ;;
-	clock) racetrap attach --triggers clock --duration 25 "$pid" \
-		>/tmp/a.out 2>&1 ;;
+	det*) opts= ;;
+	site64) opts="--triggers site --site-probes 64" ;;
+	site*) opts="--triggers site" ;;
+	clock) opts="--triggers clock" ;;
 	esac
+	if [ -z "$opts" ]; then
+		sleep 20
+	else
+		# shellcheck disable=SC2086  # options, split on purpose
+		racetrap attach $opts --duration 25 "$pid" >/tmp/a.out 2>&1
+	fi
 	end=$(cut -d' ' -f1 /proc/uptime)
 	awk -v e="$end" -v p="$phase" '$1 > e - 20 && $1 <= e { n += $2; k++ }
 		END { printf "JITRATE %s %.0f ops/s\n", p, n / (k * 0.1) }' /tmp/ticks
