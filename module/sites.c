@@ -314,19 +314,72 @@ bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 }
 
 /*
- * One site drawn uniformly among those from index @first (the first at or
- * after @off, @ip's offset) up to @reach bytes after @ip, and the address
- * it is mapped at (@ip's mapping).
+ * Whether @off lies in the function of site @i of @tb, as far as the
+ * table says: past its function's end it is code without sites (a
+ * runtime left out of the table), whichever site precedes it.
+ */
+static bool in_func_of(const struct racetrap_table *tb, long i, u64 off)
+{
+	const struct racetrap_site *s = &tb->sites[i];
+
+	return !s->func_tail || off - s->offset < s->func_tail;
+}
+
+/*
+ * Where @off lies after site @i of @tb, the last site at or before it,
+ * for a draw among the sites up to @reach bytes on (draw_near()).
+ */
+enum near_start {
+	NEAR_IN_FUNC,	/* in site @i's function: draw before the next one */
+	NEAR_ANY_FUNC,	/* maybe in the next function's prologue */
+	NEAR_NONE,	/* in a function without sites: no draw */
+};
+
+static enum near_start near_start(const struct racetrap_table *tb, long i,
+				  u64 off, unsigned int reach)
+{
+	const struct racetrap_site *s;
+
+	if (i < 0 || !tb->sites[i].func_tail)
+		return NEAR_ANY_FUNC;
+	if (in_func_of(tb, i, off))
+		return NEAR_IN_FUNC;
+	/*
+	 * Past the end of site @i's function.  A function's prologue before
+	 * its first site, with the padding before it, is short; a longer
+	 * stretch without sites holds a function that has none (a runtime
+	 * left out of the table), which never runs on into the next site.
+	 */
+	s = &tb->sites[i];
+	if (i + 1 < tb->nr_sites &&
+	    tb->sites[i + 1].offset - (s->offset + s->func_tail) > reach)
+		return NEAR_NONE;
+	return NEAR_ANY_FUNC;
+}
+
+/*
+ * One site drawn uniformly among those from index @first (the first after
+ * @off, @ip's offset) up to @reach bytes after @ip, and the address it is
+ * mapped at (@ip's mapping).  The draw stays in the function @ip runs in:
+ * it stops at the next function's first site (RACETRAP_SITE_F_FUNC_START),
+ * which a thread reaches only through a call or a jump, not by running on.
+ * With @start NEAR_IN_FUNC a function starting at @first is already
+ * another; with NEAR_ANY_FUNC @ip may be in its prologue.
  */
 static bool draw_near(const struct racetrap_table *tb, long first, u64 off,
 		      unsigned long ip, unsigned int reach,
-		      struct racetrap_site_ref *ref, unsigned long *vaddr)
+		      enum near_start start, struct racetrap_site_ref *ref,
+		      unsigned long *vaddr)
 {
 	long last, i;
 
+	if (start == NEAR_NONE)
+		return false;
 	for (last = first; last < tb->nr_sites &&
 	     tb->sites[last].offset - off <= reach; last++)
-		;
+		if ((tb->sites[last].flags & RACETRAP_SITE_F_FUNC_START) &&
+		    (last > first || start == NEAR_IN_FUNC))
+			break;
 	if (last == first)
 		return false;
 	i = first + get_random_u32_below(last - first);
@@ -353,9 +406,13 @@ bool racetrap_sites_find_near(struct racetrap_tracer *t, unsigned long ip,
 	tb = table_at(t, ip, &off);
 	if (tb) {
 		first = last_at_or_before(tb, off);
-		if (first < 0 || tb->sites[first].offset != off)
-			first++;
-		found = draw_near(tb, first, off, ip, reach, ref, vaddr);
+		if (first >= 0 && tb->sites[first].offset == off)
+			found = draw_near(tb, first, off, ip, reach,
+					  NEAR_ANY_FUNC, ref, vaddr);
+		else
+			found = draw_near(tb, first + 1, off, ip, reach,
+					  near_start(tb, first, off, reach),
+					  ref, vaddr);
 	}
 	rcu_read_unlock();
 	return found;
@@ -444,18 +501,6 @@ static void mark_func_live(struct racetrap_tracer *t,
 	}
 }
 
-/*
- * Whether @off lies in the function of site @i of @tb, as far as the
- * table says: past its function's end it is code without sites (a
- * runtime left out of the table), whichever site precedes it.
- */
-static bool in_func_of(const struct racetrap_table *tb, long i, u64 off)
-{
-	const struct racetrap_site *s = &tb->sites[i];
-
-	return !s->func_tail || off - s->offset < s->func_tail;
-}
-
 /* @off runs: the function of site @i, the last at or before it, is live. */
 static void note_live(struct racetrap_tracer *t, struct racetrap_table *tb,
 		      long i, u64 off)
@@ -513,7 +558,9 @@ enum racetrap_tick_site racetrap_sites_at_tick(struct racetrap_tracer *t,
 			fill_ref(ref, tb, i);
 			*vaddr = ip;
 			found = RACETRAP_TICK_AT;
-		} else if (draw_near(tb, i + 1, off, ip, reach, ref, vaddr)) {
+		} else if (draw_near(tb, i + 1, off, ip, reach,
+				     near_start(tb, i, off, reach), ref,
+				     vaddr)) {
 			found = RACETRAP_TICK_NEAR;
 		}
 	}
