@@ -23,10 +23,10 @@
  * the task_work arms an execute breakpoint, in this thread only, on a site
  * drawn among the next AIM_REACH bytes of the same function (sites.c,
  * draw_near()), and the thread samples it when the breakpoint stops it
- * there, a few instructions later, before the access.  So clock samples stay proportional to where each thread
- * spends its time and are still precise.  An aim that is not reached
- * (the thread branched away) is disarmed by the next tick after
- * AIM_MAX_NS.
+ * there, a few instructions later, before the access.  So clock samples
+ * stay proportional to where each thread spends its time and are still
+ * precise.  An aim that is not reached (the thread branched away) is
+ * disarmed by the next tick after AIM_MAX_NS.
  *
  * Aims used to be uprobes on hinted sites, armed for the whole process at
  * the next site rotation.  An execute breakpoint costs the target nothing
