@@ -200,7 +200,7 @@ bool racetrap_budget_allow(struct racetrap_tracer *t)
 
 /*
  * The tick's verdict (every <= 100 ms, process context).  While the budget
- * is spent the triggers stand down: no uprobes are armed and clock ticks
+ * is spent the triggers stand down: no site breakpoint is armed, ticks
  * queue nothing, so a throttled attachment costs its tick and its
  * interrupts only.  Judging here, not only at samples, is what lets them
  * come back once the target's CPU time has refilled the budget.
@@ -270,17 +270,18 @@ static u64 target_cpu_ns(struct racetrap_tracer *t, u64 fallback)
 }
 
 /*
- * Rotating the probes rewrites text whether or not anything is sampled
- * after.  Charged to the bucket like a window, a rotation can cost more
- * than the bucket holds and would throttle at every rotation (and
- * disarming the probes then costs more); charged at a fixed interval, it
+ * Rotating the site breakpoints interrupts the target's running threads
+ * whether or not anything is sampled after.  Charged to the bucket like a
+ * window, a rotation can cost more than the bucket holds and would
+ * throttle at every rotation (and disarming the set then costs more);
+ * charged at a fixed interval, it
  * would spend a mostly idle target's budget on rotations alone.  So a
  * rotation's cost is a debt that the target's earnings repay before they
  * refill the bucket (spent() above), and the next rotation waits until
  * that debt is paid and the target has earned ROTATE_SHARE times what
  * the last rotation cost since it ran: rotations take at most half the
  * budget, samples keep the rest, and a target that runs little keeps its
- * probes longer, which costs nothing until one is hit.  The tick's work
+ * breakpoints longer, which costs nothing until one is hit.  The tick's work
  * item is the only caller of both functions below, and the only writer
  * of rotate_cpu_seen and rotate_cost_ns (attach aside).
  */
@@ -308,14 +309,15 @@ bool racetrap_budget_rotation_due(struct racetrap_tracer *t)
 }
 
 /*
- * @rewrites int3s written or removed by a rotation (@rotation) or by
- * disarming the probes, each at RACETRAP_COST_REWRITE_NS (budget.h).
+ * @remote_arms site breakpoints armed in or taken out of other threads
+ * by a rotation (@rotation) or by disarming the set, each at
+ * RACETRAP_COST_REMOTE_ARM_NS (budget.h).
  */
 void racetrap_budget_charge_rotation(struct racetrap_tracer *t,
-				     unsigned int rewrites, bool rotation)
+				     unsigned int remote_arms, bool rotation)
 {
 	struct racetrap_budget *b = &t->budget;
-	u64 ns = (u64)rewrites * RACETRAP_COST_REWRITE_NS;
+	u64 ns = (u64)remote_arms * RACETRAP_COST_REMOTE_ARM_NS;
 	unsigned long flags;
 
 	if (rotation) {

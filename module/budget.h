@@ -35,30 +35,23 @@ void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns);
  * them, charged at a bound taken from published hardware measurements
  * (Documentation/benchmarks.rst, "Projection to bare metal"), never
  * divided by an emulation divisor:
- *  - a probe hit: the int3 trap and the out-of-line single-step trap
- *    (about 0.5 us each), and the text rewrite that takes the one-shot
- *    probe out of the target's mm (a TLB shootdown and the page work,
- *    2 us each);
  *  - a cpu-clock tick in a target thread: the interrupt, direct and
  *    indirect (0.5-1.5% of a CPU at 1000 Hz, the lower end taken);
- *  - a watchpoint trap: the #DB entry and exit around the handler,
- *    which the handler times itself;
- *  - a text rewrite of probe rotation: a TLB shootdown and the page work,
- *    2 us each.  Timing the registration would also count what costs the
- *    target nothing: waits for dup_mmap_sem (an RCU grace period), for
- *    the mmap_lock of every process mapping the file, for the kworker's
- *    CPU; in the test VM a rewrite took about 1 ms of wall time.
+ *  - a watchpoint or execute-breakpoint trap: the #DB entry and exit
+ *    around the handler, which the handler cannot time itself;
+ *  - a site breakpoint armed in or taken out of another thread by the
+ *    rotation: the cross-CPU call perf makes to the CPU that thread runs
+ *    on (an IPI, 2 us).  The kworker's own time is not the target's.
  */
-#define RACETRAP_COST_PROBE_HIT_NS	5000
 #define RACETRAP_COST_TICK_NS		5000
 #define RACETRAP_COST_DB_ENTRY_NS	1000
-#define RACETRAP_COST_REWRITE_NS	4000
+#define RACETRAP_COST_REMOTE_ARM_NS	2000
 void racetrap_budget_charge_bound(struct racetrap_tracer *t, u64 ns);
 void racetrap_budget_charge_window(struct racetrap_tracer *t, u64 own_ns,
 				   u64 stall_ns, unsigned int nr_others);
 u64 racetrap_budget_throttled_ns(struct racetrap_tracer *t);
 bool racetrap_budget_rotation_due(struct racetrap_tracer *t);
 void racetrap_budget_charge_rotation(struct racetrap_tracer *t,
-				     unsigned int rewrites, bool rotation);
+				     unsigned int remote_arms, bool rotation);
 
 #endif /* _RACETRAP_BUDGET_H */

@@ -3,15 +3,14 @@
  * The sample, DataCollider-style, always in the sampled thread's own task
  * context (a task_work on its way back to user mode): compute the address,
  * arm watchpoints in every other thread, read the value, hold the thread
- * for the window, read again, disarm, report.  A clock sample is taken
- * before its access executes, a site sample just after it (site_step.c):
- * either way both accesses are in the window.
+ * for the window, read again, disarm, report.  Either trigger stops the
+ * thread before its access executes, so the window's first read is the
+ * value the access finds.
  */
 #include <linux/hrtimer.h>
 #include <linux/idr.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
-#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -246,314 +245,6 @@ void racetrap_sample_wake_all(struct racetrap_tracer *t)
 		racetrap_sample_wake(&t->slots[i]);
 }
 
-/*
- * Windows and uprobe single-steps.  A thread that hit a uprobe executes
- * a copy of the probed instruction in the XOL area with the trap flag
- * set.  If a watchpoint of ours fires in that step, hardware reports both
- * in one #DB, but QEMU's TCG delivers a second #DB inside the kernel's
- * #DB entry (a kernel WARNING).  So no thread steps while watched:
- *
- *  - A thread about to step (racetrap_sample_before_step(), from the
- *    uprobe handler) registers as a stepper and waits until no window is
- *    open; if an open window watches its operand, the conflict is
- *    recorded right there (from registers before the access; the ip
- *    reported is the one after it).
- *  - A sampler opening a window leaves unwatched every thread whose
- *    saved user ip is in the "[uprobes]" XOL mapping (stepping now), and
- *    every stepper whose saved ip is still the probed address within
- *    RACETRAP_PRESTEP_MAX_NS of leaving the handler (between handler and
- *    step).  A later tick on that address looks the same, so that second
- *    rule is short-lived; a stepper that waited re-registers when it
- *    leaves.
- *  - The uprobe core can take longer than that from the handler to the
- *    step, so the same wait runs once more on the thread's way back to
- *    user mode, with its saved ip in the XOL mapping (step_guard.c).
- *    Threads made steppers by racetrap_windows_unblock() below run no
- *    handler of ours and get no such check: a task_work queued on
- *    another thread holds the tracer until that thread next leaves the
- *    kernel, and one stopped by SIGSTOP would hold teardown as long.
- *    6.12's removal waits until they reach their step; on 6.1 their
- *    mark is their only cover.
- *
- * Both run under step_lock, so either the stepper sees the window or
- * the sampler sees the stepper.
- *
- * A thread that trapped on an int3 just as its probe is unregistered runs
- * no handler of ours, so it cannot register.  Removing probes that may
- * still be in the target's text therefore blocks new windows and waits
- * for open ones to close; when the removal has returned, no thread can
- * trap on those int3s any more, and every thread still on its way from
- * one to the step has its saved ip at the probed address (or one byte
- * past the int3).  racetrap_windows_unblock() makes those threads
- * steppers before it lets windows open again.  (6.12's removal even
- * waits for them to reach their step, where the XOL rule covers them.)
- * An earlier version blocked every window for RACETRAP_PRESTEP_MAX_NS
- * after each removal instead, and the freshly armed probes, which fire
- * within milliseconds in hot code, were refused in that blackout: most
- * site samples were lost.
- *
- * All of this exists for the emulator, not for hardware, and the wait in
- * the handler is one more sleep between an int3 and its step: it runs
- * only with the module parameter xol_guard, which the test rig sets.
- */
-static bool xol_guard;
-module_param(xol_guard, bool, 0444);
-MODULE_PARM_DESC(xol_guard,
-		 "No thread single-steps a uprobe while watched (for QEMU TCG's duplicate #DB; default off)");
-
-bool racetrap_xol_guard_on(void)
-{
-	return xol_guard;
-}
-
-struct step_snapshot {
-	struct racetrap_stepper s[RACETRAP_STEPPERS];
-	u64 now;
-	unsigned int unwatched;		/* live threads left unwatched */
-};
-
-/* Is @ip in the uprobes XOL area of current's mm? */
-static bool in_xol_area(unsigned long ip)
-{
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-	const char *name = NULL;
-
-	mmap_read_lock(mm);
-	vma = find_vma(mm, ip);
-	if (vma && vma->vm_start <= ip && !vma->vm_file && vma->vm_ops &&
-	    vma->vm_ops->name)
-		name = vma->vm_ops->name(vma);
-	mmap_read_unlock(mm);
-	return name && !strcmp(name, "[uprobes]");
-}
-
-/*
- * The user IP of another thread, or 0 once it has exited.  A thread can
- * exit between being listed and being looked at, and its kernel stack
- * (where its user registers are saved) goes with it: task->stack is
- * cleared and the stack freed through RCU.  So read task->stack once
- * under rcu_read_lock(); task_pt_regs() would read it again.
- */
-static unsigned long user_ip_of(struct task_struct *task)
-{
-	unsigned long ip = 0;
-	void *stack;
-
-	rcu_read_lock();
-	stack = READ_ONCE(task->stack);
-	if (stack)
-		ip = ((struct pt_regs *)(stack + THREAD_SIZE -
-					 TOP_OF_KERNEL_STACK_PADDING) - 1)->ip;
-	rcu_read_unlock();
-	return ip;
-}
-
-static bool still_stepping(struct task_struct *task, void *arg)
-{
-	if (!xol_guard)
-		return false;
-	struct step_snapshot *snap = arg;
-	unsigned long ip = user_ip_of(task);
-	unsigned int i;
-
-	if (!ip)
-		return true;	/* exited: nothing left to watch */
-	if (in_xol_area(ip))
-		goto unwatched;
-	for (i = 0; i < RACETRAP_STEPPERS; i++) {
-		const struct racetrap_stepper *st = &snap->s[i];
-
-		/* ip + 1: trapped on the int3, not yet rewound. */
-		if (st->task == task &&
-		    (ip == st->vaddr || ip == st->vaddr + 1) &&
-		    st->since + RACETRAP_PRESTEP_MAX_NS >= snap->now)
-			goto unwatched;
-	}
-	return false;
-unwatched:
-	snap->unwatched++;
-	return true;
-}
-
-/*
- * Publish (or close) the window; opening snapshots the steppers, and
- * fails (false) while windows are blocked.
- */
-static bool window_set(struct racetrap_tracer *t, struct racetrap_slot *slot,
-		       bool armed, unsigned long waddr, unsigned int wlen,
-		       bool writes_only, struct step_snapshot *snap)
-{
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&t->step_lock, flags);
-	if (armed && t->windows_blocked) {
-		raw_spin_unlock_irqrestore(&t->step_lock, flags);
-		return false;
-	}
-	slot->armed = armed;
-	slot->waddr = waddr;
-	slot->wlen = wlen;
-	slot->writes_only = writes_only;
-	if (!armed)
-		slot->seq++;
-	if (snap)
-		memcpy(snap->s, t->steppers, sizeof(snap->s));
-	raw_spin_unlock_irqrestore(&t->step_lock, flags);
-	if (!armed)
-		wake_up_all(&slot->closed_wq);
-	return true;
-}
-
-/* Before removing uprobes: no window opens, and none is left open. */
-void racetrap_windows_block(struct racetrap_tracer *t)
-{
-	unsigned int i;
-
-	if (!xol_guard)
-		return;
-	raw_spin_lock_irq(&t->step_lock);
-	t->windows_blocked = true;
-	raw_spin_unlock_irq(&t->step_lock);
-	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++)
-		wait_event(t->slots[i].closed_wq, !READ_ONCE(t->slots[i].armed));
-}
-
-/* Under step_lock. */
-static void add_stepper(struct racetrap_tracer *t, struct task_struct *task,
-			unsigned long vaddr, u64 now)
-{
-	struct racetrap_stepper *st = &t->steppers[0];
-	unsigned int i;
-
-	for (i = 0; i < RACETRAP_STEPPERS; i++) {
-		if (t->steppers[i].task == task) {
-			st = &t->steppers[i];
-			break;
-		}
-		if (t->steppers[i].since < st->since)
-			st = &t->steppers[i];
-	}
-	st->task = task;
-	st->vaddr = vaddr;
-	st->since = now;
-}
-
-/*
- * The probed address @task is on its way to step from, if its saved ip
- * says it trapped on one of the probes @was_probed names: one byte past
- * the int3 (before the uprobe core rewinds it), or the address itself.
- */
-static unsigned long probed_ip(struct racetrap_tracer *t,
-			       struct task_struct *task,
-			       bool (*was_probed)(const struct racetrap_site_ref *,
-						  void *),
-			       void *arg)
-{
-	unsigned long ip = user_ip_of(task);
-	struct racetrap_site_ref ref;
-
-	if (!ip)
-		return 0;
-	if (racetrap_sites_find(t, ip - 1, &ref) && was_probed(&ref, arg))
-		return ip - 1;
-	if (racetrap_sites_find(t, ip, &ref) && was_probed(&ref, arg))
-		return ip;
-	return 0;
-}
-
-/*
- * After the removal returned: every thread caught between an int3 of the
- * removed probes (@was_probed) and its step becomes a stepper, then
- * windows may open again.  Both under step_lock, so no window opens in
- * between.
- */
-void racetrap_windows_unblock(struct racetrap_tracer *t,
-			      bool (*was_probed)(const struct racetrap_site_ref *,
-						 void *),
-			      void *arg)
-{
-	struct task_struct *task, *th;
-	u64 now = ktime_get_ns();
-	unsigned long vaddr;
-
-	if (!xol_guard)
-		return;
-	raw_spin_lock_irq(&t->step_lock);
-	rcu_read_lock();
-	task = pid_task(t->tgid, PIDTYPE_TGID);
-	if (task) {
-		for_each_thread(task, th) {
-			vaddr = probed_ip(t, th, was_probed, arg);
-			if (vaddr)
-				add_stepper(t, th, vaddr, now);
-		}
-	}
-	rcu_read_unlock();
-	t->windows_blocked = false;
-	raw_spin_unlock_irq(&t->step_lock);
-}
-
-/*
- * Task context of current, in the uprobe handler, before the step.  Loops
- * until no window is open, so the stepper's mark is fresh when it leaves
- * and no watchpoint of ours can fire inside its step.  It waits for every
- * window, not only those watching its operand: an operand through FS or
- * GS has no address here, and an earlier version that waited only for
- * overlapping windows (and cut wide accesses to their first 8 bytes)
- * let such steps run watched.  The wait costs a probe hit at most one
- * window, and probes are one-shot.  Returns whether the guard is on.
- */
-bool racetrap_sample_before_step(struct racetrap_tracer *t,
-				 struct pt_regs *regs,
-				 const struct racetrap_site *s)
-{
-	unsigned int i, size = s->size;
-	u64 recorded[RACETRAP_MAX_WATCHPOINTS] = {};
-	struct pt_regs after = *regs;
-	unsigned long a;
-
-	if (!xol_guard)
-		return false;
-	if (s->flags & (RACETRAP_SITE_F_SEG_FS | RACETRAP_SITE_F_SEG_GS))
-		size = 0;
-	a = racetrap_operand_addr(s, regs, regs->ip + s->len);
-	after.ip = regs->ip + s->len;
-	for (;;) {
-		struct racetrap_slot *wait_for = NULL;
-		u64 seq = 0;
-
-		raw_spin_lock_irq(&t->step_lock);
-		add_stepper(t, current, regs->ip, ktime_get_ns());
-		for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
-			struct racetrap_slot *slot = &t->slots[i];
-
-			if (!slot->armed)
-				continue;
-			if (!wait_for) {
-				wait_for = slot;
-				seq = slot->seq;
-			}
-			if (a >= slot->waddr + slot->wlen ||
-			    slot->waddr >= a + size ||
-			    (slot->writes_only &&
-			     !(s->access & RACETRAP_ACCESS_WRITE)))
-				continue;
-			/* One record per window (seq + 1: never 0). */
-			if (recorded[i] != slot->seq + 1) {
-				racetrap_watch_record(slot, &after, true);
-				recorded[i] = slot->seq + 1;
-			}
-		}
-		raw_spin_unlock_irq(&t->step_lock);
-		if (!wait_for)
-			return true;
-		if (wait_event_killable(wait_for->closed_wq,
-					READ_ONCE(wait_for->seq) != seq))
-			return true;
-	}
-}
-
 struct window {
 	const struct racetrap_site_ref *ref;
 	const struct pt_regs *regs;
@@ -608,8 +299,6 @@ static void fill_trapped(struct racetrap_tracer *t, const struct racetrap_hit *h
 
 	sd->tid = h->tid;
 	sd->flags = RACETRAP_SIDE_F_AFTER;
-	if (h->pending)
-		sd->flags |= RACETRAP_SIDE_F_PENDING;
 	sd->ip = h->regs.ip;
 	sd->nr_frames = h->nr_frames;
 	memcpy(sd->stack, h->stack, h->nr_frames * sizeof(h->stack[0]));
@@ -739,7 +428,6 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 		     const struct racetrap_site_ref *ref, u16 trigger)
 {
 	const struct racetrap_site *s = &ref->site;
-	struct step_snapshot snap;
 	struct racetrap_watch watch;
 	struct racetrap_slot *slot;
 	unsigned int nr_watched;
@@ -790,12 +478,6 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	if (!racetrap_value_read(w.waddr, w.wlen, &w.before))
 		w.flags |= RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN;
 	writes_only = s->access == RACETRAP_ACCESS_READ;
-	if (!window_set(t, slot, true, w.waddr, w.wlen, writes_only, &snap)) {
-		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_BLOCKED);
-		goto out;
-	}
-	snap.now = ktime_get_ns();
-	snap.unwatched = 0;
 	/*
 	 * A thread created after the arming enumerated the threads is not
 	 * watched: a change it makes is no evidence.  Any pid allocated in
@@ -806,10 +488,8 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	 */
 	pid_cursor = idr_get_cursor(&task_active_pid_ns(current)->idr);
 	/* A sampled read conflicts only with writes; a write with both. */
-	ret = racetrap_watch_arm(slot, w.waddr, w.wlen, writes_only,
-				 still_stepping, &snap, &watch);
+	ret = racetrap_watch_arm(slot, w.waddr, w.wlen, writes_only, &watch);
 	if (ret) {
-		window_set(t, slot, false, 0, 0, false, NULL);
 		racetrap_count(&t->stats,
 			       ret == -ESRCH ? RACETRAP_STAT_SKIP_ALONE :
 			       ret == -ENOSPC ? RACETRAP_STAT_SKIP_NOSPC :
@@ -819,7 +499,7 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	racetrap_count(&t->stats, RACETRAP_STAT_WATCHES);
 	racetrap_count_add(&t->stats, RACETRAP_STAT_WATCHED_THREADS, watch.nr);
 	racetrap_count_add(&t->stats, RACETRAP_STAT_THREADS_LEFT, watch.left);
-	if (snap.unwatched || watch.left)
+	if (watch.left)
 		w.flags |= RACETRAP_REC_F_UNWATCHED;
 	w.armed_known = racetrap_value_read(w.waddr, w.wlen, &w.armed);
 	trace_racetrap_watch(t->pid_nr, w.waddr, w.wlen, writes_only,
@@ -831,10 +511,8 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 		w.flags |= RACETRAP_REC_F_VALUE_AFTER_UNKNOWN;
 	if (idr_get_cursor(&task_active_pid_ns(current)->idr) != pid_cursor)
 		w.flags |= RACETRAP_REC_F_UNWATCHED;
-	/* Disarm, then close: a thread waiting in before_step steps unwatched. */
 	nr_watched = watch.nr;	/* disarm zeroes it */
 	racetrap_watch_disarm(&watch);
-	window_set(t, slot, false, 0, 0, false, NULL);
 	w.window_ns = ktime_to_ns(ktime_sub(t2, t1));
 	racetrap_count_add(&t->stats, RACETRAP_STAT_STALL_NS, w.window_ns);
 	racetrap_budget_charge_window(t, ktime_to_ns(ktime_sub(ktime_get(), t0)),

@@ -3,14 +3,7 @@
 #ifndef _RACETRAP_SAMPLE_H
 #define _RACETRAP_SAMPLE_H
 
-#include <linux/time64.h>
 #include <linux/types.h>
-
-/*
- * How long a thread may take from a uprobe's int3 to its single-step
- * before racetrap watches it again (see sample.c).
- */
-#define RACETRAP_PRESTEP_MAX_NS	(20 * NSEC_PER_MSEC)
 
 struct pt_regs;
 struct racetrap_site;
@@ -25,14 +18,5 @@ unsigned long racetrap_operand_addr(const struct racetrap_site *s,
 				    unsigned long next_ip);
 void racetrap_sample_wake(struct racetrap_slot *slot);
 void racetrap_sample_wake_all(struct racetrap_tracer *t);
-void racetrap_windows_block(struct racetrap_tracer *t);
-void racetrap_windows_unblock(struct racetrap_tracer *t,
-			      bool (*was_probed)(const struct racetrap_site_ref *,
-						 void *),
-			      void *arg);
-bool racetrap_xol_guard_on(void);
-bool racetrap_sample_before_step(struct racetrap_tracer *t,
-				 struct pt_regs *regs,
-				 const struct racetrap_site *s);
 
 #endif /* _RACETRAP_SAMPLE_H */

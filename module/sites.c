@@ -619,25 +619,34 @@ static struct racetrap_table *table_by_id(struct racetrap_tracer *t,
 	return NULL;
 }
 
-/* The inode of table @table_id, held; NULL if the table has gone. */
-struct inode *racetrap_sites_inode(struct racetrap_tracer *t, u32 table_id)
+/* Where site @ref is mapped in the target; false if nowhere now. */
+bool racetrap_sites_vaddr(struct racetrap_tracer *t,
+			  const struct racetrap_site_ref *ref,
+			  unsigned long *vaddr)
 {
-	struct racetrap_table *tb;
-	struct inode *inode = NULL;
+	const struct racetrap_table *tb;
+	bool found = false;
+	u32 i;
 
 	rcu_read_lock();
-	tb = table_by_id(t, table_id);
-	if (tb) {
-		inode = tb->inode;
-		ihold(inode);
+	tb = table_by_id(t, ref->table_id);
+	for (i = 0; tb && i < tb->nr_maps; i++) {
+		const struct racetrap_map *m = &tb->maps[i];
+
+		if (ref->site.offset >= m->file_off &&
+		    ref->site.offset - m->file_off < m->end - m->start) {
+			*vaddr = m->start + (ref->site.offset - m->file_off);
+			found = true;
+			break;
+		}
 	}
 	rcu_read_unlock();
-	return inode;
+	return found;
 }
 
 /*
- * A probe on site @idx of table @table_id was removed: @fired or not.
- * Process context (rotation), under the probe lock.
+ * A site breakpoint on site @idx of table @table_id was taken out: @fired
+ * or not.  Process context.
  */
 void racetrap_sites_note_probe(struct racetrap_tracer *t, u32 table_id,
 			       u32 idx, bool fired)

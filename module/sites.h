@@ -64,7 +64,9 @@ void racetrap_sites_mark_live(struct racetrap_tracer *t, unsigned long ip);
 bool racetrap_sites_draw_live(struct racetrap_tracer *t,
 			      struct racetrap_site_ref *ref, u32 *idx);
 bool racetrap_sites_forgive(struct racetrap_tracer *t);
-struct inode *racetrap_sites_inode(struct racetrap_tracer *t, u32 table_id);
+bool racetrap_sites_vaddr(struct racetrap_tracer *t,
+			  const struct racetrap_site_ref *ref,
+			  unsigned long *vaddr);
 void racetrap_sites_note_probe(struct racetrap_tracer *t, u32 table_id,
 			       u32 idx, bool fired);
 bool racetrap_sites_find_near(struct racetrap_tracer *t, unsigned long ip,

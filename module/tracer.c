@@ -25,7 +25,6 @@
 #include "limits.h"
 #include "perm.h"
 #include "sample.h"
-#include "site_step.h"
 #include "tracer.h"
 #include "trigger_clock.h"
 #include "trigger_site.h"
@@ -67,17 +66,14 @@ struct racetrap_tracer *racetrap_tracer_create(void)
 	INIT_LIST_HEAD(&t->node);
 	INIT_LIST_HEAD(&t->tables);
 	init_completion(&t->idle);
-	raw_spin_lock_init(&t->step_lock);
 	raw_spin_lock_init(&t->live_lock);
 	raw_spin_lock_init(&t->budget.lock);
-	mutex_init(&t->probe_lock);
+	mutex_init(&t->site_lock);
 	INIT_DELAYED_WORK(&t->tick, racetrap_tick_fn);
-	INIT_WORK(&t->fired_work, racetrap_site_fired_fn);
 	INIT_WORK(&t->end_work, end_work_fn);
 	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
 		t->slots[i].tracer = t;
 		raw_spin_lock_init(&t->slots[i].lock);
-		init_waitqueue_head(&t->slots[i].closed_wq);
 	}
 	pr_debug("tracer %p created\n", t);
 	return t;
@@ -147,8 +143,6 @@ static int registry_add(struct racetrap_tracer *t)
 			break;
 		}
 	}
-	if (!ret && list_empty(&racetrap_attached))
-		ret = racetrap_site_step_register();
 	if (!ret)
 		list_add(&t->node, &racetrap_attached);
 	mutex_unlock(&racetrap_registry_lock);
@@ -159,9 +153,6 @@ static void registry_del(struct racetrap_tracer *t)
 {
 	mutex_lock(&racetrap_registry_lock);
 	list_del_init(&t->node);
-	/* Teardown reclaimed t's step records: none is left to notify. */
-	if (list_empty(&racetrap_attached))
-		racetrap_site_step_unregister();
 	mutex_unlock(&racetrap_registry_lock);
 }
 
@@ -307,15 +298,9 @@ void racetrap_tracer_stop(struct racetrap_tracer *t, int reason)
 	smp_mb(); /* pairs with racetrap_enter() */
 	racetrap_sample_wake_all(t);
 	cancel_delayed_work_sync(&t->tick);
-	mutex_lock(&t->probe_lock);
+	mutex_lock(&t->site_lock);
 	racetrap_site_stop(t);
-	mutex_unlock(&t->probe_lock);
-	/*
-	 * No probe handler runs now: none queues fired_work or adds a step
-	 * record of ours any more.
-	 */
-	cancel_work_sync(&t->fired_work);
-	racetrap_site_step_expire(t, true);
+	mutex_unlock(&t->site_lock);
 	racetrap_clock_stop(t);
 	racetrap_leave(t);	/* the attachment's own reference */
 	wait_for_completion(&t->idle);

@@ -26,7 +26,7 @@ struct perf_event;
 struct pid;
 struct pid_namespace;
 struct mm_struct;
-struct racetrap_probe;
+struct racetrap_site_set;
 
 #define RACETRAP_MAX_HITS	4	/* traps recorded per window */
 #define RACETRAP_CLOCK_WORKS	8	/* cpu-clock samples queued at once */
@@ -35,7 +35,6 @@ struct racetrap_probe;
 struct racetrap_hit {
 	u32 tid;
 	u16 nr_frames;
-	bool pending;			/* caught before its access ran */
 	u32 dump_size;			/* of its dump in the slot, 0: none */
 	u64 ts;
 	struct pt_regs regs;
@@ -50,13 +49,6 @@ struct racetrap_slot {
 	struct racetrap_tracer *tracer;
 	raw_spinlock_t lock;		/* protects @task */
 	struct task_struct *task;	/* the stalled thread, for wake-ups */
-	/* The open window (tracer->step_lock), see sample.c */
-	bool armed;
-	bool writes_only;
-	unsigned int wlen;
-	unsigned long waddr;
-	u64 seq;			/* windows closed so far */
-	wait_queue_head_t closed_wq;
 	atomic_t nr_hits;
 	u32 stack_depth;
 	struct racetrap_hit hits[RACETRAP_MAX_HITS];
@@ -76,15 +68,6 @@ racetrap_slot_dump(struct racetrap_slot *slot, unsigned int i)
 	return slot->dumps +
 	       i * (sizeof(struct racetrap_user_dump) + slot->dumps_cap);
 }
-
-/* A thread that hit a uprobe and is about to single-step its copy. */
-struct racetrap_stepper {
-	struct task_struct *task;	/* compared, never dereferenced */
-	unsigned long vaddr;		/* the probed instruction */
-	u64 since;			/* ktime_get_ns() */
-};
-
-#define RACETRAP_STEPPERS	16
 
 /*
  * A cpu-clock tick's sample in the making: the site at @ip is sampled in
@@ -129,9 +112,6 @@ struct racetrap_tracer {
 	raw_spinlock_t live_lock;	/* marking sites live (sites.c) */
 
 	/* Samples in flight. */
-	raw_spinlock_t step_lock;	/* windows vs. uprobe single-steps */
-	struct racetrap_stepper steppers[RACETRAP_STEPPERS];
-	bool windows_blocked;		/* uprobes being removed */
 	unsigned long slot_busy;
 	struct racetrap_slot slots[RACETRAP_MAX_WATCHPOINTS];
 
@@ -145,10 +125,8 @@ struct racetrap_tracer {
 	/* Site trigger and the liveness check, both driven by @tick. */
 	struct delayed_work tick;
 	u64 last_rotate;		/* jiffies64 */
-	struct mutex probe_lock;	/* @probes: tick, fired_work, teardown */
-	struct work_struct fired_work;	/* takes out the probes that fired */
-	struct racetrap_probe *probes;
-	unsigned int nr_probes;
+	struct mutex site_lock;		/* @site_set: tick, re-arms, teardown */
+	struct racetrap_site_set *site_set;	/* armed breakpoints */
 	struct work_struct end_work;
 	u64 end_gen;
 	int end_reason;

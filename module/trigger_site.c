@@ -1,251 +1,93 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Site sampling.  A tick every min(site_rotate_ms, 100) ms checks that the
- * target still runs the image it was attached to, and every
- * site_rotate_ms redraws the probed set: site_probes sites drawn
- * uniformly over all tables, each a uprobe whose filter admits only the
- * target's mm and only until it fires once (DataCollider's one-shot
- * breakpoints: every site gets the same chance, however hot).
+ * Site sampling, DataCollider's way: execute breakpoints on sites drawn
+ * uniformly, one per thread in up to site_probes threads (threads.c picks
+ * which, running ones first).  Three of every four draws are among the
+ * sites seen to run (sites.c), the fourth among all, which is how a
+ * function the clock never ticks in becomes live.  A tick every
+ * min(site_rotate_ms, 100) ms checks that the target still runs the image
+ * it was attached to, and every site_rotate_ms redraws the set.
  *
- * The handler runs in the probed thread's task context between the int3
- * and the out-of-line single-step of the instruction's copy (regs->ip is
- * the probed address).  It never sleeps there: it keeps the registers and
- * the site for a sample taken once the step is done (site_step.c), and
- * hands the probe's removal to a kworker.
+ * A breakpoint stops its thread before the site executes.  The #DB
+ * handler only queues a task_work; on the thread's way back to user mode
+ * it takes the breakpoint out, samples, and arms the thread's next site
+ * in its own debug register.  Nothing is written to the target's text and
+ * nothing is single-stepped, so nothing of racetrap runs between a trap
+ * and a step: the sample runs with the thread's ip on the site, in its
+ * own code, before the return path's rseq fix-up.
  *
- * While the overhead budget is spent (the tick asks budget.c) no probe
- * is armed: a probe would only trap for a sample that must be refused.
+ * While the overhead budget is spent (the tick asks budget.c) nothing is
+ * armed: a breakpoint would only trap for a sample that must be refused.
  */
-#include <linux/fs.h>
+#include <linux/hw_breakpoint.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/perf_event.h>
+#include <linux/pid.h>
 #include <linux/random.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
-#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/workqueue.h>
 #include "budget.h"
-#include "compat.h"
 #include "sample.h"
-#include "site_step.h"
-#include "step_guard.h"
+#include "threads.h"
 #include "tracer.h"
 #include "trigger_clock.h"
 #include "trigger_site.h"
 
 #define TICK_MAX_MS	100
+#define LIVE_SHARE	3	/* of every 4 draws, among the live sites */
 
-struct racetrap_probe {
-	struct uprobe_consumer uc;
-	struct racetrap_tracer *tracer;
-	struct racetrap_uprobe handle;
-	struct inode *inode;
+/*
+ * A breakpoint's life; ARMED is contended (its hit vs. the rotation).  The
+ * breakpoint itself (@bp) is taken out by whoever takes it from @bp first
+ * (take_bp()): the hit's task_work or the rotation.  A hit is never let
+ * through unsampled while its breakpoint stays registered: where an
+ * emulator ignores the resume flag (RF), that would trap again and again.
+ */
+enum {
+	BP_IDLE,	/* nothing armed */
+	BP_ARMED,	/* set before registering: a hit may come at once */
+	BP_HIT,		/* it fired: its task_work samples */
+	BP_DEAD,	/* it fired in a dying thread: the rotation takes it */
+	BP_DONE,	/* taken out */
+};
+
+struct site_bp {
+	struct callback_head cb;
+	struct racetrap_site_set *set;
+	struct perf_event *bp;
+	struct task_struct *task;	/* @bp's, compared, never dereferenced */
 	struct racetrap_site_ref ref;
+	unsigned long ip;
 	u32 idx;			/* the site's index in its table */
-	bool armed;			/* registered: its int3 may be in the text */
-	bool fired;
-	bool removing;			/* in the set remove_probes() takes out */
+	atomic_t state;
 };
 
-static RACETRAP_UPROBE_FILTER(probe_filter, uc, mm)
-{
-	struct racetrap_probe *p = container_of(uc, struct racetrap_probe, uc);
-
-	return mm == p->tracer->mm && !READ_ONCE(p->fired);
-}
-
 /*
- * Does not return UPROBE_HANDLER_REMOVE: uprobes would take the int3 out
- * right here, between the int3 and the step, under the target's
- * mmap_lock and rewriting a page, either of which may sleep.  The probe
- * that fired is taken out by a kworker instead (fired_work); until then
- * further hits only trap and step.  Under the rig's xol_guard, whose
- * wait here sleeps anyway, the hit takes it out at once as it used to:
- * there the kworker's removal would have to block windows for a grace
- * period each time (see sample.c).
+ * One rotation's breakpoints.  The tracer holds a reference while the set
+ * is current, and so does each hit's task_work: a thread can keep its
+ * task_work queued past the rotation that retires the set.
  */
-static int probe_handler(struct uprobe_consumer *uc, struct pt_regs *regs)
-{
-	struct racetrap_probe *p = container_of(uc, struct racetrap_probe, uc);
-	struct racetrap_tracer *t = p->tracer;
-	bool guarded;
-
-	/* Another process mapping the file, or a fork's copy of the int3. */
-	if (current->mm != t->mm)
-		return 0;
-	racetrap_budget_charge_bound(t, RACETRAP_COST_PROBE_HIT_NS);
-	racetrap_sites_mark_live(t, regs->ip);
-	/*
-	 * The rig's xol_guard only: wait out open windows before the step
-	 * (see sample.c), even while the tracer is stopping.  Teardown
-	 * unregisters the probes, so this never outlives it.
-	 */
-	atomic_inc(&t->inflight);
-	guarded = racetrap_sample_before_step(t, regs, &p->ref.site);
-	racetrap_step_guard(t, regs, &p->ref.site);
-	racetrap_leave(t);
-	racetrap_step_guard_test_delay();
-	if (racetrap_enter(t)) {
-		if (!xchg(&p->fired, true)) {
-			/* The sample itself waits for the step (site_step.c). */
-			racetrap_site_step_expect(t, regs, &p->ref);
-			/* High priority: until it runs, hot code keeps trapping. */
-			if (!guarded)
-				queue_work(system_highpri_wq, &t->fired_work);
-		}
-		racetrap_leave(t);
-	}
-	return guarded ? UPROBE_HANDLER_REMOVE : 0;
-}
-
-/* Has @p[0..@n) already got this site? */
-static bool probed(const struct racetrap_probe *p, unsigned int n, u32 table_id,
-		   u64 offset)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (p[i].ref.table_id == table_id &&
-		    p[i].ref.site.offset == offset)
-			return true;
-	return false;
-}
-
-/* Was @ref's site one of the probes being removed?  @arg: the tracer. */
-static bool was_probed(const struct racetrap_site_ref *ref, void *arg)
-{
-	struct racetrap_tracer *t = arg;
-	unsigned int i;
-
-	for (i = 0; i < t->nr_probes; i++)
-		if (t->probes[i].removing &&
-		    t->probes[i].ref.table_id == ref->table_id &&
-		    t->probes[i].ref.site.offset == ref->site.offset)
-			return true;
-	return false;
-}
-
-static void unregister_probes(struct racetrap_tracer *t)
-{
-	unsigned int i;
-
-	for (i = 0; i < t->nr_probes; i++) {
-		struct racetrap_probe *p = &t->probes[i];
-
-		if (p->removing)
-			racetrap_uprobe_unregister(&p->handle, p->inode,
-						   p->ref.site.offset, &p->uc);
-	}
-}
-
-struct unregister_work {
-	struct work_struct work;
+struct racetrap_site_set {
+	struct rcu_head rcu;		/* racetrap_site_bp_at() reads it */
+	refcount_t users;
 	struct racetrap_tracer *tracer;
+	bool retired;			/* under tracer->site_lock */
+	unsigned int nr;
+	struct site_bp bps[];
 };
 
-static void unregister_work_fn(struct work_struct *work)
+static void put_set(struct racetrap_site_set *set)
 {
-	unregister_probes(container_of(work, struct unregister_work,
-				       work)->tracer);
+	if (refcount_dec_and_test(&set->users))
+		kfree_rcu(set, rcu);
 }
 
-/*
- * Unregister the armed probes, or only those that fired; no handler of
- * theirs runs once this returns.  Under @t->probe_lock.  Returns how many
- * int3s this took out of the target's text that had not fired, for the
- * budget: a fired probe's removal was charged with its hit.
- */
-static unsigned int remove_probes(struct racetrap_tracer *t, bool fired_only)
-{
-	unsigned int i, n = 0, rewrites = 0;
-
-	lockdep_assert_held(&t->probe_lock);
-	for (i = 0; i < t->nr_probes; i++) {
-		struct racetrap_probe *p = &t->probes[i];
-		bool fired = READ_ONCE(p->fired);
-
-		p->removing = p->armed && (fired || !fired_only);
-		n += p->removing;
-		rewrites += p->removing && !fired;
-	}
-	if (!n)
-		return 0;
-	/*
-	 * No thread may step a probed copy while watched (see sample.c):
-	 * while int3s may still be hit, no window is open.
-	 */
-	racetrap_windows_block(t);
-	/*
-	 * Removing an int3 writes the text through get_user_pages, which
-	 * gives up at once in a task with SIGKILL pending (a client killed
-	 * in DETACH, a thread of a process exiting meanwhile): uprobes then
-	 * leaks the probe and leaves the int3 in every process mapping the
-	 * file.  Such a task hands the removal to a kworker and waits.
-	 */
-	if (fatal_signal_pending(current)) {
-		struct unregister_work uw = { .tracer = t };
-
-		INIT_WORK_ONSTACK(&uw.work, unregister_work_fn);
-		queue_work(system_unbound_wq, &uw.work);
-		flush_work(&uw.work);
-		destroy_work_on_stack(&uw.work);
-	} else {
-		unregister_probes(t);
-	}
-	racetrap_uprobe_sync();
-	racetrap_windows_unblock(t, was_probed, t);
-	for (i = 0; i < t->nr_probes; i++) {
-		struct racetrap_probe *p = &t->probes[i];
-
-		if (p->removing) {
-			p->armed = false;
-			racetrap_sites_note_probe(t, p->ref.table_id, p->idx,
-						  READ_ONCE(p->fired));
-		}
-		p->removing = false;
-	}
-	return rewrites;
-}
-
-/* Take the probes that fired out of the text, soon after they fired. */
-void racetrap_site_fired_fn(struct work_struct *work)
-{
-	struct racetrap_tracer *t =
-		container_of(work, struct racetrap_tracer, fired_work);
-
-	mutex_lock(&t->probe_lock);
-	if (!READ_ONCE(t->stopping))
-		remove_probes(t, true);
-	mutex_unlock(&t->probe_lock);
-}
-
-/*
- * Unregister and free the current set; no handler runs once this
- * returns.  Under @t->probe_lock.  Returns how many int3s this took out
- * of the target's text, for the budget.
- */
-unsigned int racetrap_site_stop(struct racetrap_tracer *t)
-{
-	unsigned int i, rewrites = remove_probes(t, false);
-
-	for (i = 0; i < t->nr_probes; i++)
-		iput(t->probes[i].inode);
-	kfree(t->probes);
-	t->probes = NULL;
-	t->nr_probes = 0;
-	return rewrites;
-}
-
-/*
- * Draw @n distinct sites (fewer if the tables hold fewer: two probes on
- * one site would share its int3 and its chances), none that userspace
- * marked RACETRAP_SITE_F_NO_PROBE (an instruction uprobes would not step
- * faithfully); returns how many it drew.  LIVE_SHARE of every 4 are drawn
- * uniformly among the live sites (sites.c), the others uniformly over all
- * sites, which is how a function the clock never ticks in becomes live.
- */
-#define LIVE_SHARE	3
-
+/* A site drawn uniformly over all tables. */
 static bool draw_any(struct racetrap_tracer *t, struct racetrap_site_ref *ref,
 		     u32 *idx)
 {
@@ -274,82 +116,277 @@ static bool draw_any(struct racetrap_tracer *t, struct racetrap_site_ref *ref,
 	return found;
 }
 
-static unsigned int draw(struct racetrap_tracer *t, struct racetrap_probe *p,
-			 unsigned int n)
+/*
+ * Draw a site for @sb, mapped now and not at @avoid (the site just
+ * sampled there).  Each thread draws on its own, so two threads may get
+ * the same site: a breakpoint fires only in its own thread, and a site
+ * kept from all threads but one would be missed wherever that one does
+ * not run it.  LIVE_SHARE of every 4 draws are among the live sites; when
+ * every live site drawn was retired, the live set has been gone through,
+ * and all get their chance again, once per call.
+ */
+static bool draw(struct racetrap_tracer *t, struct site_bp *sb,
+		 unsigned long avoid)
 {
-	unsigned int got = 0, tries = 0;
 	bool forgiven = false;
+	unsigned int tries;
 
-	while (got < n && tries++ < 4 * n) {
-		struct racetrap_site_ref ref;
+	for (tries = 0; tries < 8; tries++) {
 		bool live = false;
-		u32 idx;
 
 		if (get_random_u32_below(4) < LIVE_SHARE) {
-			live = racetrap_sites_draw_live(t, &ref, &idx);
-			/*
-			 * Every live site drawn was retired: the live set has
-			 * been gone through.  All get their chance again, once
-			 * a rotation.
-			 */
+			live = racetrap_sites_draw_live(t, &sb->ref, &sb->idx);
 			if (!live && !forgiven) {
 				forgiven = true;
 				if (racetrap_sites_forgive(t))
-					live = racetrap_sites_draw_live(t, &ref,
-									&idx);
+					live = racetrap_sites_draw_live(t,
+							&sb->ref, &sb->idx);
 			}
 		}
-		if (!live && !draw_any(t, &ref, &idx))
-			break;
-		if ((ref.site.flags & RACETRAP_SITE_F_NO_PROBE) ||
-		    probed(p, got, ref.table_id, ref.site.offset))
-			continue;
-		p[got].inode = racetrap_sites_inode(t, ref.table_id);
-		if (!p[got].inode)
-			continue;
-		p[got].ref = ref;
-		p[got].idx = idx;
-		got++;
+		if (!live && !draw_any(t, &sb->ref, &sb->idx))
+			return false;
+		if (racetrap_sites_vaddr(t, &sb->ref, &sb->ip) &&
+		    sb->ip != avoid)
+			return true;
 	}
-	return got;
+	return false;
+}
+
+static void site_sample_fn(struct callback_head *cb);
+
+/* Unregister @sb's breakpoint unless already taken; true if this took it. */
+static bool take_bp(struct site_bp *sb)
+{
+	struct perf_event *bp = xchg(&sb->bp, NULL);
+
+	if (!bp)
+		return false;
+	/* After this no site_hit() runs for it. */
+	unregister_hw_breakpoint(bp);
+	return true;
+}
+
+/* #DB context: the thread is about to execute the site. */
+static void site_hit(struct perf_event *bp, struct perf_sample_data *data,
+		     struct pt_regs *regs)
+{
+	struct site_bp *sb = bp->overflow_handler_context;
+	struct racetrap_site_set *set = sb->set;
+	struct racetrap_tracer *t = set->tracer;
+
+	if (!user_mode(regs) || regs->ip != sb->ip ||
+	    atomic_cmpxchg(&sb->state, BP_ARMED, BP_HIT) != BP_ARMED)
+		return;
+	racetrap_budget_charge_bound(t, RACETRAP_COST_DB_ENTRY_NS);
+	if (!racetrap_enter(t))
+		goto dead;
+	/* Not the last: the rotation's own is held while @bp is registered. */
+	refcount_inc(&set->users);
+	init_task_work(&sb->cb, site_sample_fn);
+	if (!task_work_add(current, &sb->cb, TWA_RESUME))
+		return;
+	refcount_dec(&set->users);
+	racetrap_leave(t);
+dead:
+	atomic_set(&sb->state, BP_DEAD);
 }
 
 /*
- * Each uprobe registered or unregistered walks every mapping of its file
- * and write-locks the mmap_lock of each process mapping it, the target's
- * and others' alike: site_rotate_ms has a floor (config.c).  Each int3
- * written into or taken out of the target's text is charged to the
- * budget (budget.c: the next rotation waits until the target has earned
- * twice what this one cost).  Returns how many.
+ * Register @sb's breakpoint, drawn already, in @task.  Under site_lock: a
+ * hit's task_work that finds no @sb->bp yet waits for the lock, after
+ * which it is stored.
+ */
+static int arm(struct racetrap_tracer *t, struct site_bp *sb,
+	       struct task_struct *task)
+{
+	struct perf_event_attr attr;
+	struct perf_event *bp;
+
+	lockdep_assert_held(&t->site_lock);
+	WRITE_ONCE(sb->bp, NULL);
+	atomic_set(&sb->state, BP_ARMED);
+
+	hw_breakpoint_init(&attr);
+	attr.bp_addr = sb->ip;
+	/* x86 asks for an execute breakpoint with this length. */
+	attr.bp_len = sizeof(long);
+	attr.bp_type = HW_BREAKPOINT_X;
+	attr.disabled = 0;
+	/* An exec takes it out at once: the new image is not ours. */
+	attr.remove_on_exec = 1;
+	bp = register_user_hw_breakpoint(&attr, site_hit, sb, task);
+	if (IS_ERR(bp)) {
+		/* Nothing registered, nothing hit. */
+		atomic_set(&sb->state, BP_IDLE);
+		racetrap_count(&t->stats, RACETRAP_STAT_PROBE_ERRORS);
+		return PTR_ERR(bp);
+	}
+	/* Pairs with site_sample_fn()'s acquire: a stored @bp is whole. */
+	smp_store_release(&sb->bp, bp);
+	racetrap_count(&t->stats, RACETRAP_STAT_PROBES_ARMED);
+	return 0;
+}
+
+/*
+ * After a sample: arm this thread's next site in the breakpoint's place,
+ * unless the set was retired, the budget is spent or the rotation holds
+ * the lock (then the next rotation covers this thread).
+ */
+static void rearm(struct site_bp *sb)
+{
+	struct racetrap_site_set *set = sb->set;
+	struct racetrap_tracer *t = set->tracer;
+	unsigned long last = sb->ip;
+	bool armed = false;
+	u64 t0;
+
+	if (!mutex_trylock(&t->site_lock))
+		goto out;
+	t0 = ktime_get_ns();
+	if (!set->retired && !READ_ONCE(t->stopping) &&
+	    !READ_ONCE(t->throttled) && !(current->flags & PF_EXITING) &&
+	    (READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE) &&
+	    draw(t, sb, last))
+		armed = !arm(t, sb, current);
+	mutex_unlock(&t->site_lock);
+	racetrap_budget_charge(t, ktime_get_ns() - t0);
+out:
+	if (!armed)
+		atomic_set(&sb->state, BP_DONE);
+}
+
+/* Task context of the thread that hit @sb, on its way back to user mode. */
+static void site_sample_fn(struct callback_head *cb)
+{
+	struct site_bp *sb = container_of(cb, struct site_bp, cb);
+	struct racetrap_site_set *set = sb->set;
+	struct racetrap_tracer *t = set->tracer;
+	struct pt_regs *regs = task_pt_regs(current);
+	u64 t0 = ktime_get_ns();
+
+	/* Fired before the rotation stored it: that is done under the lock. */
+	if (!smp_load_acquire(&sb->bp)) {
+		mutex_lock(&t->site_lock);
+		mutex_unlock(&t->site_lock);
+	}
+	take_bp(sb);
+	racetrap_budget_charge(t, ktime_get_ns() - t0);
+	racetrap_sites_note_probe(t, sb->ref.table_id, sb->idx, true);
+	racetrap_sites_mark_live(t, sb->ip);
+	/* A signal frame may have been set up since: re-check. */
+	if (!(current->flags & PF_EXITING) && regs->ip == sb->ip &&
+	    current->mm == t->mm && !READ_ONCE(t->stopping))
+		racetrap_sample(t, regs, &sb->ref, RACETRAP_REC_TRIGGER_SITE);
+	rearm(sb);
+	put_set(set);
+	racetrap_leave(t);
+}
+
+/*
+ * Take out the current set's breakpoints; no site_hit() of theirs runs
+ * once this returns, and none is re-armed.  A hit being sampled finishes
+ * its sample.  Under @t->site_lock.  Returns how many it took out, for
+ * the budget.
+ */
+unsigned int racetrap_site_stop(struct racetrap_tracer *t)
+{
+	struct racetrap_site_set *set = t->site_set;
+	unsigned int i, n = 0;
+
+	lockdep_assert_held(&t->site_lock);
+	if (!set)
+		return 0;
+	set->retired = true;
+	for (i = 0; i < set->nr; i++) {
+		struct site_bp *sb = &set->bps[i];
+		int state;
+
+		if (!take_bp(sb))
+			continue;
+		n++;
+		/* A hit's task_work notes its site itself. */
+		state = atomic_cmpxchg(&sb->state, BP_ARMED, BP_DONE);
+		if (state == BP_DEAD)
+			atomic_set(&sb->state, BP_DONE);
+		if (state == BP_ARMED || state == BP_DEAD)
+			racetrap_sites_note_probe(t, sb->ref.table_id, sb->idx,
+						  state == BP_DEAD);
+	}
+	WRITE_ONCE(t->site_set, NULL);
+	put_set(set);
+	return n;
+}
+
+/*
+ * Has current a site breakpoint at @ip, armed, being armed, or just hit
+ * there?  #DB context (watch.c, under the rig).
+ */
+bool racetrap_site_bp_at(struct racetrap_tracer *t, unsigned long ip)
+{
+	struct racetrap_site_set *set;
+	bool found = false;
+	unsigned int i;
+
+	rcu_read_lock();
+	set = READ_ONCE(t->site_set);
+	for (i = 0; set && i < READ_ONCE(set->nr) && !found; i++) {
+		const struct site_bp *sb = &set->bps[i];
+		int state = atomic_read(&sb->state);
+
+		found = state != BP_DEAD && state != BP_DONE &&
+			READ_ONCE(sb->task) == current &&
+			READ_ONCE(sb->ip) == ip;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * Retire the set and arm a new one: a site per thread, in up to
+ * site_probes threads.  Under @t->site_lock.  Returns how many
+ * breakpoints it armed or took out in other threads, for the budget.
  */
 static unsigned int rotate(struct racetrap_tracer *t)
 {
-	unsigned int n = READ_ONCE(t->cfg.site_probes), i, rewrites;
-	struct racetrap_probe *p;
+	unsigned int max = READ_ONCE(t->cfg.site_probes), remote, nr, left, i;
+	struct racetrap_site_set *set;
+	struct task_struct *task, **tasks;
 
-	rewrites = racetrap_site_stop(t);
+	remote = racetrap_site_stop(t);
 	if (!READ_ONCE(t->nr_sites))
-		return rewrites;
-	p = kcalloc(n, sizeof(*p), GFP_KERNEL);
-	if (!p)
-		return rewrites;
-	t->probes = p;
-	t->nr_probes = draw(t, p, n);
-	for (i = 0; i < t->nr_probes; i++) {
-		p[i].tracer = t;
-		p[i].uc.handler = probe_handler;
-		p[i].uc.filter = probe_filter;
-		if (racetrap_uprobe_register(&p[i].handle, p[i].inode,
-					     p[i].ref.site.offset, &p[i].uc)) {
-			racetrap_count(&t->stats, RACETRAP_STAT_PROBE_ERRORS);
+		return remote;
+	task = get_pid_task(t->tgid, PIDTYPE_TGID);
+	if (!task)
+		return remote;
+	tasks = racetrap_threads(task, NULL, max, &nr, &left);
+	put_task_struct(task);
+	if (!tasks)
+		return remote;
+	set = kzalloc(struct_size(set, bps, nr), GFP_KERNEL);
+	if (!set)
+		goto out;
+	refcount_set(&set->users, 1);
+	set->tracer = t;
+	WRITE_ONCE(t->site_set, set);
+	for (i = 0; i < nr; i++) {
+		struct site_bp *sb = &set->bps[set->nr];
+
+		sb->set = set;
+		if (!draw(t, sb, 0))
+			continue;
+		WRITE_ONCE(sb->task, tasks[i]);
+		/* Counted before it can fire, for racetrap_site_bp_at(). */
+		WRITE_ONCE(set->nr, set->nr + 1);
+		if (arm(t, sb, tasks[i])) {
+			WRITE_ONCE(set->nr, set->nr - 1);
 			continue;
 		}
-		p[i].armed = true;
-		rewrites++;
-		racetrap_count(&t->stats, RACETRAP_STAT_PROBES_ARMED);
+		remote++;
 	}
 	racetrap_count(&t->stats, RACETRAP_STAT_ROTATIONS);
-	return rewrites;
+out:
+	racetrap_put_threads(tasks, nr);
+	return remote;
 }
 
 void racetrap_tick_fn(struct work_struct *work)
@@ -366,16 +403,15 @@ void racetrap_tick_fn(struct work_struct *work)
 		return;
 	}
 	racetrap_clock_expire(t, false);
-	racetrap_site_step_expire(t, false);
 	spent = racetrap_budget_check(t);
-	mutex_lock(&t->probe_lock);
+	mutex_lock(&t->site_lock);
 	if (spent || !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE)) {
-		/* Probes would only trap to be refused: disarm them. */
-		if (t->nr_probes)
+		/* Breakpoints would only trap to be refused: take them out. */
+		if (t->site_set)
 			racetrap_budget_charge_rotation(t,
 							racetrap_site_stop(t),
 							false);
-	} else if (!t->nr_probes ||
+	} else if (!t->site_set ||
 		   time_after_eq64(get_jiffies_64(), t->last_rotate)) {
 		if (racetrap_budget_rotation_due(t)) {
 			racetrap_budget_charge_rotation(t, rotate(t), true);
@@ -386,7 +422,7 @@ void racetrap_tick_fn(struct work_struct *work)
 				       RACETRAP_STAT_ROTATIONS_DEFERRED);
 		}
 	}
-	mutex_unlock(&t->probe_lock);
+	mutex_unlock(&t->site_lock);
 	schedule_delayed_work(&t->tick,
 			      msecs_to_jiffies(min(rotate_ms, TICK_MAX_MS)));
 }

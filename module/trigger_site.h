@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Site sampling (rotating one-shot uprobes) and the periodic tick. */
+/* Site sampling (per-thread execute breakpoints) and the periodic tick. */
 #ifndef _RACETRAP_TRIGGER_SITE_H
 #define _RACETRAP_TRIGGER_SITE_H
+
+#include <linux/types.h>
 
 struct racetrap_tracer;
 struct work_struct;
 
 void racetrap_tick_fn(struct work_struct *work);
-void racetrap_site_fired_fn(struct work_struct *work);
 unsigned int racetrap_site_stop(struct racetrap_tracer *t);
+bool racetrap_site_bp_at(struct racetrap_tracer *t, unsigned long ip);
 
 #endif /* _RACETRAP_TRIGGER_SITE_H */

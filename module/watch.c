@@ -29,15 +29,15 @@
 #include "stack.h"
 #include "threads.h"
 #include "tracer.h"
+#include "trigger_clock.h"
+#include "trigger_site.h"
 #include "watch.h"
 
 /*
  * Record a conflicting access of current, with @regs as they are just
- * after it.  Any context: #DB, or a uprobe handler (see sample.c), where
- * the access is still @pending: it runs after the window closes.
+ * after it.  #DB context.
  */
-void racetrap_watch_record(struct racetrap_slot *slot,
-			   const struct pt_regs *regs, bool pending)
+static void record_hit(struct racetrap_slot *slot, const struct pt_regs *regs)
 {
 	struct racetrap_tracer *t = slot->tracer;
 	u64 t0 = local_clock();
@@ -52,7 +52,6 @@ void racetrap_watch_record(struct racetrap_slot *slot,
 	h = &slot->hits[i];
 	h->tid = __task_pid_nr_ns(current, PIDTYPE_PID, t->pid_ns);
 	h->ts = ktime_get_mono_fast_ns();
-	h->pending = pending;
 	h->regs = *regs;
 	h->regs.ip = racetrap_xol_fixup_ip(current, regs->ip);
 	h->nr_frames = racetrap_user_stack(&h->regs, h->stack,
@@ -77,6 +76,13 @@ void racetrap_watch_record(struct racetrap_slot *slot,
  * misaligned and missed the watched range is the emulator's and is
  * dropped.  A plain store leaves its address registers as it used them;
  * a stos moves %rdi on, so under the rig its trap may be dropped too.
+ *
+ * QEMU also keeps a watchpoint's "hit" mark from an earlier trap and, when
+ * an execute breakpoint fires, reports that watchpoint in DR6 again: a
+ * phantom at the ip of one of racetrap's own execute breakpoints in this
+ * thread (a site breakpoint or an aim), where on hardware a data trap and
+ * an execute breakpoint come in separate #DBs.  Under the rig a trap
+ * there is dropped too, real or not.
  */
 static bool tcg_store_check;
 module_param(tcg_store_check, bool, 0444);
@@ -91,8 +97,12 @@ static bool emulator_phantom(struct racetrap_slot *slot,
 	unsigned long a;
 	unsigned int size;
 
-	if (!tcg_store_check ||
-	    !racetrap_sites_find_ending(slot->tracer, regs->ip, &ref) ||
+	if (!tcg_store_check)
+		return false;
+	if (racetrap_site_bp_at(slot->tracer, regs->ip) ||
+	    racetrap_clock_aim_at(slot->tracer, regs->ip))
+		return true;
+	if (!racetrap_sites_find_ending(slot->tracer, regs->ip, &ref) ||
 	    ref.site.access != RACETRAP_ACCESS_WRITE)
 		return false;
 	size = ref.site.size;
@@ -122,19 +132,17 @@ static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
 				       RACETRAP_STAT_HITS_EMULATOR);
 			return;
 		}
-		racetrap_watch_record(slot, regs, false);
+		record_hit(slot, regs);
 	}
 }
 
 /*
  * Returns 0 with @w armed, -ENOSPC when some thread has no debug register
- * free, -ESRCH when there is no other thread, -ENOMEM.  Threads @skip
- * names are left unwatched, and so are those beyond watch_threads
- * (@w->left counts them).
+ * free, -ESRCH when there is no other thread, -ENOMEM.  Threads beyond
+ * watch_threads are left unwatched (@w->left counts them).
  */
 int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 		       unsigned int len, bool writes_only,
-		       bool (*skip)(struct task_struct *, void *), void *arg,
 		       struct racetrap_watch *w)
 {
 	struct perf_event_attr attr;
@@ -170,8 +178,6 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 	for (i = 0; i < nr; i++) {
 		struct perf_event *bp;
 
-		if (skip(tasks[i], arg))
-			continue;
 		bp = register_user_hw_breakpoint(&attr, hit_handler, slot,
 						 tasks[i]);
 		if (IS_ERR(bp)) {

@@ -18,10 +18,7 @@ struct racetrap_watch {
 
 int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 		       unsigned int len, bool writes_only,
-		       bool (*skip)(struct task_struct *, void *), void *arg,
 		       struct racetrap_watch *w);
 void racetrap_watch_disarm(struct racetrap_watch *w);
-void racetrap_watch_record(struct racetrap_slot *slot,
-			   const struct pt_regs *regs, bool pending);
 
 #endif /* _RACETRAP_WATCH_H */

@@ -42,12 +42,8 @@ grep -qx racetrap_pin /proc/[0-9]*/comm 2>/dev/null && r=1 || r=0
 check $r idle_module_starts_no_thread
 [ "$(cat $P/emulated_cost_div)" = 1 ]
 check $? default_cost_div_is_1
-[ "$(cat $P/xol_guard)" = N ]
-check $? default_xol_guard_off
 [ "$(cat $P/tcg_store_check)" = N ]
 check $? default_tcg_store_check_off
-[ "$(cat $P/prestep_delay_ms)" = 0 ]
-check $? default_prestep_delay_0
 # Out of range (0 would divide by zero): refused, value kept.
 ! (echo 0 >$P/emulated_cost_div) 2>/dev/null && [ "$(cat $P/emulated_cost_div)" = 1 ]
 check $? cost_div_0_refused

@@ -14,7 +14,7 @@
  * racetrap never probes it (userspace/lib/sites/rseqcs.c); the host
  * unit test test_rseqcs checks that on this binary.  Built with
  * RSEQ_CS_SECTION naming another section (churn_rseq_undeclared), the
- * section is one racetrap cannot know of: repro_rseq.sh's subject.
+ * section is one racetrap cannot know of: test_rseq_site.sh's subject.
  */
 #define _GNU_SOURCE
 #include <pthread.h>

@@ -5,9 +5,8 @@
  * ctx_off {16, 24} every record side must carry its own thread's id and
  * pc, flagged RACETRAP_SIDE_F_CTX, on the sampled and the trapped side;
  * thread "c", whose bounds do not hold its RSP, never gets the flag; and
- * a side never carries another thread's words.  Both triggers: under the
- * rig's xol_guard a thread stepping a probe is left unwatched, and with
- * the site trigger alone a 6.1 run once trapped only thread c in 30 s.
+ * a side never carries another thread's words.  Both triggers: with the
+ * site trigger alone a 6.1 run once trapped only thread c in 30 s.
  */
 #define _GNU_SOURCE
 #include "engine.h"

@@ -17,7 +17,7 @@ static int stall_config(int fd, uint32_t triggers)
 	struct racetrap_config c = {
 		.triggers = triggers,
 		.window_us = 100000,
-		.site_rotate_ms = 60000,
+		.site_rotate_ms = 100,
 		.budget_ppm = 1000000,
 	};
 

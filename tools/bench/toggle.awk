@@ -136,10 +136,10 @@ function setup_costs() {
 	cost["HITS_ATOMIC"] = 1000
 	cost["VALUE_CHANGES"] = 0
 	cost["CLOCK_TICKS"] = 5000;	# timer interrupt, direct + indirect
-	cost["SAMPLES_SITE"] = 1000;	# uprobe int3 + out-of-line step
+	cost["SAMPLES_SITE"] = 1000;	# #DB of the site breakpoint
 	cost["CLOCK_AIMS"] = 3000;	# IPI to arm + #DB when reached
-	cost["ROTATIONS"] = 128000;	# 32 text rewrites, each a TLB shootdown
-	ncost = split("WATCHES WATCHED_THREADS HITS HITS_ATOMIC CLOCK_TICKS SAMPLES_SITE CLOCK_AIMS ROTATIONS", cname, " ")
+	cost["PROBES_ARMED"] = 2000;	# IPI to arm a site breakpoint
+	ncost = split("WATCHES WATCHED_THREADS HITS HITS_ATOMIC CLOCK_TICKS SAMPLES_SITE CLOCK_AIMS PROBES_ARMED", cname, " ")
 }
 
 # A stat's value by its uapi name, whatever case the status file used.
@@ -221,7 +221,7 @@ END {
 	print ""
 	print "The engine's own counts over the attached slices at --budget " first ", per second of the target's CPU time, times a per-event cost on hardware taken from published measurements (Documentation/benchmarks.rst lists them); the stall and the charge for other threads are wall time that hardware does not shorten.  A projection: the VM figure beside it is the measurement."
 	print ""
-	print "| workload | windows/s | watched threads/s | hits/s | clock ticks/s | site samples/s | aims/s | rotations/s | projected overhead | VM: engine's cost / CPU | VM: CLI CPU / target CPU (with set-up) | VM: CLI CPU attached / target CPU | VM: measured |"
+	print "| workload | windows/s | watched threads/s | hits/s | clock ticks/s | site samples/s | aims/s | site breakpoints/s | projected overhead | VM: engine's cost / CPU | VM: CLI CPU / target CPU (with set-up) | VM: CLI CPU attached / target CPU | VM: measured |"
 	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (j = 1; j <= nw; j++) {
 		w = order[j]
@@ -241,7 +241,7 @@ END {
 			sv(w, first, "WATCHES") / cpu, sv(w, first, "WATCHED_THREADS") / cpu,
 			(sv(w, first, "HITS") + sv(w, first, "HITS_ATOMIC")) / cpu,
 			sv(w, first, "CLOCK_TICKS") / cpu, sv(w, first, "SAMPLES_SITE") / cpu,
-			sv(w, first, "CLOCK_AIMS") / cpu, sv(w, first, "ROTATIONS") / cpu,
+			sv(w, first, "CLOCK_AIMS") / cpu, sv(w, first, "PROBES_ARMED") / cpu,
 			pct(proj / (cpu * 1e9)), pct(vm / (cpu * 1e9)),
 			pct(sv(w, first, "cli_cpu_s") / cpu),
 			pct(sv(w, first, "cli_att_cpu_s") / cpu), meas

@@ -289,10 +289,10 @@ enum racetrap_reg {
 #define RACETRAP_SITE_F_SEG_FS	(1U << 1)	/* fs: (thread-local): never sampled */
 #define RACETRAP_SITE_F_SEG_GS	(1U << 2)	/* gs: (thread-local): never sampled */
 /*
- * Never a uprobe: sampled by the clock trigger only.  For instructions
- * that the kernel's x86 uprobes would not single-step faithfully (a
- * VEX-encoded store such as vmovdqa taken for a conditional jump and
- * skipped: Documentation/engine.rst, "Site sampling").
+ * An instruction the kernel's x86 uprobes would not single-step
+ * faithfully (a VEX-encoded store such as vmovdqa, taken for a
+ * conditional jump and skipped).  Informational: the site trigger uses
+ * execute breakpoints, not uprobes, and samples such sites like any other.
  */
 #define RACETRAP_SITE_F_NO_PROBE (1U << 3)
 /*
@@ -367,7 +367,7 @@ struct racetrap_sites {
 #define RACETRAP_SITES_SIZE_VER0	32
 
 /* racetrap_config.triggers */
-#define RACETRAP_TRIGGER_SITE	(1U << 0)	/* uprobes on random sites */
+#define RACETRAP_TRIGGER_SITE	(1U << 0)	/* breakpoints on random sites */
 #define RACETRAP_TRIGGER_CLOCK	(1U << 1)	/* per-thread cpu-clock */
 #define __RACETRAP_TRIGGER_ALL	((1U << 2) - 1)
 
@@ -388,8 +388,8 @@ struct racetrap_sites {
  * @flags: RACETRAP_CONFIG_F_*
  * @triggers: RACETRAP_TRIGGER_* mask; 0 = default (both)
  * @window_us: how long a sampled thread is held, 1..100000 us
- * @site_probes: uprobes armed at a time, 1..1024
- * @site_rotate_ms: how often the armed set is redrawn, 50..60000 ms
+ * @site_probes: threads given a site breakpoint at a rotation, 1..1024
+ * @site_rotate_ms: how often the breakpoints are redrawn, 50..60000 ms
  * @clock_period_us: cpu-clock sampling period per thread, 1000..10000000 us
  *	of that thread's CPU time
  * @max_watchpoints: debug registers the tracer may use in each thread at
@@ -495,22 +495,22 @@ enum racetrap_stat {
 	RACETRAP_STAT_THROTTLED,	/* times the budget started throttling */
 	RACETRAP_STAT_RECORDS,		/* records queued */
 	RACETRAP_STAT_DROPS,		/* records dropped, ring full */
-	RACETRAP_STAT_PROBES_ARMED,	/* uprobes registered */
-	RACETRAP_STAT_PROBE_ERRORS,	/* uprobes the kernel refused */
+	RACETRAP_STAT_PROBES_ARMED,	/* site breakpoints armed */
+	RACETRAP_STAT_PROBE_ERRORS,	/* ... the kernel refused */
 	RACETRAP_STAT_ROTATIONS,	/* site sets redrawn */
-	RACETRAP_STAT_SKIP_BLOCKED,	/* windows held off: probes removed */
+	RACETRAP_STAT_SKIP_BLOCKED,	/* unused: always 0 */
 	RACETRAP_STAT_CLOCK_AIMS,	/* execute breakpoints after misses */
 	RACETRAP_STAT_CLOCK_AIMS_MISSED,	/* ... not reached in time */
 	RACETRAP_STAT_COST_OTHERS_NS,	/* part of COST_NS: others' bound */
 	RACETRAP_STAT_THROTTLED_NS,	/* time the budget held sampling back */
 	RACETRAP_STAT_CLOCK_AIMS_UP,	/* ... of CLOCK_MISSES aimed at a caller */
-	RACETRAP_STAT_COST_ROTATE_NS,	/* part of COST_NS: probe rewrites */
+	RACETRAP_STAT_COST_ROTATE_NS,	/* part of COST_NS: rotations' arming */
 	RACETRAP_STAT_ROTATIONS_DEFERRED,	/* ticks a rotation waited for budget */
 	RACETRAP_STAT_COST_BOUND_NS,	/* part of COST_NS: hits, ticks at a bound */
-	RACETRAP_STAT_SITE_STEPS_LOST,	/* probe hits whose step gave no sample */
+	RACETRAP_STAT_SITE_STEPS_LOST,	/* unused: always 0 */
 	RACETRAP_STAT_HITS_EMULATOR,	/* traps tcg_store_check dropped */
 	RACETRAP_STAT_SITES_LIVE,	/* sites seen to run (drawn first) */
-	RACETRAP_STAT_PROBES_IDLE,	/* probes removed without firing */
+	RACETRAP_STAT_PROBES_IDLE,	/* site breakpoints taken out unfired */
 	RACETRAP_STAT_THREADS_LEFT,	/* threads windows left unwatched */
 	__RACETRAP_STAT_LAST
 };
@@ -554,11 +554,9 @@ enum racetrap_end_reason {
 #define RACETRAP_SIDE_F_AFTER	(1U << 1)	/* ip is after the access */
 #define RACETRAP_SIDE_F_KNOWN	(1U << 2)	/* site found: access, size, addr valid */
 /*
- * Caught before its access executed: the thread was about to single-step
- * a probed copy of the instruction, which racetrap never lets a watched
- * thread do, so it recorded the conflict and waited for the window to
- * close.  @ip is still the one after the access; value_after was read
- * before this access ran and does not include it.
+ * Caught before its access executed; @ip is still the one after the
+ * access, and value_after does not include it.  No kernel of this
+ * version sets it (it came with the uprobe site trigger).
  */
 #define RACETRAP_SIDE_F_PENDING	(1U << 3)
 /*

@@ -603,27 +603,30 @@ static void test_site_order(void)
 	struct rt_analyzer *an;
 	struct c_pair cp;
 	struct live l;
-	const char *t, *wr, *prev;
+	const char *t, *rd, *prev;
 
 	if (live_start("sample_c", &l)) {
-		ktap_skip("site_sample_printed_as_previous", "sample_c cannot run");
+		ktap_skip("site_sample_printed_first", "sample_c cannot run");
 		live_free(&l);
 		return;
 	}
 	an = new_analyzer(&l, &c, NULL, false);
 	if (an && c_pair_of(&l, &cp)) {
-		/* The reader was sampled by a probe; the writer trapped. */
+		/*
+		 * The reader was sampled by a site breakpoint, before its
+		 * read; the writer trapped in the window.
+		 */
 		make_hit(&l, &rec, cp.rd, cp.raddr, cp.w, cp.waddr, cp.caller);
 		rec.trigger = RACETRAP_REC_TRIGGER_SITE;
 		rt_analyzer_feed(an, &rec);
 	}
 	t = c.n == 1 ? c.text[0] : NULL;
-	wr = t ? strstr(t, "\n  Write of size 8 at 0x5000 by thread ") : NULL;
-	prev = t ? strstr(t, "\n  Previous read of size 8 at 0x5000 by thread ") : NULL;
-	EXPECT_TRUE(wr && prev && wr < prev &&
+	rd = t ? strstr(t, "\n  Read of size 8 at 0x5000 by thread ") : NULL;
+	prev = t ? strstr(t, "\n  Previous write of size 8 at 0x5000 by thread ") : NULL;
+	EXPECT_TRUE(rd && prev && rd < prev &&
 		    has(t, "trigger: site  window: 500us\n"),
-		    "site_sample_printed_as_previous", "%d reports", c.n);
-	if (t && !(wr && prev))
+		    "site_sample_printed_first", "%d reports", c.n);
+	if (t && !(rd && prev))
 		ktap_diag("report:\n%s", t);
 	if (an)
 		rt_analyzer_free(an);

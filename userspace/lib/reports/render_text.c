@@ -168,9 +168,8 @@ static void text_tail(struct rt_strbuf *b, const struct layout *l,
  * Go's -race and TSan's layout: the later access first, the earlier one
  * as "Previous ...", blank lines between blocks, the variable, where the
  * goroutines were created, then racetrap's own lines and TSan's SUMMARY.
- * A clock sample holds its thread before its access, so the trapped one
- * came first; a site sample holds it just after (engine.rst, "Site
- * sampling"), so the sampled one did.
+ * Both triggers hold the sampled thread before its access, so the trapped
+ * one came first.
  */
 static void race_text(struct rt_strbuf *b, const struct rt_race_view *v)
 {
@@ -180,11 +179,9 @@ static void race_text(struct rt_strbuf *b, const struct rt_race_view *v)
 
 	rt_strbuf_puts(b, SEPARATOR "\n");
 	if (v->trapped) {
-		bool sampled_first = v->rec->trigger == RACETRAP_REC_TRIGGER_SITE;
-
 		rt_strbuf_puts(b, "WARNING: DATA RACE\n");
-		text_side(b, &l, sampled_first ? v->trapped : v->sampled, false);
-		text_side(b, &l, sampled_first ? v->sampled : v->trapped, true);
+		text_side(b, &l, v->sampled, false);
+		text_side(b, &l, v->trapped, true);
 	} else {
 		rt_strbuf_puts(b, "WARNING: DATA RACE (racing write from an unseen writer)\n");
 		text_side(b, &l, v->sampled, false);
