@@ -236,8 +236,8 @@ void racetrap_clock_expire(struct racetrap_tracer *t, bool all)
 	mutex_unlock(&t->aim_lock);
 }
 
-/* Has current an aim armed at @ip?  #DB context (watch.c, under the rig). */
-bool racetrap_clock_aim_at(struct racetrap_tracer *t, unsigned long ip)
+/* Does current hold an aim?  #DB context (watch.c, under the rig). */
+bool racetrap_clock_aim_held(struct racetrap_tracer *t)
 {
 	unsigned int i;
 
@@ -246,7 +246,7 @@ bool racetrap_clock_aim_at(struct racetrap_tracer *t, unsigned long ip)
 		int state = atomic_read(&cw->state);
 
 		if ((state == WORK_AIMED || state == WORK_HIT) &&
-		    READ_ONCE(cw->task) == current && READ_ONCE(cw->ip) == ip)
+		    READ_ONCE(cw->task) == current)
 			return true;
 	}
 	return false;

@@ -318,10 +318,10 @@ unsigned int racetrap_site_stop(struct racetrap_tracer *t)
 }
 
 /*
- * Has current a site breakpoint at @ip, armed, being armed, or just hit
- * there?  #DB context (watch.c, under the rig).
+ * Does current hold a site breakpoint (armed, being armed, or just hit)?
+ * #DB context (watch.c, under the rig).
  */
-bool racetrap_site_bp_at(struct racetrap_tracer *t, unsigned long ip)
+bool racetrap_site_bp_held(struct racetrap_tracer *t)
 {
 	struct racetrap_site_set *set;
 	bool found = false;
@@ -334,8 +334,7 @@ bool racetrap_site_bp_at(struct racetrap_tracer *t, unsigned long ip)
 		int state = atomic_read(&sb->state);
 
 		found = state != BP_DEAD && state != BP_DONE &&
-			READ_ONCE(sb->task) == current &&
-			READ_ONCE(sb->ip) == ip;
+			READ_ONCE(sb->task) == current;
 	}
 	rcu_read_unlock();
 	return found;

@@ -10,6 +10,6 @@ struct work_struct;
 
 void racetrap_tick_fn(struct work_struct *work);
 unsigned int racetrap_site_stop(struct racetrap_tracer *t);
-bool racetrap_site_bp_at(struct racetrap_tracer *t, unsigned long ip);
+bool racetrap_site_bp_held(struct racetrap_tracer *t);
 
 #endif /* _RACETRAP_TRIGGER_SITE_H */
