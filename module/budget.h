@@ -21,7 +21,7 @@ struct racetrap_budget {
 	u64 rotate_cpu_seen;		/* target CPU ns at the last rotation */
 	u64 rotate_cost_ns;		/* what the last rotation charged */
 	/* Under the lock: */
-	u64 rotate_debt_ns;		/* rewrites' cost not yet repaid */
+	u64 rotate_debt_ns;		/* rotations' cost not yet repaid */
 };
 
 void racetrap_budget_start(struct racetrap_tracer *t, struct task_struct *task);

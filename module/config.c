@@ -29,9 +29,10 @@
  * Floors that bound what one attachment does to the rest of the system:
  * clock_period_us 1000, as the clock trigger's events are per CPU and
  * interrupt whatever runs there (1000 interrupts/s per CPU at most, a
- * HZ=1000 tick's worth); site_rotate_ms 50, as every uprobe registered
- * or removed write-locks the mmap_lock of every process mapping the file
- * (at most 2 * 1024 probes * 20/s).
+ * HZ=1000 tick's worth); site_rotate_ms 50, as a rotation takes out and
+ * arms a site breakpoint in each of up to site_probes threads, each a
+ * cross-CPU call to the CPU that thread runs on (at most 2 * 1024 * 20
+ * IPIs/s).
  */
 struct racetrap_tunable {
 	size_t off;

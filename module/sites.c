@@ -517,7 +517,7 @@ static void note_live(struct racetrap_tracer *t, struct racetrap_table *tb,
 
 /*
  * @ip runs in the target: make its function's sites live.  Any context
- * (the clock's hard interrupt on any CPU, the probe handler); the
+ * (the clock's hard interrupt on any CPU, a site hit's task_work); the
  * writers of the live list take @t->live_lock.
  */
 void racetrap_sites_mark_live(struct racetrap_tracer *t, unsigned long ip)

@@ -33,9 +33,9 @@ struct racetrap_table {
 	u32 id;
 	/*
 	 * The file's path, pinned with path_get(): its dentry keeps the
-	 * inode, its mount keeps the filesystem from being unmounted under
-	 * the uprobes (an inode reference alone would leave it "busy
-	 * after unmount").
+	 * inode, by which the table knows the file's mappings, and its mount
+	 * keeps the filesystem from being unmounted under it (an inode
+	 * reference alone would leave it "busy after unmount").
 	 */
 	struct path path;
 	struct inode *inode;		/* path's inode */

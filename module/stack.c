@@ -67,8 +67,9 @@ unsigned int racetrap_user_stack(const struct pt_regs *regs, u64 *out,
  * userfaultfd range cannot park the thread).  With @in_task (current's
  * own task context) only from the mapping that holds regs->sp, and only
  * if it is plain memory, not a device's (value.c).  In #DB the mappings
- * are not looked up: a trylock of mmap_lock there failed whenever a
- * uprobe rotation waited for it, and the trapped side lost its dump.
+ * are not looked up: a trylock of mmap_lock there fails whenever a
+ * writer holds or waits for it (another thread's mmap or munmap), and the
+ * trapped side would lose its dump.
  * Returns the block's size (a multiple of 8).
  */
 u32 racetrap_user_dump(const struct pt_regs *regs, struct racetrap_user_dump *d,

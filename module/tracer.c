@@ -6,8 +6,9 @@
  * Teardown is one idempotent function, racetrap_tracer_stop(), run under
  * the tracer mutex.  Nothing the samplers run takes that mutex, so it can
  * wait for them: it marks the tracer stopping, wakes stalled threads,
- * unregisters the uprobes and cpu-clock events (both wait for running
- * handlers), and waits until no sample or queued clock work is left.
+ * takes out the site breakpoints and the cpu-clock events (both wait for
+ * running handlers), and waits until no sample, queued site sample or
+ * queued clock work is left.
  * Samples disarm their own watchpoints before they finish, so after stop
  * nothing of racetrap remains in the target.
  */
@@ -29,11 +30,7 @@
 #include "trigger_clock.h"
 #include "trigger_site.h"
 
-/*
- * Attached tracers, to allow only one per process.  The first attachment
- * registers the site trigger's step notifier and the last one gone takes
- * it out.
- */
+/* Attached tracers, to allow only one per process. */
 static LIST_HEAD(racetrap_attached);
 static DEFINE_MUTEX(racetrap_registry_lock);
 

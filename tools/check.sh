@@ -66,12 +66,13 @@ rig_kernel=${KERNELS%% *}
 	stage "rig-$rig_kernel" selftests/rig/test_rig.sh "$rig_kernel"
 # The guest selftests, one VM per kernel, side by side.  Each VM runs both
 # its vCPUs in one host thread (single-threaded TCG): QEMU's
-# multi-threaded TCG corrupts programs whose code is patched while they
-# run (uprobes' out-of-line copies, the kernel's int3 text patching; see
-# Documentation/testing.rst and tools/vm/uprobe-xol-repro), which made
-# Go targets crash at random under racetrap.  One host core per VM also
-# lets both kernels' VMs share a 2-core machine.  Their output is shown
-# whole, one VM after the other, once both are done.
+# multi-threaded TCG corrupts code patched while it runs, as the kernel's
+# own int3 text patching does (Documentation/testing.rst).  The site
+# trigger's uprobes, whose out-of-line copies made Go targets crash at
+# random that way (tools/vm/uprobe-xol-repro), are gone; the kernel's
+# patching is not.  One host core per VM also lets both kernels' VMs
+# share a 2-core machine.  Their output is shown whole, one VM after the
+# other, once both are done.
 vm_pids=()
 for k in $KERNELS; do
 	# shellcheck disable=SC2086 # $suites: one argument each

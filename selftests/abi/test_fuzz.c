@@ -85,12 +85,11 @@ static volatile long words[8];
  * What the targets run between their accesses, and where every site
  * table of the fuzzer points: one-byte instructions only (push/pop, a
  * stack access each, then ret), so any offset in it is an instruction
- * boundary and a uprobe there runs the instruction it replaced.  A probe
- * in the middle of an instruction makes the target run garbage, which
- * proves nothing about racetrap and, under QEMU TCG, can take the guest
- * down: QEMU 7.2 pops a far return's stack with kernel privilege, so a
- * garbage `lret` on a bad stack faults as a supervisor access from user
- * mode and the kernel oopses (check-debug, 2026-12-03).
+ * boundary, where a site breakpoint fires and the fuzzed site is
+ * sampled; one in the middle of an instruction would never fire.  (When
+ * sites were uprobes, a probe there made the target run garbage, and
+ * under QEMU TCG a garbage `lret` on a bad stack oopsed the guest:
+ * check-debug, 2026-12-03.)
  */
 asm(".text\n"
     ".globl fuzz_sled\n"

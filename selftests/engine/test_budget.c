@@ -2,10 +2,10 @@
 /*
  * The overhead budget.  With a budget too small for a second window (1
  * ppm), a racy fixture is throttled once: a THROTTLE record is queued,
- * the cost stops growing, and the triggers stand down (no uprobe armed,
- * no clock sample taken) for as long as the budget stays spent.  Raising
- * the budget brings sampling back within the tick (100 ms), without a
- * sample having to ask first.
+ * the cost stops growing, and the triggers stand down (no site breakpoint
+ * armed, no clock sample taken) for as long as the budget stays spent.
+ * Raising the budget brings sampling back within the tick (100 ms),
+ * without a sample having to ask first.
  */
 #define _GNU_SOURCE
 #include "engine.h"

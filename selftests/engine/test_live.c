@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Live sites (Documentation/engine.rst, "Site sampling"): the kernel
- * learns which functions run from clock ticks and fired probes and draws
- * most probes among their sites.  fix_live runs two one-site loop
- * functions and has a never-called function of 200 sites.
+ * learns which functions run from clock ticks and fired site breakpoints
+ * and draws most site breakpoints among their sites.  fix_live runs two
+ * one-site loop functions and has a never-called function of 200 sites.
  *
  * With function starts flagged: exactly the two loop sites become live,
- * and the site trigger samples about once per hot site per rotation,
- * where uniform draws over the 202 sites would give about 16 * 2 / 202 =
- * 0.16 samples per rotation (the test asks for 0.5).  Without the flags
- * (a stripped binary) the kernel takes runs of neighbouring sites: all
- * 202 become live, so the flags are what keeps the cold ones out.  The
- * cold function's sites say where it ends (func_tail): without that,
- * the ticks of fix_live's siteless spin loop just after it make all 200
- * live too.
+ * and the site trigger should sample them at least every other rotation
+ * (the test asks for 0.5 samples per rotation), where uniform draws over
+ * the 202 sites would give the two loop threads, each with a breakpoint
+ * of its own that fires only on its own loop's site, about 2 / 202 =
+ * 0.01.  Without the flags (a stripped binary) the kernel takes runs of
+ * neighbouring sites: all 202 become live, so the flags are what keeps
+ * the cold ones out.  The cold function's sites say where it ends
+ * (func_tail): without that, the ticks of fix_live's siteless spin loop
+ * just after it make all 200 live too.
  */
 #define _GNU_SOURCE
 #include "engine.h"

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Probe rotations are charged to the budget, and wait for it.  fix_late's
+ * Site rotations are charged to the budget, and wait for it.  fix_late's
  * thread "a" burns CPU while thread "b" is not started, and only b's site
- * is given: its probes never fire, so nothing but rotations costs the
- * target anything.  While the target runs, rotations follow
- * site_rotate_ms and their rewrites show in COST_ROTATE_NS; while it is
- * stopped (it earns nothing) a 1% budget lets at most one more rotation
- * through and the tick counts the others as deferred; at 100% the
- * rotations go on at their interval, stopped target or not.
+ * is given: its breakpoints never fire, so nothing but rotations costs
+ * the target anything.  While the target runs, rotations follow
+ * site_rotate_ms and the breakpoints they arm and take out show in
+ * COST_ROTATE_NS; while it is stopped (it earns nothing) a 1% budget
+ * lets at most one more rotation through and the tick counts the others
+ * as deferred; at 100% the rotations go on at their interval, stopped
+ * target or not.
  */
 #define _GNU_SOURCE
 #include <signal.h>

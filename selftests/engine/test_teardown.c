@@ -3,9 +3,9 @@
  * Every way an attachment ends, each on its own: DETACH, close, target
  * exit, target exec, target fork (the child is never touched), SIGKILL
  * while a thread is stalled, the client killed, and rmmod.  After each:
- * no thread of the target stays stalled, no uprobe int3 is left in its
- * text, a new tracer can attach, and (checked by the VM runner) the
- * kernel log stays clean.
+ * no thread of the target stays stalled, its text at every site is the
+ * file's (racetrap writes no code, and must not start to), a new tracer
+ * can attach, and (checked by the VM runner) the kernel log stays clean.
  */
 #define _GNU_SOURCE
 #include <sys/syscall.h>
@@ -62,7 +62,10 @@ static int attach_stalled(struct fx *f, uint32_t triggers)
 	return fd;
 }
 
-/* The first byte of every site in memory equals the file's: no int3. */
+/*
+ * The first byte of every site in memory equals the file's: nothing, an
+ * int3 least of all, was left in the text.
+ */
 static bool text_clean(const struct fx *f)
 {
 	char path[64];
@@ -92,7 +95,7 @@ static bool text_clean(const struct fx *f)
 	return ok;
 }
 
-/* Nothing left: no stall, no int3, and a new tracer may attach. */
+/* Nothing left: no stall, text untouched, and a new tracer may attach. */
 static bool released(struct fx *f)
 {
 	bool calm = never_in(f->pid, 'D', 0.5);
@@ -250,7 +253,8 @@ static void test_fork(void)
 	/*
 	 * The parent must go on producing hits while its child races: an
 	 * unlimited budget so sampling never pauses on a slow emulated CPU,
-	 * and clock sampling, which never windows a uprobe single-step.
+	 * and clock sampling alone, as when the site trigger's uprobe
+	 * single-steps did not mix with windows under QEMU's TCG.
 	 */
 	if (budget_unlimited(fd, RACETRAP_TRIGGER_CLOCK))
 		ktap_diag("config: %s", strerror(errno));

@@ -200,7 +200,7 @@ END {
 	if (!(("pool" SUBSEP "site") in trig) && !(("pool" SUBSEP "clock") in trig)) {
 		print "n/a (not run)."
 	} else {
-		print "Overhead with `--triggers site` (16 uprobes, redrawn every 100 ms) or `--triggers clock` (one sample per 10 ms of each thread's CPU time), each against unattached runs made just before it; `default` is the racetrap column above: both triggers, or the clock trigger alone on a Go target (racetrap's default there since 2026-12-02)."
+		print "Overhead with `--triggers site` (a site breakpoint in each of up to 16 threads, redrawn every 100 ms) or `--triggers clock` (one sample per 10 ms of each thread's CPU time), each against unattached runs made just before it; `default` is the racetrap column above: both triggers, or the clock trigger alone on a Go target (racetrap's default there since 2026-12-02)."
 		print ""
 		print "| workload | site only | clock only | default |"
 		print "|---|---|---|---|"

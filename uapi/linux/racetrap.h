@@ -111,7 +111,7 @@
  *
  * RACETRAP_IOC_DETACH (struct racetrap_detach)
  *	Ends the attachment: stops sampling, releases every watchpoint and
- *	uprobe, wakes any stalled thread.  Records already queued stay
+ *	breakpoint, wakes any stalled thread.  Records already queued stay
  *	readable.  Errors: ENOENT not attached.
  *
  * RACETRAP_IOC_ADD_SITES (struct racetrap_sites)
@@ -473,7 +473,7 @@ struct racetrap_config {
  * @counters: out: indexed by enum racetrap_stat
  */
 enum racetrap_stat {
-	RACETRAP_STAT_SAMPLES_SITE,	/* samples taken by site (uprobe) */
+	RACETRAP_STAT_SAMPLES_SITE,	/* samples taken by site breakpoints */
 	RACETRAP_STAT_SAMPLES_CLOCK,	/* samples taken by cpu-clock */
 	RACETRAP_STAT_CLOCK_TICKS,	/* cpu-clock ticks in user mode */
 	RACETRAP_STAT_CLOCK_MISSES,	/* ... that were not on a known site */
@@ -676,7 +676,7 @@ struct racetrap_user_dump {
  *	userfaultfd, where a read is never attempted.  Older modules
  *	(without RACETRAP_FEAT_VALUE_FLAGS) leave this 0.
  *	RACETRAP_REC_F_UNWATCHED: another thread may have been left
- *	unwatched in this window (it was single-stepping a uprobe, see
+ *	unwatched in this window (it was beyond watch_threads, see
  *	Documentation/engine.rst, or it was created after the arming: a
  *	pid was allocated in the target's namespace during the window), so
  *	a value change without a trap may be that thread's access, which

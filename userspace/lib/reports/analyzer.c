@@ -389,8 +389,8 @@ void rt_analyzer_feed_dumps(struct rt_analyzer *an,
 			break;
 		}
 		/*
-		 * A thread single-stepping a uprobe, or one created during
-		 * the window, was not watched: it may be the writer, and a
+		 * A thread beyond watch_threads, or one created during the
+		 * window, was not watched: it may be the writer, and a
 		 * race-free program's atomic store (xchg, probed) or count
 		 * decrement would look like an unseen writer here.  Its
 		 * plain writes are caught when its own side is sampled.

@@ -72,8 +72,8 @@ struct rt_analyzer_counts {
 	uint64_t filtered_runtime, suppressed, lost;
 	uint64_t atomic_unseen;	/* value changes at an atomic site, ignored */
 	uint64_t hits_atomic;	/* atomic pairs trapped, not reported */
-	uint64_t unwatched_unseen;	/* value changes while a thread
-					 * stepping a uprobe went unwatched */
+	uint64_t unwatched_unseen;	/* value changes in a window that
+					 * left a thread unwatched */
 	uint64_t hits_unattributed;	/* traps pinned on a store that
 					 * did not touch the watched range */
 };

@@ -98,10 +98,12 @@ static uint8_t fixed_access(unsigned int id)
  * VEX, EVEX or XOP prefix: "vmovdqa %ymm0,(%rdi)" (c5 fd 7f 07) has the
  * opcode byte 0x7f, a jg, so uprobes "emulates" a jump over it and the
  * store never happens.  Go's memmove is full of such stores: one probe on
- * one of them crashed every run of a Go program (Documentation/
- * testing.rst, "Go targets crashing under uprobes").  The bytes uprobes
- * would take for a branch or a nop: jcc rel8 (0x70-0x7f), nop (0x90),
- * call (0xe8), jmp (0xe9, 0xeb).
+ * one of them crashed every run of a Go program when the site trigger
+ * used uprobes (Documentation/testing.rst, "Go targets crashing under
+ * uprobes").  Its execute breakpoints sample such sites like any other,
+ * so the flag this sets, RACETRAP_SITE_F_NO_PROBE, is informational now.
+ * The bytes uprobes would take for a branch or a nop: jcc rel8
+ * (0x70-0x7f), nop (0x90), call (0xe8), jmp (0xe9, 0xeb).
  */
 static bool uprobes_misreads(const cs_insn *insn)
 {

@@ -2,20 +2,17 @@
 /*
  * rseqcs: no sampling inside restartable sequences.
  *
- * A uprobe steps the probed instruction out of line: from the int3 to
- * the end of the step the thread's ip is in the XOL slot.  A thread
- * preempted or migrated in that stretch of uprobes' own code comes back
- * through the kernel's rseq fix-up with that ip, outside its critical
- * section: the section is neither aborted nor restarted, and its commit
- * lands in another CPU's data.  Nothing a module does closes that gap
- * (Documentation/engine.rst, "Site sampling").  And a sample there means
+ * Sampling there is safe: a site breakpoint leaves the thread's ip on
+ * the site, so the kernel's rseq fix-up still sees the section
+ * (Documentation/engine.rst, "Site sampling").  But a sample there means
  * nothing: the sampled thread is held, so the kernel aborts its section
  * when it resumes and the sampled access never happens, while the other
  * threads on its CPU run the same section on the same per-CPU data, as
  * the protocol intends; the churn soak's churn_rseq was "reported" so
  * under the clock trigger.  So the instructions of every critical
- * section racetrap knows are left out of the site table: never probed,
- * never sampled.  A trap there is still named, from the symbols.
+ * section racetrap knows are left out of the site table: never given a
+ * breakpoint, never sampled.  A trap there is still named, from the
+ * symbols.
  *
  * librseq (and LTTng-UST through it) and tcmalloc emit each section's
  * struct rseq_cs into an ELF section named __rseq_cs, 32-byte aligned:

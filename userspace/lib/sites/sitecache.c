@@ -25,9 +25,10 @@
 /*
  * The file a table was decoded from, not only its build-id: anyone can
  * give a binary of theirs the build-id of another, and a root racetrapd
- * that decoded theirs first would then place uprobes in the other by
- * their table (in the middle of instructions).  ctime cannot be set from
- * userspace, so a replaced or rewritten file misses too.
+ * that decoded theirs first would then sample the other by their table
+ * (at offsets that are not its instructions, with operands it does not
+ * have).  ctime cannot be set from userspace, so a replaced or rewritten
+ * file misses too.
  */
 struct file_identity {
 	uint64_t dev, ino, size;
