@@ -6,11 +6,13 @@
  * one-site loop functions and has a never-called function of 200 sites.
  *
  * With function starts flagged: exactly the two loop sites become live,
- * and the site trigger should sample them at least every other rotation
- * (the test asks for 0.5 samples per rotation), where uniform draws over
- * the 202 sites would give the two loop threads, each with a breakpoint
- * of its own that fires only on its own loop's site, about 2 / 202 =
- * 0.01.  Without the flags (a stripped binary) the kernel takes runs of
+ * and the site trigger samples them often.  Each of the two loop threads
+ * has a breakpoint of its own, which fires only on its own loop's site:
+ * a live draw (3 in 4) picks it half the time, about 0.75 samples per
+ * rotation for both (0.58 to 0.73 measured in three 6.12 runs), where
+ * uniform draws over the 202 sites would give about 2 / 202 = 0.01.  The
+ * test asks for 0.25, 25 times the uniform rate, which leaves room for
+ * the spread of random draws over 3 s.  Without the flags (a stripped binary) the kernel takes runs of
  * neighbouring sites: all 202 become live, so the flags are what keeps
  * the cold ones out.  The cold function's sites say where it ends
  * (func_tail): without that, the ticks of fix_live's siteless spin loop
@@ -97,7 +99,7 @@ int main(void)
 	EXPECT_TRUE(fs.live == NR_HOT, "live_hot_functions_only",
 		    "%" PRIu64 " sites live, want the %d of the loop functions",
 		    fs.live, NR_HOT);
-	EXPECT_TRUE(fs.rotations >= 4 && fs.samples * 2 >= fs.rotations,
+	EXPECT_TRUE(fs.rotations >= 4 && fs.samples * 4 >= fs.rotations,
 		    "live_draws_fire",
 		    "%" PRIu64 " site samples in %" PRIu64 " rotations (%"
 		    PRIu64 " probes armed)", fs.samples, fs.rotations,
