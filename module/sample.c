@@ -413,13 +413,6 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 			racetrap_count(&t->stats, RACETRAP_STAT_HITS_ATOMIC);
 			continue;
 		}
-		if (h->emulator_rerun && w->before == w->after &&
-		    !(w->flags & (RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN |
-				  RACETRAP_REC_F_VALUE_AFTER_UNKNOWN)) &&
-		    rec->trapped.access == RACETRAP_ACCESS_WRITE) {
-			racetrap_count(&t->stats, RACETRAP_STAT_HITS_EMULATOR);
-			continue;
-		}
 		racetrap_count(&t->stats, RACETRAP_STAT_HITS);
 		rec->timestamp_ns = h->ts;
 		trace_racetrap_hit(rec);

@@ -35,7 +35,6 @@ struct racetrap_site_set;
 struct racetrap_hit {
 	u32 tid;
 	u16 nr_frames;
-	bool emulator_rerun;		/* rig: may be TCG's re-run store */
 	u32 dump_size;			/* of its dump in the slot, 0: none */
 	u64 ts;
 	struct pt_regs regs;

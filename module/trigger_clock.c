@@ -236,22 +236,6 @@ void racetrap_clock_expire(struct racetrap_tracer *t, bool all)
 	mutex_unlock(&t->aim_lock);
 }
 
-/* Does current hold an aim?  #DB context (watch.c, under the rig). */
-bool racetrap_clock_aim_held(struct racetrap_tracer *t)
-{
-	unsigned int i;
-
-	for (i = 0; i < RACETRAP_CLOCK_WORKS; i++) {
-		struct racetrap_clock_work *cw = &t->works[i];
-		int state = atomic_read(&cw->state);
-
-		if ((state == WORK_AIMED || state == WORK_HIT) &&
-		    READ_ONCE(cw->task) == current)
-			return true;
-	}
-	return false;
-}
-
 /*
  * A tick in code without sites (a language runtime, a library outside
  * the sampled universe): aim after the call in the first caller, within

@@ -10,6 +10,5 @@ struct racetrap_tracer;
 int racetrap_clock_start(struct racetrap_tracer *t);
 void racetrap_clock_stop(struct racetrap_tracer *t);
 void racetrap_clock_expire(struct racetrap_tracer *t, bool all);
-bool racetrap_clock_aim_held(struct racetrap_tracer *t);
 
 #endif /* _RACETRAP_TRIGGER_CLOCK_H */

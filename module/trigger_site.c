@@ -60,7 +60,6 @@ struct site_bp {
 	struct callback_head cb;
 	struct racetrap_site_set *set;
 	struct perf_event *bp;
-	struct task_struct *task;	/* @bp's, compared, never dereferenced */
 	struct racetrap_site_ref ref;
 	unsigned long ip;
 	u32 idx;			/* the site's index in its table */
@@ -73,7 +72,6 @@ struct site_bp {
  * task_work queued past the rotation that retires the set.
  */
 struct racetrap_site_set {
-	struct rcu_head rcu;		/* racetrap_site_bp_at() reads it */
 	refcount_t users;
 	struct racetrap_tracer *tracer;
 	bool retired;			/* under tracer->site_lock */
@@ -84,7 +82,7 @@ struct racetrap_site_set {
 static void put_set(struct racetrap_site_set *set)
 {
 	if (refcount_dec_and_test(&set->users))
-		kfree_rcu(set, rcu);
+		kfree(set);
 }
 
 /* A site drawn uniformly over all tables. */
@@ -312,32 +310,9 @@ unsigned int racetrap_site_stop(struct racetrap_tracer *t)
 			racetrap_sites_note_probe(t, sb->ref.table_id, sb->idx,
 						  state == BP_DEAD);
 	}
-	WRITE_ONCE(t->site_set, NULL);
+	t->site_set = NULL;
 	put_set(set);
 	return n;
-}
-
-/*
- * Does current hold a site breakpoint (armed, being armed, or just hit)?
- * #DB context (watch.c, under the rig).
- */
-bool racetrap_site_bp_held(struct racetrap_tracer *t)
-{
-	struct racetrap_site_set *set;
-	bool found = false;
-	unsigned int i;
-
-	rcu_read_lock();
-	set = READ_ONCE(t->site_set);
-	for (i = 0; set && i < READ_ONCE(set->nr) && !found; i++) {
-		const struct site_bp *sb = &set->bps[i];
-		int state = atomic_read(&sb->state);
-
-		found = state != BP_DEAD && state != BP_DONE &&
-			READ_ONCE(sb->task) == current;
-	}
-	rcu_read_unlock();
-	return found;
 }
 
 /*
@@ -366,22 +341,18 @@ static unsigned int rotate(struct racetrap_tracer *t)
 		goto out;
 	refcount_set(&set->users, 1);
 	set->tracer = t;
-	WRITE_ONCE(t->site_set, set);
 	for (i = 0; i < nr; i++) {
 		struct site_bp *sb = &set->bps[set->nr];
 
 		sb->set = set;
 		if (!draw(t, sb, 0))
 			continue;
-		WRITE_ONCE(sb->task, tasks[i]);
-		/* Counted before it can fire, for racetrap_site_bp_at(). */
-		WRITE_ONCE(set->nr, set->nr + 1);
-		if (arm(t, sb, tasks[i])) {
-			WRITE_ONCE(set->nr, set->nr - 1);
+		if (arm(t, sb, tasks[i]))
 			continue;
-		}
+		set->nr++;
 		remote++;
 	}
+	t->site_set = set;
 	racetrap_count(&t->stats, RACETRAP_STAT_ROTATIONS);
 out:
 	racetrap_put_threads(tasks, nr);

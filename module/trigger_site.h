@@ -3,13 +3,10 @@
 #ifndef _RACETRAP_TRIGGER_SITE_H
 #define _RACETRAP_TRIGGER_SITE_H
 
-#include <linux/types.h>
-
 struct racetrap_tracer;
 struct work_struct;
 
 void racetrap_tick_fn(struct work_struct *work);
 unsigned int racetrap_site_stop(struct racetrap_tracer *t);
-bool racetrap_site_bp_held(struct racetrap_tracer *t);
 
 #endif /* _RACETRAP_TRIGGER_SITE_H */

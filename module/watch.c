@@ -29,12 +29,7 @@
 #include "stack.h"
 #include "threads.h"
 #include "tracer.h"
-#include "trigger_clock.h"
-#include "trigger_site.h"
 #include "watch.h"
-
-/* The rig's: see emulator_phantom() below. */
-static bool tcg_store_check;
 
 /*
  * Record a conflicting access of current, with @regs as they are just
@@ -55,9 +50,6 @@ static void record_hit(struct racetrap_slot *slot, const struct pt_regs *regs)
 	h = &slot->hits[i];
 	h->tid = __task_pid_nr_ns(current, PIDTYPE_PID, t->pid_ns);
 	h->ts = ktime_get_mono_fast_ns();
-	h->emulator_rerun = tcg_store_check &&
-			    (racetrap_site_bp_held(t) ||
-			     racetrap_clock_aim_held(t));
 	h->regs = *regs;
 	h->regs.ip = racetrap_xol_fixup_ip(current, regs->ip);
 	h->nr_frames = racetrap_user_stack(&h->regs, h->stack,
@@ -82,14 +74,8 @@ static void record_hit(struct racetrap_slot *slot, const struct pt_regs *regs)
  * misaligned and missed the watched range is the emulator's and is
  * dropped.  A plain store leaves its address registers as it used them;
  * a stos moves %rdi on, so under the rig its trap may be dropped too.
- *
- * A thread that holds an execute breakpoint (a site breakpoint or an aim,
- * wherever it is) also takes, under QEMU's TCG, storms of traps after a
- * store that ran before the window opened: the store traps again with the
- * value it already wrote (bench/site-bp-values-2026-12-05.txt).  Such a
- * trap is marked here, and under the rig sample.c drops a marked write
- * whose window saw no change.
  */
+static bool tcg_store_check;
 module_param(tcg_store_check, bool, 0444);
 MODULE_PARM_DESC(tcg_store_check,
 		 "Drop watchpoint hits of misaligned stores outside the watched range (for QEMU TCG; default off)");

@@ -15,7 +15,12 @@
  *  - an unseen writer's change moved the counter forward.
  * A HIT whose trapped store cannot have touched the watched range is
  * what the analyzer drops as misattributed (a late #DB): counted apart.
- * Every case must be checked at least once, both ways.
+ * In the test VM (the rig's tcg_store_check is set) a trapped write that
+ * left the counter where it was is counted apart too: QEMU's TCG traps a
+ * store again, with the value it already wrote, in a thread that holds
+ * an execute breakpoint (Documentation/testing.rst, "Phantom watchpoint
+ * hits"); on a real host it is impossible.  Every case must be checked
+ * at least once, both ways.
  */
 #define _GNU_SOURCE
 #include "engine.h"
@@ -33,7 +38,28 @@ struct tally {
 	int hits[NR_CASES], changes[NR_CASES];
 	int bad_hit, bad_change, unknown, pending, other, changes_a;
 	int misattributed;	/* see check() */
+	int reruns;		/* see check() */
 };
+
+/* The test VM: the rig loads the module with tcg_store_check. */
+static bool under_rig;
+
+/* Is the module's boolean parameter @name set (Y)? */
+static bool rig_param_on(const char *name)
+{
+	char path[128], v = 'N';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/racetrap/parameters/%s",
+		 name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fread(&v, 1, 1, f) != 1)
+			v = 'N';
+		fclose(f);
+	}
+	return v == 'Y';
+}
 
 /*
  * The field's bytes that the watched range holds, as a number (the
@@ -175,8 +201,12 @@ static bool check(const struct racetrap_record *rec, void *arg)
 	 * 1 and 2 bytes wrap every 128 and 32768 stores, and the writer
 	 * can make that many between the two reads: only odd is required.
 	 */
-	if (n >= 4 && after <= before) {
-		bad(t, rec, "a trapped write that changed nothing");
+	if (n >= 4 && after == before && under_rig) {
+		t->reruns++;
+	} else if (n >= 4 && after <= before) {
+		bad(t, rec, after == before ?
+			    "a trapped write that changed nothing" :
+			    "a trapped write that moved the counter back");
 	} else {
 		t->hits[c]++;
 	}
@@ -195,6 +225,7 @@ int main(void)
 	int fd, c;
 
 	ktap_start(3);
+	under_rig = rig_param_on("tcg_store_check");
 	if (access(RACETRAP_DEVICE, R_OK | W_OK)) {
 		ktap_skip("values_hits_possible", "no " RACETRAP_DEVICE);
 		ktap_skip("values_unseen_writer_possible", "no " RACETRAP_DEVICE);
@@ -224,6 +255,8 @@ int main(void)
 	}
 	ktap_diag("%d with an unreadable value, %d caught before their access, %d changes on A, %d elsewhere, %d traps pinned on a store outside the watch",
 		  t.unknown, t.pending, t.changes_a, t.other, t.misattributed);
+	ktap_diag("%d unchanged trapped writes counted as the emulator's (%s)",
+		  t.reruns, under_rig ? "test VM" : "not the test VM: none allowed");
 	EXPECT_TRUE(!t.bad_hit, "values_hits_possible",
 		    "%d impossible pairs", t.bad_hit);
 	EXPECT_TRUE(!t.bad_change, "values_unseen_writer_possible",
