@@ -49,6 +49,7 @@
 #include "stack.h"
 #include "tracer.h"
 #include "trigger_clock.h"
+#include "watch.h"
 
 #define AIM_REACH	64			/* bytes from a tick to its aim */
 #define AIM_FRAMES	8			/* frames searched for one */
@@ -167,7 +168,6 @@ static void aim_fn(struct callback_head *cb)
 	struct racetrap_clock_work *cw =
 		container_of(cb, struct racetrap_clock_work, cb);
 	struct racetrap_tracer *t = cw->tracer;
-	struct perf_event_attr attr;
 	struct perf_event *bp;
 	u64 t0 = ktime_get_ns();
 
@@ -182,15 +182,7 @@ static void aim_fn(struct callback_head *cb)
 	    !racetrap_budget_allow(t))
 		goto err_release;
 	disarm_own_aims(t);
-	hw_breakpoint_init(&attr);
-	attr.bp_addr = cw->ip;
-	/* x86 asks for an execute breakpoint with this length. */
-	attr.bp_len = sizeof(long);
-	attr.bp_type = HW_BREAKPOINT_X;
-	attr.disabled = 0;
-	/* An exec takes it out at once: the new image is not ours to aim at. */
-	attr.remove_on_exec = 1;
-	bp = register_user_hw_breakpoint(&attr, aim_hit, cw, current);
+	bp = racetrap_exec_bp(cw->ip, aim_hit, cw, current);
 	if (IS_ERR(bp)) {
 		racetrap_count(&t->stats, PTR_ERR(bp) == -ENOSPC ?
 			       RACETRAP_STAT_SKIP_NOSPC :

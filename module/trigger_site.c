@@ -35,6 +35,7 @@
 #include "sample.h"
 #include "threads.h"
 #include "tracer.h"
+#include "watch.h"
 #include "trigger_clock.h"
 #include "trigger_site.h"
 
@@ -197,22 +198,12 @@ dead:
 static int arm(struct racetrap_tracer *t, struct site_bp *sb,
 	       struct task_struct *task)
 {
-	struct perf_event_attr attr;
 	struct perf_event *bp;
 
 	lockdep_assert_held(&t->site_lock);
 	WRITE_ONCE(sb->bp, NULL);
 	atomic_set(&sb->state, BP_ARMED);
-
-	hw_breakpoint_init(&attr);
-	attr.bp_addr = sb->ip;
-	/* x86 asks for an execute breakpoint with this length. */
-	attr.bp_len = sizeof(long);
-	attr.bp_type = HW_BREAKPOINT_X;
-	attr.disabled = 0;
-	/* An exec takes it out at once: the new image is not ours. */
-	attr.remove_on_exec = 1;
-	bp = register_user_hw_breakpoint(&attr, site_hit, sb, task);
+	bp = racetrap_exec_bp(sb->ip, site_hit, sb, task);
 	if (IS_ERR(bp)) {
 		/* Nothing registered, nothing hit. */
 		atomic_set(&sb->state, BP_IDLE);

@@ -184,6 +184,27 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 	return ret;
 }
 
+/*
+ * An execute breakpoint at @ip in @task, for the triggers: it stops the
+ * thread before the instruction there executes.  An exec takes it out at
+ * once: the new image is not the tracer's.
+ */
+struct perf_event *racetrap_exec_bp(unsigned long ip,
+				    perf_overflow_handler_t fn, void *ctx,
+				    struct task_struct *task)
+{
+	struct perf_event_attr attr;
+
+	hw_breakpoint_init(&attr);
+	attr.bp_addr = ip;
+	/* x86 asks for an execute breakpoint with this length. */
+	attr.bp_len = sizeof(long);
+	attr.bp_type = HW_BREAKPOINT_X;
+	attr.disabled = 0;
+	attr.remove_on_exec = 1;
+	return register_user_hw_breakpoint(&attr, fn, ctx, task);
+}
+
 /* After this no hit_handler() runs for @w (release waits for it). */
 void racetrap_watch_disarm(struct racetrap_watch *w)
 {

@@ -3,6 +3,7 @@
 #ifndef _RACETRAP_WATCH_H
 #define _RACETRAP_WATCH_H
 
+#include <linux/perf_event.h>
 #include <linux/types.h>
 
 struct perf_event;
@@ -20,5 +21,8 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 		       unsigned int len, bool writes_only,
 		       struct racetrap_watch *w);
 void racetrap_watch_disarm(struct racetrap_watch *w);
+struct perf_event *racetrap_exec_bp(unsigned long ip,
+				    perf_overflow_handler_t fn, void *ctx,
+				    struct task_struct *task);
 
 #endif /* _RACETRAP_WATCH_H */
