@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Site sampling, DataCollider's way: execute breakpoints on sites drawn
- * uniformly, one per thread in up to site_probes threads (threads.c picks
- * which, running ones first).  Three of every four draws are among the
+ * uniformly, two per thread (per_thread()) in up to site_probes threads
+ * (threads.c picks which, running ones first).  Three of every four draws are among the
  * sites seen to run (sites.c), the fourth among all, which is how a
  * function the clock never ticks in becomes live.  A tick every
  * min(site_rotate_ms, 100) ms checks that the target still runs the image
@@ -41,6 +41,7 @@
 
 #define TICK_MAX_MS	100
 #define LIVE_SHARE	3	/* of every 4 draws, among the live sites */
+#define PER_THREAD_MAX	2	/* site breakpoints a thread holds */
 
 /*
  * A breakpoint's life; ARMED is contended (its hit vs. the rotation).  The
@@ -307,13 +308,29 @@ unsigned int racetrap_site_stop(struct racetrap_tracer *t)
 }
 
 /*
- * Retire the set and arm a new one: a site per thread, in up to
- * site_probes threads.  Under @t->site_lock.  Returns how many
+ * How many site breakpoints each thread gets.  x86 has four debug
+ * registers per thread: a window's watchpoints take max_watchpoints of
+ * them, an aim one, and the site trigger two of the rest, at least one.
+ * A uprobe fired in every thread; a breakpoint fires only in its own, so
+ * a second one per thread is what keeps a Go program's few threads (its
+ * Ms, which run every goroutine) sampling about as many sites.
+ */
+static unsigned int per_thread(struct racetrap_tracer *t)
+{
+	int free = 3 - (int)READ_ONCE(t->cfg.max_watchpoints);
+
+	return clamp(free, 1, PER_THREAD_MAX);
+}
+
+/*
+ * Retire the set and arm a new one: per_thread() sites per thread, in
+ * up to site_probes threads.  Under @t->site_lock.  Returns how many
  * breakpoints it armed or took out in other threads, for the budget.
  */
 static unsigned int rotate(struct racetrap_tracer *t)
 {
-	unsigned int max = READ_ONCE(t->cfg.site_probes), remote, nr, left, i;
+	unsigned int max = READ_ONCE(t->cfg.site_probes), per = per_thread(t);
+	unsigned int remote, nr, left, i;
 	struct racetrap_site_set *set;
 	struct task_struct *task, **tasks;
 
@@ -327,18 +344,19 @@ static unsigned int rotate(struct racetrap_tracer *t)
 	put_task_struct(task);
 	if (!tasks)
 		return remote;
-	set = kzalloc(struct_size(set, bps, nr), GFP_KERNEL);
+	set = kzalloc(struct_size(set, bps, nr * per), GFP_KERNEL);
 	if (!set)
 		goto out;
 	refcount_set(&set->users, 1);
 	set->tracer = t;
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr * per; i++) {
 		struct site_bp *sb = &set->bps[set->nr];
+		/* A thread's second breakpoint: not on its first one's site. */
+		unsigned long avoid = i % per && set->nr ?
+				      set->bps[set->nr - 1].ip : 0;
 
 		sb->set = set;
-		if (!draw(t, sb, 0))
-			continue;
-		if (arm(t, sb, tasks[i]))
+		if (!draw(t, sb, avoid) || arm(t, sb, tasks[i / per]))
 			continue;
 		set->nr++;
 		remote++;
