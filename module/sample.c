@@ -423,6 +423,22 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	kfree(rec);
 }
 
+/*
+ * A trigger's sample of the site at @ip, in current's task_work on its
+ * way back to user mode: unless a signal frame was set up since (its ip
+ * is no longer @ip), current is exiting or runs another mm, or the tracer
+ * is stopping.  The caller holds racetrap_enter().
+ */
+void racetrap_sample_at(struct racetrap_tracer *t, unsigned long ip,
+			const struct racetrap_site_ref *ref, u16 trigger)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+
+	if (!(current->flags & PF_EXITING) && regs->ip == ip &&
+	    current->mm == t->mm && !READ_ONCE(t->stopping))
+		racetrap_sample(t, regs, ref, trigger);
+}
+
 /* Task context of the sampled thread; the caller holds racetrap_enter(). */
 void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 		     const struct racetrap_site_ref *ref, u16 trigger)

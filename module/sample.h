@@ -13,6 +13,8 @@ struct racetrap_tracer;
 
 void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 		     const struct racetrap_site_ref *ref, u16 trigger);
+void racetrap_sample_at(struct racetrap_tracer *t, unsigned long ip,
+			const struct racetrap_site_ref *ref, u16 trigger);
 unsigned long racetrap_operand_addr(const struct racetrap_site *s,
 				    const struct pt_regs *regs,
 				    unsigned long next_ip);

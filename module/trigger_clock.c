@@ -76,13 +76,8 @@ static void release_work(struct racetrap_tracer *t,
 /* Task context, on the way back to user mode, before @cw->ip executes. */
 static void sample_here(struct racetrap_clock_work *cw)
 {
-	struct racetrap_tracer *t = cw->tracer;
-	struct pt_regs *regs = task_pt_regs(current);
-
-	/* A signal frame may have been set up since: re-check. */
-	if (!(current->flags & PF_EXITING) && regs->ip == cw->ip &&
-	    current->mm == t->mm && !READ_ONCE(t->stopping))
-		racetrap_sample(t, regs, &cw->ref, RACETRAP_REC_TRIGGER_CLOCK);
+	racetrap_sample_at(cw->tracer, cw->ip, &cw->ref,
+			   RACETRAP_REC_TRIGGER_CLOCK);
 }
 
 /* The tick landed on a site. */

@@ -251,7 +251,6 @@ static void site_sample_fn(struct callback_head *cb)
 	struct site_bp *sb = container_of(cb, struct site_bp, cb);
 	struct racetrap_site_set *set = sb->set;
 	struct racetrap_tracer *t = set->tracer;
-	struct pt_regs *regs = task_pt_regs(current);
 	u64 t0 = ktime_get_ns();
 
 	/* Fired before the rotation stored it: that is done under the lock. */
@@ -263,10 +262,7 @@ static void site_sample_fn(struct callback_head *cb)
 	racetrap_budget_charge(t, ktime_get_ns() - t0);
 	racetrap_sites_note_probe(t, sb->ref.table_id, sb->idx, true);
 	racetrap_sites_mark_live(t, sb->ip);
-	/* A signal frame may have been set up since: re-check. */
-	if (!(current->flags & PF_EXITING) && regs->ip == sb->ip &&
-	    current->mm == t->mm && !READ_ONCE(t->stopping))
-		racetrap_sample(t, regs, &sb->ref, RACETRAP_REC_TRIGGER_SITE);
+	racetrap_sample_at(t, sb->ip, &sb->ref, RACETRAP_REC_TRIGGER_SITE);
 	rearm(sb);
 	put_set(set);
 	racetrap_leave(t);
