@@ -431,6 +431,7 @@ target_memory() {
 		sleep 1
 		r0=$(awk '/^Rss:/ { print $2 }' /proc/$pid/smaps_rollup)
 		p0=$(awk '/^Pss:/ { print $2 }' /proc/$pid/smaps_rollup)
+		awk '{ print $1, $6 }' /proc/$pid/maps | sort >$T/maps0
 		apid=
 		if [ $col = racetrap ]; then
 			racetrap attach $pid >$T/rt 2>&1 &
@@ -443,7 +444,10 @@ target_memory() {
 		out mem "target_${col}_rss" $((r1 - r0))
 		out mem "target_${col}_pss" $((p1 - p0))
 		if [ $col = racetrap ]; then
-			out info target_maps "$(awk '/\[uprobes\]/ { printf "%s ", $6 }' /proc/$pid/maps)"
+			# racetrap maps nothing into its targets: any mapping
+			# that appeared while attached is printed.
+			awk '{ print $1, $6 }' /proc/$pid/maps | sort >$T/maps1
+			out info target_maps "$(comm -13 $T/maps0 $T/maps1 | tr '\n' ' ')"
 			kill -INT $apid
 			wait $apid
 		fi

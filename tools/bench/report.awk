@@ -277,6 +277,6 @@ END {
 		printf "| unattached | %d | %d |\n", mem["target_base_rss"], mem["target_base_pss"]
 		printf "| racetrap attach | %d | %d |\n", mem["target_racetrap_rss"], mem["target_racetrap_pss"]
 		if (info["target_maps"] != "")
-			print "\nMappings racetrap added to the target: `" info["target_maps"] "` (the kernel's uprobes XOL page)."
+			print "\nMappings that appeared in the target while attached (racetrap maps none of its own): `" info["target_maps"] "`."
 	}
 }
