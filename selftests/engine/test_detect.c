@@ -170,8 +170,7 @@ static void clean(const char *name, enum racetrap_stat proof,
 /*
  * Locked "a" against plain "b".  Under TCG a locked RMW never trips a
  * watchpoint, so only windows sampling "a" can catch "b"; "a" is
- * clock-sampled, as when the site trigger's uprobes refused lock
- * prefixes (its breakpoints do not, but the clock alone is enough).
+ * clock-sampled (the clock alone is enough).
  */
 static void mixed(void)
 {

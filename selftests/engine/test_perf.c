@@ -31,9 +31,8 @@ int main(void)
 	};
 	/*
 	 * The budget is not under test: let every window through.  Clock
-	 * sampling only, as when the site trigger's uprobe single-steps
-	 * next to back-to-back windows were what QEMU's TCG mishandled;
-	 * the tracepoints fire the same under either trigger.
+	 * sampling only, which samples from the first tick; the tracepoints
+	 * fire the same under either trigger.
 	 */
 	struct racetrap_config c = {
 		.triggers = RACETRAP_TRIGGER_CLOCK,

@@ -253,8 +253,8 @@ static void test_fork(void)
 	/*
 	 * The parent must go on producing hits while its child races: an
 	 * unlimited budget so sampling never pauses on a slow emulated CPU,
-	 * and clock sampling alone, as when the site trigger's uprobe
-	 * single-steps did not mix with windows under QEMU's TCG.
+	 * and clock sampling alone: its ticks sample whatever code runs, so
+	 * hits do not wait for the site trigger to find the live sites.
 	 */
 	if (budget_unlimited(fd, RACETRAP_TRIGGER_CLOCK))
 		ktap_diag("config: %s", strerror(errno));
