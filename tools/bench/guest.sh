@@ -431,7 +431,7 @@ target_memory() {
 		sleep 1
 		r0=$(awk '/^Rss:/ { print $2 }' /proc/$pid/smaps_rollup)
 		p0=$(awk '/^Pss:/ { print $2 }' /proc/$pid/smaps_rollup)
-		awk '{ print $1, $6 }' /proc/$pid/maps | sort >$T/maps0
+		awk '{ print $1, $6 }' /proc/$pid/maps >$T/maps0
 		apid=
 		if [ $col = racetrap ]; then
 			racetrap attach $pid >$T/rt 2>&1 &
@@ -446,8 +446,9 @@ target_memory() {
 		if [ $col = racetrap ]; then
 			# racetrap maps nothing into its targets: any mapping
 			# that appeared while attached is printed.
-			awk '{ print $1, $6 }' /proc/$pid/maps | sort >$T/maps1
-			out info target_maps "$(comm -13 $T/maps0 $T/maps1 | tr '\n' ' ')"
+			awk '{ print $1, $6 }' /proc/$pid/maps >$T/maps1
+			out info target_maps "$(awk 'NR == FNR { seen[$0]; next }
+				!($0 in seen) { printf "%s ", $0 }' $T/maps0 $T/maps1)"
 			kill -INT $apid
 			wait $apid
 		fi
