@@ -20,6 +20,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include "budget.h"
+#include "pairs.h"
 #include "sample.h"
 #include "stack.h"
 #include "trace.h"
@@ -208,13 +209,14 @@ static void stall(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	for (;;) {
 		set_current_state(TASK_KILLABLE);
 		/*
-		 * The first trap is the finding: close the window then.
-		 * Holding on would cost the sampled thread more stall and
-		 * the other thread a #DB on every further access (a hot word
-		 * trapped tens of thousands of times per window under TCG).
+		 * The first trap of a pair not reported yet is the finding:
+		 * close the window then (watch.c).  Holding on would cost the
+		 * sampled thread more stall and the other thread a #DB on
+		 * every further access (a hot word trapped tens of thousands
+		 * of times per window under TCG).
 		 */
 		if (READ_ONCE(t->stopping) || fatal_signal_pending(current) ||
-		    atomic_read(&slot->nr_hits))
+		    READ_ONCE(slot->closing))
 			break;
 		if (!schedule_hrtimeout_range(&expires, slack,
 					      HRTIMER_MODE_ABS))
@@ -408,6 +410,7 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 		memset(&rec->trapped, 0, sizeof(rec->trapped));
 		fill_trapped(t, h, &rec->trapped);
 		rec->trapped.flags |= read_ctx(t, &h->regs, rec->trapped_ctx);
+		racetrap_pairs_add(&t->reported, w->regs->ip, h->regs.ip);
 		if ((rec->sampled.flags & RACETRAP_SIDE_F_LOCKED) &&
 		    (rec->trapped.flags & RACETRAP_SIDE_F_LOCKED)) {
 			racetrap_count(&t->stats, RACETRAP_STAT_HITS_ATOMIC);
@@ -482,6 +485,8 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	}
 	watch_range(w.addr, s->size, &w.waddr, &w.wlen);
 	atomic_set(&slot->nr_hits, 0);
+	slot->closing = false;
+	slot->sampled_ip = regs->ip;
 	slot->stack_depth = READ_ONCE(t->cfg.stack_depth);
 	prepare_dumps(slot, READ_ONCE(t->cfg.stack_dump));
 

@@ -18,6 +18,7 @@
 #include <uapi/linux/racetrap.h>
 #include "budget.h"
 #include "limits.h"
+#include "pairs.h"
 #include "ring.h"
 #include "sites.h"
 #include "stats.h"
@@ -50,6 +51,8 @@ struct racetrap_slot {
 	raw_spinlock_t lock;		/* protects @task */
 	struct task_struct *task;	/* the stalled thread, for wake-ups */
 	atomic_t nr_hits;
+	bool closing;			/* a hit ended the window */
+	unsigned long sampled_ip;	/* the sampled access, for pairs */
 	u32 stack_depth;
 	struct racetrap_hit hits[RACETRAP_MAX_HITS];
 	/*
@@ -130,6 +133,9 @@ struct racetrap_tracer {
 	struct work_struct end_work;
 	u64 end_gen;
 	int end_reason;
+
+	/* Pairs seen this attachment: windows stay open past them. */
+	struct racetrap_pairs reported;
 
 	/* Overhead budget. */
 	struct racetrap_budget budget;

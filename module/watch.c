@@ -24,6 +24,7 @@
 #include <linux/timekeeping.h>
 #include "budget.h"
 #include "compat.h"
+#include "pairs.h"
 #include "sample.h"
 #include "sites.h"
 #include "stack.h"
@@ -61,9 +62,18 @@ static void record_hit(struct racetrap_slot *slot, const struct pt_regs *regs)
 						  slot->dump_len,
 						  RACETRAP_DUMP_TRAPPED, false);
 	racetrap_budget_charge(t, local_clock() - t0);
-	/* The window has its finding: let the sampled thread close it. */
-	if (i == 0)
-		racetrap_sample_wake(slot);
+	/*
+	 * A pair not reported yet is the window's finding: let the sampled
+	 * thread close it.  A known pair keeps it open for a conflict behind
+	 * it (pairs.c), while the hit array has room for one.
+	 */
+	if (i < RACETRAP_MAX_HITS - 1 &&
+	    racetrap_pairs_known(&t->reported, slot->sampled_ip, h->regs.ip)) {
+		racetrap_count(&t->stats, RACETRAP_STAT_HITS_KNOWN);
+		return;
+	}
+	WRITE_ONCE(slot->closing, true);
+	racetrap_sample_wake(slot);
 }
 
 /*

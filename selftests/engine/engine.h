@@ -311,7 +311,7 @@ static inline void rt_dump_stats(int fd)
 		"clock_aims_missed", "cost_others_ns", "throttled_ns",
 		"clock_aims_up", "cost_rotate_ns", "rotations_deferred",
 		"cost_bound_ns", "site_steps_lost", "hits_emulator",
-		"sites_live", "probes_idle", "threads_left",
+		"sites_live", "probes_idle", "threads_left", "hits_known",
 	};
 	struct racetrap_stats s = { .size = sizeof(s) };
 	char line[1024];

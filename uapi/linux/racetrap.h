@@ -512,6 +512,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_SITES_LIVE,	/* sites seen to run (drawn first) */
 	RACETRAP_STAT_PROBES_IDLE,	/* site breakpoints taken out unfired */
 	RACETRAP_STAT_THREADS_LEFT,	/* threads windows left unwatched */
+	RACETRAP_STAT_HITS_KNOWN,	/* hits of reported pairs: window open */
 	__RACETRAP_STAT_LAST
 };
 
