@@ -13,12 +13,7 @@ FIX_LOOP(loop_r, site_r, "movq shared_word(%rip), %rcx");
 
 /* fn(value): one store into shared_word, between labels @name, @name_end. */
 #define FIX_STORE(fn, name)						\
-	asm(".text\n"							\
-	    ".globl " #fn "\n"						\
-	    ".type " #fn ", @function\n"				\
-	    #fn ":\n"							\
-	    "	push %rbp\n"						\
-	    "	mov %rsp, %rbp\n"					\
+	asm(FIX_FN_START(fn)						\
 	    ".globl " #name "\n"					\
 	    #name ":\n"							\
 	    "	movq %rdi, shared_word(%rip)\n"				\

@@ -182,17 +182,21 @@ static int fixture_run(const struct fixture *fx)
 	return 0;
 }
 
+/* An assembly function's start, with a frame-pointer prologue (so stacks walk). */
+#define FIX_FN_START(fn)						\
+	".text\n"							\
+	".globl " #fn "\n"						\
+	".type " #fn ", @function\n"					\
+	#fn ":\n"							\
+	"	push %rbp\n"						\
+	"	mov %rsp, %rbp\n"
+
 /*
- * A loop function in assembly: frame-pointer prologue (so stacks walk),
- * then the instruction between labels NAME and NAME_end at the loop head.
+ * A loop function in assembly: the instruction between labels NAME and
+ * NAME_end at the loop head.
  */
 #define FIX_LOOP(fn, name, insn)					\
-	asm(".text\n"							\
-	    ".globl " #fn "\n"						\
-	    ".type " #fn ", @function\n"				\
-	    #fn ":\n"							\
-	    "	push %rbp\n"						\
-	    "	mov %rsp, %rbp\n"					\
+	asm(FIX_FN_START(fn)						\
 	    "	xor %eax, %eax\n"					\
 	    ".globl " #name "\n"					\
 	    #name ":\n"							\
