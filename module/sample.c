@@ -209,7 +209,7 @@ static void stall(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	for (;;) {
 		set_current_state(TASK_KILLABLE);
 		/*
-		 * The first trap of a pair not reported yet is the finding:
+		 * The first trap of a pair not seen yet is the finding:
 		 * close the window then (watch.c).  Holding on would cost the
 		 * sampled thread more stall and the other thread a #DB on
 		 * every further access (a hot word trapped tens of thousands
@@ -410,7 +410,7 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 		memset(&rec->trapped, 0, sizeof(rec->trapped));
 		fill_trapped(t, h, &rec->trapped);
 		rec->trapped.flags |= read_ctx(t, &h->regs, rec->trapped_ctx);
-		racetrap_pairs_add(&t->reported, w->regs->ip, h->regs.ip);
+		racetrap_pairs_add(&t->seen_pairs, slot->sampled_ip, h->regs.ip);
 		if ((rec->sampled.flags & RACETRAP_SIDE_F_LOCKED) &&
 		    (rec->trapped.flags & RACETRAP_SIDE_F_LOCKED)) {
 			racetrap_count(&t->stats, RACETRAP_STAT_HITS_ATOMIC);

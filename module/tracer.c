@@ -257,7 +257,7 @@ int racetrap_tracer_attach(struct racetrap_tracer *t,
 	atomic_set(&t->inflight, 1);
 	WRITE_ONCE(t->stopping, false);
 	t->throttled = false;
-	racetrap_pairs_reset(&t->reported);
+	racetrap_pairs_reset(&t->seen_pairs);
 	racetrap_budget_start(t, task);
 	t->last_rotate = get_jiffies_64();
 	racetrap_ring_set_live(&t->ring, true, NULL);

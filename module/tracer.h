@@ -135,7 +135,7 @@ struct racetrap_tracer {
 	int end_reason;
 
 	/* Pairs seen this attachment: windows stay open past them. */
-	struct racetrap_pairs reported;
+	struct racetrap_pairs seen_pairs;
 
 	/* Overhead budget. */
 	struct racetrap_budget budget;

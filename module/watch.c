@@ -63,12 +63,12 @@ static void record_hit(struct racetrap_slot *slot, const struct pt_regs *regs)
 						  RACETRAP_DUMP_TRAPPED, false);
 	racetrap_budget_charge(t, local_clock() - t0);
 	/*
-	 * A pair not reported yet is the window's finding: let the sampled
+	 * A pair not seen yet is the window's finding: let the sampled
 	 * thread close it.  A known pair keeps it open for a conflict behind
 	 * it (pairs.c), while the hit array has room for one.
 	 */
 	if (i < RACETRAP_MAX_HITS - 1 &&
-	    racetrap_pairs_known(&t->reported, slot->sampled_ip, h->regs.ip)) {
+	    racetrap_pairs_known(&t->seen_pairs, slot->sampled_ip, h->regs.ip)) {
 		racetrap_count(&t->stats, RACETRAP_STAT_HITS_KNOWN);
 		return;
 	}
