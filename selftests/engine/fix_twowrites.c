@@ -11,22 +11,8 @@
 
 FIX_LOOP(loop_r, site_r, "movq shared_word(%rip), %rcx");
 
-/* fn(value): one store into shared_word, between labels @name, @name_end. */
-#define FIX_STORE(fn, name)						\
-	asm(FIX_FN_START(fn)						\
-	    ".globl " #name "\n"					\
-	    #name ":\n"							\
-	    "	movq %rdi, shared_word(%rip)\n"				\
-	    ".globl " #name "_end\n"					\
-	    #name "_end:\n"						\
-	    "	pop %rbp\n"						\
-	    "	ret\n"							\
-	    ".size " #fn ", . - " #fn "\n");				\
-	extern const char name[], name##_end[];				\
-	void fn(uint64_t value)
-
-FIX_STORE(store_first, site_w1);
-FIX_STORE(store_second, site_w2);
+FIX_ONCE(store_first, site_w1, "movq %rdi, shared_word(%rip)");
+FIX_ONCE(store_second, site_w2, "movq %rdi, shared_word(%rip)");
 
 static void sleep_ms(long ms)
 {

@@ -209,6 +209,23 @@ static int fixture_run(const struct fixture *fx)
 	extern const char name[], name##_end[];				\
 	void fn(void)
 
+/*
+ * fn(value): one instruction, between labels @name and @name_end, that
+ * may use @value (%rdi) and leaves its result in %rax.
+ */
+#define FIX_ONCE(fn, name, insn)					\
+	asm(FIX_FN_START(fn)						\
+	    ".globl " #name "\n"					\
+	    #name ":\n"							\
+	    "	" insn "\n"						\
+	    ".globl " #name "_end\n"					\
+	    #name "_end:\n"						\
+	    "	pop %rbp\n"						\
+	    "	ret\n"							\
+	    ".size " #fn ", . - " #fn "\n");				\
+	extern const char name[], name##_end[];				\
+	uint64_t fn(uint64_t value)
+
 /* A thread body that runs loop function @loop forever. */
 #define FIX_THREAD(fn, loop)						\
 	static void *fn(void *arg)					\
