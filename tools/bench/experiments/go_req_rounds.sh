@@ -10,11 +10,14 @@
 #   tools/vm/run --kernel 6.12 --tcg-threads single \
 #     --add tools/bench/experiments/go_req_rounds.sh:/rounds.sh \
 #     -- /rounds.sh 12
+# ROUNDS_ONLY (a CORPUS_ONLY pattern) picks other programs, e.g.
+# 'racy_req' for the C ones (their nofp/ builds come with them).
 # Results: Documentation/corpus.rst, "Per-request programs in the VM".
 n=${1:-10}
+only=${ROUNDS_ONLY:-'go_racy_req(map|loopvar) '}
 i=0
 while [ "$i" -lt "$n" ]; do
-	CORPUS_ONLY='go_racy_req(map|loopvar) ' CORPUS_SECONDS=20 \
+	CORPUS_ONLY=$only CORPUS_SECONDS=20 \
 		/selftests/corpus/test_corpus.sh 2>&1 |
 		grep -aE '^(not )?ok|pair caught|reports in'
 	i=$((i + 1))
