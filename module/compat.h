@@ -49,4 +49,14 @@ static inline bool racetrap_file_unsigned_offset(const struct file *file)
 }
 #endif
 
+/*
+ * Threads of a user process that never run its user code: io_uring's
+ * workers, and since 6.4 the other user workers (vhost).
+ */
+#ifdef PF_USER_WORKER
+#define RACETRAP_PF_NOT_USER	(PF_KTHREAD | PF_IO_WORKER | PF_USER_WORKER)
+#else
+#define RACETRAP_PF_NOT_USER	(PF_KTHREAD | PF_IO_WORKER)
+#endif
+
 #endif /* _RACETRAP_COMPAT_H */

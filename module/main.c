@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* racetrap.ko: module init and exit only. */
 #include <linux/module.h>
+#include "births.h"
 #include "device.h"
 #include "limits.h"
 #include "perf_pin.h"
@@ -9,6 +10,7 @@ static int __init racetrap_init(void)
 {
 	int ret;
 
+	racetrap_births_init();
 	ret = racetrap_perf_pin();
 	if (ret)
 		return ret;

@@ -16,12 +16,14 @@
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include "births.h"
 #include "config.h"
 #include "limits.h"
 #include "perm.h"
@@ -140,17 +142,38 @@ static int registry_add(struct racetrap_tracer *t)
 			break;
 		}
 	}
-	if (!ret)
-		list_add(&t->node, &racetrap_attached);
+	if (!ret) {
+		list_add_rcu(&t->node, &racetrap_attached);
+		racetrap_births_get();
+	}
 	mutex_unlock(&racetrap_registry_lock);
 	return ret;
 }
 
+/* Once this returns, no racetrap_tracer_find_rcu() caller holds @t. */
 static void registry_del(struct racetrap_tracer *t)
 {
 	mutex_lock(&racetrap_registry_lock);
-	list_del_init(&t->node);
+	list_del_rcu(&t->node);
+	racetrap_births_put();
 	mutex_unlock(&racetrap_registry_lock);
+	synchronize_rcu();
+	INIT_LIST_HEAD(&t->node);
+}
+
+/*
+ * The tracer attached to the process @tgid, or NULL.  Under
+ * rcu_read_lock(); the tracer stays allocated until it is dropped, but
+ * may be stopping: take a reference with racetrap_enter().
+ */
+struct racetrap_tracer *racetrap_tracer_find_rcu(struct pid *tgid)
+{
+	struct racetrap_tracer *t;
+
+	list_for_each_entry_rcu(t, &racetrap_attached, node)
+		if (READ_ONCE(t->tgid) == tgid)
+			return t;
+	return NULL;
 }
 
 static struct task_struct *find_target(pid_t pid)

@@ -31,6 +31,7 @@ struct racetrap_site_set;
 
 #define RACETRAP_MAX_HITS	4	/* traps recorded per window */
 #define RACETRAP_CLOCK_WORKS	8	/* cpu-clock samples queued at once */
+#define RACETRAP_BIRTH_WORKS	8	/* newborn threads arming at once */
 
 /* One trap in another thread, captured in #DB context. */
 struct racetrap_hit {
@@ -72,6 +73,12 @@ racetrap_slot_dump(struct racetrap_slot *slot, unsigned int i)
 	       i * (sizeof(struct racetrap_user_dump) + slot->dumps_cap);
 }
 
+/* A newborn thread's arming of its own site breakpoints (trigger_site.c). */
+struct racetrap_birth_work {
+	struct callback_head cb;
+	struct racetrap_tracer *tracer;
+};
+
 /*
  * A cpu-clock tick's sample in the making: the site at @ip is sampled in
  * the ticked thread's task context, at once or when an execute breakpoint
@@ -105,7 +112,7 @@ struct racetrap_tracer {
 	bool clock_allowed;		/* perf's right, taken at attach */
 	struct racetrap_owner owner;	/* charged for it (limits.c) */
 	struct list_head node;		/* registry of attached tracers */
-	atomic_t inflight;		/* 1 + samples and clock works running */
+	atomic_t inflight;		/* 1 + samples, clock and birth works */
 	struct completion idle;		/* @inflight reached 0 */
 
 	/* Site tables (RCU list, written under @lock). */
@@ -130,6 +137,8 @@ struct racetrap_tracer {
 	u64 last_rotate;		/* jiffies64 */
 	struct mutex site_lock;		/* @site_set: tick, re-arms, teardown */
 	struct racetrap_site_set *site_set;	/* armed breakpoints */
+	unsigned long birth_busy;
+	struct racetrap_birth_work births[RACETRAP_BIRTH_WORKS];
 	struct work_struct end_work;
 	u64 end_gen;
 	int end_reason;
@@ -152,6 +161,7 @@ int racetrap_tracer_config(struct racetrap_tracer *t,
 void racetrap_tracer_stop(struct racetrap_tracer *t, int reason);
 void racetrap_tracer_end_async(struct racetrap_tracer *t, int reason);
 int racetrap_tracer_liveness(struct racetrap_tracer *t);
+struct racetrap_tracer *racetrap_tracer_find_rcu(struct pid *tgid);
 
 /*
  * Every sample and queued clock work holds a reference in @inflight, and

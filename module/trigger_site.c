@@ -42,6 +42,7 @@
 #define TICK_MAX_MS	100
 #define LIVE_SHARE	3	/* of every 4 draws, among the live sites */
 #define PER_THREAD_MAX	2	/* site breakpoints a thread holds */
+#define BIRTH_SPARE	16	/* threads a set has room for beyond its own */
 
 /*
  * A breakpoint's life; ARMED is contended (its hit vs. the rotation).  The
@@ -62,6 +63,7 @@ struct site_bp {
 	struct callback_head cb;
 	struct racetrap_site_set *set;
 	struct perf_event *bp;
+	struct task_struct *task;	/* @bp's thread, held; under site_lock */
 	struct racetrap_site_ref ref;
 	unsigned long ip;
 	u32 idx;			/* the site's index in its table */
@@ -69,22 +71,30 @@ struct site_bp {
 };
 
 /*
- * One rotation's breakpoints.  The tracer holds a reference while the set
- * is current, and so does each hit's task_work: a thread can keep its
- * task_work queued past the rotation that retires the set.
+ * One rotation's breakpoints: the threads it found, and BIRTH_SPARE
+ * threads more for those born before the next one (racetrap_site_birth()).
+ * The tracer holds a reference while the set is current, and so does each
+ * hit's task_work: a thread can keep its task_work queued past the
+ * rotation that retires the set.
  */
 struct racetrap_site_set {
 	refcount_t users;
 	struct racetrap_tracer *tracer;
 	bool retired;			/* under tracer->site_lock */
-	unsigned int nr;
+	unsigned int cap;
 	struct site_bp bps[];
 };
 
 static void put_set(struct racetrap_site_set *set)
 {
-	if (refcount_dec_and_test(&set->users))
-		kfree(set);
+	unsigned int i;
+
+	if (!refcount_dec_and_test(&set->users))
+		return;
+	for (i = 0; i < set->cap; i++)
+		if (set->bps[i].task)
+			put_task_struct(set->bps[i].task);
+	kfree(set);
 }
 
 /* A site drawn uniformly over all tables. */
@@ -202,6 +212,11 @@ static int arm(struct racetrap_tracer *t, struct site_bp *sb,
 	struct perf_event *bp;
 
 	lockdep_assert_held(&t->site_lock);
+	if (sb->task != task) {
+		if (sb->task)
+			put_task_struct(sb->task);
+		sb->task = get_task_struct(task);
+	}
 	WRITE_ONCE(sb->bp, NULL);
 	atomic_set(&sb->state, BP_ARMED);
 	bp = racetrap_exec_bp(sb->ip, site_hit, sb, task);
@@ -283,7 +298,7 @@ unsigned int racetrap_site_stop(struct racetrap_tracer *t)
 	if (!set)
 		return 0;
 	set->retired = true;
-	for (i = 0; i < set->nr; i++) {
+	for (i = 0; i < set->cap; i++) {
 		struct site_bp *sb = &set->bps[i];
 		int state;
 
@@ -320,13 +335,15 @@ static unsigned int per_thread(struct racetrap_tracer *t)
 
 /*
  * Retire the set and arm a new one: per_thread() sites per thread, in
- * up to site_probes threads.  Under @t->site_lock.  Returns how many
- * breakpoints it armed or took out in other threads, for the budget.
+ * up to site_probes threads, with room for BIRTH_SPARE more threads (but
+ * site_probes in all) born before the next rotation.  Under
+ * @t->site_lock.  Returns how many breakpoints it armed or took out in
+ * other threads, for the budget.
  */
 static unsigned int rotate(struct racetrap_tracer *t)
 {
 	unsigned int max = READ_ONCE(t->cfg.site_probes), per = per_thread(t);
-	unsigned int remote, nr, left, i;
+	unsigned int remote, nr, left, used = 0, i;
 	struct racetrap_site_set *set;
 	struct task_struct *task, **tasks;
 
@@ -340,21 +357,23 @@ static unsigned int rotate(struct racetrap_tracer *t)
 	put_task_struct(task);
 	if (!tasks)
 		return remote;
-	set = kzalloc(struct_size(set, bps, nr * per), GFP_KERNEL);
+	set = kzalloc(struct_size(set, bps, min(max, nr + BIRTH_SPARE) * per),
+		      GFP_KERNEL);
 	if (!set)
 		goto out;
 	refcount_set(&set->users, 1);
 	set->tracer = t;
+	set->cap = min(max, nr + BIRTH_SPARE) * per;
+	for (i = 0; i < set->cap; i++)
+		set->bps[i].set = set;
 	for (i = 0; i < nr * per; i++) {
-		struct site_bp *sb = &set->bps[set->nr];
+		struct site_bp *sb = &set->bps[used];
 		/* A thread's second breakpoint: not on its first one's site. */
-		unsigned long avoid = i % per && set->nr ?
-				      set->bps[set->nr - 1].ip : 0;
+		unsigned long avoid = i % per && used ? set->bps[used - 1].ip : 0;
 
-		sb->set = set;
 		if (!draw(t, sb, avoid) || arm(t, sb, tasks[i / per]))
 			continue;
-		set->nr++;
+		used++;
 		remote++;
 	}
 	t->site_set = set;
@@ -362,6 +381,114 @@ static unsigned int rotate(struct racetrap_tracer *t)
 out:
 	racetrap_put_threads(tasks, nr);
 	return remote;
+}
+
+/*
+ * A slot of the current set that a newborn thread may take: never armed,
+ * done, or holding the breakpoint of a thread that has exited (a slot a
+ * hit's task_work still owns is not).  Under @t->site_lock.
+ */
+static bool reclaim(struct racetrap_tracer *t, struct site_bp *sb)
+{
+	int state = atomic_read(&sb->state);
+
+	lockdep_assert_held(&t->site_lock);
+	if (state == BP_IDLE || state == BP_DONE)
+		return true;
+	/* An exiting thread runs no user code: its breakpoint cannot fire. */
+	if (state == BP_ARMED && !(READ_ONCE(sb->task->flags) & PF_EXITING))
+		return false;
+	if ((state != BP_ARMED && state != BP_DEAD) ||
+	    atomic_cmpxchg(&sb->state, state, BP_DONE) != state)
+		return false;
+	if (take_bp(sb))
+		racetrap_sites_note_probe(t, sb->ref.table_id, sb->idx,
+					  state == BP_DEAD);
+	return true;
+}
+
+/*
+ * The current thread was just born and has not run user code yet: arm
+ * its per_thread() site breakpoints itself, in free slots of the current
+ * set.  Arming one's own thread needs no cross-CPU call.  Under
+ * @t->site_lock; returns how many it armed.
+ */
+static unsigned int arm_newborn(struct racetrap_tracer *t)
+{
+	struct racetrap_site_set *set = t->site_set;
+	unsigned int per = per_thread(t), armed = 0, i;
+	unsigned long avoid = 0;
+
+	lockdep_assert_held(&t->site_lock);
+	if (!set || READ_ONCE(t->throttled) ||
+	    !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE))
+		return 0;
+	for (i = 0; i < set->cap && armed < per; i++) {
+		struct site_bp *sb = &set->bps[i];
+
+		if (!reclaim(t, sb))
+			continue;
+		if (!draw(t, sb, avoid) || arm(t, sb, current))
+			break;
+		avoid = sb->ip;
+		armed++;
+	}
+	return armed;
+}
+
+/* Task context of a newborn thread, before its first user instruction. */
+static void birth_fn(struct callback_head *cb)
+{
+	struct racetrap_birth_work *bw =
+		container_of(cb, struct racetrap_birth_work, cb);
+	struct racetrap_tracer *t = bw->tracer;
+	u64 t0 = ktime_get_ns();
+
+	/* Never wait for a rotation: the next one covers this thread. */
+	if (!(current->flags & PF_EXITING) && mutex_trylock(&t->site_lock)) {
+		if (arm_newborn(t))
+			racetrap_count(&t->stats, RACETRAP_STAT_SITE_BIRTHS);
+		mutex_unlock(&t->site_lock);
+		racetrap_budget_charge(t, ktime_get_ns() - t0);
+	}
+	clear_bit_unlock(bw - t->births, &t->birth_busy);
+	racetrap_leave(t);
+}
+
+/*
+ * @child, a new thread of @t's target, was just created by the current
+ * thread and has not run yet (births.c, from the fork tracepoint; atomic
+ * context).  Threads born between rotations would get no site breakpoint
+ * until the next one, and a service's thread per request lives for less
+ * than a rotation: so each newborn arms its own on its way to user mode.
+ * Without a free work (RACETRAP_BIRTH_WORKS queued) it waits for the next
+ * rotation.
+ */
+void racetrap_site_birth(struct racetrap_tracer *t, struct task_struct *child)
+{
+	struct racetrap_birth_work *bw;
+	unsigned int i;
+
+	/* A thread of the image attached to, not of one exec'ed since. */
+	if (child->mm != READ_ONCE(t->mm) ||
+	    !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE) ||
+	    READ_ONCE(t->throttled) || !READ_ONCE(t->site_set))
+		return;
+	if (!racetrap_enter(t))
+		return;
+	for (i = 0; i < RACETRAP_BIRTH_WORKS; i++)
+		if (!test_and_set_bit_lock(i, &t->birth_busy))
+			break;
+	if (i == RACETRAP_BIRTH_WORKS)
+		goto leave;
+	bw = &t->births[i];
+	bw->tracer = t;
+	init_task_work(&bw->cb, birth_fn);
+	if (!task_work_add(child, &bw->cb, TWA_RESUME))
+		return;
+	clear_bit_unlock(i, &t->birth_busy);
+leave:
+	racetrap_leave(t);
 }
 
 void racetrap_tick_fn(struct work_struct *work)

@@ -513,6 +513,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_PROBES_IDLE,	/* site breakpoints taken out unfired */
 	RACETRAP_STAT_THREADS_LEFT,	/* threads windows left unwatched */
 	RACETRAP_STAT_HITS_KNOWN,	/* hits of reported pairs: window open */
+	RACETRAP_STAT_SITE_BIRTHS,	/* new threads that armed their own sites */
 	__RACETRAP_STAT_LAST
 };
 
