@@ -43,6 +43,7 @@
 #define LIVE_SHARE	3	/* of every 4 draws, among the live sites */
 #define PER_THREAD_MAX	2	/* site breakpoints a thread holds */
 #define BIRTH_SPARE	16	/* threads a set has room for beyond its own */
+#define HANDOFF_MAX	16	/* threads a site is handed on to, unfired */
 
 /*
  * A breakpoint's life; ARMED is contended (its hit vs. the rotation).  The
@@ -67,6 +68,7 @@ struct site_bp {
 	struct racetrap_site_ref ref;
 	unsigned long ip;
 	u32 idx;			/* the site's index in its table */
+	u32 handoffs;			/* threads it was handed on to */
 	atomic_t state;
 };
 
@@ -141,6 +143,7 @@ static bool draw(struct racetrap_tracer *t, struct site_bp *sb,
 	bool forgiven = false;
 	unsigned int tries;
 
+	sb->handoffs = 0;
 	for (tries = 0; tries < 8; tries++) {
 		bool live = false;
 
@@ -384,54 +387,95 @@ out:
 }
 
 /*
- * A slot of the current set that a newborn thread may take: never armed,
- * done, or holding the breakpoint of a thread that has exited (a slot a
- * hit's task_work still owns is not).  Under @t->site_lock.
+ * Take out the breakpoint of slot @sb if its thread has exited without
+ * reaching it (an exiting thread runs no user code: it can no longer
+ * fire); true if it did.  Its site is not noted unfired: the caller hands
+ * it on.  Under @t->site_lock.
  */
-static bool reclaim(struct racetrap_tracer *t, struct site_bp *sb)
+static bool orphaned(struct racetrap_tracer *t, struct site_bp *sb)
+{
+	lockdep_assert_held(&t->site_lock);
+	if (atomic_read(&sb->state) != BP_ARMED || !sb->task ||
+	    !(READ_ONCE(sb->task->flags) & PF_EXITING) ||
+	    atomic_cmpxchg(&sb->state, BP_ARMED, BP_DONE) != BP_ARMED)
+		return false;
+	take_bp(sb);
+	return true;
+}
+
+/*
+ * A slot that holds nothing a hit's task_work may still use: never armed,
+ * done, or fired in a thread that was dying (its breakpoint taken out
+ * here).  Under @t->site_lock.
+ */
+static bool free_slot(struct racetrap_tracer *t, struct site_bp *sb)
 {
 	int state = atomic_read(&sb->state);
 
 	lockdep_assert_held(&t->site_lock);
 	if (state == BP_IDLE || state == BP_DONE)
 		return true;
-	/* An exiting thread runs no user code: its breakpoint cannot fire. */
-	if (state == BP_ARMED && !(READ_ONCE(sb->task->flags) & PF_EXITING))
-		return false;
-	if ((state != BP_ARMED && state != BP_DEAD) ||
-	    atomic_cmpxchg(&sb->state, state, BP_DONE) != state)
+	if (state != BP_DEAD ||
+	    atomic_cmpxchg(&sb->state, BP_DEAD, BP_DONE) != BP_DEAD)
 		return false;
 	if (take_bp(sb))
-		racetrap_sites_note_probe(t, sb->ref.table_id, sb->idx,
-					  state == BP_DEAD);
+		racetrap_sites_note_probe(t, sb->ref.table_id, sb->idx, true);
 	return true;
 }
 
 /*
  * The current thread was just born and has not run user code yet: arm
- * its per_thread() site breakpoints itself, in free slots of the current
- * set.  Arming one's own thread needs no cross-CPU call.  Under
- * @t->site_lock; returns how many it armed.
+ * its per_thread() site breakpoints itself, in slots of the current set.
+ * Arming one's own thread needs no cross-CPU call.  First it takes over
+ * the breakpoints of threads that exited before reaching them, on the
+ * same sites: a site that one request in sixteen runs would otherwise
+ * die unfired with thread after thread, where a uprobe would have fired
+ * in the sixteenth.  A site handed on HANDOFF_MAX times unfired is not
+ * run by such threads: it is noted unfired (sites.c retires it from the
+ * live draws) and the slot drawn afresh.  Then it draws new sites in
+ * free slots.  Under @t->site_lock; returns how many it armed.
  */
 static unsigned int arm_newborn(struct racetrap_tracer *t)
 {
 	struct racetrap_site_set *set = t->site_set;
-	unsigned int per = per_thread(t), armed = 0, i;
+	unsigned int per = per_thread(t), armed = 0, pass, i;
 	unsigned long avoid = 0;
 
 	lockdep_assert_held(&t->site_lock);
 	if (!set || READ_ONCE(t->throttled) ||
 	    !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE))
 		return 0;
-	for (i = 0; i < set->cap && armed < per; i++) {
-		struct site_bp *sb = &set->bps[i];
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < set->cap && armed < per; i++) {
+			struct site_bp *sb = &set->bps[i];
+			bool handed = false;
 
-		if (!reclaim(t, sb))
-			continue;
-		if (!draw(t, sb, avoid) || arm(t, sb, current))
-			break;
-		avoid = sb->ip;
-		armed++;
+			if (!pass) {
+				if (!orphaned(t, sb))
+					continue;
+				handed = sb->handoffs < HANDOFF_MAX &&
+					 sb->ip != avoid &&
+					 racetrap_sites_vaddr(t, &sb->ref,
+							      &sb->ip);
+				if (!handed)
+					racetrap_sites_note_probe(t,
+						sb->ref.table_id, sb->idx,
+						false);
+			} else if (!free_slot(t, sb)) {
+				continue;
+			}
+			if (!handed && !draw(t, sb, avoid))
+				return armed;
+			if (arm(t, sb, current))
+				return armed;
+			if (handed) {
+				sb->handoffs++;
+				racetrap_count(&t->stats,
+					       RACETRAP_STAT_SITE_HANDOFFS);
+			}
+			avoid = sb->ip;
+			armed++;
+		}
 	}
 	return armed;
 }

@@ -9,17 +9,19 @@
  *
  * Windows on the load come from many workers, each sampled thread a
  * different tid.  Without births, only the worker alive at the attach
- * (one at most) could be sampled on the load.
+ * (one at most) could be sampled on the load.  A worker's breakpoint on
+ * the writer's site never fires in it: when the worker exits, the next
+ * one takes that breakpoint over (site_handoffs) instead of a new draw.
  */
 #define _GNU_SOURCE
 #include "engine.h"
 
-#define NR_TESTS	2
+#define NR_TESTS	3
 #define MAX_TIDS	64
 #define MIN_TIDS	3
 
 static const char *const names[NR_TESTS] = {
-	"births_counted", "births_workers_sampled",
+	"births_counted", "births_workers_sampled", "births_sites_handed_on",
 };
 
 struct run {
@@ -50,7 +52,7 @@ int main(void)
 	};
 	const struct fx_site *sr;
 	struct run r = { 0 };
-	uint64_t births;
+	uint64_t births, handoffs;
 	struct fx f;
 	int fd;
 
@@ -69,13 +71,16 @@ int main(void)
 		return rt_fail_named(names, NR_TESTS);
 	rt_collect(fd, 4, count_tid, &r, NULL);
 	births = rt_stat(fd, RACETRAP_STAT_SITE_BIRTHS);
+	handoffs = rt_stat(fd, RACETRAP_STAT_SITE_HANDOFFS);
 	rt_dump_stats(fd);
 	rt_detach(fd);
 	close(fd);
 	fx_stop(&f);
-	ktap_diag("births: %" PRIu64 " threads armed at birth; loads sampled in %u worker threads",
-		  births, r.nr_tids);
+	ktap_diag("births: %" PRIu64 " threads armed at birth, %" PRIu64
+		  " breakpoints handed on; loads sampled in %u worker threads",
+		  births, handoffs, r.nr_tids);
 	ktap_result(births > 0, names[0]);
 	ktap_result(r.nr_tids >= MIN_TIDS, names[1]);
+	ktap_result(handoffs > 0, names[2]);
 	return ktap_finish();
 }

@@ -514,6 +514,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_THREADS_LEFT,	/* threads windows left unwatched */
 	RACETRAP_STAT_HITS_KNOWN,	/* hits of reported pairs: window open */
 	RACETRAP_STAT_SITE_BIRTHS,	/* new threads that armed their own sites */
+	RACETRAP_STAT_SITE_HANDOFFS,	/* ... sites of exited threads, unfired */
 	__RACETRAP_STAT_LAST
 };
 

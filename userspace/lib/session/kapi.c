@@ -410,6 +410,7 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_THREADS_LEFT] = "threads_left",
 	[RACETRAP_STAT_HITS_KNOWN] = "hits_known",
 	[RACETRAP_STAT_SITE_BIRTHS] = "site_births",
+	[RACETRAP_STAT_SITE_HANDOFFS] = "site_handoffs",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");
