@@ -12,7 +12,15 @@
  * only then: a loaded but unattached module costs fork() nothing.  It
  * runs in the parent, after the child is whole and before it first runs,
  * in atomic context.
+ *
+ * Registering the first probe of a tracepoint, and unregistering the
+ * last, patches the kernel's text at the tracepoint (a jump label, with
+ * text_poke_bp(): an int3, then IPIs).  QEMU's multi-threaded TCG has
+ * been seen running the stale int3 of such a patch (perf_pin.c), so the
+ * test rig sets pin_fork_probe: the probe stays registered from load to
+ * unload, one patch each way.  Hardware does not run stale text.
  */
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
@@ -21,8 +29,13 @@
 #include "tracer.h"
 #include "trigger_site.h"
 
+static bool pin_fork_probe;
+module_param(pin_fork_probe, bool, 0444);
+MODULE_PARM_DESC(pin_fork_probe,
+		 "keep the fork probe registered from load to unload, for test VMs under QEMU multi-threaded TCG (default off)");
+
 static struct tracepoint *fork_tp;
-static unsigned int fork_users;		/* under the caller's lock */
+static unsigned int fork_users;		/* attachments (+1 pinned); caller's lock */
 
 static void find_fork_tp(struct tracepoint *tp, void *unused)
 {
@@ -51,6 +64,14 @@ void racetrap_births_init(void)
 	for_each_kernel_tracepoint(find_fork_tp, NULL);
 	if (!fork_tp)
 		pr_info("no sched_process_fork tracepoint: new threads wait for the next site rotation\n");
+	else if (pin_fork_probe)
+		racetrap_births_get();
+}
+
+void racetrap_births_exit(void)
+{
+	if (pin_fork_probe)
+		racetrap_births_put();
 }
 
 /*

@@ -4,6 +4,7 @@
 #define _RACETRAP_BIRTHS_H
 
 void racetrap_births_init(void);
+void racetrap_births_exit(void);
 void racetrap_births_get(void);
 void racetrap_births_put(void);
 

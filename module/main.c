@@ -10,17 +10,18 @@ static int __init racetrap_init(void)
 {
 	int ret;
 
-	racetrap_births_init();
 	ret = racetrap_perf_pin();
 	if (ret)
 		return ret;
+	racetrap_births_init();
 	ret = racetrap_device_init();
 	if (ret)
-		goto err_unpin;
+		goto err_births;
 	pr_info("loaded\n");
 	return 0;
 
-err_unpin:
+err_births:
+	racetrap_births_exit();
 	racetrap_perf_unpin();
 	return ret;
 }
@@ -28,6 +29,7 @@ err_unpin:
 static void __exit racetrap_exit(void)
 {
 	racetrap_device_exit();
+	racetrap_births_exit();
 	racetrap_limits_exit();
 	racetrap_perf_unpin();
 	pr_info("unloaded\n");

@@ -22,7 +22,7 @@ check() {
 }
 
 echo "KTAP version 1"
-echo "1..11"
+echo "1..12"
 # The rig loaded the module with the pin: its thread proves this test can
 # see one.
 grep -qx racetrap_pin /proc/[0-9]*/comm 2>/dev/null
@@ -44,6 +44,8 @@ check $r idle_module_starts_no_thread
 check $? default_cost_div_is_1
 [ "$(cat $P/tcg_store_check)" = N ]
 check $? default_tcg_store_check_off
+[ "$(cat $P/pin_fork_probe)" = N ]
+check $? default_pin_fork_probe_off
 # Out of range (0 would divide by zero): refused, value kept.
 ! (echo 0 >$P/emulated_cost_div) 2>/dev/null && [ "$(cat $P/emulated_cost_div)" = 1 ]
 check $? cost_div_0_refused

@@ -281,8 +281,9 @@ toggle() {
 }
 
 # Loaded but detached: racetrap.ko reloaded without the rig's
-# pin_perf_hooks=1, against not loaded, on a context-switch heavy
-# workload; then the rig's state comes back for the parts after this.
+# parameters (pin_perf_hooks=1, pin_fork_probe=1), against not loaded,
+# on a context-switch heavy workload; then the rig's state comes back
+# for the parts after this.
 idle() {
 	[ -r /lib/racetrap/racetrap.ko ] || {
 		out info idle_na "no /lib/racetrap/racetrap.ko"
@@ -292,5 +293,7 @@ idle() {
 	unload 2>/dev/null
 	toggle_one pingpong idle
 	[ -d /sys/module/racetrap ] && unload
-	insmod /lib/racetrap/racetrap.ko pin_perf_hooks=1 2>/dev/null || load_plain
+	# shellcheck disable=SC2046 # one word per parameter
+	insmod /lib/racetrap/racetrap.ko $(cat /lib/racetrap/params 2>/dev/null) \
+		2>/dev/null || load_plain
 }
