@@ -180,12 +180,11 @@ fail:
 
 static struct racetrap_slot *claim_slot(struct racetrap_tracer *t)
 {
-	unsigned int max = READ_ONCE(t->cfg.max_watchpoints), i;
+	unsigned int max = min_t(unsigned int, READ_ONCE(t->cfg.max_watchpoints),
+				 RACETRAP_MAX_WATCHPOINTS);
+	unsigned int i = racetrap_claim_bit(&t->slot_busy, max);
 
-	for (i = 0; i < max && i < RACETRAP_MAX_WATCHPOINTS; i++)
-		if (!test_and_set_bit(i, &t->slot_busy))
-			return &t->slots[i];
-	return NULL;
+	return i < max ? &t->slots[i] : NULL;
 }
 
 static void release_slot(struct racetrap_tracer *t, struct racetrap_slot *s)

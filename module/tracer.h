@@ -193,4 +193,19 @@ static inline bool racetrap_enter(struct racetrap_tracer *t)
 	return true;
 }
 
+/*
+ * Claim the first free one of bits 0..@n-1 of @busy (a pool's in-use
+ * mask): its index, or @n when all are taken.  Released with clear_bit().
+ */
+static inline unsigned int racetrap_claim_bit(unsigned long *busy,
+					      unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!test_and_set_bit(i, busy))
+			break;
+	return i;
+}
+
 #endif /* _RACETRAP_TRACER_H */

@@ -288,9 +288,7 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 		fn = aim_fn;
 		break;
 	}
-	for (i = 0; i < RACETRAP_CLOCK_WORKS; i++)
-		if (!test_and_set_bit(i, &t->work_busy))
-			break;
+	i = racetrap_claim_bit(&t->work_busy, RACETRAP_CLOCK_WORKS);
 	if (i == RACETRAP_CLOCK_WORKS) {
 		racetrap_count(&t->stats, RACETRAP_STAT_SKIP_BUSY);
 		return;

@@ -346,7 +346,7 @@ static unsigned int per_thread(struct racetrap_tracer *t)
 static unsigned int rotate(struct racetrap_tracer *t)
 {
 	unsigned int max = READ_ONCE(t->cfg.site_probes), per = per_thread(t);
-	unsigned int remote, nr, left, used = 0, i;
+	unsigned int remote, nr, left, cap, used = 0, i;
 	struct racetrap_site_set *set;
 	struct task_struct *task, **tasks;
 
@@ -360,13 +360,13 @@ static unsigned int rotate(struct racetrap_tracer *t)
 	put_task_struct(task);
 	if (!tasks)
 		return remote;
-	set = kzalloc(struct_size(set, bps, min(max, nr + BIRTH_SPARE) * per),
-		      GFP_KERNEL);
+	cap = min(max, nr + BIRTH_SPARE) * per;
+	set = kzalloc(struct_size(set, bps, cap), GFP_KERNEL);
 	if (!set)
 		goto out;
 	refcount_set(&set->users, 1);
 	set->tracer = t;
-	set->cap = min(max, nr + BIRTH_SPARE) * per;
+	set->cap = cap;
 	for (i = 0; i < set->cap; i++)
 		set->bps[i].set = set;
 	for (i = 0; i < nr * per; i++) {
@@ -495,7 +495,7 @@ static void birth_fn(struct callback_head *cb)
 		mutex_unlock(&t->site_lock);
 		racetrap_budget_charge(t, ktime_get_ns() - t0);
 	}
-	clear_bit_unlock(bw - t->births, &t->birth_busy);
+	clear_bit(bw - t->births, &t->birth_busy);
 	racetrap_leave(t);
 }
 
@@ -520,9 +520,7 @@ void racetrap_site_birth(struct racetrap_tracer *t, struct task_struct *child)
 		return;
 	if (!racetrap_enter(t))
 		return;
-	for (i = 0; i < RACETRAP_BIRTH_WORKS; i++)
-		if (!test_and_set_bit_lock(i, &t->birth_busy))
-			break;
+	i = racetrap_claim_bit(&t->birth_busy, RACETRAP_BIRTH_WORKS);
 	if (i == RACETRAP_BIRTH_WORKS)
 		goto leave;
 	bw = &t->births[i];
@@ -530,7 +528,7 @@ void racetrap_site_birth(struct racetrap_tracer *t, struct task_struct *child)
 	init_task_work(&bw->cb, birth_fn);
 	if (!task_work_add(child, &bw->cb, TWA_RESUME))
 		return;
-	clear_bit_unlock(i, &t->birth_busy);
+	clear_bit(i, &t->birth_busy);
 leave:
 	racetrap_leave(t);
 }
