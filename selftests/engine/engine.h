@@ -289,13 +289,23 @@ static inline int rt_config_set(int fd, struct racetrap_config *c)
 	return ioctl(fd, RACETRAP_IOC_CONFIG, c);
 }
 
+/*
+ * All counters in one call: a test comparing two counters of a live
+ * attachment must take them from one snapshot, or a window opened between
+ * two calls counts in one and not the other.
+ */
+static inline bool rt_stats(int fd, struct racetrap_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->size = sizeof(*s);
+	return !ioctl(fd, RACETRAP_IOC_STATS, s);
+}
+
 static inline uint64_t rt_stat(int fd, enum racetrap_stat i)
 {
-	struct racetrap_stats s = { .size = sizeof(s) };
+	struct racetrap_stats s;
 
-	if (ioctl(fd, RACETRAP_IOC_STATS, &s))
-		return 0;
-	return s.counters[i];
+	return rt_stats(fd, &s) ? s.counters[i] : 0;
 }
 
 static inline void rt_dump_stats(int fd)
@@ -314,13 +324,13 @@ static inline void rt_dump_stats(int fd)
 		"sites_live", "probes_idle", "threads_left", "hits_known",
 		"site_births", "site_handoffs",
 	};
-	struct racetrap_stats s = { .size = sizeof(s) };
+	struct racetrap_stats s;
 	char line[1024];
 	size_t i, n = 0;
 
 	_Static_assert(sizeof(names) / sizeof(names[0]) == __RACETRAP_STAT_LAST,
 		       "a counter without a name");
-	if (ioctl(fd, RACETRAP_IOC_STATS, &s))
+	if (!rt_stats(fd, &s))
 		return;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]) &&
 		    i < s.nr_counters; i++)

@@ -50,17 +50,21 @@ static bool crowd_run(uint32_t watch_threads, struct run *r)
 	struct racetrap_config cfg = {
 		.budget_ppm = 1000000, .watch_threads = watch_threads,
 	};
+	struct racetrap_stats s;
 	struct fx f;
 	int fd;
 
 	if (!fx_start(&f, "crowd") || (fd = rt_attach_fx_config(&f, &cfg)) < 0)
 		return false;
 	rt_collect(fd, 3, count_caught, r, NULL);
-	r->watches = rt_stat(fd, RACETRAP_STAT_WATCHES);
-	r->watched = rt_stat(fd, RACETRAP_STAT_WATCHED_THREADS);
-	r->left = rt_stat(fd, RACETRAP_STAT_THREADS_LEFT);
-	rt_dump_stats(fd);
+	/* After detach: no window opens between the counters compared. */
 	rt_detach(fd);
+	if (rt_stats(fd, &s)) {
+		r->watches = s.counters[RACETRAP_STAT_WATCHES];
+		r->watched = s.counters[RACETRAP_STAT_WATCHED_THREADS];
+		r->left = s.counters[RACETRAP_STAT_THREADS_LEFT];
+	}
+	rt_dump_stats(fd);
 	close(fd);
 	fx_stop(&f);
 	return true;

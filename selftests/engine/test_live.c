@@ -49,6 +49,7 @@ static int run(struct fx *f, bool func_starts, bool tails,
 		.budget_ppm = 1000000, .site_rotate_ms = 50,
 		.site_probes = 16,
 	};
+	struct racetrap_stats s;
 	int i, fd;
 
 	for (i = 0; i < f->nr_sites; i++) {
@@ -70,11 +71,13 @@ static int run(struct fx *f, bool func_starts, bool tails,
 	if (fd < 0)
 		return -1;
 	rt_collect(fd, 3, NULL, NULL, NULL);
-	st->live = rt_stat(fd, RACETRAP_STAT_SITES_LIVE);
-	st->armed = rt_stat(fd, RACETRAP_STAT_PROBES_ARMED);
-	st->idle = rt_stat(fd, RACETRAP_STAT_PROBES_IDLE);
-	st->samples = rt_stat(fd, RACETRAP_STAT_SAMPLES_SITE);
-	st->rotations = rt_stat(fd, RACETRAP_STAT_ROTATIONS);
+	if (rt_stats(fd, &s)) {
+		st->live = s.counters[RACETRAP_STAT_SITES_LIVE];
+		st->armed = s.counters[RACETRAP_STAT_PROBES_ARMED];
+		st->idle = s.counters[RACETRAP_STAT_PROBES_IDLE];
+		st->samples = s.counters[RACETRAP_STAT_SAMPLES_SITE];
+		st->rotations = s.counters[RACETRAP_STAT_ROTATIONS];
+	}
 	rt_dump_stats(fd);
 	rt_detach(fd);
 	close(fd);
