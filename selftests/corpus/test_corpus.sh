@@ -149,6 +149,8 @@ unwound_fingerprints() {
 # found REPORTS PROG FILE A B CALLERS_A CALLERS_B: what a racy program
 # must show: the pair, and for nofp/ builds the pair unwound.
 found() {
+	# The run's shell may not have opened REPORTS yet.
+	[ -e "$1" ] || return 1
 	case $2 in
 	nofp/*) [ -n "$(unwound_fingerprints "$1" "$3" "$4" "$5" "$6" "$7")" ] ;;
 	*) pair_reported "$1" "$3" "$4" "$5" ;;
@@ -192,7 +194,7 @@ pair_hits() {
 	awk -v fps=" $fps" '
 		/^  [0-9a-f]{16} / && index(fps, " " $1 " ") {
 			for (i = 2; i < NF; i++)
-				if ($(i + 1) == "hits") { n += $i; break }
+				if ($(i + 1) ~ /^hits?$/) { n += $i; break }
 		}
 		END { print n + 0 }' "$1"
 }
