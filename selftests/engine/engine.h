@@ -292,7 +292,7 @@ static inline int rt_config_set(int fd, struct racetrap_config *c)
 /*
  * All counters in one call: a test comparing two counters of a live
  * attachment must take them from one snapshot, or a window opened between
- * two calls counts in one and not the other.
+ * two calls counts in one and not the other.  All zero on failure.
  */
 static inline bool rt_stats(int fd, struct racetrap_stats *s)
 {
