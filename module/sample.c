@@ -189,7 +189,7 @@ static struct racetrap_slot *claim_slot(struct racetrap_tracer *t)
 
 static void release_slot(struct racetrap_tracer *t, struct racetrap_slot *s)
 {
-	clear_bit(s - t->slots, &t->slot_busy);
+	racetrap_release_bit(&t->slot_busy, s - t->slots);
 }
 
 /*

@@ -195,7 +195,8 @@ static inline bool racetrap_enter(struct racetrap_tracer *t)
 
 /*
  * Claim the first free one of bits 0..@n-1 of @busy (a pool's in-use
- * mask): its index, or @n when all are taken.  Released with clear_bit().
+ * mask): its index, or @n when all are taken.  Acquire and release, like a
+ * lock: what the last holder wrote to the entry is seen by the next.
  */
 static inline unsigned int racetrap_claim_bit(unsigned long *busy,
 					      unsigned int n)
@@ -203,9 +204,14 @@ static inline unsigned int racetrap_claim_bit(unsigned long *busy,
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (!test_and_set_bit(i, busy))
+		if (!test_and_set_bit_lock(i, busy))
 			break;
 	return i;
+}
+
+static inline void racetrap_release_bit(unsigned long *busy, unsigned int i)
+{
+	clear_bit_unlock(i, busy);
 }
 
 #endif /* _RACETRAP_TRACER_H */

@@ -69,7 +69,7 @@ static void release_work(struct racetrap_tracer *t,
 			 struct racetrap_clock_work *cw)
 {
 	atomic_set(&cw->state, WORK_IDLE);
-	clear_bit(cw - t->works, &t->work_busy);
+	racetrap_release_bit(&t->work_busy, cw - t->works);
 	racetrap_leave(t);
 }
 
@@ -295,7 +295,7 @@ static void clock_handler(struct perf_event *ev, struct perf_sample_data *data,
 	}
 	cw = &t->works[i];
 	if (!racetrap_enter(t)) {
-		clear_bit(i, &t->work_busy);
+		racetrap_release_bit(&t->work_busy, i);
 		return;
 	}
 	cw->tracer = t;

@@ -495,7 +495,7 @@ static void birth_fn(struct callback_head *cb)
 		mutex_unlock(&t->site_lock);
 		racetrap_budget_charge(t, ktime_get_ns() - t0);
 	}
-	clear_bit(bw - t->births, &t->birth_busy);
+	racetrap_release_bit(&t->birth_busy, bw - t->births);
 	racetrap_leave(t);
 }
 
@@ -528,7 +528,7 @@ void racetrap_site_birth(struct racetrap_tracer *t, struct task_struct *child)
 	init_task_work(&bw->cb, birth_fn);
 	if (!task_work_add(child, &bw->cb, TWA_RESUME))
 		return;
-	clear_bit(i, &t->birth_busy);
+	racetrap_release_bit(&t->birth_busy, i);
 leave:
 	racetrap_leave(t);
 }
