@@ -74,9 +74,9 @@ fi
 known_miss() {
 	case $1 in
 	go_racy_reqmap)
-		echo "the racing store (the map's count) is in runtime.mapassign_fast64, run once per request and briefly: 32 of 40 runs reported it within 20 s (2026-12-05, decee8a, both kernels)" ;;
+		echo "the racing store (the map's count) is in runtime.mapassign_fast64, run once per request and briefly: 22 of 30 runs reported it within 20 s (2026-12-05, e015752, both kernels)" ;;
 	go_racy_reqloopvar)
-		echo "a once-per-goroutine access: 31 of 40 runs reported it within 20 s (2026-12-05, decee8a, both kernels)" ;;
+		echo "a once-per-goroutine access: 22 of 30 runs reported it within 20 s (2026-12-05, e015752, both kernels)" ;;
 	esac
 }
 
