@@ -439,7 +439,7 @@ struct racetrap_sites {
  *	with these fields non-zero as E2BIG.
  * @__reserved2: must be 0
  *
- * Zero in any field means its default (see Documentation/racetrap).  On
+ * Zero in any field means its default (see Documentation/engine.rst).  On
  * return every field holds the value in force, defaults resolved.
  */
 struct racetrap_config {
