@@ -20,7 +20,7 @@ group_packages() {
 		echo qemu-system-x86 busybox-static \
 			linux-image-cloud-amd64 linux-headers-cloud-amd64 \
 			linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64 \
-			cpio kmod gcc make pkg-config \
+			cpio kmod build-essential gcc make pkg-config \
 			libcapstone-dev libdw-dev libelf-dev elfutils libsystemd-dev \
 			golang-go linux-perf binutils file python3 g++ libtsan2 \
 			linux-source-6.12 libiberty-dev \
