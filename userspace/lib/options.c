@@ -517,3 +517,15 @@ uint32_t rt_options_stack_dump(const struct rt_options *o)
 {
 	return o->stack_dump_set ? o->kcfg.stack_dump : RT_STACK_DUMP_DEFAULT;
 }
+
+const char *rt_getopt_culprit(char *const argv[], char buf[3])
+{
+	/* optopt: the letter for a short option, a long option's val or 0. */
+	if (optopt > 0 && optopt < 128 && isgraph(optopt)) {
+		buf[0] = '-';
+		buf[1] = (char)optopt;
+		buf[2] = '\0';
+		return buf;
+	}
+	return argv[optind - 1];
+}

@@ -127,4 +127,11 @@ int rt_parse_uint(const char *what, const char *s, unsigned long long min,
 		  unsigned long long max, const char *unit,
 		  unsigned long long *out, char *err, size_t errlen);
 
+/*
+ * The argument getopt_long() just refused ('?' or ':'), as typed: "-x"
+ * (in @buf) for a letter inside a cluster such as "-xy", where optind
+ * has not moved past the cluster yet, else argv[optind - 1].
+ */
+const char *rt_getopt_culprit(char *const argv[], char buf[3]);
+
 #endif /* RT_OPTIONS_H */

@@ -39,7 +39,7 @@ int cli_parse_options(int argc, char **argv, const char *cmd,
 {
 	struct option longopts[64];
 	size_t i, n = 0;
-	char err[512];
+	char err[512], culprit[3];
 	int c;
 
 	for (i = 0; i < rt_nr_option_descs && n < 62; i++) {
@@ -63,11 +63,13 @@ int cli_parse_options(int argc, char **argv, const char *cmd,
 			return -1;
 		}
 		if (c == ':') {
-			cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+			cli_usage_error(cmd, "%s needs a value",
+					rt_getopt_culprit(argv, culprit));
 			return -2;
 		}
 		if (c == '?') {
-			cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+			cli_usage_error(cmd, "unknown option '%s'",
+					rt_getopt_culprit(argv, culprit));
 			return -2;
 		}
 		if (rt_options_set(o, rt_option_descs[c - OPT_BASE].name, optarg,

@@ -30,12 +30,17 @@ static volatile pid_t child;
  */
 static void forward(int sig, siginfo_t *info, void *uc)
 {
+	int saved = errno;
+
 	(void)uc;
 	if (info && info->si_code == SI_KERNEL)
 		return;
 	if (child > 0)
 		kill(child, sig);
+	errno = saved;
 }
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
 static void usage(void)
 {
@@ -79,11 +84,17 @@ static int wait_status(int st)
 	return EXIT_ERROR;
 }
 
-/* In the child: become traceable, exec; exit 127/126 if exec fails. */
-static void exec_child(char **cmd)
+/*
+ * In the child: the signals' default actions and the mask racetrap was
+ * started with, become traceable, exec; exit 127/126 if exec fails.
+ */
+static void exec_child(char **cmd, const sigset_t *mask)
 {
 	int e;
 
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		signal(forwarded[i], SIG_DFL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
 		fprintf(stderr, "%s: ptrace(PTRACE_TRACEME): %s\n", prog,
 			strerror(errno));
@@ -116,6 +127,15 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* Has @pid, our child, exited (a zombie still answers kill(pid, 0))? */
+static bool exited(pid_t pid)
+{
+	siginfo_t si = { 0 };
+
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+	       si.si_pid == pid;
+}
+
 /*
  * Attach again after an exec.  The END record can come before the new
  * program's mappings are all in place, so a start that finds no code is
@@ -132,11 +152,12 @@ static struct rt_session *reattach(struct rt_session_params *p)
 	p->setup_nice = rt_options_setup_nice(p->opts);
 	for (tries = 0; tries < 20; tries++) {
 		s = rt_session_start(p, err, sizeof(err));
-		if (s || kill(p->pid, 0))
+		if (s || exited(p->pid))
 			break;
 		nanosleep(&pause, NULL);
 	}
-	if (!s)
+	/* A program that exits at once leaves nothing to sample: no error. */
+	if (!s && !exited(p->pid))
 		cli_error("pid %d called exec; sampling its new program failed: %s",
 			  (int)p->pid, err);
 	return s;
@@ -184,6 +205,7 @@ int cmd_run(int argc, char **argv)
 	struct rt_session_params p;
 	struct rt_session *s;
 	struct sigaction sa;
+	sigset_t block, mask;
 	char err[1024];
 	int first, st, ret = EXIT_ERROR;
 	pid_t pid;
@@ -199,23 +221,32 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
+	/*
+	 * Handlers before fork, with the signals held until the child's pid
+	 * is known: a SIGTERM sent to racetrap meanwhile reaches the command
+	 * once it exists, rather than ending racetrap and leaving it running
+	 * unsampled.
+	 */
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&block, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &block, &mask);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = forward;
+	sa.sa_flags = SA_SIGINFO;
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaction(forwarded[i], &sa, NULL);
 	fflush(NULL);
 	pid = fork();
+	if (pid == 0)
+		exec_child(argv + first, &mask);
+	if (pid > 0)
+		child = pid;
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	if (pid < 0) {
 		cli_error("fork: %s", strerror(errno));
 		goto out;
 	}
-	if (pid == 0)
-		exec_child(argv + first);
-	child = pid;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = forward;
-	sa.sa_flags = SA_SIGINFO;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
 
 	/* The SIGTRAP stop right after a successful exec. */
 	while (waitpid(pid, &st, 0) < 0) {

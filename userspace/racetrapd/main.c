@@ -117,7 +117,7 @@ static int parse_args(int argc, char **argv)
 	struct rt_daemon_conf scratch;
 	const char *setting[64];
 	size_t i, n = 0, s = 0;
-	char err[512];
+	char err[512], culprit[3];
 	int c, idx, ret = -1;
 
 	longopts[n++] = (struct option){ "config", required_argument, NULL, 'c' };
@@ -167,10 +167,12 @@ static int parse_args(int argc, char **argv)
 			ret = 0;
 			goto out;
 		case ':':
-			ret = usage_error("%s needs a value%s", argv[optind - 1], "");
+			ret = usage_error("%s needs a value%s",
+					  rt_getopt_culprit(argv, culprit), "");
 			goto out;
 		case '?':
-			ret = usage_error("unknown option '%s'%s", argv[optind - 1], "");
+			ret = usage_error("unknown option '%s'%s",
+					  rt_getopt_culprit(argv, culprit), "");
 			goto out;
 		default:
 			if (rt_daemon_conf_set(&scratch, setting[c - OPT_SETTING],

@@ -8,8 +8,12 @@
  */
 #include <inttypes.h>
 #include <syslog.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "capture.h"
+#include "sides.h"
 
 static bool has(const char *text, const char *needle)
 {
@@ -634,9 +638,25 @@ static void test_site_order(void)
 	live_free(&l);
 }
 
+/* A thread names itself: its name must reach no terminal or log raw. */
+static void test_comm_control_chars(void)
+{
+	char comm[32];
+	bool clean = true;
+
+	prctl(PR_SET_NAME, "x\033[31mred\tz");
+	rt_read_comm(getpid(), (pid_t)syscall(SYS_gettid), comm, sizeof(comm));
+	for (const char *p = comm; *p; p++)
+		clean &= (unsigned char)*p >= 0x20 && *p != 0x7f;
+	if (!clean || strcmp(comm, "x?[31mred?z"))
+		ktap_diag("comm read as '%s'", comm);
+	ktap_result(clean && !strcmp(comm, "x?[31mred?z"),
+		    "comm_control_characters_replaced");
+}
+
 int main(void)
 {
-	ktap_start(28);
+	ktap_start(29);
 	test_throttle_coalesced();
 	test_stripped_fingerprint();
 	test_atomic_pairs_and_truth();
@@ -646,5 +666,6 @@ int main(void)
 	test_suppressed();
 	test_bad_suppressions();
 	test_go_runtime_filter();
+	test_comm_control_chars();
 	return ktap_finish();
 }

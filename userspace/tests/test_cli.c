@@ -102,6 +102,14 @@ static void check_bad_suppressions(const char *racetrap)
 		     "--suppressions", path, "1", NULL }, want,
 		     "attach_bad_suppressions_exit_2_file_line");
 	unlink(path);
+	expect_usage(racetrap, (char *const[]){ "racetrap", "attach",
+		     "--suppressions", "/", "1", NULL },
+		     "suppressions file / is not a regular file",
+		     "attach_directory_as_suppressions_exit_2");
+	/* In a cluster getopt has not moved past it: name the letter. */
+	expect_usage(racetrap, (char *const[]){ "racetrap", "attach",
+		     "-xy", "1", NULL }, "unknown option '-x'",
+		     "attach_unknown_letter_in_cluster_named");
 }
 
 static void check_version(const char *racetrap)
@@ -179,7 +187,7 @@ int main(int argc, char **argv)
 	(void)argv;
 	/* The ranges, nine option checks, seven usage errors, version,
 	 * status --json. */
-	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 9 + 10);
+	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 9 + 12);
 	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		check_range((int)i);
 

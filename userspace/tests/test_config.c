@@ -58,7 +58,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	ktap_start(26);
+	ktap_start(27);
 
 	fclose(fopen("/tmp/racetrap-test-supp#1.txt", "w"));
 	rt_daemon_conf_init(&c);
@@ -157,6 +157,9 @@ int main(void)
 	r = parse(&c, "\n\nsuppressions /nonexistent/supp.txt\n", err, sizeof(err));
 	ktap_result(r == -1 && has(err, ":3: suppressions: cannot read '/nonexistent/supp.txt'",
 				   "supp"), "missing_suppressions_file_rejected");
+	r = parse(&c, "suppressions /\n", err, sizeof(err));
+	ktap_result(r == -1 && has(err, ":1: suppressions: suppressions file / is not a regular file",
+				   "supp dir"), "directory_as_suppressions_file_rejected");
 
 	err[0] = '\0';
 	snprintf(want, sizeof(want), "%s/missing.conf", dir);

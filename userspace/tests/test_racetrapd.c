@@ -40,7 +40,7 @@ int main(void)
 	char dir[] = "/tmp/racetrapd-test-XXXXXX", bad_conf[128], supp[128];
 	char supp_conf[128], ok_conf[128], user_conf[128], want[512];
 
-	ktap_start(16);
+	ktap_start(17);
 	if (test_bin_path("racetrapd", racetrapd, sizeof(racetrapd)) ||
 	    !mkdtemp(dir)) {
 		ktap_skip_rest("build/bin/racetrapd not built");
@@ -64,6 +64,9 @@ int main(void)
 	       "version_exit_0");
 	expect(2, "unknown option '--frob'",
 	       (char *const[]){ "racetrapd", "--frob", NULL }, "unknown_option_exit_2");
+	/* In a cluster getopt has not moved past it: name the letter. */
+	expect(2, "unknown option '-x'",
+	       (char *const[]){ "racetrapd", "-xf", NULL }, "unknown_letter_in_cluster_named");
 	expect(2, "--queue needs a value",
 	       (char *const[]){ "racetrapd", "--queue", NULL }, "missing_value_exit_2");
 	expect(2, "-c needs a value",

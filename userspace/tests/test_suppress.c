@@ -125,11 +125,17 @@ static void test_load(void)
 
 	EXPECT_TRUE(!s && strstr(err, "/nonexistent.supp"), "load_missing_file",
 		    "%s", err);
+	/* A directory opens for reading: it must not pass as no rules. */
+	err[0] = '\0';
+	s = rt_supp_load("/", err, sizeof(err));
+	EXPECT_TRUE(!s && strstr(err, "/ is not a regular file"),
+		    "load_directory_refused", "%s", err);
+	rt_supp_free(s);
 }
 
 int main(void)
 {
-	ktap_start(13);
+	ktap_start(14);
 	test_templates();
 	test_rules();
 	test_errors();

@@ -61,7 +61,10 @@ void rt_sides_fill(struct rt_sides *sd, struct rt_side_view *v,
 		   uint64_t access_ip, const struct racetrap_record *rec,
 		   const struct racetrap_user_dump *dump);
 
-/* /proc/@pid/comm, or the thread @tid's; "exited" or "?" if gone. */
+/*
+ * /proc/@pid/comm, or the thread @tid's, control characters replaced by
+ * "?"; "exited" or "?" if gone.
+ */
 void rt_read_comm(pid_t pid, pid_t tid, char *buf, size_t len);
 
 #endif /* RT_SIDES_H */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* suppress: ThreadSanitizer-syntax suppression rules and their matching. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "suppress.h"
 
@@ -210,11 +212,20 @@ struct rt_suppressions *rt_supp_load(const char *path, char *err,
 	struct rt_suppressions *s;
 	char *buf = NULL;
 	size_t len = 0;
+	struct stat st;
+	bool bad_read;
 	FILE *mem;
 
 	if (!f) {
 		snprintf(err, errlen, "cannot open suppressions file %s: %s",
 			 path, strerror(errno));
+		return NULL;
+	}
+	/* A directory opens, and reads as an error: no rules, said nowhere. */
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		snprintf(err, errlen,
+			 "suppressions file %s is not a regular file", path);
 		return NULL;
 	}
 	mem = open_memstream(&buf, &len);
@@ -225,8 +236,14 @@ struct rt_suppressions *rt_supp_load(const char *path, char *err,
 	}
 	for (int c; (c = getc(f)) != EOF;)
 		putc(c, mem);
+	bad_read = ferror(f);
 	fclose(f);
-	fclose(mem);
+	if (fclose(mem) || bad_read) {
+		snprintf(err, errlen, "cannot read suppressions file %s%s",
+			 path, bad_read ? "" : ": out of memory");
+		free(buf);
+		return NULL;
+	}
 	s = rt_supp_parse(buf, path, err, errlen);
 	free(buf);
 	return s;

@@ -18,6 +18,7 @@
 #include "perfperm.h"
 #include "session.h"
 #include "session_priv.h"
+#include "sides.h"
 #include "sites.h"
 #include "statusfile.h"
 
@@ -46,32 +47,6 @@ static int settle_clock(struct rt_session *s, struct racetrap_config *cfg,
 	snprintf(err, errlen, "pid %d: the clock trigger is not allowed: %s; use --triggers site",
 		 (int)s->pid, why);
 	return -1;
-}
-
-void session_read_comm(pid_t pid, char *buf, size_t len)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	snprintf(buf, len, "?");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0) {
-		snprintf(buf, len, "?");
-		return;
-	}
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	/* comm is chosen by the target: no control characters in logs or
-	 * the line-based status file (JSON output escapes the rest). */
-	for (char *p = buf; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
 }
 
 static int add_table(void *arg, const struct rt_site_table *t)
@@ -128,7 +103,7 @@ static struct rt_session *session_start(const struct rt_session_params *p,
 		snprintf(err, errlen, "out of memory");
 		goto err_free;
 	}
-	session_read_comm(s->pid, s->comm, sizeof(s->comm));
+	rt_read_comm(s->pid, 0, s->comm, sizeof(s->comm));
 
 	if (rt_kapi_open(&s->k, err, errlen) < 0)
 		goto err_opts;
@@ -264,8 +239,9 @@ static void *setup_thread(void *arg)
 
 /*
  * Raising a thread's priority back needs CAP_SYS_NICE or RLIMIT_NICE:
- * the daemon and root have it; otherwise the set-up stays at the lower
- * priority and ends when the target leaves it time.
+ * root has the first, racetrapd's unit sets the second (LimitNICE=+0);
+ * otherwise the set-up stays at the lower priority and ends when the
+ * target leaves it time.
  */
 static void setup_grace_over(struct setup_call *c)
 {

@@ -49,9 +49,6 @@ static inline uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* /proc/PID/comm with control characters replaced ("?" if unreadable). */
-void session_read_comm(pid_t pid, char *buf, size_t len);
-
 /* The target's CPU time (utime + stime), 0 if it cannot be read. */
 uint64_t session_target_cpu_ns(pid_t pid);
 

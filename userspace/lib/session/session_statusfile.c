@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "procstat.h"
+#include "sides.h"
 #include "session_priv.h"
 #include "statusfile.h"
 
@@ -35,7 +36,7 @@ void session_write_status(struct rt_session *s)
 	unsigned int i;
 	uint64_t cpu;
 
-	session_read_comm(getpid(), owner, sizeof(owner));
+	rt_read_comm(getpid(), 0, owner, sizeof(owner));
 	o += (size_t)snprintf(text + o, sizeof(text) - o,
 			      "owner %d\nowner_comm %s\ntarget %d\ncomm %s\nstarted %lld\nupdated %lld\n",
 			      (int)getpid(), owner, (int)s->pid, s->comm,
