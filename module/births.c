@@ -35,7 +35,9 @@ MODULE_PARM_DESC(pin_fork_probe,
 		 "keep the fork probe registered from load to unload, for test VMs under QEMU multi-threaded TCG (default off)");
 
 static struct tracepoint *fork_tp;
-static unsigned int fork_users;		/* attachments (+1 pinned); caller's lock */
+/* Under the caller's lock: attachments (+1 pinned), and the probe's state. */
+static unsigned int fork_users;
+static bool fork_probed;
 
 static void find_fork_tp(struct tracepoint *tp, void *unused)
 {
@@ -75,27 +77,32 @@ void racetrap_births_exit(void)
 }
 
 /*
- * The first attachment registers the probe.  Failing to is not an attach
- * error: threads then get their site breakpoints at rotations only.
+ * The first attachment registers the probe, and any later one while it
+ * is not registered.  Failing to is not an attach error: threads then get
+ * their site breakpoints at rotations only.
  */
 void racetrap_births_get(void)
 {
 	int ret;
 
-	if (!fork_tp || fork_users++)
+	if (!fork_tp)
+		return;
+	fork_users++;
+	if (fork_probed)
 		return;
 	ret = tracepoint_probe_register(fork_tp, on_fork, NULL);
-	if (ret) {
+	if (ret)
 		pr_warn_once("cannot probe sched_process_fork: %d\n", ret);
-		fork_users = 0;
-	}
+	else
+		fork_probed = true;
 }
 
 /* The last detach unregisters it; no on_fork() runs once this returns. */
 void racetrap_births_put(void)
 {
-	if (!fork_users || --fork_users)
+	if (!fork_users || --fork_users || !fork_probed)
 		return;
 	tracepoint_probe_unregister(fork_tp, on_fork, NULL);
 	tracepoint_synchronize_unregister();
+	fork_probed = false;
 }

@@ -172,6 +172,15 @@ static void set_throttled(struct racetrap_tracer *t, bool on)
 	}
 }
 
+/*
+ * The attachment ended: a throttle going on ends with it, so that
+ * THROTTLED_NS stops growing and a new attachment starts unthrottled.
+ */
+void racetrap_budget_stop(struct racetrap_tracer *t)
+{
+	set_throttled(t, false);
+}
+
 /* RACETRAP_STAT_THROTTLED_NS including a throttle still going on. */
 u64 racetrap_budget_throttled_ns(struct racetrap_tracer *t)
 {

@@ -49,6 +49,7 @@ void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns);
 void racetrap_budget_charge_bound(struct racetrap_tracer *t, u64 ns);
 void racetrap_budget_charge_window(struct racetrap_tracer *t, u64 own_ns,
 				   u64 stall_ns, unsigned int nr_others);
+void racetrap_budget_stop(struct racetrap_tracer *t);
 u64 racetrap_budget_throttled_ns(struct racetrap_tracer *t);
 bool racetrap_budget_rotation_due(struct racetrap_tracer *t);
 void racetrap_budget_charge_rotation(struct racetrap_tracer *t,

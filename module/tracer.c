@@ -277,23 +277,26 @@ int racetrap_tracer_attach(struct racetrap_tracer *t,
 	t->gen++;
 	t->attached = true;
 	reinit_completion(&t->idle);
-	atomic_set(&t->inflight, 1);
-	WRITE_ONCE(t->stopping, false);
 	t->throttled = false;
 	racetrap_pairs_reset(&t->seen_pairs);
 	racetrap_budget_start(t, task);
 	t->last_rotate = get_jiffies_64();
-	racetrap_ring_set_live(&t->ring, true, NULL);
 
+	/*
+	 * The clock's events before the tracer can be entered (inflight is
+	 * 0): a tick on one CPU while the event of another fails to start
+	 * queues nothing, and failing leaves no work or aim behind.
+	 */
 	if (t->cfg.triggers & RACETRAP_TRIGGER_CLOCK) {
 		ret = racetrap_clock_start(t);
 		if (ret) {
-			racetrap_ring_set_live(&t->ring, false, NULL);
-			atomic_set(&t->inflight, 0);
 			release_attachment(t);
 			goto out_put_task;
 		}
 	}
+	racetrap_ring_set_live(&t->ring, true, NULL);
+	atomic_set(&t->inflight, 1);
+	WRITE_ONCE(t->stopping, false);
 	schedule_delayed_work(&t->tick, 0);
 	pr_debug("tracer %p attached to %d\n", t, t->pid_nr);
 out_put_task:
@@ -325,6 +328,7 @@ void racetrap_tracer_stop(struct racetrap_tracer *t, int reason)
 	racetrap_clock_stop(t);
 	racetrap_leave(t);	/* the attachment's own reference */
 	wait_for_completion(&t->idle);
+	racetrap_budget_stop(t);
 	racetrap_sites_clear(t);
 	end.pid = t->pid_nr;
 	end.timestamp_ns = ktime_get_ns();

@@ -187,11 +187,15 @@ static void aim_fn(struct callback_head *cb)
 	cw->aim = bp;
 	WRITE_ONCE(cw->task, current);
 	cw->aimed_at = ktime_get_ns();
-	/* It can fire only once this thread is back in user mode. */
-	atomic_set(&cw->state, WORK_AIMED);
-	mutex_unlock(&t->aim_lock);
 	racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_AIMS);
 	racetrap_budget_charge(t, ktime_get_ns() - t0);
+	/*
+	 * It can fire only once this thread is back in user mode.  Last:
+	 * from here a teardown may disarm it and drop the reference this
+	 * work holds, after which @t may be gone.
+	 */
+	atomic_set(&cw->state, WORK_AIMED);
+	mutex_unlock(&t->aim_lock);
 	return;
 
 err_release:

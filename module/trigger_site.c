@@ -215,6 +215,14 @@ static int arm(struct racetrap_tracer *t, struct site_bp *sb,
 	struct perf_event *bp;
 
 	lockdep_assert_held(&t->site_lock);
+	/*
+	 * A thread that exec'ed runs an image that is none of the tracer's
+	 * (setuid, maybe): the tick ends the attachment, and meanwhile no
+	 * breakpoint goes there.  An exec after this test takes out what is
+	 * armed (remove_on_exec).
+	 */
+	if (READ_ONCE(task->mm) != t->mm)
+		return -ESRCH;
 	if (sb->task != task) {
 		if (sb->task)
 			put_task_struct(sb->task);
@@ -259,8 +267,9 @@ static void rearm(struct site_bp *sb)
 	mutex_unlock(&t->site_lock);
 	racetrap_budget_charge(t, ktime_get_ns() - t0);
 out:
+	/* Release: a newborn reusing the slot sees the sample done with it. */
 	if (!armed)
-		atomic_set(&sb->state, BP_DONE);
+		atomic_set_release(&sb->state, BP_DONE);
 }
 
 /* Task context of the thread that hit @sb, on its way back to user mode. */
@@ -410,7 +419,7 @@ static bool orphaned(struct racetrap_tracer *t, struct site_bp *sb)
  */
 static bool free_slot(struct racetrap_tracer *t, struct site_bp *sb)
 {
-	int state = atomic_read(&sb->state);
+	int state = atomic_read_acquire(&sb->state);	/* pairs with rearm() */
 
 	lockdep_assert_held(&t->site_lock);
 	if (state == BP_IDLE || state == BP_DONE)
@@ -445,6 +454,20 @@ static unsigned int arm_newborn(struct racetrap_tracer *t)
 	if (!set || READ_ONCE(t->throttled) ||
 	    !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE))
 		return 0;
+	/*
+	 * A rotation between its fork and now found it on the thread list
+	 * and armed it already: only what that left, or the thread would
+	 * hold every debug register and its windows would find none.
+	 */
+	for (i = 0; i < set->cap && per; i++) {
+		struct site_bp *sb = &set->bps[i];
+
+		if (sb->task == current &&
+		    atomic_read(&sb->state) == BP_ARMED) {
+			avoid = sb->ip;
+			per--;
+		}
+	}
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < set->cap && armed < per; i++) {
 			struct site_bp *sb = &set->bps[i];

@@ -5,7 +5,8 @@
  * the cost stops growing, and the triggers stand down (no site breakpoint
  * armed, no clock sample taken) for as long as the budget stays spent.
  * Raising the budget brings sampling back within the tick (100 ms),
- * without a sample having to ask first.
+ * without a sample having to ask first.  A throttle ends with the
+ * attachment: the time counted as throttled stops growing at detach.
  */
 #define _GNU_SOURCE
 #include "engine.h"
@@ -37,16 +38,16 @@ static void snapshot(int fd, uint64_t *v)
 int main(void)
 {
 	struct racetrap_config c = { .budget_ppm = 1 };
-	uint64_t a[NR_WATCHED], b[NR_WATCHED], after;
+	uint64_t a[NR_WATCHED], b[NR_WATCHED], after, held[2];
 	int fd, throttles = 0;
 	bool flat = true;
 	struct fx f;
 	size_t i;
 
-	ktap_start(5);
+	ktap_start(6);
 	if (!fx_start(&f, "racy") || (fd = rt_attach_fx(&f)) < 0 ||
 	    rt_config_set(fd, &c)) {
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < 6; i++)
 			ktap_result(false, "budget_setup");
 		return ktap_finish();
 	}
@@ -80,6 +81,20 @@ int main(void)
 	after = rt_stat(fd, RACETRAP_STAT_WATCHES);
 	EXPECT_TRUE(after > b[3], "budget_raised_sampling_resumes",
 		    "watches %" PRIu64 " -> %" PRIu64 " in 1 s", b[3], after);
+
+	/* Spent again, then detached while throttled. */
+	c.budget_ppm = 1;
+	rt_config_set(fd, &c);
+	rt_collect(fd, 1, NULL, NULL, NULL);
+	after = rt_stat(fd, RACETRAP_STAT_THROTTLED);
+	rt_detach(fd);
+	held[0] = rt_stat(fd, RACETRAP_STAT_THROTTLED_NS);
+	usleep(500 * 1000);
+	held[1] = rt_stat(fd, RACETRAP_STAT_THROTTLED_NS);
+	EXPECT_TRUE(after >= 2 && held[0] > 0 && held[1] == held[0],
+		    "budget_throttle_ends_at_detach",
+		    "%" PRIu64 " throttles; throttled %" PRIu64 " ns at detach, %"
+		    PRIu64 " ns 0.5 s later", after, held[0], held[1]);
 	close(fd);
 	fx_stop(&f);
 	return ktap_finish();
