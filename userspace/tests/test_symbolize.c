@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "elfread.h"
 #include "livesites.h"
 #include "symbolize.h"
 
@@ -322,12 +323,96 @@ static void test_hidden_path(void)
 	live_bin_close(&b);
 }
 
+/*
+ * Copy @from to a new file @to (a mkstemp template), mode 0755, another
+ * user's when we are root; a read-only fd of it.
+ */
+static int copy_exec(const char *from, char *to)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = mkstemp(to);
+	ssize_t n = 0;
+
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			n = -1;
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && (n < 0 || fchmod(out, 0755) ||
+			 (getuid() == 0 && fchown(out, 65534, 65534)))) {
+		close(out);
+		unlink(to);
+		return -1;
+	}
+	/* Open for writing it could not be run (ETXTBSY). */
+	if (out >= 0)
+		close(out);
+	return out >= 0 ? open(to, O_RDONLY | O_CLOEXEC) : -1;
+}
+
+/*
+ * A program file another user owns is read, not mapped (elfread.h: they
+ * could truncate it under racetrapd): decoding and symbolizing it work
+ * the same.
+ */
+static void test_user_owned(void)
+{
+	const char *name = "c_user_owned_binary_read_not_mapped";
+	char path[] = "/tmp/racetrap-sym-XXXXXX", err[256];
+	struct rt_sites_opts opts = { .keep_runtime = true };
+	const struct racetrap_site *w;
+	struct rt_site_table copy = { 0 };
+	struct rt_symbolizer *s = NULL;
+	struct test_proc p;
+	struct live_bin b;
+	uint64_t addr = 0;
+	int fd, orig;
+
+	if (live_bin_open("sample_c", &b)) {
+		ktap_skip(name, "sample_c cannot run");
+		ktap_skip("c_user_owned_binary_decoded", "sample_c cannot run");
+		return;
+	}
+	fd = copy_exec(b.path, path);
+	EXPECT_TRUE(fd >= 0 && rt_elf_read_cmd(fd) == ELF_C_READ &&
+		    !rt_sites_decode_file(fd, &opts, &copy, err, sizeof(err)) &&
+		    copy.nr_sites == b.table.nr_sites,
+		    "c_user_owned_binary_decoded", "%zu sites, want %zu",
+		    copy.nr_sites, b.table.nr_sites);
+	rt_site_table_release(&copy);
+	w = live_site(&b, "sample_writer", RACETRAP_ACCESS_WRITE);
+	if (fd >= 0 && w && !test_proc_start(path, &p)) {
+		/* Its addresses are found by the copy's inode. */
+		orig = b.fd;
+		b.fd = fd;
+		addr = live_addr(p.pid, &b, w->offset, NULL, NULL);
+		b.fd = orig;
+		s = rt_symbolizer_new(p.pid, err, sizeof(err));
+		if (s && addr)
+			check_site(s, &b, addr, "sample_writer",
+				   "tests/data/sample.c", "SAMPLE_WRITER_LINE",
+				   name);
+		else
+			ktap_result(false, name);
+		rt_symbolizer_free(s);
+		test_proc_stop(&p);
+	} else {
+		ktap_result(false, name);
+	}
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+	}
+	live_bin_close(&b);
+}
+
 int main(void)
 {
-	ktap_start(13);
+	ktap_start(15);
 	test_c();
 	test_go();
 	test_cxx();
 	test_hidden_path();
+	test_user_owned();
 	return ktap_finish();
 }

@@ -15,6 +15,7 @@
 #include "decode.h"
 #include "maps.h"
 #include "demangle.h"
+#include "elfread.h"
 #include "grow.h"
 #include "symbolize.h"
 #include "unwind.h"
@@ -74,17 +75,24 @@ static int find_elf(Dwfl_Module *mod, void **ud, const char *name,
 	int fd;
 
 	fd = dwfl_linux_proc_find_elf(mod, ud, name, base, file_name, elfp);
-	if (fd >= 0 || *elfp || name[0] != '/' || finding_for <= 0)
-		return fd;
-	snprintf(path, sizeof(path), "/proc/%d/root%s", (int)finding_for, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	*file_name = strdup(path);
-	if (!*file_name) {
-		close(fd);
-		return -1;
+	if (fd < 0 && !*elfp && name[0] == '/' && finding_for > 0) {
+		snprintf(path, sizeof(path), "/proc/%d/root%s",
+			 (int)finding_for, name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		*file_name = strdup(path);
+		if (!*file_name) {
+			close(fd);
+			return -1;
+		}
 	}
+	/*
+	 * libdwfl would map it (rt_elf_read_cmd()); an Elf given here is
+	 * used as it is, and libdwfl still closes @fd with it.
+	 */
+	if (fd >= 0 && !*elfp && rt_elf_read_cmd(fd) == ELF_C_READ)
+		*elfp = elf_begin(fd, ELF_C_READ, NULL);
 	return fd;
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buildid.h"
+#include "elfread.h"
 #include "decode.h"
 #include "elffuncs.h"
 #include "goabi.h"
@@ -203,7 +204,7 @@ int rt_sites_decode_file(int fd, const struct rt_sites_opts *opts,
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
 	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	elf = elf_begin(fd, rt_elf_read_cmd(fd), NULL);
 	if (!elf) {
 		snprintf(err, errlen, "not an ELF file: %s", elf_errmsg(-1));
 		return -ENOEXEC;
