@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* racetrap.ko: module init and exit only. */
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include "births.h"
 #include "device.h"
 #include "limits.h"
@@ -32,6 +33,14 @@ static void __exit racetrap_exit(void)
 	racetrap_births_exit();
 	racetrap_limits_exit();
 	racetrap_perf_unpin();
+	/*
+	 * A task_work's last racetrap_leave() lets a teardown, and so this
+	 * unload, finish while its thread may still be in the last
+	 * instructions of the module's function (preempted there, or its
+	 * vCPU paused).  Wait until every task has passed a voluntary
+	 * switch or user mode, as ftrace does before it frees a trampoline.
+	 */
+	synchronize_rcu_tasks();
 	pr_info("unloaded\n");
 }
 
