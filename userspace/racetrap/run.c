@@ -41,6 +41,7 @@ static void forward(int sig, siginfo_t *info, void *uc)
 }
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+#define NR_FORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
 
 static void usage(void)
 {
@@ -85,15 +86,17 @@ static int wait_status(int st)
 }
 
 /*
- * In the child: the signals' default actions and the mask racetrap was
- * started with, become traceable, exec; exit 127/126 if exec fails.
+ * In the child: the dispositions and mask racetrap was started with (a
+ * shell's background job keeps SIGINT ignored), become traceable, exec;
+ * exit 127/126 if exec fails.
  */
-static void exec_child(char **cmd, const sigset_t *mask)
+static void exec_child(char **cmd, const struct sigaction *old,
+		       const sigset_t *mask)
 {
 	int e;
 
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		signal(forwarded[i], SIG_DFL);
+	for (size_t i = 0; i < NR_FORWARDED; i++)
+		sigaction(forwarded[i], &old[i], NULL);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
 		fprintf(stderr, "%s: ptrace(PTRACE_TRACEME): %s\n", prog,
@@ -204,7 +207,7 @@ int cmd_run(int argc, char **argv)
 	struct run_sink rs = { .o = &o };
 	struct rt_session_params p;
 	struct rt_session *s;
-	struct sigaction sa;
+	struct sigaction sa, old[NR_FORWARDED];
 	sigset_t block, mask;
 	char err[1024];
 	int first, st, ret = EXIT_ERROR;
@@ -228,18 +231,18 @@ int cmd_run(int argc, char **argv)
 	 * unsampled.
 	 */
 	sigemptyset(&block);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+	for (size_t i = 0; i < NR_FORWARDED; i++)
 		sigaddset(&block, forwarded[i]);
 	sigprocmask(SIG_BLOCK, &block, &mask);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = forward;
 	sa.sa_flags = SA_SIGINFO;
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaction(forwarded[i], &sa, NULL);
+	for (size_t i = 0; i < NR_FORWARDED; i++)
+		sigaction(forwarded[i], &sa, &old[i]);
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)
-		exec_child(argv + first, &mask);
+		exec_child(argv + first, old, &mask);
 	if (pid > 0)
 		child = pid;
 	sigprocmask(SIG_SETMASK, &mask, NULL);
