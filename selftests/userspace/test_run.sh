@@ -5,13 +5,15 @@
 # name writer_step and reader_step with their file:line; on the race-free
 # fixture it prints no report.  Also the same in JSON Lines.  Having
 # reported a race it exits 66, as TSan and Go's -race do, unless
-# --exit-code says otherwise.
+# --exit-code says otherwise.  Signals: a SIGTERM to racetrap goes to the
+# command; the command keeps the dispositions racetrap started with; a
+# program the command execs that exits at once is no error.
 . "$(dirname "$0")/ktap.sh"
 out=/tmp/run.out
 err=/tmp/run.err
 rep=/tmp/run.report
 
-ktap_plan 12
+ktap_plan 15
 
 racetrap run -- $FIX/fix_racy 20 >$out 2>$err
 rc=$?
@@ -77,5 +79,32 @@ racing_lines $out
 first_report $out >$rep
 names_both_sides $rep
 check $? exec_target_race_reported
+
+# A program exec'ed that exits at once leaves nothing to sample: no error.
+racetrap run -- sh -c 'exec true' >$out 2>$err
+rc=$?
+[ $rc = 0 ] && ! grep -q 'new program failed' $err
+check $? run_exec_of_short_program_is_no_error
+diag "exit status $rc; stderr: $(tail -n 3 $err)"
+
+# SIGTERM to racetrap: passed to the command, whose status is racetrap's.
+racetrap run -- sleep 60 >$out 2>$err &
+pid=$!
+sleep 3
+kill -TERM $pid
+wait $pid
+rc=$?
+[ $rc = 143 ]
+check $? run_passes_sigterm_to_command
+diag "exit status $rc (128 + 15 wanted)"
+
+# A background job of a non-interactive shell starts with SIGINT and
+# SIGQUIT ignored; the command must start so too (SigIgn bits 1 and 2).
+sh -c "racetrap run -- cat /proc/self/status >$out 2>$err &
+	wait"
+ign=$(awk '/^SigIgn:/ { print $2 }' $out)
+[ -n "$ign" ] && [ $(( 0x$ign & 6 )) = 6 ]
+check $? run_command_keeps_ignored_signals
+diag "command's SigIgn: '$ign'"
 
 ktap_done
