@@ -406,13 +406,97 @@ static void test_user_owned(void)
 	live_bin_close(&b);
 }
 
+/* Is @needle in a mapping of this process (/proc/self/maps)? */
+static bool self_maps(const char *needle)
+{
+	char line[4400];
+	bool found = false;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		found |= strstr(line, needle) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * A user's program whose DWARF is in a separate file found by its
+ * .gnu_debuglink, beside it, as `objcopy --only-keep-debug` leaves it:
+ * the lines come from that file, and it is copied, not mapped (its owner
+ * could truncate it under racetrapd).
+ */
+static void test_user_debuglink(void)
+{
+	const char *name = "c_user_debuglink_read_not_mapped";
+	char dir[] = "/tmp/racetrap-dbg-XXXXXX", err[256], cmd[8600];
+	char prog[64], debug[64];
+	const struct racetrap_site *w;
+	struct rt_symbolizer *s = NULL;
+	struct test_proc p;
+	struct live_bin b;
+	uint64_t addr = 0;
+	int fd = -1, orig;
+
+	if (live_bin_open("sample_c", &b)) {
+		ktap_skip(name, "sample_c cannot run");
+		ktap_skip("c_user_debuglink_not_mapped", "sample_c cannot run");
+		return;
+	}
+	if (!mkdtemp(dir)) {
+		ktap_result(false, name);
+		ktap_result(false, "c_user_debuglink_not_mapped");
+		live_bin_close(&b);
+		return;
+	}
+	snprintf(prog, sizeof(prog), "%s/prog", dir);
+	snprintf(debug, sizeof(debug), "%s/prog.debug", dir);
+	/* As root, the files are made nobody's, as a user's would be. */
+	snprintf(cmd, sizeof(cmd),
+		 "objcopy --only-keep-debug '%s' %s && "
+		 "objcopy --strip-debug --add-gnu-debuglink=%s '%s' %s && "
+		 "chmod 0755 %s && { [ %d -ne 0 ] || chown -R 65534:65534 %s; }",
+		 b.path, debug, debug, b.path, prog, prog, (int)getuid(), dir);
+	w = live_site(&b, "sample_writer", RACETRAP_ACCESS_WRITE);
+	if (!system(cmd))
+		fd = open(prog, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && w && !test_proc_start(prog, &p)) {
+		orig = b.fd;
+		b.fd = fd;
+		addr = live_addr(p.pid, &b, w->offset, NULL, NULL);
+		b.fd = orig;
+		s = rt_symbolizer_new(p.pid, err, sizeof(err));
+		if (s && addr)
+			check_site(s, &b, addr, "sample_writer",
+				   "tests/data/sample.c", "SAMPLE_WRITER_LINE",
+				   name);
+		else
+			ktap_result(false, name);
+		ktap_result(s && !self_maps(debug),
+			    "c_user_debuglink_not_mapped");
+		rt_symbolizer_free(s);
+		test_proc_stop(&p);
+	} else {
+		ktap_diag("%s failed", cmd);
+		ktap_result(false, name);
+		ktap_result(false, "c_user_debuglink_not_mapped");
+	}
+	if (fd >= 0)
+		close(fd);
+	unlink(prog);
+	unlink(debug);
+	rmdir(dir);
+	live_bin_close(&b);
+}
+
 int main(void)
 {
-	ktap_start(15);
+	ktap_start(17);
 	test_c();
 	test_go();
 	test_cxx();
 	test_hidden_path();
 	test_user_owned();
+	test_user_debuglink();
 	return ktap_finish();
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* elfread: how to read the ELF files of sampled programs safely. */
+#include <errno.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "elfread.h"
 
@@ -12,4 +15,63 @@ Elf_Cmd rt_elf_read_cmd(int fd)
 	    (st.st_mode & (S_IWGRP | S_IWOTH)))
 		return ELF_C_READ;
 	return ELF_C_READ_MMAP;
+}
+
+/* Copy @in (at most @size bytes, from its start) to the new file @out. */
+static int copy_all(int in, int out, off_t size)
+{
+	char buf[65536];
+	off_t done = 0;
+	ssize_t n = 0;
+
+	while (done < size) {
+		n = pread(in, buf, sizeof(buf), done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;	/* shrunk meanwhile: libelf finds it short */
+		for (ssize_t w = 0, k; w < n; w += k) {
+			k = write(out, buf + w, (size_t)(n - w));
+			if (k < 0 && errno == EINTR)
+				k = 0;
+			else if (k < 0)
+				return -1;
+		}
+		done += n;
+	}
+	return n < 0 ? -1 : 0;
+}
+
+int rt_elf_safe_fd(int fd)
+{
+	struct stat st;
+	int copy, err;
+
+	if (rt_elf_read_cmd(fd) == ELF_C_READ_MMAP)
+		return fd;
+	if (fstat(fd, &st)) {
+		err = errno;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size >
+				    RT_ELF_COPY_MAX) {
+		err = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+		goto fail;
+	}
+	copy = memfd_create("racetrap-elf", MFD_CLOEXEC);
+	if (copy < 0) {
+		err = errno;
+		goto fail;
+	}
+	if (copy_all(fd, copy, st.st_size)) {
+		err = errno;
+		close(copy);
+		goto fail;
+	}
+	close(fd);
+	return copy;
+fail:
+	close(fd);
+	errno = err;
+	return -1;
 }

@@ -15,4 +15,15 @@
  */
 Elf_Cmd rt_elf_read_cmd(int fd);
 
+/*
+ * For a file libelf will map whatever we ask (libdwfl opens separate
+ * debuginfo itself, with mmap): @fd itself when rt_elf_read_cmd() would
+ * map it, else a private copy in an anonymous memory file, which the
+ * file's owner cannot truncate.  Returns a descriptor the caller owns
+ * (@fd is consumed either way), or -1 with errno set; files above
+ * RT_ELF_COPY_MAX bytes are not copied (EFBIG).
+ */
+#define RT_ELF_COPY_MAX (1ULL << 30)
+int rt_elf_safe_fd(int fd);
+
 #endif /* RT_ELFREAD_H */

@@ -2,6 +2,7 @@
 /* symbolize: addresses of a traced process to functions and file:line. */
 #include <dwarf.h>
 #include <errno.h>
+#include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -57,7 +58,14 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static char *debuginfo_path;
+/*
+ * libdwfl's own search for separate debuginfo is kept to root's tree
+ * (by build ID under /usr/lib/debug/.build-id, by debuglink under
+ * /usr/lib/debug): it maps what it checks.  find_debuginfo() looks
+ * beside the program itself.
+ */
+static char debug_root[] = "/usr/lib/debug";
+static char *debuginfo_path = debug_root;
 
 /* The process whose modules rt_symbolizer_refresh() is opening. */
 static pid_t finding_for;
@@ -96,9 +104,69 @@ static int find_elf(Dwfl_Module *mod, void **ud, const char *name,
 	return fd;
 }
 
+/* Does the ELF file @fd carry @mod's build ID? */
+static bool same_build_id(Dwfl_Module *mod, int fd)
+{
+	const unsigned char *want;
+	const void *have;
+	GElf_Addr vaddr;
+	bool same = false;
+	Elf *elf;
+	int n;
+
+	n = dwfl_module_build_id(mod, &want, &vaddr);
+	elf = n > 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
+	if (elf)
+		same = dwelf_elf_gnu_build_id(elf, &have) == n &&
+		       !memcmp(have, want, (size_t)n);
+	elf_end(elf);
+	return same;
+}
+
+/*
+ * Separate debuginfo: root's by libdwfl's search, else @debuglink beside
+ * the program or in its .debug/, as gdb finds it.  That file is a user's
+ * and libdwfl maps it: it is given a private copy (rt_elf_safe_fd()), used
+ * only when it carries the program's build ID (a program without one
+ * gets no debuginfo from there).
+ */
+static int find_debuginfo(Dwfl_Module *mod, void **ud, const char *modname,
+			  Dwarf_Addr base, const char *file_name,
+			  const char *debuglink, GElf_Word debuglink_crc,
+			  char **debuginfo_file_name)
+{
+	static const char *const subdirs[] = { "", ".debug/" };
+	const char *slash = file_name ? strrchr(file_name, '/') : NULL;
+	char path[4200];
+	int fd;
+
+	fd = dwfl_standard_find_debuginfo(mod, ud, modname, base, file_name,
+					  debuglink, debuglink_crc,
+					  debuginfo_file_name);
+	if (fd >= 0 || !slash || !debuglink || strchr(debuglink, '/'))
+		return fd;
+	for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+		snprintf(path, sizeof(path), "%.*s/%s%s",
+			 (int)(slash - file_name), file_name, subdirs[i],
+			 debuglink);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		fd = rt_elf_safe_fd(fd);
+		if (fd >= 0 && same_build_id(mod, fd)) {
+			free(*debuginfo_file_name);
+			*debuginfo_file_name = strdup(path);
+			return fd;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return -1;
+}
+
 static const Dwfl_Callbacks proc_callbacks = {
 	.find_elf = find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = find_debuginfo,
 	.debuginfo_path = &debuginfo_path,
 };
 
