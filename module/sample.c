@@ -238,6 +238,20 @@ void racetrap_sample_wake(struct racetrap_slot *slot)
 	raw_spin_unlock_irqrestore(&slot->lock, flags);
 }
 
+/*
+ * current, born while windows of @t may be open, before its first user
+ * instruction: join them (racetrap_watch_join()).  Returns how many.
+ */
+unsigned int racetrap_sample_join(struct racetrap_tracer *t)
+{
+	unsigned long busy = READ_ONCE(t->slot_busy);
+	unsigned int i, n = 0;
+
+	for_each_set_bit(i, &busy, RACETRAP_MAX_WATCHPOINTS)
+		n += racetrap_watch_join(&t->slots[i]);
+	return n;
+}
+
 void racetrap_sample_wake_all(struct racetrap_tracer *t)
 {
 	unsigned int i;
@@ -525,7 +539,9 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	trace_racetrap_watch(t->pid_nr, w.waddr, w.wlen, writes_only,
 			     watch.nr);
 	t1 = ktime_get();
+	racetrap_watch_open(slot, &watch);
 	stall(t, slot, READ_ONCE(t->cfg.window_us));
+	racetrap_watch_close(slot);
 	t2 = ktime_get();
 	if (!racetrap_value_read(w.waddr, w.wlen, &w.after))
 		w.flags |= RACETRAP_REC_F_VALUE_AFTER_UNKNOWN;

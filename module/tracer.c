@@ -73,6 +73,7 @@ struct racetrap_tracer *racetrap_tracer_create(void)
 	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
 		t->slots[i].tracer = t;
 		raw_spin_lock_init(&t->slots[i].lock);
+		mutex_init(&t->slots[i].join_lock);
 	}
 	pr_debug("tracer %p created\n", t);
 	return t;

@@ -47,6 +47,8 @@ struct racetrap_hit {
  * One sample in flight: it uses one debug register in every other thread.
  * max_watchpoints bounds how many slots may be busy at once.
  */
+struct racetrap_watch;
+
 struct racetrap_slot {
 	struct racetrap_tracer *tracer;
 	raw_spinlock_t lock;		/* protects @task */
@@ -64,6 +66,12 @@ struct racetrap_slot {
 	u32 dump_len;
 	u32 dumps_cap;
 	void *dumps;
+	/*
+	 * The open window's breakpoints, NULL between windows: a thread
+	 * born while it is open joins it (racetrap_watch_join()).
+	 */
+	struct mutex join_lock;
+	struct racetrap_watch *watch;
 };
 
 static inline struct racetrap_user_dump *

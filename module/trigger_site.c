@@ -510,14 +510,23 @@ static void birth_fn(struct callback_head *cb)
 		container_of(cb, struct racetrap_birth_work, cb);
 	struct racetrap_tracer *t = bw->tracer;
 	u64 t0 = ktime_get_ns();
+	unsigned int joins;
 
+	if (current->flags & PF_EXITING)
+		goto out;
+	/* Windows first: they are open now, and close in microseconds. */
+	joins = racetrap_sample_join(t);
+	if (joins)
+		racetrap_count_add(&t->stats, RACETRAP_STAT_WINDOW_JOINS,
+				   joins);
 	/* Never wait for a rotation: the next one covers this thread. */
-	if (!(current->flags & PF_EXITING) && mutex_trylock(&t->site_lock)) {
+	if (mutex_trylock(&t->site_lock)) {
 		if (arm_newborn(t))
 			racetrap_count(&t->stats, RACETRAP_STAT_SITE_BIRTHS);
 		mutex_unlock(&t->site_lock);
-		racetrap_budget_charge(t, ktime_get_ns() - t0);
 	}
+	racetrap_budget_charge(t, ktime_get_ns() - t0);
+out:
 	racetrap_release_bit(&t->birth_busy, bw - t->births);
 	racetrap_leave(t);
 }
@@ -527,19 +536,23 @@ static void birth_fn(struct callback_head *cb)
  * thread and has not run yet (births.c, from the fork tracepoint; atomic
  * context).  Threads born between rotations would get no site breakpoint
  * until the next one, and a service's thread per request lives for less
- * than a rotation: so each newborn arms its own on its way to user mode.
- * Without a free work (RACETRAP_BIRTH_WORKS queued) it waits for the next
- * rotation.
+ * than a rotation: so each newborn arms its own on its way to user mode,
+ * and joins the windows open then (racetrap_watch_join()).  Without a
+ * free work (RACETRAP_BIRTH_WORKS queued) it waits for the next rotation.
  */
 void racetrap_site_birth(struct racetrap_tracer *t, struct task_struct *child)
 {
 	struct racetrap_birth_work *bw;
 	unsigned int i;
 
-	/* A thread of the image attached to, not of one exec'ed since. */
+	/*
+	 * A thread of the image attached to, not of one exec'ed since; with
+	 * site breakpoints to arm or windows open to join.
+	 */
 	if (child->mm != READ_ONCE(t->mm) ||
-	    !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE) ||
-	    READ_ONCE(t->throttled) || !READ_ONCE(t->site_set))
+	    ((!(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE) ||
+	      READ_ONCE(t->throttled) || !READ_ONCE(t->site_set)) &&
+	     !READ_ONCE(t->slot_busy)))
 		return;
 	if (!racetrap_enter(t))
 		return;

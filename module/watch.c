@@ -156,7 +156,8 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 		kfree(tasks);
 		return -ESRCH;
 	}
-	w->bps = kcalloc(nr, sizeof(*w->bps), GFP_KERNEL);
+	w->cap = nr + RACETRAP_WATCH_JOINS;
+	w->bps = kcalloc(w->cap, sizeof(*w->bps), GFP_KERNEL);
 	w->nr = 0;
 	if (!w->bps) {
 		racetrap_put_threads(tasks, nr);
@@ -171,6 +172,7 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 	attr.disabled = 0;
 	/* An exec in that thread takes it out at once (perf_event_exec()). */
 	attr.remove_on_exec = 1;
+	w->attr = attr;
 
 	for (i = 0; i < nr; i++) {
 		struct perf_event *bp;
@@ -213,6 +215,55 @@ struct perf_event *racetrap_exec_bp(unsigned long ip,
 	attr.disabled = 0;
 	attr.remove_on_exec = 1;
 	return register_user_hw_breakpoint(&attr, fn, ctx, task);
+}
+
+/*
+ * The window of @slot is open with @w armed: threads born from now until
+ * racetrap_watch_close() may join it.
+ */
+void racetrap_watch_open(struct racetrap_slot *slot, struct racetrap_watch *w)
+{
+	mutex_lock(&slot->join_lock);
+	slot->watch = w;
+	mutex_unlock(&slot->join_lock);
+}
+
+/* No thread joins the window after this; its disarming comes next. */
+void racetrap_watch_close(struct racetrap_slot *slot)
+{
+	mutex_lock(&slot->join_lock);
+	slot->watch = NULL;
+	mutex_unlock(&slot->join_lock);
+}
+
+/*
+ * current, a thread of the target born while @slot's window is open, on
+ * its way to its first user instruction (trigger_site.c): watch the word
+ * in it too.  The arming enumerated the threads once, and a service
+ * spawns a thread per request: the request that races with the sampled
+ * access is often one started during the window.  Registering in
+ * current's own context needs no cross-CPU call.  Never waits: a window
+ * being opened or closed is left alone.  Returns whether it joined.
+ */
+bool racetrap_watch_join(struct racetrap_slot *slot)
+{
+	struct racetrap_watch *w;
+	struct perf_event *bp;
+	bool joined = false;
+
+	if (!mutex_trylock(&slot->join_lock))
+		return false;
+	w = slot->watch;
+	if (w && w->nr < w->cap && !READ_ONCE(slot->closing)) {
+		bp = register_user_hw_breakpoint(&w->attr, hit_handler, slot,
+						 current);
+		if (!IS_ERR(bp)) {
+			w->bps[w->nr++] = bp;
+			joined = true;
+		}
+	}
+	mutex_unlock(&slot->join_lock);
+	return joined;
 }
 
 /* After this no hit_handler() runs for @w (release waits for it). */

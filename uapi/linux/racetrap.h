@@ -515,6 +515,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_HITS_KNOWN,	/* hits of reported pairs: window open */
 	RACETRAP_STAT_SITE_BIRTHS,	/* new threads that armed their own sites */
 	RACETRAP_STAT_SITE_HANDOFFS,	/* ... sites of exited threads, unfired */
+	RACETRAP_STAT_WINDOW_JOINS,	/* new threads that joined open windows */
 	__RACETRAP_STAT_LAST
 };
 

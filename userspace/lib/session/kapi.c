@@ -411,6 +411,7 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_HITS_KNOWN] = "hits_known",
 	[RACETRAP_STAT_SITE_BIRTHS] = "site_births",
 	[RACETRAP_STAT_SITE_HANDOFFS] = "site_handoffs",
+	[RACETRAP_STAT_WINDOW_JOINS] = "window_joins",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");
