@@ -351,6 +351,42 @@ static int copy_exec(const char *from, char *to)
 }
 
 /*
+ * Run @path, a copy of sample_c open as @fd, symbolize its writer's store
+ * and check the line under @name.  Returns the symbolizer, for checks of
+ * what it holds (the process is stopped; free it), or NULL.
+ */
+static struct rt_symbolizer *symbolize_copy(struct live_bin *b,
+					    const char *path, int fd,
+					    const char *name)
+{
+	const struct racetrap_site *w;
+	struct rt_symbolizer *s = NULL;
+	struct test_proc p;
+	uint64_t addr;
+	char err[256];
+	int orig;
+
+	w = live_site(b, "sample_writer", RACETRAP_ACCESS_WRITE);
+	if (fd < 0 || !w || test_proc_start(path, &p)) {
+		ktap_result(false, name);
+		return NULL;
+	}
+	/* Its addresses are found by the copy's inode. */
+	orig = b->fd;
+	b->fd = fd;
+	addr = live_addr(p.pid, b, w->offset, NULL, NULL);
+	b->fd = orig;
+	s = rt_symbolizer_new(p.pid, err, sizeof(err));
+	if (s && addr)
+		check_site(s, b, addr, "sample_writer", "tests/data/sample.c",
+			   "SAMPLE_WRITER_LINE", name);
+	else
+		ktap_result(false, name);
+	test_proc_stop(&p);
+	return s;
+}
+
+/*
  * A program file another user owns is read, not mapped (elfread.h: they
  * could truncate it under racetrapd): decoding and symbolizing it work
  * the same.
@@ -360,13 +396,10 @@ static void test_user_owned(void)
 	const char *name = "c_user_owned_binary_read_not_mapped";
 	char path[] = "/tmp/racetrap-sym-XXXXXX", err[256];
 	struct rt_sites_opts opts = { .keep_runtime = true };
-	const struct racetrap_site *w;
 	struct rt_site_table copy = { 0 };
-	struct rt_symbolizer *s = NULL;
-	struct test_proc p;
+	struct rt_symbolizer *s;
 	struct live_bin b;
-	uint64_t addr = 0;
-	int fd, orig;
+	int fd;
 
 	if (live_bin_open("sample_c", &b)) {
 		ktap_skip(name, "sample_c cannot run");
@@ -380,25 +413,8 @@ static void test_user_owned(void)
 		    "c_user_owned_binary_decoded", "%zu sites, want %zu",
 		    copy.nr_sites, b.table.nr_sites);
 	rt_site_table_release(&copy);
-	w = live_site(&b, "sample_writer", RACETRAP_ACCESS_WRITE);
-	if (fd >= 0 && w && !test_proc_start(path, &p)) {
-		/* Its addresses are found by the copy's inode. */
-		orig = b.fd;
-		b.fd = fd;
-		addr = live_addr(p.pid, &b, w->offset, NULL, NULL);
-		b.fd = orig;
-		s = rt_symbolizer_new(p.pid, err, sizeof(err));
-		if (s && addr)
-			check_site(s, &b, addr, "sample_writer",
-				   "tests/data/sample.c", "SAMPLE_WRITER_LINE",
-				   name);
-		else
-			ktap_result(false, name);
-		rt_symbolizer_free(s);
-		test_proc_stop(&p);
-	} else {
-		ktap_result(false, name);
-	}
+	s = symbolize_copy(&b, path, fd, name);
+	rt_symbolizer_free(s);
 	if (fd >= 0) {
 		close(fd);
 		unlink(path);
@@ -429,14 +445,11 @@ static bool self_maps(const char *needle)
 static void test_user_debuglink(void)
 {
 	const char *name = "c_user_debuglink_read_not_mapped";
-	char dir[] = "/tmp/racetrap-dbg-XXXXXX", err[256], cmd[8600];
+	char dir[] = "/tmp/racetrap-dbg-XXXXXX", cmd[8600];
 	char prog[64], debug[64];
-	const struct racetrap_site *w;
-	struct rt_symbolizer *s = NULL;
-	struct test_proc p;
+	struct rt_symbolizer *s;
 	struct live_bin b;
-	uint64_t addr = 0;
-	int fd = -1, orig;
+	int fd = -1;
 
 	if (live_bin_open("sample_c", &b)) {
 		ktap_skip(name, "sample_c cannot run");
@@ -457,30 +470,13 @@ static void test_user_debuglink(void)
 		 "objcopy --strip-debug --add-gnu-debuglink=%s '%s' %s && "
 		 "chmod 0755 %s && { [ %d -ne 0 ] || chown -R 65534:65534 %s; }",
 		 b.path, debug, debug, b.path, prog, prog, (int)getuid(), dir);
-	w = live_site(&b, "sample_writer", RACETRAP_ACCESS_WRITE);
 	if (!system(cmd))
 		fd = open(prog, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && w && !test_proc_start(prog, &p)) {
-		orig = b.fd;
-		b.fd = fd;
-		addr = live_addr(p.pid, &b, w->offset, NULL, NULL);
-		b.fd = orig;
-		s = rt_symbolizer_new(p.pid, err, sizeof(err));
-		if (s && addr)
-			check_site(s, &b, addr, "sample_writer",
-				   "tests/data/sample.c", "SAMPLE_WRITER_LINE",
-				   name);
-		else
-			ktap_result(false, name);
-		ktap_result(s && !self_maps(debug),
-			    "c_user_debuglink_not_mapped");
-		rt_symbolizer_free(s);
-		test_proc_stop(&p);
-	} else {
+	else
 		ktap_diag("%s failed", cmd);
-		ktap_result(false, name);
-		ktap_result(false, "c_user_debuglink_not_mapped");
-	}
+	s = symbolize_copy(&b, prog, fd, name);
+	ktap_result(s && !self_maps(debug), "c_user_debuglink_not_mapped");
+	rt_symbolizer_free(s);
 	if (fd >= 0)
 		close(fd);
 	unlink(prog);
