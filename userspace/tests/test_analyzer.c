@@ -654,9 +654,95 @@ static void test_comm_control_chars(void)
 		    "comm_control_characters_replaced");
 }
 
+/* aeshashbody's load of a short key: MOVOU -16(AX), 16 bytes. */
+static const struct racetrap_site *aeshash_load(struct live *l,
+						 uint64_t *addr)
+{
+	const struct racetrap_site *first;
+
+	*addr = live_site_addr(l, "aeshashbody", RACETRAP_ACCESS_READ, &first);
+	for (const struct racetrap_site *s = first;
+	     s && *addr && s < l->bin.table.sites + l->bin.table.nr_sites;
+	     s++) {
+		if (s->base == RACETRAP_REG_RAX && s->disp == -16 &&
+		    s->size == 16 && s->access == RACETRAP_ACCESS_READ) {
+			*addr += s->offset - first->offset;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Go's hash of a short map key reads 16 bytes and uses the key's: a
+ * write beside the key, in those 16 bytes, is no race (the summary
+ * counts it); a write to the key's own bytes is.
+ */
+static void test_go_hash_overread(void)
+{
+	struct racetrap_user_dump dump = {
+		.size = sizeof(dump), .side = RACETRAP_DUMP_SAMPLED,
+		.nr_regs = RACETRAP_DUMP_NR_REGS,
+	};
+	const struct racetrap_user_dump *dumps[2] = { &dump, NULL };
+	const struct racetrap_site *w, *h;
+	struct racetrap_record rec;
+	struct rt_analyzer_counts cnt;
+	struct capture c = { 0 };
+	struct rt_analyzer *an = NULL;
+	uint64_t waddr = 0, haddr = 0, caller = 0;
+	struct live l;
+
+	if (live_start("sample_go", &l)) {
+		ktap_skip("go_hash_overread_beside_key_ignored",
+			  "sample_go cannot run");
+		ktap_skip("go_hash_overread_on_key_reported",
+			  "sample_go cannot run");
+		live_free(&l);
+		return;
+	}
+	waddr = live_site_addr(&l, "main.sampleWriter", RACETRAP_ACCESS_WRITE, &w);
+	h = aeshash_load(&l, &haddr);
+	caller = live_func_addr(&l, "runtime.mapassign_faststr");
+	if (h && waddr)
+		an = new_analyzer(&l, &c, NULL, false);
+	if (!an || !caller) {
+		ktap_result(false, "go_hash_overread_beside_key_ignored");
+		ktap_result(false, "go_hash_overread_on_key_reported");
+		rt_analyzer_free(an);
+		live_free(&l);
+		return;
+	}
+	/* A 7-byte key at 0x5000; the window watches 0x5008-0x500f. */
+	make_hit(&l, &rec, h, haddr, w, waddr, caller);
+	rec.watch_addr = 0x5008;
+	rec.trapped.addr = 0x500a;
+	rec.trapped.size = 2;
+	dump.regs[RACETRAP_DUMP_RAX] = 0x5010;
+	dump.regs[RACETRAP_DUMP_RCX] = 7;
+	dump.regs[RACETRAP_DUMP_RIP] = haddr;
+	rt_analyzer_feed_dumps(an, &rec, dumps);
+	rt_analyzer_counts(an, &cnt);
+	EXPECT_TRUE(c.n == 0 && cnt.hits_overread == 1,
+		    "go_hash_overread_beside_key_ignored",
+		    "%d reports, hits_overread %" PRIu64, c.n,
+		    cnt.hits_overread);
+	/* A 12-byte key: the write is in it. */
+	dump.regs[RACETRAP_DUMP_RCX] = 12;
+	rt_analyzer_feed_dumps(an, &rec, dumps);
+	rt_analyzer_counts(an, &cnt);
+	EXPECT_TRUE(c.n == 1 && cnt.hits_overread == 1,
+		    "go_hash_overread_on_key_reported",
+		    "%d reports, hits_overread %" PRIu64, c.n,
+		    cnt.hits_overread);
+	rt_analyzer_free(an);
+	capture_free(&c);
+	live_free(&l);
+}
+
 int main(void)
 {
-	ktap_start(29);
+	ktap_start(31);
 	test_throttle_coalesced();
 	test_stripped_fingerprint();
 	test_atomic_pairs_and_truth();
@@ -666,6 +752,7 @@ int main(void)
 	test_suppressed();
 	test_bad_suppressions();
 	test_go_runtime_filter();
+	test_go_hash_overread();
 	test_comm_control_chars();
 	return ktap_finish();
 }

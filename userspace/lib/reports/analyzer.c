@@ -374,6 +374,10 @@ void rt_analyzer_feed_dumps(struct rt_analyzer *an,
 			an->counts.hits_unattributed++;
 			break;
 		}
+		if (rt_sides_overread_beside(an->sides, rec, dumps)) {
+			an->counts.hits_overread++;
+			break;
+		}
 		handle_race(an, rec, dumps, false);
 		break;
 	case RACETRAP_REC_VALUE_CHANGE:

@@ -223,6 +223,10 @@ static void summary_text(struct rt_strbuf *b, const struct rt_summary_view *s)
 				 " did not touch the word ignored",
 				 c->hits_unattributed,
 				 rt_plural(c->hits_unattributed, "trap", "traps"));
+	if (c->hits_overread)
+		rt_strbuf_printf(b, ", %" PRIu64 " %s beside the bytes a"
+				 " wide read used ignored", c->hits_overread,
+				 rt_plural(c->hits_overread, "trap", "traps"));
 	if (c->unwatched_unseen)
 		rt_strbuf_printf(b, ", %" PRIu64 " value %s while a"
 				 " thread was unwatched ignored",

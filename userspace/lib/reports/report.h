@@ -76,6 +76,8 @@ struct rt_analyzer_counts {
 					 * left a thread unwatched */
 	uint64_t hits_unattributed;	/* traps pinned on a store that
 					 * did not touch the watched range */
+	uint64_t hits_overread;	/* a read wider than its data, the other
+				 * access beside the data it used */
 };
 
 /* One line of the summary. */

@@ -230,6 +230,61 @@ bool rt_sides_trap_missed(struct rt_sides *an,
 	return rt_verdict_unknown_missed(rec, dump, sites, nr);
 }
 
+/* The innermost function at @ip is Go's aeshashbody. */
+static bool in_go_aeshash(struct rt_sides *sd, uint64_t ip)
+{
+	struct rt_frames f = { 0 };
+	bool in;
+
+	rt_symbolize(sd->sym, ip, false, &f);
+	in = f.n && f.v[0].function && !strcmp(f.v[0].function, "aeshashbody");
+	rt_frames_free(&f);
+	return in;
+}
+
+/*
+ * @s (at @ip, registers in @dump) is Go's hash of a key shorter than 16
+ * bytes, and @other's access misses the key.  aeshashbody loads such a
+ * key with one 16-byte MOVOU (from the key's start, or ending at its end
+ * near a page's end) and masks what lies beyond: those bytes belong to a
+ * neighbour, and the tiny allocator packs small strings of different
+ * goroutines into one 16-byte block.  At that load AX is the key's start
+ * plus 16 and CX its length, before and after the load alike.
+ */
+static bool go_hash_overread(struct rt_sides *sd, uint64_t ip,
+			     const struct racetrap_side *s,
+			     const struct racetrap_user_dump *dump,
+			     const struct racetrap_side *other)
+{
+	uint64_t key, len;
+
+	if (!dump || s->access != RACETRAP_ACCESS_READ || s->size != 16 ||
+	    !(other->flags & RACETRAP_SIDE_F_KNOWN) || !other->size)
+		return false;
+	len = dump->regs[RACETRAP_DUMP_RCX];
+	key = dump->regs[RACETRAP_DUMP_RAX] - 16;
+	if (!len || len >= 16 || !in_go_aeshash(sd, ip))
+		return false;
+	return !rt_verdict_overlaps(key, len, other->addr, other->size);
+}
+
+bool rt_sides_overread_beside(struct rt_sides *sd,
+			      const struct racetrap_record *rec,
+			      const struct racetrap_user_dump *const *dumps)
+{
+	char site[RT_SITE_NAME_MAX];
+
+	if (!sd->go || !dumps)
+		return false;
+	return go_hash_overread(sd, rec->sampled.ip, &rec->sampled,
+				dumps[RACETRAP_DUMP_SAMPLED], &rec->trapped) ||
+	       ((rec->trapped.flags & RACETRAP_SIDE_F_KNOWN) &&
+		go_hash_overread(sd, rt_sides_trapped_ip(sd, &rec->trapped,
+							 site),
+				 &rec->trapped, dumps[RACETRAP_DUMP_TRAPPED],
+				 &rec->sampled));
+}
+
 /*
  * The trapping side's address is computed only for a known site, from
  * registers after the access: an instruction that loads into its own

@@ -46,6 +46,15 @@ bool rt_sides_trap_missed(struct rt_sides *sd,
 			  const struct racetrap_record *rec,
 			  const struct racetrap_user_dump *dump);
 
+/*
+ * One side is a read that took more bytes than its data, and the other
+ * side touched only the bytes beyond (Go's hash of a short key; a Go
+ * target's records with their stack dumps only).
+ */
+bool rt_sides_overread_beside(struct rt_sides *sd,
+			      const struct racetrap_record *rec,
+			      const struct racetrap_user_dump *const *dumps);
+
 /* The trapped access's ip (before it) and site name. */
 uint64_t rt_sides_trapped_ip(struct rt_sides *sd,
 			     const struct racetrap_side *s,
