@@ -13,7 +13,8 @@
 # a signal, or makes racetrap print a race report fails the test; so does
 # a program that was never sampled (the test would prove nothing).  It
 # prints "churn: PROG: RUNS runs, DEATHS deaths, REPORTS false reports,
-# SAMPLES samples, IGNORED traps on stores beside the word ignored" per
+# SAMPLES samples, IGNORED traps on stores beside the word ignored,
+# OVERREAD beside a wide read's bytes" per
 # program, and every failed run's reason as it comes.
 #
 # Environment: CHURN_RUNS, CHURN_SECONDS (each run's length, default 5),
@@ -32,7 +33,7 @@ ktap_plan $(($(echo "$progs" | wc -w) * 3))
 [ -c /dev/racetrap ] || { skip_rest "no /dev/racetrap"; ktap_done; exit; }
 
 for prog in $progs; do
-	deaths=0 reports=0 samples=0 ignored=0 i=0
+	deaths=0 reports=0 samples=0 ignored=0 overread=0 i=0
 	while [ $i -lt "$runs" ]; do
 		i=$((i + 1))
 		racetrap run --triggers "$triggers" -- "./$prog" "$secs" \
@@ -58,8 +59,11 @@ for prog in $progs; do
 		# word (the emulator's, testing.rst "Phantom watchpoint hits").
 		s=$(sed -n 's/.* \([0-9]*\) traps\{0,1\} on a store that did not touch.*/\1/p' $out | tail -n 1)
 		ignored=$((ignored + ${s:-0}))
+		# Wide reads against bytes they did not use (report-format.rst).
+		s=$(sed -n 's/.* \([0-9]*\) traps\{0,1\} beside the bytes a wide read.*/\1/p' $out | tail -n 1)
+		overread=$((overread + ${s:-0}))
 	done
-	diag "churn: $prog: $runs runs, $deaths deaths, $reports false reports, $samples samples, $ignored traps on stores beside the word ignored"
+	diag "churn: $prog: $runs runs, $deaths deaths, $reports false reports, $samples samples, $ignored traps on stores beside the word ignored, $overread beside a wide read's bytes"
 	[ $deaths = 0 ]
 	check $? "${prog}_never_died"
 	[ $reports = 0 ]
