@@ -243,46 +243,46 @@ static bool in_go_aeshash(struct rt_sides *sd, uint64_t ip)
 }
 
 /*
- * @s (at @ip, registers in @dump) is Go's hash of a key shorter than 16
- * bytes, and @other's access misses the key.  aeshashbody loads such a
+ * @rec's sampled side (its @trapped one), registers in @dump, is Go's
+ * hash of a key shorter than 16 bytes, and the other side misses the key.  aeshashbody loads such a
  * key with one 16-byte MOVOU (from the key's start, or ending at its end
  * near a page's end) and masks what lies beyond: those bytes belong to a
  * neighbour, and the tiny allocator packs small strings of different
  * goroutines into one 16-byte block.  At that load AX is the key's start
  * plus 16 and CX its length, before and after the load alike.
  */
-static bool go_hash_overread(struct rt_sides *sd, uint64_t ip,
-			     const struct racetrap_side *s,
-			     const struct racetrap_user_dump *dump,
-			     const struct racetrap_side *other)
+static bool go_hash_overread(struct rt_sides *sd,
+			     const struct racetrap_record *rec, bool trapped,
+			     const struct racetrap_user_dump *dump)
 {
-	uint64_t key, len;
+	const struct racetrap_side *s = trapped ? &rec->trapped : &rec->sampled;
+	const struct racetrap_side *other = trapped ? &rec->sampled :
+						      &rec->trapped;
+	char site[RT_SITE_NAME_MAX];
+	uint64_t key, len, ip;
 
 	if (!dump || s->access != RACETRAP_ACCESS_READ || s->size != 16 ||
+	    (trapped && !(s->flags & RACETRAP_SIDE_F_KNOWN)) ||
 	    !(other->flags & RACETRAP_SIDE_F_KNOWN) || !other->size)
 		return false;
 	len = dump->regs[RACETRAP_DUMP_RCX];
 	key = dump->regs[RACETRAP_DUMP_RAX] - 16;
-	if (!len || len >= 16 || !in_go_aeshash(sd, ip))
+	if (!len || len >= 16)
 		return false;
-	return !rt_verdict_overlaps(key, len, other->addr, other->size);
+	/* Only now the symbols: most hits are no such read. */
+	ip = trapped ? rt_sides_trapped_ip(sd, s, site) : s->ip;
+	return in_go_aeshash(sd, ip) &&
+	       !rt_verdict_overlaps(key, len, other->addr, other->size);
 }
 
 bool rt_sides_overread_beside(struct rt_sides *sd,
 			      const struct racetrap_record *rec,
 			      const struct racetrap_user_dump *const *dumps)
 {
-	char site[RT_SITE_NAME_MAX];
-
 	if (!sd->go || !dumps)
 		return false;
-	return go_hash_overread(sd, rec->sampled.ip, &rec->sampled,
-				dumps[RACETRAP_DUMP_SAMPLED], &rec->trapped) ||
-	       ((rec->trapped.flags & RACETRAP_SIDE_F_KNOWN) &&
-		go_hash_overread(sd, rt_sides_trapped_ip(sd, &rec->trapped,
-							 site),
-				 &rec->trapped, dumps[RACETRAP_DUMP_TRAPPED],
-				 &rec->sampled));
+	return go_hash_overread(sd, rec, false, dumps[RACETRAP_DUMP_SAMPLED]) ||
+	       go_hash_overread(sd, rec, true, dumps[RACETRAP_DUMP_TRAPPED]);
 }
 
 /*
