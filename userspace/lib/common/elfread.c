@@ -1,20 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /* elfread: how to read the ELF files of sampled programs safely. */
 #include <errno.h>
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "elfread.h"
 
+/* Only root can change the regular file @st: it may be mapped. */
+static bool mappable(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && st->st_uid == 0 &&
+	       !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
 Elf_Cmd rt_elf_read_cmd(int fd)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)))
-		return ELF_C_READ;
-	return ELF_C_READ_MMAP;
+	return !fstat(fd, &st) && mappable(&st) ? ELF_C_READ_MMAP : ELF_C_READ;
 }
 
 /* Copy @in (at most @size bytes, from its start) to the new file @out. */
@@ -47,12 +52,12 @@ int rt_elf_safe_fd(int fd)
 	struct stat st;
 	int copy, err;
 
-	if (rt_elf_read_cmd(fd) == ELF_C_READ_MMAP)
-		return fd;
 	if (fstat(fd, &st)) {
 		err = errno;
 		goto fail;
 	}
+	if (mappable(&st))
+		return fd;
 	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size >
 				    RT_ELF_COPY_MAX) {
 		err = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
