@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Held-out (tools/bench/experiments/heldout/run): the race-free twin of
+ * racy_hrlock.c.
+ * Label: free.  As racy_hrlock, but get() takes the lock for
+ * writing.
+ *
+ *   free_hrlock [SECONDS]
+ */
+#include "corpus.h"
+
+#define NKEYS 8
+
+static struct {
+	pthread_rwlock_t lock;
+	struct entry {
+		unsigned long hits;
+		int class;
+	} entry[NKEYS];
+} cache = { .lock = PTHREAD_RWLOCK_INITIALIZER };
+
+static int get(unsigned long key)
+{
+	struct entry *e;
+	int class;
+
+	pthread_rwlock_wrlock(&cache.lock);
+	e = &cache.entry[key % NKEYS];
+	e->hits++;
+	class = e->class;
+	pthread_rwlock_unlock(&cache.lock);
+	return class;
+}
+
+static unsigned long handle(unsigned long id, unsigned int slot)
+{
+	char req[128], reply[64];
+	unsigned long h;
+	int class;
+
+	h = corpus_hash(req, corpus_render(req, sizeof(req), id));
+	class = get(id);
+	snprintf(reply, sizeof(reply), "HTTP/1.1 200 OK\r\nETag: %lx %d\r\n",
+		 h, class);
+	(void)slot;
+	return corpus_hash(reply, sizeof(reply) / 4);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long sum = 0, requests;
+
+	for (int k = 0; k < NKEYS; k++)
+		cache.entry[k].class = k;
+	corpus_start(argc, argv);
+	requests = corpus_dispatch(handle, NULL, &sum);
+	printf("free_hrlock: %lu requests (%lx)\n", requests, sum & 0xff);
+	return 0;
+}
