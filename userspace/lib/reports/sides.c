@@ -244,12 +244,13 @@ static bool in_go_aeshash(struct rt_sides *sd, uint64_t ip)
 
 /*
  * @rec's sampled side (its @trapped one), registers in @dump, is Go's
- * hash of a key shorter than 16 bytes, and the other side misses the key.  aeshashbody loads such a
- * key with one 16-byte MOVOU (from the key's start, or ending at its end
- * near a page's end) and masks what lies beyond: those bytes belong to a
- * neighbour, and the tiny allocator packs small strings of different
- * goroutines into one 16-byte block.  At that load AX is the key's start
- * plus 16 and CX its length, before and after the load alike.
+ * hash of a key shorter than 16 bytes, and the other side misses the
+ * key.  aeshashbody loads such a key with one 16-byte MOVOU (from the
+ * key's start, or ending at its end near a page's end) and masks what
+ * lies beyond: those bytes belong to a neighbour, and the tiny allocator
+ * packs small strings of different goroutines into one 16-byte block.
+ * At that load AX is the key's start plus 16 and CX its length, before
+ * and after the load alike.
  */
 static bool go_hash_overread(struct rt_sides *sd,
 			     const struct racetrap_record *rec, bool trapped,
