@@ -77,8 +77,11 @@ int racetrap_config_resolve(struct racetrap_config *out,
 	struct racetrap_config res = *in;
 	size_t i;
 
-	if (in->__reserved2 ||
-	    memchr_inv(in->__pad, 0, sizeof(in->__pad)))
+	if (memchr_inv(in->__pad, 0, sizeof(in->__pad)))
+		return -EINVAL;
+	/* Both Go offsets or neither, the guard a word; a g with an id. */
+	if (!in->go_preempt_off != !in->go_guard_off || in->go_guard_off % 8 ||
+	    (in->go_preempt_off && !in->nr_ctx))
 		return -EINVAL;
 	if (in->nr_ctx > RACETRAP_MAX_CTX_WORDS ||
 	    (in->nr_ctx && in->stack_reg == RACETRAP_REG_NONE))

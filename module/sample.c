@@ -9,15 +9,19 @@
  */
 #include <linux/hrtimer.h>
 #include <linux/idr.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/task_work.h>
+#include <linux/workqueue.h>
 #include <linux/uaccess.h>
 #include "budget.h"
 #include "pairs.h"
@@ -227,6 +231,14 @@ static void stall(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	raw_spin_unlock_irq(&slot->lock);
 }
 
+/* A goroutine window's state (see yield_open()). */
+enum {
+	YIELD_IDLE,	/* no goroutine window */
+	YIELD_OPEN,	/* the goroutine is off its thread: the first closer takes it */
+	YIELD_BACK,	/* it made its access: its thread is held to the deadline */
+	YIELD_CLOSING,	/* a closer took it: no trap is evidence now */
+};
+
 /* Wake the thread stalled in @slot's window, if any.  Any context. */
 void racetrap_sample_wake(struct racetrap_slot *slot)
 {
@@ -238,17 +250,28 @@ void racetrap_sample_wake(struct racetrap_slot *slot)
 	raw_spin_unlock_irqrestore(&slot->lock, flags);
 }
 
+static void yield_unwatched(struct racetrap_slot *slot);
+
 /*
  * current, born while windows of @t may be open, before its first user
- * instruction: join them (racetrap_watch_join()).  Returns how many.
+ * instruction: join them (racetrap_watch_join()).  A goroutine window it
+ * could not join is closed: Go could resume the goroutine on this
+ * thread, unwatched, and its own access would go unseen.  Returns how
+ * many it joined.
  */
 unsigned int racetrap_sample_join(struct racetrap_tracer *t)
 {
 	unsigned long busy = READ_ONCE(t->slot_busy);
 	unsigned int i, n = 0;
 
-	for_each_set_bit(i, &busy, RACETRAP_MAX_WATCHPOINTS)
-		n += racetrap_watch_join(&t->slots[i]);
+	for_each_set_bit(i, &busy, RACETRAP_MAX_WATCHPOINTS) {
+		struct racetrap_slot *slot = &t->slots[i];
+
+		if (racetrap_watch_join(slot))
+			n++;
+		else
+			yield_unwatched(slot);
+	}
 	return n;
 }
 
@@ -256,8 +279,12 @@ void racetrap_sample_wake_all(struct racetrap_tracer *t)
 {
 	unsigned int i;
 
-	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++)
+	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
 		racetrap_sample_wake(&t->slots[i]);
+		/* A goroutine window: close it now, not at its deadline. */
+		if (atomic_read(&t->slots[i].ystate) == YIELD_OPEN)
+			queue_work(system_unbound_wq, &t->slots[i].ywork);
+	}
 }
 
 struct window {
@@ -377,14 +404,68 @@ static void push_with_dumps(struct racetrap_tracer *t,
 	racetrap_ring_push(&t->ring, rec, tail);
 }
 
-static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
-		   const struct window *w)
+/*
+ * Queue a HIT record per trap of @slot's window, on @rec with its header
+ * and sampled side filled in; @sampled is that side's dump or NULL.
+ * Task context; the trapped sides' context words are read only in a
+ * thread of the target (the hit's g may be gone by now, and the copy
+ * fails safe).
+ */
+static void report_hits(struct racetrap_tracer *t, struct racetrap_slot *slot,
+			struct racetrap_record *rec,
+			const struct racetrap_user_dump *sampled)
 {
 	unsigned int nr = min_t(unsigned int, atomic_read(&slot->nr_hits),
 				RACETRAP_MAX_HITS);
-	struct racetrap_user_dump *sampled = NULL;
-	struct racetrap_record *rec;
 	unsigned int i;
+
+	rec->type = RACETRAP_REC_HIT;
+	rec->nr_hits = atomic_read(&slot->nr_hits);
+	for (i = 0; i < nr; i++) {
+		const struct racetrap_hit *h = &slot->hits[i];
+
+		memset(&rec->trapped, 0, sizeof(rec->trapped));
+		fill_trapped(t, h, &rec->trapped);
+		if (current->mm == t->mm)
+			rec->trapped.flags |= read_ctx(t, &h->regs,
+						       rec->trapped_ctx);
+		else
+			memset(rec->trapped_ctx, 0, sizeof(rec->trapped_ctx));
+		racetrap_pairs_add(&t->seen_pairs, slot->sampled_ip, h->regs.ip);
+		if ((rec->sampled.flags & RACETRAP_SIDE_F_LOCKED) &&
+		    (rec->trapped.flags & RACETRAP_SIDE_F_LOCKED)) {
+			racetrap_count(&t->stats, RACETRAP_STAT_HITS_ATOMIC);
+			continue;
+		}
+		racetrap_count(&t->stats, RACETRAP_STAT_HITS);
+		rec->timestamp_ns = h->ts;
+		trace_racetrap_hit(rec);
+		push_with_dumps(t, rec, sampled,
+				slot->dump_len && h->dump_size ?
+				racetrap_slot_dump(slot, i) : NULL);
+	}
+}
+
+/* The sampled side's dump, taken while its stack is as it was. */
+static struct racetrap_user_dump *dump_sampled(struct racetrap_slot *slot,
+					       const struct pt_regs *regs)
+{
+	struct racetrap_user_dump *d;
+
+	if (!slot->dump_len)
+		return NULL;
+	d = racetrap_slot_dump(slot, RACETRAP_MAX_HITS);
+	racetrap_user_dump(regs, d, slot->dump_len, RACETRAP_DUMP_SAMPLED,
+			   true);
+	return d;
+}
+
+static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
+		   const struct window *w)
+{
+	unsigned int nr = atomic_read(&slot->nr_hits);
+	struct racetrap_user_dump *sampled;
+	struct racetrap_record *rec;
 
 	/*
 	 * Nothing trapped: only a change while every thread was watched is
@@ -401,11 +482,7 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 		return;
 	}
 	/* The sampled thread is still held: its stack is as it was. */
-	if (slot->dump_len) {
-		sampled = racetrap_slot_dump(slot, RACETRAP_MAX_HITS);
-		racetrap_user_dump(w->regs, sampled, slot->dump_len,
-				   RACETRAP_DUMP_SAMPLED, true);
-	}
+	sampled = dump_sampled(slot, w->regs);
 	if (!nr) {
 		fill_header(t, w, rec, RACETRAP_REC_VALUE_CHANGE);
 		rec->value_before = w->armed;
@@ -416,27 +493,337 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 		return;
 	}
 	fill_header(t, w, rec, RACETRAP_REC_HIT);
-	rec->nr_hits = atomic_read(&slot->nr_hits);
-	for (i = 0; i < nr; i++) {
-		const struct racetrap_hit *h = &slot->hits[i];
+	report_hits(t, slot, rec, sampled);
+	kfree(rec);
+}
 
-		memset(&rec->trapped, 0, sizeof(rec->trapped));
-		fill_trapped(t, h, &rec->trapped);
-		rec->trapped.flags |= read_ctx(t, &h->regs, rec->trapped_ctx);
-		racetrap_pairs_add(&t->seen_pairs, slot->sampled_ip, h->regs.ip);
-		if ((rec->sampled.flags & RACETRAP_SIDE_F_LOCKED) &&
-		    (rec->trapped.flags & RACETRAP_SIDE_F_LOCKED)) {
-			racetrap_count(&t->stats, RACETRAP_STAT_HITS_ATOMIC);
-			continue;
-		}
-		racetrap_count(&t->stats, RACETRAP_STAT_HITS);
-		rec->timestamp_ns = h->ts;
-		trace_racetrap_hit(rec);
-		push_with_dumps(t, rec, sampled,
-				slot->dump_len && h->dump_size ?
-				racetrap_slot_dump(slot, i) : NULL);
+/*
+ * Goroutine windows.  A Go program runs its goroutines on a few threads,
+ * each holding a P with a queue of goroutines to run next; a goroutine's
+ * `go` statement or wake-up puts the other goroutine on its own P's queue.
+ * Holding the sampled thread in the kernel holds that P and its queue:
+ * the goroutine that races with the sampled one cannot run during the
+ * window.  So where userspace named runtime.g's preemption request and
+ * stack guard, the window holds the goroutine instead: the module asks Go
+ * to preempt it at the sampled instruction as Go's sysmon does
+ * (preemptone(): the flag, the guard, SIGURG), Go parks it on the global
+ * run queue and runs others on the thread, and every thread, the sampled
+ * one too, is watched.  The goroutine is held for as long as it is off
+ * every thread: its own access (the trap whose R14 is its g, the first
+ * thing it does when Go resumes it), a new pair trapped, or the window's
+ * deadline closes the window, whichever comes first.
+ */
+/* Go's stackPreempt (-1314): above any stack, so every call checks. */
+#define GO_STACK_PREEMPT	(~0UL - 1313)
+
+/*
+ * The g of the goroutine sampled at @regs if it can be asked to yield:
+ * at a site where Go preempts (not flagged RACETRAP_SITE_F_HOLD_THREAD),
+ * with stack bounds that hold RSP, a stack guard Go set (inside the
+ * stack, or a preemption already asked for) and a goroutine id (the
+ * first context word): a thread's g0 and gsignal, which run the runtime's
+ * own code (internal/cpu's set-up on g0, before any goroutine, is not
+ * package runtime), have none, and Go must never find them asked to
+ * yield (fatal: morestack on g0).  And in a process whose every thread
+ * the window watches (no more than watch_threads): Go may resume the
+ * goroutine on any of them, and an unwatched one would hide its own
+ * access, after which it runs on, through the locks and pools that
+ * order it with others, while the window still counts traps (seen in
+ * the VM: a fmt printer reported as shared, got from sync.Pool by one
+ * goroutine after the held one, resumed unseen, put it back).  0
+ * otherwise.
+ */
+static unsigned long yield_g(struct racetrap_tracer *t,
+			     const struct pt_regs *regs, u8 site_flags)
+{
+	u32 guard_off = READ_ONCE(t->cfg.go_guard_off);
+	unsigned long g;
+	u64 bounds[2], guard, goid;
+
+	if (!guard_off || !READ_ONCE(t->cfg.go_preempt_off) ||
+	    !READ_ONCE(t->cfg.nr_ctx) ||
+	    (site_flags & RACETRAP_SITE_F_HOLD_THREAD) ||
+	    get_nr_threads(current) > READ_ONCE(t->cfg.watch_threads))
+		return 0;
+	g = stack_bounds(t, regs, bounds);
+	if (!g || racetrap_copy_plain(&guard, g + guard_off, sizeof(guard),
+				      true) != sizeof(guard) ||
+	    racetrap_copy_plain(&goid, g + READ_ONCE(t->cfg.ctx_off[0]),
+				sizeof(goid), true) != sizeof(goid) || !goid)
+		return 0;
+	if (guard != GO_STACK_PREEMPT &&
+	    (guard < bounds[0] || guard >= bounds[1]))
+		return 0;
+	return g;
+}
+
+/*
+ * Ask Go to preempt the goroutine at @g, current's, as preemptone() does.
+ * If the sampled instruction is no asynchronous safe point, Go's handler
+ * lets it run on, and its access at once ends the window; the request
+ * then waits for its next call, as Go's own does.
+ */
+static bool request_preempt(struct racetrap_tracer *t, unsigned long g)
+{
+	u8 __user *flag = (u8 __user *)(g + READ_ONCE(t->cfg.go_preempt_off));
+	unsigned long __user *guard =
+		(unsigned long __user *)(g + READ_ONCE(t->cfg.go_guard_off));
+
+	if (put_user((u8)1, flag) || put_user(GO_STACK_PREEMPT, guard))
+		return false;
+	send_sig(SIGURG, current, 1);
+	return true;
+}
+
+/* The goroutine window's end, in task context: disarm, report, free. */
+static void yield_close(struct racetrap_slot *slot)
+{
+	struct racetrap_tracer *t = slot->tracer;
+	struct racetrap_record *rec = slot->yrec;
+	u64 t0 = ktime_get_ns(), held_ns;
+	unsigned int nr_watched;
+
+	hrtimer_cancel(&slot->ytimer);
+	racetrap_watch_close(slot);
+	nr_watched = slot->ywatch.nr;
+	/* After this no trap is recorded: @held_g is no longer needed. */
+	racetrap_watch_disarm(&slot->ywatch);
+	WRITE_ONCE(slot->held_g, 0);
+	held_ns = t0 - slot->yopen_ns;
+	/* The goroutine's time off every thread, then its thread's. */
+	racetrap_count_add(&t->stats, RACETRAP_STAT_STALL_NS, held_ns);
+	if (atomic_read(&slot->nr_hits)) {
+		rec->window_ns = held_ns;
+		report_hits(t, slot, rec,
+			    slot->dump_len ?
+			    racetrap_slot_dump(slot, RACETRAP_MAX_HITS) : NULL);
 	}
 	kfree(rec);
+	slot->yrec = NULL;
+	/*
+	 * While the goroutine was off its thread no thread was held: its own
+	 * ran other goroutines.  Charged: the arming and this close as
+	 * measured, Go's preemption (a signal and two goroutine switches) at
+	 * a bound, and the thread held after its access as any stall.  A
+	 * goroutine held with a lock held makes others wait, not spin: Go's
+	 * mutexes spin a few rounds at most, then park (engine.rst,
+	 * "Goroutine windows").
+	 */
+	racetrap_budget_charge_window(t, slot->yarm_ns + ktime_get_ns() - t0 +
+				      2 * RACETRAP_COST_DB_ENTRY_NS +
+				      slot->yback_ns, slot->yback_ns,
+				      nr_watched);
+	atomic_set(&slot->ystate, YIELD_IDLE);
+	release_slot(t, slot);
+	racetrap_leave(t);
+}
+
+/* A thread the goroutine may run on is not watched: close now.  Task context. */
+static void yield_unwatched(struct racetrap_slot *slot)
+{
+	if (atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) ==
+	    YIELD_OPEN)
+		yield_close(slot);
+}
+
+static void yield_close_fn(struct callback_head *cb)
+{
+	yield_close(container_of(cb, struct racetrap_slot, yclose));
+}
+
+/*
+ * Task context of the thread the goroutine made its access in, before it
+ * runs on: hold it to the window's deadline, then close.  Right after
+ * its access the goroutine has done nothing since, so a conflicting
+ * access that traps meanwhile is as concurrent with it as one before:
+ * DataCollider's window, from the other end.  It gives a goroutine that
+ * Go resumed at once (an idle P took it from the global run queue) the
+ * window a held thread would have had.
+ */
+static void yield_back_fn(struct callback_head *cb)
+{
+	struct racetrap_slot *slot =
+		container_of(cb, struct racetrap_slot, yclose);
+	struct racetrap_tracer *t = slot->tracer;
+	u64 end = slot->yopen_ns +
+		  (u64)READ_ONCE(t->cfg.window_us) * NSEC_PER_USEC;
+	u64 now = ktime_get_ns();
+
+	slot->yback_ns = 0;
+	if (now < end) {
+		stall(t, slot, div_u64(end - now, NSEC_PER_USEC) + 1);
+		slot->yback_ns = ktime_get_ns() - now;
+	}
+	atomic_set(&slot->ystate, YIELD_CLOSING);
+	yield_close(slot);
+}
+
+/*
+ * Close from a worker in the target's address space while it has one, so
+ * the trapped goroutines' ids are read as in a thread of the target.
+ */
+static void yield_close_remote(struct racetrap_slot *slot)
+{
+	struct mm_struct *mm = slot->tracer->mm;
+	bool used = mmget_not_zero(mm);
+
+	if (used)
+		kthread_use_mm(mm);
+	yield_close(slot);
+	if (used) {
+		kthread_unuse_mm(mm);
+		mmput(mm);
+	}
+}
+
+/* The deadline, a teardown, or a trap whose close could not be queued. */
+static void yield_work_fn(struct work_struct *work)
+{
+	struct racetrap_slot *slot =
+		container_of(work, struct racetrap_slot, ywork);
+
+	if (xchg(&slot->yorphan, false)) {
+		yield_close_remote(slot);
+		return;
+	}
+	if (atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) !=
+	    YIELD_OPEN)
+		return;
+	racetrap_count(&slot->tracer->stats, RACETRAP_STAT_YIELDS_TIMEOUT);
+	yield_close_remote(slot);
+}
+
+static enum hrtimer_restart yield_deadline(struct hrtimer *timer)
+{
+	struct racetrap_slot *slot =
+		container_of(timer, struct racetrap_slot, ytimer);
+
+	queue_work(system_unbound_wq, &slot->ywork);
+	return HRTIMER_NORESTART;
+}
+
+void racetrap_sample_slot_init(struct racetrap_slot *slot)
+{
+	atomic_set(&slot->ystate, YIELD_IDLE);
+	hrtimer_init(&slot->ytimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	slot->ytimer.function = yield_deadline;
+	INIT_WORK(&slot->ywork, yield_work_fn);
+}
+
+/* No deadline or close of @slot's runs after this (tracer teardown). */
+void racetrap_sample_slot_flush(struct racetrap_slot *slot)
+{
+	hrtimer_cancel(&slot->ytimer);
+	cancel_work_sync(&slot->ywork);
+}
+
+/*
+ * The goroutine window of @slot is over (its goroutine's access, or a new
+ * pair trapped): close it in current's task context, before current runs
+ * on.  #DB context.
+ */
+static void yield_end(struct racetrap_slot *slot)
+{
+	if (atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) !=
+	    YIELD_OPEN)
+		return;
+	init_task_work(&slot->yclose, yield_close_fn);
+	if (!task_work_add(current, &slot->yclose, TWA_RESUME))
+		return;
+	WRITE_ONCE(slot->yorphan, true);
+	queue_work(system_unbound_wq, &slot->ywork);
+}
+
+/* A trap ended @slot's window: let its owner close it.  #DB context. */
+void racetrap_sample_close(struct racetrap_slot *slot)
+{
+	if (READ_ONCE(slot->held_g) &&
+	    atomic_read(&slot->ystate) != YIELD_BACK)
+		yield_end(slot);
+	else
+		racetrap_sample_wake(slot);
+}
+
+/*
+ * A trap in @slot's window by the thread whose registers are @regs, just
+ * after its access: true if it is the held goroutine's own access (no
+ * conflict: its thread is then held to the deadline, yield_back_fn()),
+ * or comes after a goroutine window began to close.  #DB context.
+ */
+bool racetrap_sample_own_access(struct racetrap_slot *slot,
+				const struct pt_regs *regs)
+{
+	unsigned long g = READ_ONCE(slot->held_g);
+
+	if (!g)
+		return false;
+	/*
+	 * Being closed, by its deadline's worker, say: nothing holds the
+	 * goroutine any more (Go may have resumed it, and it may have gone
+	 * on past the locks and pools that order it with the others), so
+	 * no trap from now on is evidence.  Seen in the VM before this:
+	 * goroutines the held one started after its access, and fmt
+	 * printers it had put back into sync.Pool, reported against it.
+	 */
+	if (atomic_read(&slot->ystate) == YIELD_CLOSING)
+		return true;
+	if (regs->r14 != g)
+		return false;
+	if (atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_BACK) !=
+	    YIELD_OPEN)
+		return true;
+	racetrap_count(&slot->tracer->stats, RACETRAP_STAT_YIELDS_BACK);
+	init_task_work(&slot->yclose, yield_back_fn);
+	if (!task_work_add(current, &slot->yclose, TWA_RESUME))
+		return true;
+	/* An exiting thread: close from a worker, unheld. */
+	atomic_set(&slot->ystate, YIELD_CLOSING);
+	WRITE_ONCE(slot->yorphan, true);
+	queue_work(system_unbound_wq, &slot->ywork);
+	return true;
+}
+
+/*
+ * Open @w's window as a goroutine window: keep the sampled side's record,
+ * let the slot and its watchpoints outlive this sample, and ask Go to
+ * preempt the goroutine.  False (nothing changed) if the tracer is
+ * stopping or no record could be had.
+ */
+static bool yield_open(struct racetrap_tracer *t, struct racetrap_slot *slot,
+		       const struct window *w, unsigned long g, u64 t0)
+{
+	struct racetrap_record *rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+
+	if (!rec)
+		return false;
+	if (!racetrap_enter(t)) {
+		kfree(rec);
+		return false;
+	}
+	fill_header(t, w, rec, RACETRAP_REC_HIT);
+	/* Its value is not read again: its own access may come first. */
+	rec->flags |= RACETRAP_REC_F_VALUE_AFTER_UNKNOWN;
+	dump_sampled(slot, w->regs);
+	slot->yrec = rec;
+	slot->yback_ns = 0;
+	atomic_set(&slot->ystate, YIELD_OPEN);
+	racetrap_watch_open(slot, &slot->ywatch);
+	racetrap_count(&t->stats, RACETRAP_STAT_YIELDS);
+	slot->yopen_ns = ktime_get_ns();
+	slot->yarm_ns = slot->yopen_ns - ktime_to_ns(t0);
+	/* A new pair trapped while the threads were being armed. */
+	if (READ_ONCE(slot->closing) &&
+	    atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) ==
+	    YIELD_OPEN) {
+		yield_close(slot);
+		return true;
+	}
+	hrtimer_start(&slot->ytimer,
+		      ns_to_ktime((u64)READ_ONCE(t->cfg.window_us) * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL);
+	/* Not asked: its access, at once, ends the window. */
+	request_preempt(t, g);
+	return true;
 }
 
 /*
@@ -460,10 +847,11 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 		     const struct racetrap_site_ref *ref, u16 trigger)
 {
 	const struct racetrap_site *s = &ref->site;
-	struct racetrap_watch watch;
+	struct racetrap_watch local, *watch = &local;
 	struct racetrap_slot *slot;
 	unsigned int nr_watched;
 	unsigned int pid_cursor;
+	unsigned long g;
 	bool writes_only;
 	struct window w = {
 		.ref = ref, .regs = regs, .trigger = trigger,
@@ -502,6 +890,12 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	slot->sampled_ip = regs->ip;
 	slot->stack_depth = READ_ONCE(t->cfg.stack_depth);
 	prepare_dumps(slot, READ_ONCE(t->cfg.stack_dump));
+	/* A goroutine window watches its own thread too. */
+	g = yield_g(t, regs, s->flags);
+	if (g)
+		watch = &slot->ywatch;
+	/* Set before arming: the #DB side tells the goroutine's traps by it. */
+	WRITE_ONCE(slot->held_g, g);
 
 	t0 = ktime_get();
 	/*
@@ -511,7 +905,13 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	 */
 	if (!racetrap_value_read(w.waddr, w.wlen, &w.before))
 		w.flags |= RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN;
-	writes_only = s->access == RACETRAP_ACCESS_READ;
+	/*
+	 * A goroutine window watches reads too: its goroutine's own read,
+	 * when Go resumes it, is what ends it (the #DB side lets other
+	 * reads of read-only sites through).
+	 */
+	slot->sampled_read = s->access == RACETRAP_ACCESS_READ;
+	writes_only = slot->sampled_read && !g;
 	/*
 	 * A thread created after the arming enumerated the threads is not
 	 * watched: a change it makes is no evidence.  Any pid allocated in
@@ -522,7 +922,8 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	 */
 	pid_cursor = idr_get_cursor(&task_active_pid_ns(current)->idr);
 	/* A sampled read conflicts only with writes; a write with both. */
-	ret = racetrap_watch_arm(slot, w.waddr, w.wlen, writes_only, &watch);
+	ret = racetrap_watch_arm(slot, w.waddr, w.wlen, writes_only, g != 0,
+				 watch);
 	if (ret) {
 		racetrap_count(&t->stats,
 			       ret == -ESRCH ? RACETRAP_STAT_SKIP_ALONE :
@@ -531,15 +932,28 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 		goto out;
 	}
 	racetrap_count(&t->stats, RACETRAP_STAT_WATCHES);
-	racetrap_count_add(&t->stats, RACETRAP_STAT_WATCHED_THREADS, watch.nr);
-	racetrap_count_add(&t->stats, RACETRAP_STAT_THREADS_LEFT, watch.left);
-	if (watch.left)
+	racetrap_count_add(&t->stats, RACETRAP_STAT_WATCHED_THREADS, watch->nr);
+	racetrap_count_add(&t->stats, RACETRAP_STAT_THREADS_LEFT, watch->left);
+	if (watch->left)
 		w.flags |= RACETRAP_REC_F_UNWATCHED;
 	w.armed_known = racetrap_value_read(w.waddr, w.wlen, &w.armed);
 	trace_racetrap_watch(t->pid_nr, w.waddr, w.wlen, writes_only,
-			     watch.nr);
+			     watch->nr);
+	if (g) {
+		/*
+		 * Every thread watched, none born since the threads were
+		 * counted (those born from now on join or close it), or the
+		 * goroutine could resume unwatched: else no sample.
+		 */
+		if (!watch->left &&
+		    idr_get_cursor(&task_active_pid_ns(current)->idr) ==
+		    pid_cursor && yield_open(t, slot, &w, g, t0))
+			return;
+		racetrap_watch_disarm(watch);
+		goto out;
+	}
 	t1 = ktime_get();
-	racetrap_watch_open(slot, &watch);
+	racetrap_watch_open(slot, watch);
 	stall(t, slot, READ_ONCE(t->cfg.window_us));
 	racetrap_watch_close(slot);
 	t2 = ktime_get();
@@ -547,13 +961,14 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 		w.flags |= RACETRAP_REC_F_VALUE_AFTER_UNKNOWN;
 	if (idr_get_cursor(&task_active_pid_ns(current)->idr) != pid_cursor)
 		w.flags |= RACETRAP_REC_F_UNWATCHED;
-	nr_watched = watch.nr;	/* disarm zeroes it */
-	racetrap_watch_disarm(&watch);
+	nr_watched = watch->nr;	/* disarm zeroes it */
+	racetrap_watch_disarm(watch);
 	w.window_ns = ktime_to_ns(ktime_sub(t2, t1));
 	racetrap_count_add(&t->stats, RACETRAP_STAT_STALL_NS, w.window_ns);
 	racetrap_budget_charge_window(t, ktime_to_ns(ktime_sub(ktime_get(), t0)),
 				      w.window_ns, nr_watched);
 	report(t, slot, &w);
 out:
+	WRITE_ONCE(slot->held_g, 0);
 	release_slot(t, slot);
 }

@@ -74,6 +74,7 @@ struct racetrap_tracer *racetrap_tracer_create(void)
 		t->slots[i].tracer = t;
 		raw_spin_lock_init(&t->slots[i].lock);
 		mutex_init(&t->slots[i].join_lock);
+		racetrap_sample_slot_init(&t->slots[i]);
 	}
 	pr_debug("tracer %p created\n", t);
 	return t;
@@ -88,6 +89,8 @@ void racetrap_tracer_destroy(struct racetrap_tracer *t)
 	mutex_unlock(&t->lock);
 	/* A queued end_work finds the tracer detached and does nothing. */
 	cancel_work_sync(&t->end_work);
+	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++)
+		racetrap_sample_slot_flush(&t->slots[i]);
 	racetrap_ring_free(&t->ring);
 	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++)
 		kvfree(t->slots[i].dumps);
@@ -383,6 +386,8 @@ static void write_config(struct racetrap_tracer *t,
 	WRITE_ONCE(t->cfg.nr_ctx, cfg->nr_ctx);
 	for (i = 0; i < RACETRAP_MAX_CTX_WORDS; i++)
 		WRITE_ONCE(t->cfg.ctx_off[i], cfg->ctx_off[i]);
+	WRITE_ONCE(t->cfg.go_guard_off, cfg->go_guard_off);
+	WRITE_ONCE(t->cfg.go_preempt_off, cfg->go_preempt_off);
 }
 
 /*
@@ -426,8 +431,7 @@ int racetrap_tracer_config(struct racetrap_tracer *t,
 				return ret;
 			}
 		}
-	} else if (arg->__reserved2 ||
-		   memchr_inv(arg->__pad, 0, sizeof(arg->__pad))) {
+	} else if (memchr_inv(arg->__pad, 0, sizeof(arg->__pad))) {
 		return -EINVAL;
 	}
 	cfg = t->cfg;

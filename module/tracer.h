@@ -9,6 +9,7 @@
 
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/ptrace.h>
@@ -22,6 +23,7 @@
 #include "ring.h"
 #include "sites.h"
 #include "stats.h"
+#include "watch.h"
 
 struct perf_event;
 struct pid;
@@ -47,14 +49,13 @@ struct racetrap_hit {
  * One sample in flight: it uses one debug register in every other thread.
  * max_watchpoints bounds how many slots may be busy at once.
  */
-struct racetrap_watch;
-
 struct racetrap_slot {
 	struct racetrap_tracer *tracer;
 	raw_spinlock_t lock;		/* protects @task */
 	struct task_struct *task;	/* the stalled thread, for wake-ups */
 	atomic_t nr_hits;
 	bool closing;			/* a hit ended the window */
+	bool sampled_read;		/* the sampled access only reads */
 	unsigned long sampled_ip;	/* the sampled access, for pairs */
 	u32 stack_depth;
 	struct racetrap_hit hits[RACETRAP_MAX_HITS];
@@ -72,6 +73,25 @@ struct racetrap_slot {
 	 */
 	struct mutex join_lock;
 	struct racetrap_watch *watch;
+	/*
+	 * A goroutine window (sample.c): @held_g, the g of the goroutine Go
+	 * was asked to preempt, while its watchpoints (@ywatch) are armed;
+	 * who closes it (@ystate); its deadline and the work that closes it
+	 * from there; the task_work that closes it in the thread that
+	 * trapped; the record of the sampled side, taken before the
+	 * goroutine left its thread.
+	 */
+	unsigned long held_g;
+	atomic_t ystate;
+	bool yorphan;			/* a trap's close could not be queued */
+	struct racetrap_watch ywatch;
+	struct hrtimer ytimer;
+	struct work_struct ywork;
+	struct callback_head yclose;
+	struct racetrap_record *yrec;
+	u64 yopen_ns;
+	u64 yarm_ns;			/* CPU time its opening took */
+	u64 yback_ns;			/* its thread held after its access */
 };
 
 static inline struct racetrap_user_dump *

@@ -73,7 +73,7 @@ static void record_hit(struct racetrap_slot *slot, const struct pt_regs *regs)
 		return;
 	}
 	WRITE_ONCE(slot->closing, true);
-	racetrap_sample_wake(slot);
+	racetrap_sample_close(slot);
 }
 
 /*
@@ -110,6 +110,20 @@ static bool emulator_phantom(struct racetrap_slot *slot,
 	       bp->attr.bp_addr >= a + size;
 }
 
+/*
+ * A goroutine window on a sampled read watches reads too, so that the
+ * goroutine's own read ends it: another's read at a site known to only
+ * read is no conflict, and is let through.
+ */
+static bool read_of_read(struct racetrap_slot *slot, const struct pt_regs *regs)
+{
+	struct racetrap_site_ref ref;
+
+	return slot->sampled_read && READ_ONCE(slot->held_g) &&
+	       racetrap_sites_find_ending(slot->tracer, regs->ip, &ref) &&
+	       ref.site.access == RACETRAP_ACCESS_READ;
+}
+
 static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
 			struct pt_regs *regs)
 {
@@ -124,6 +138,9 @@ static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
 	if (user_mode(regs) && current->mm == slot->tracer->mm) {
 		racetrap_budget_charge_bound(slot->tracer,
 					     RACETRAP_COST_DB_ENTRY_NS);
+		if (racetrap_sample_own_access(slot, regs) ||
+		    read_of_read(slot, regs))
+			return;
 		if (emulator_phantom(slot, bp, regs)) {
 			racetrap_count(&slot->tracer->stats,
 				       RACETRAP_STAT_HITS_EMULATOR);
@@ -135,11 +152,13 @@ static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
 
 /*
  * Returns 0 with @w armed, -ENOSPC when some thread has no debug register
- * free, -ESRCH when there is no other thread, -ENOMEM.  Threads beyond
- * watch_threads are left unwatched (@w->left counts them).
+ * free, -ESRCH when there is no other thread, -ENOMEM.  With @self,
+ * current is watched too (a goroutine window: its thread runs others).
+ * Threads beyond watch_threads are left unwatched (@w->left counts
+ * them).
  */
 int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
-		       unsigned int len, bool writes_only,
+		       unsigned int len, bool writes_only, bool self,
 		       struct racetrap_watch *w)
 {
 	struct perf_event_attr attr;
@@ -147,7 +166,7 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 	unsigned int nr, i;
 	int ret = 0;
 
-	tasks = racetrap_threads(current, current,
+	tasks = racetrap_threads(current, self ? NULL : current,
 				 READ_ONCE(slot->tracer->cfg.watch_threads),
 				 &nr, &w->left);
 	if (!tasks)

@@ -23,7 +23,7 @@ struct racetrap_watch {
 };
 
 int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
-		       unsigned int len, bool writes_only,
+		       unsigned int len, bool writes_only, bool self,
 		       struct racetrap_watch *w);
 void racetrap_watch_disarm(struct racetrap_watch *w);
 void racetrap_watch_open(struct racetrap_slot *slot, struct racetrap_watch *w);

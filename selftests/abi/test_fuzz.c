@@ -392,8 +392,8 @@ static void op_config(uint64_t *s, int dev)
 	c.ctx_off[0] = pick(s, 2) ? 8 * pick(s, 64) : (uint32_t)rnd(s);
 	c.ctx_off[1] = pick(s, 2) ? 8 * pick(s, 64) : (uint32_t)rnd(s);
 	c.watch_threads = pick(s, 2) ? pick(s, 300) : (uint32_t)rnd(s);
-	if (!pick(s, 10))
-		c.__reserved2 = 1;
+	c.go_preempt_off = pick(s, 2) ? 0 : (uint16_t)rnd(s);
+	c.go_guard_off = pick(s, 2) ? 8 * pick(s, 64) : (uint16_t)rnd(s);
 	c.size = pick(s, 3) ? sizeof(c) :
 		 fuzz_size(s, RACETRAP_CONFIG_SIZE_VER0, sizeof(c));
 	memcpy(raw, &c, sizeof(c));

@@ -322,7 +322,8 @@ static inline void rt_dump_stats(int fd)
 		"clock_aims_up", "cost_rotate_ns", "rotations_deferred",
 		"cost_bound_ns", "site_steps_lost", "hits_emulator",
 		"sites_live", "probes_idle", "threads_left", "hits_known",
-		"site_births", "site_handoffs", "window_joins",
+		"site_births", "site_handoffs", "window_joins", "yields",
+		"yields_back", "yields_timeout",
 	};
 	struct racetrap_stats s;
 	char line[1024];

@@ -86,10 +86,10 @@ static void generic(int fd, pid_t pid)
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(fd, RACETRAP_IOC_CONFIG, &c),
 		     "config_unknown_flag");
 	c.flags = 0;
-	c.__reserved2 = 1;
+	c.__pad[0] = 1;
 	EXPECT_ERRNO(EINVAL, ioctl(fd, RACETRAP_IOC_CONFIG, &c),
 		     "config_reserved");
-	c.__reserved2 = 0;
+	c.__pad[0] = 0;
 	EXPECT_ERRNO(EFAULT, ioctl(fd, RACETRAP_IOC_CONFIG, NULL), "config_null");
 	munmap(unmapped, 4096);
 }
@@ -240,16 +240,21 @@ static void ctx_words(int fd, const struct racetrap_config *before)
 	static const struct {
 		const char *name;
 		uint8_t reg;
-		uint32_t nr, off0, off1, reserved2;
+		uint32_t nr, off0, off1;
+		uint16_t preempt, guard;
 	} bad[] = {
 		{ "config_ctx_too_many", RACETRAP_REG_R14,
-		  RACETRAP_MAX_CTX_WORDS + 1, 8, 16, 0 },
-		{ "config_ctx_no_stack_reg", RACETRAP_REG_NONE, 1, 8, 0, 0 },
-		{ "config_ctx_off_unaligned", RACETRAP_REG_R14, 1, 12, 0, 0 },
+		  RACETRAP_MAX_CTX_WORDS + 1, 8, 16, 0, 0 },
+		{ "config_ctx_no_stack_reg", RACETRAP_REG_NONE, 1, 8, 0, 0, 0 },
+		{ "config_ctx_off_unaligned", RACETRAP_REG_R14, 1, 12, 0, 0, 0 },
 		{ "config_ctx_off_high", RACETRAP_REG_R14, 1,
-		  RACETRAP_MAX_STACK_OFF + 1, 0, 0 },
-		{ "config_ctx_unused_off_set", RACETRAP_REG_R14, 1, 8, 16, 0 },
-		{ "config_reserved2", RACETRAP_REG_R14, 0, 0, 0, 1 },
+		  RACETRAP_MAX_STACK_OFF + 1, 0, 0, 0 },
+		{ "config_ctx_unused_off_set", RACETRAP_REG_R14, 1, 8, 16, 0, 0 },
+		{ "config_go_preempt_alone", RACETRAP_REG_R14, 1, 8, 0, 160, 0 },
+		{ "config_go_guard_alone", RACETRAP_REG_R14, 1, 8, 0, 0, 16 },
+		{ "config_go_guard_unaligned", RACETRAP_REG_R14, 1, 8, 0,
+		  160, 12 },
+		{ "config_go_no_goid", RACETRAP_REG_R14, 0, 0, 0, 160, 16 },
 	};
 	struct racetrap_config c, after;
 	size_t i;
@@ -260,7 +265,8 @@ static void ctx_words(int fd, const struct racetrap_config *before)
 		c.nr_ctx = bad[i].nr;
 		c.ctx_off[0] = bad[i].off0;
 		c.ctx_off[1] = bad[i].off1;
-		c.__reserved2 = bad[i].reserved2;
+		c.go_preempt_off = bad[i].preempt;
+		c.go_guard_off = bad[i].guard;
 		EXPECT_ERRNO(EINVAL, rt_config_set(fd, &c), bad[i].name);
 	}
 	rt_config_get(fd, &after);
@@ -277,6 +283,13 @@ static void ctx_words(int fd, const struct racetrap_config *before)
 		    after.ctx_off[1] == (RACETRAP_MAX_STACK_OFF & ~7U),
 		    "config_ctx_get", "nr %u offsets %u %u", after.nr_ctx,
 		    after.ctx_off[0], after.ctx_off[1]);
+	c.go_preempt_off = 177;
+	c.go_guard_off = 16;
+	EXPECT_OK(rt_config_set(fd, &c), "config_go_set");
+	rt_config_get(fd, &after);
+	EXPECT_TRUE(after.go_preempt_off == 177 && after.go_guard_off == 16,
+		    "config_go_get", "preempt %u guard %u",
+		    after.go_preempt_off, after.go_guard_off);
 }
 
 /* watch_threads: its default follows the CPUs, its bound does not. */
@@ -421,7 +434,7 @@ int main(void)
 	struct fx f;
 	int fd;
 
-	ktap_start(107);
+	ktap_start(112);
 	if (!fx_start(&f, "racy"))
 		return 1;
 	fd = rt_open();

@@ -203,6 +203,7 @@ enum racetrap_cmd {
 #define RACETRAP_FEAT_FUNC_START	(1ULL << 7)	/* RACETRAP_SITE_F_FUNC_START */
 #define RACETRAP_FEAT_WATCH_THREADS	(1ULL << 8)	/* racetrap_config.watch_threads */
 #define RACETRAP_FEAT_FUNC_TAIL	(1ULL << 9)	/* racetrap_site.func_tail */
+#define RACETRAP_FEAT_GO_YIELD	(1ULL << 10)	/* racetrap_config.go_preempt_off */
 
 /**
  * struct racetrap_version - RACETRAP_IOC_VERSION
@@ -303,7 +304,14 @@ enum racetrap_reg {
  * neighbouring sites instead.
  */
 #define RACETRAP_SITE_F_FUNC_START (1U << 4)
-#define __RACETRAP_SITE_F_ALL	((1U << 5) - 1)
+/*
+ * In a Go program, code where Go never preempts a goroutine
+ * asynchronously (package runtime, assembly): a window on such a site
+ * holds its thread, not its goroutine (racetrap_config.go_preempt_off).
+ * Only with RACETRAP_FEAT_GO_YIELD.
+ */
+#define RACETRAP_SITE_F_HOLD_THREAD (1U << 5)
+#define __RACETRAP_SITE_F_ALL	((1U << 6) - 1)
 
 #define RACETRAP_MAX_SITES	(1U << 20)	/* per tracer, all tables */
 #define RACETRAP_MAX_INSN_LEN	15
@@ -437,7 +445,23 @@ struct racetrap_sites {
  *	are); the record says so with RACETRAP_SIDE_F_CTX.  Only with
  *	RACETRAP_FEAT_CTX_WORDS: an older module reads a larger struct
  *	with these fields non-zero as E2BIG.
- * @__reserved2: must be 0
+ * @go_preempt_off: byte offset from @stack_reg of the running goroutine's
+ *	preemption request (Go's runtime.g.preempt, a bool), 1..65535;
+ *	0 (the default): off.  Set, a window in a goroutine whose stack
+ *	bounds check out does not hold its thread: the module asks Go to
+ *	preempt the goroutine there, as Go's own sysmon does (the flag,
+ *	the stack guard at @go_guard_off, SIGURG), and watches every
+ *	thread, the sampled one too, until the goroutine comes back to its
+ *	access or a conflict traps (Documentation/engine.rst, "Goroutine
+ *	windows").  Writing there is within ATTACH's permission, ptrace's,
+ *	which lets a debugger write the target's memory.  Needs
+ *	@go_guard_off and the goroutine's id as the first context word
+ *	(@nr_ctx, @ctx_off[0]: offsetof(runtime.g, goid)): a g without one
+ *	(a thread's g0 or gsignal) is never asked.  Only with
+ *	RACETRAP_FEAT_GO_YIELD: an older module rejects it (EINVAL, a
+ *	non-zero reserved field).
+ * @go_guard_off: byte offset from @stack_reg of runtime.g.stackguard0,
+ *	a multiple of 8, 8..65528; 0 with @go_preempt_off 0.
  *
  * Zero in any field means its default (see Documentation/engine.rst).  On
  * return every field holds the value in force, defaults resolved.
@@ -460,7 +484,8 @@ struct racetrap_config {
 	__u32 watch_threads;
 	__u32 nr_ctx;
 	__u32 ctx_off[RACETRAP_MAX_CTX_WORDS];
-	__u32 __reserved2;
+	__u16 go_preempt_off;
+	__u16 go_guard_off;
 };
 #define RACETRAP_CONFIG_SIZE_VER0	56
 #define RACETRAP_CONFIG_SIZE_VER1	64	/* + stack_dump */
@@ -516,6 +541,9 @@ enum racetrap_stat {
 	RACETRAP_STAT_SITE_BIRTHS,	/* new threads that armed their own sites */
 	RACETRAP_STAT_SITE_HANDOFFS,	/* ... sites of exited threads, unfired */
 	RACETRAP_STAT_WINDOW_JOINS,	/* new threads that joined open windows */
+	RACETRAP_STAT_YIELDS,		/* windows that asked Go to preempt */
+	RACETRAP_STAT_YIELDS_BACK,	/* ... ended by the goroutine's access */
+	RACETRAP_STAT_YIELDS_TIMEOUT,	/* ... ended by their deadline */
 	__RACETRAP_STAT_LAST
 };
 
