@@ -39,6 +39,10 @@ const struct rt_option_desc rt_option_descs[] = {
 	  "1..1000000, or a percentage such as 2%", "1%" },
 	{ "triggers", "LIST", BOTH,
 	  "sampling triggers: site, clock or site,clock", "site,clock" },
+	{ "go-hold", "goroutine|thread", BOTH,
+	  "what a window holds in a Go program: the sampled goroutine, "
+	  "preempted as Go's scheduler does while its thread runs the "
+	  "others, or its thread", "goroutine" },
 	{ "json", NULL, BOTH,
 	  "write reports as JSON Lines instead of text", "no" },
 	{ "suppressions", "FILE", BOTH,
@@ -314,6 +318,16 @@ bad_budget:
 			return -1;
 		}
 		o->kcfg.triggers = bits;
+		return 0;
+	}
+	if (!strcmp(name, "go-hold")) {
+		if (strcmp(value, "goroutine") && strcmp(value, "thread")) {
+			snprintf(err, errlen,
+				 "%s: '%s' is not what a window holds: want goroutine or thread",
+				 what, value);
+			return -1;
+		}
+		o->go_hold_thread = !strcmp(value, "thread");
 		return 0;
 	}
 	if (!strcmp(name, "setup-nice")) {

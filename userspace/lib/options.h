@@ -21,6 +21,8 @@ struct rt_options {
 	bool json;
 	bool keep_runtime;
 	bool report_atomics;
+	/* --go-hold thread: Go windows hold threads, not goroutines. */
+	bool go_hold_thread;
 	char *suppressions;
 	/* Site-table cache directory; NULL = the default, "none" = off. */
 	char *cache_dir;

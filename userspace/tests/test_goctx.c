@@ -94,6 +94,24 @@ static void test_dwarf(void)
 		    off[RT_GOCTX_GOPC] == gopc, "goid_gopc_match_readelf");
 }
 
+/* What a goroutine window writes: g.stack {lo, hi} then stackguard0. */
+static void test_yield_offsets(void)
+{
+	uint32_t off[RT_GOCTX_NR] = { 0 };
+	char path[PATH_MAX];
+	int r;
+
+	if (test_data_path("sample_go", path, sizeof(path))) {
+		ktap_skip("preempt_guard_found", "no sample_go");
+		return;
+	}
+	r = offsets_of(path, off);
+	ktap_diag("runtime.g: preempt at %u, stackguard0 at %u",
+		  off[RT_GOCTX_PREEMPT], off[RT_GOCTX_GUARD]);
+	ktap_result(r == 0 && off[RT_GOCTX_GUARD] == 16 &&
+		    off[RT_GOCTX_PREEMPT] > 16, "preempt_guard_found");
+}
+
 static void test_no_dwarf(void)
 {
 	uint32_t off[RT_GOCTX_NR] = { 0 };
@@ -139,20 +157,23 @@ static void check_configure(const char *name, bool go, bool words)
 		ktap_result(false, what);
 		return;
 	}
-	got = rt_goctx_configure(p.pid, &cfg, true);
+	got = rt_goctx_configure(p.pid, &cfg, true, true);
 	test_proc_stop(&p);
 	/* Where words are expected, the binary's DWARF must give them. */
 	ktap_result((!words || offsets_of(path, off) == 0) && got == go &&
 		    cfg.stack_reg == (go ? RACETRAP_REG_R14 : RACETRAP_REG_NONE) &&
-		    cfg.nr_ctx == (words ? RT_GOCTX_NR : 0) &&
+		    cfg.nr_ctx == (words ? RT_GOCTX_WORDS : 0) &&
 		    cfg.ctx_off[0] == (words ? off[RT_GOCTX_GOID] : 0) &&
-		    cfg.ctx_off[1] == (words ? off[RT_GOCTX_GOPC] : 0), what);
+		    cfg.ctx_off[1] == (words ? off[RT_GOCTX_GOPC] : 0) &&
+		    cfg.go_preempt_off == (words ? off[RT_GOCTX_PREEMPT] : 0) &&
+		    cfg.go_guard_off == (words ? off[RT_GOCTX_GUARD] : 0), what);
 }
 
 int main(void)
 {
-	ktap_start(6);
+	ktap_start(7);
 	test_dwarf();
+	test_yield_offsets();
 	test_no_dwarf();
 	test_not_go();
 	check_configure("sample_go", true, true);

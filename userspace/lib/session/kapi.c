@@ -202,6 +202,7 @@ int rt_kapi_add_sites(struct rt_kapi *k, int file_fd,
 	};
 	bool starts = k->version.features & RACETRAP_FEAT_FUNC_START;
 	bool tails = k->version.features & RACETRAP_FEAT_FUNC_TAIL;
+	bool holds = k->version.features & RACETRAP_FEAT_GO_YIELD;
 	struct racetrap_site *plain = NULL;
 	int e;
 
@@ -209,7 +210,7 @@ int rt_kapi_add_sites(struct rt_kapi *k, int file_fd,
 		return fail(EINVAL, err, errlen, "%zu sites: must be 1..%u",
 			    nr_sites, RACETRAP_MAX_SITES);
 	/* An older module refuses flags and fields it does not know. */
-	if (!starts || !tails) {
+	if (!starts || !tails || !holds) {
 		plain = malloc(nr_sites * sizeof(*plain));
 		if (!plain)
 			return fail(ENOMEM, err, errlen,
@@ -220,6 +221,8 @@ int rt_kapi_add_sites(struct rt_kapi *k, int file_fd,
 				plain[i].flags &= ~RACETRAP_SITE_F_FUNC_START;
 			if (!tails)
 				plain[i].func_tail = 0;
+			if (!holds)
+				plain[i].flags &= ~RACETRAP_SITE_F_HOLD_THREAD;
 		}
 		s.sites = (uintptr_t)plain;
 	}
@@ -261,6 +264,11 @@ int rt_kapi_set_config(struct rt_kapi *k, struct racetrap_config *cfg,
 	/* Nor a thread cap: its reserved word must stay 0. */
 	if (!(k->version.features & RACETRAP_FEAT_WATCH_THREADS))
 		cfg->watch_threads = 0;
+	/* Nor goroutine windows: a reserved word there too. */
+	if (!(k->version.features & RACETRAP_FEAT_GO_YIELD)) {
+		cfg->go_preempt_off = 0;
+		cfg->go_guard_off = 0;
+	}
 	if (!(k->version.features & RACETRAP_FEAT_CTX_WORDS)) {
 		cfg->nr_ctx = 0;
 		memset(cfg->ctx_off, 0, sizeof(cfg->ctx_off));
@@ -412,6 +420,9 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_SITE_BIRTHS] = "site_births",
 	[RACETRAP_STAT_SITE_HANDOFFS] = "site_handoffs",
 	[RACETRAP_STAT_WINDOW_JOINS] = "window_joins",
+	[RACETRAP_STAT_YIELDS] = "yields",
+	[RACETRAP_STAT_YIELDS_BACK] = "yields_back",
+	[RACETRAP_STAT_YIELDS_TIMEOUT] = "yields_timeout",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");

@@ -107,11 +107,14 @@ static struct rt_session *session_start(const struct rt_session_params *p,
 
 	if (rt_kapi_open(&s->k, err, errlen) < 0)
 		goto err_opts;
-	/* A Go target's stack bounds, and goroutine ids and creators for
-	 * the reports where DWARF says where they are and the module copies
-	 * them: one read of the executable. */
+	/* A Go target's stack bounds, goroutine ids and creators for the
+	 * reports, and what asks Go to preempt a goroutine, where DWARF says
+	 * where they are and the module takes them: one read of the
+	 * executable. */
 	s->go = rt_goctx_configure(s->pid, &s->opts.kcfg,
-				   s->k.version.features & RACETRAP_FEAT_CTX_WORDS);
+				   s->k.version.features & RACETRAP_FEAT_CTX_WORDS,
+				   !s->opts.go_hold_thread &&
+				   (s->k.version.features & RACETRAP_FEAT_GO_YIELD));
 	s->clock_refused = !rt_perf_allowed(s->pid);
 	if (settle_clock(s, &s->opts.kcfg, err, errlen))
 		goto err_close;

@@ -11,6 +11,7 @@
  * a cgo frame falls back to the mapping test rather than misjudging.
  */
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <gelf.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,4 +55,26 @@ void rt_goabi_set_stack_bounds(struct racetrap_config *cfg)
 {
 	cfg->stack_reg = RACETRAP_REG_R14;
 	cfg->stack_off = 0;	/* offsetof(runtime.g, stack) */
+}
+
+/*
+ * Go never preempts a goroutine asynchronously in package runtime (its
+ * compiler marks every instruction there an unsafe point) nor in
+ * assembly (no liveness maps; Go's symbol for an assembly function
+ * called from Go ends in .abi0): a goroutine window there could not move
+ * the goroutine off its thread, so its thread is held instead.  The
+ * runtime's internal/ packages too: some run on a thread's g0 (the
+ * kernel also refuses a g without a goroutine id).
+ */
+bool rt_goabi_hold_thread(const char *func)
+{
+	static const char *const pats[] = {
+		"runtime.*", "runtime/internal/*", "internal/*",
+		"sync/atomic.*", "*.abi0",
+	};
+
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++)
+		if (!fnmatch(pats[i], func, 0))
+			return true;
+	return false;
 }

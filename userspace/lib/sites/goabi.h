@@ -23,4 +23,10 @@ bool rt_goabi_exe(pid_t pid, bool (*fn)(Elf *elf, void *arg), void *arg);
 /* Is @elf a Go executable (it has .go.buildinfo)? */
 bool rt_goabi_elf_is_go(Elf *elf);
 
+/*
+ * Is @func, a function of a Go executable, code where Go never preempts
+ * a goroutine asynchronously (RACETRAP_SITE_F_HOLD_THREAD)?
+ */
+bool rt_goabi_hold_thread(const char *func);
+
 #endif /* RT_GOABI_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * goctx: which words of a goroutine's runtime.g name it in a report.
+ * goctx: which words of a goroutine's runtime.g name it in a report, and
+ * which ask Go to preempt it (a goroutine window, Documentation/engine.rst).
  *
  * Go keeps the running goroutine's g in R14 (goabi.c); g.goid is the id
  * Go's own race reports and tracebacks print, g.gopc where the `go`
@@ -20,7 +21,7 @@
 #include "goabi.h"
 #include "goctx.h"
 
-static const char *const member_names[RT_GOCTX_NR] = {
+static const char *const member_names[RT_GOCTX_WORDS] = {
 	[RT_GOCTX_GOID] = "goid",
 	[RT_GOCTX_GOPC] = "gopc",
 };
@@ -52,7 +53,7 @@ static bool word_member(Dwarf_Die *member, uint32_t *off)
 
 static int struct_offsets(Dwarf_Die *st, uint32_t off[RT_GOCTX_NR])
 {
-	bool found[RT_GOCTX_NR] = { false };
+	bool found[RT_GOCTX_WORDS] = { false };
 	Dwarf_Die m;
 
 	if (dwarf_child(st, &m) != 0)
@@ -60,27 +61,63 @@ static int struct_offsets(Dwarf_Die *st, uint32_t off[RT_GOCTX_NR])
 	do {
 		if (dwarf_tag(&m) != DW_TAG_member)
 			continue;
-		for (int i = 0; i < RT_GOCTX_NR; i++)
+		for (int i = 0; i < RT_GOCTX_WORDS; i++)
 			if (!found[i] && die_named(&m, member_names[i]))
 				found[i] = word_member(&m, &off[i]);
 	} while (dwarf_siblingof(&m, &m) == 0);
-	for (int i = 0; i < RT_GOCTX_NR; i++)
+	for (int i = 0; i < RT_GOCTX_WORDS; i++)
 		if (!found[i])
 			return -ENOENT;
 	return 0;
 }
 
-/* Go's linker puts every type at the top level of some unit. */
-int rt_goctx_offsets(Elf *elf, uint32_t off[RT_GOCTX_NR])
+/* @st's member @name if it is @size bytes at an offset the kernel takes. */
+static bool sized_member(Dwarf_Die *st, const char *name, int size,
+			 uint32_t *off)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word loc;
+	Dwarf_Die m, type;
+
+	if (dwarf_child(st, &m) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&m) != DW_TAG_member || !die_named(&m, name))
+			continue;
+		if (!dwarf_attr(&m, DW_AT_data_member_location, &a) ||
+		    dwarf_formudata(&a, &loc) != 0 ||
+		    !dwarf_attr(&m, DW_AT_type, &a) ||
+		    !dwarf_formref_die(&a, &type) ||
+		    dwarf_bytesize(&type) != size || loc % size ||
+		    loc == 0 || loc > RACETRAP_MAX_STACK_OFF)
+			return false;
+		*off = (uint32_t)loc;
+		return true;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return false;
+}
+
+/*
+ * runtime.g's preemption request (preempt, a bool) and stack guard
+ * (stackguard0, a word): what Go's sysmon sets to preempt a goroutine.
+ */
+static int yield_offsets(Dwarf_Die *st, uint32_t off[RT_GOCTX_NR])
+{
+	return sized_member(st, "preempt", 1, &off[RT_GOCTX_PREEMPT]) &&
+	       sized_member(st, "stackguard0", 8, &off[RT_GOCTX_GUARD]) ?
+	       0 : -ENOENT;
+}
+
+/*
+ * runtime.g's DIE in @dw, or false.  Go's linker puts every type at the
+ * top level of some unit.
+ */
+static bool find_g(Dwarf *dw, Dwarf_Die *out)
 {
 	Dwarf_Off cu = 0, next;
-	Dwarf *dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 	size_t hsize;
-	int r = -ENOENT;
 
-	if (!dw)
-		return -ENOENT;
-	while (r && dwarf_nextcu(dw, cu, &next, &hsize, NULL, NULL, NULL) == 0) {
+	while (dwarf_nextcu(dw, cu, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cudie, die;
 
 		if (dwarf_offdie(dw, cu + hsize, &cudie) &&
@@ -88,12 +125,32 @@ int rt_goctx_offsets(Elf *elf, uint32_t off[RT_GOCTX_NR])
 			do {
 				if (dwarf_tag(&die) == DW_TAG_structure_type &&
 				    die_named(&die, "runtime.g")) {
-					r = struct_offsets(&die, off);
-					break;
+					*out = die;
+					return true;
 				}
 			} while (dwarf_siblingof(&die, &die) == 0);
 		}
 		cu = next;
+	}
+	return false;
+}
+
+int rt_goctx_offsets(Elf *elf, uint32_t off[RT_GOCTX_NR])
+{
+	Dwarf *dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
+	int r = -ENOENT;
+	Dwarf_Die g;
+
+	if (!dw)
+		return -ENOENT;
+	memset(off, 0, RT_GOCTX_NR * sizeof(off[0]));
+	if (find_g(dw, &g)) {
+		r = struct_offsets(&g, off);
+		/* Without them goroutine windows are off, nothing else. */
+		if (yield_offsets(&g, off)) {
+			off[RT_GOCTX_PREEMPT] = 0;
+			off[RT_GOCTX_GUARD] = 0;
+		}
 	}
 	dwarf_end(dw);
 	return r;
@@ -102,35 +159,44 @@ int rt_goctx_offsets(Elf *elf, uint32_t off[RT_GOCTX_NR])
 static void set_words(struct racetrap_config *cfg,
 		      const uint32_t off[RT_GOCTX_NR])
 {
-	_Static_assert(RT_GOCTX_NR <= RACETRAP_MAX_CTX_WORDS,
+	_Static_assert(RT_GOCTX_WORDS <= RACETRAP_MAX_CTX_WORDS,
 		       "more goroutine words than the kernel copies");
-	cfg->nr_ctx = RT_GOCTX_NR;
-	for (int i = 0; i < RT_GOCTX_NR; i++)
+	cfg->nr_ctx = RT_GOCTX_WORDS;
+	for (int i = 0; i < RT_GOCTX_WORDS; i++)
 		cfg->ctx_off[i] = off[i];
 }
 
 struct go_setup {
 	struct racetrap_config *cfg;
 	bool ctx_words;
+	bool yield;
 };
 
 static bool setup_of(Elf *elf, void *arg)
 {
 	struct go_setup *g = arg;
-	uint32_t off[RT_GOCTX_NR];
+	uint32_t off[RT_GOCTX_NR] = { 0 };
 
 	if (!rt_goabi_elf_is_go(elf))
 		return false;
 	rt_goabi_set_stack_bounds(g->cfg);
-	if (g->ctx_words && rt_goctx_offsets(elf, off) == 0)
+	if (!g->ctx_words && !g->yield)
+		return true;
+	if (rt_goctx_offsets(elf, off) == 0 && g->ctx_words)
 		set_words(g->cfg, off);
+	if (g->yield && off[RT_GOCTX_PREEMPT]) {
+		g->cfg->go_preempt_off = (uint16_t)off[RT_GOCTX_PREEMPT];
+		g->cfg->go_guard_off = (uint16_t)off[RT_GOCTX_GUARD];
+	}
 	return true;
 }
 
 bool rt_goctx_configure(pid_t pid, struct racetrap_config *cfg,
-			bool ctx_words)
+			bool ctx_words, bool yield)
 {
-	struct go_setup g = { .cfg = cfg, .ctx_words = ctx_words };
+	struct go_setup g = {
+		.cfg = cfg, .ctx_words = ctx_words, .yield = yield,
+	};
 
 	return rt_goabi_exe(pid, setup_of, &g);
 }

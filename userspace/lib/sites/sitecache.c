@@ -20,7 +20,7 @@
  * which flags they carry), so tables decoded by an older racetrap are not
  * reused.
  */
-#define CACHE_DECODER_VERSION	7
+#define CACHE_DECODER_VERSION	8
 
 /*
  * The file a table was decoded from, not only its build-id: anyone can

@@ -161,6 +161,10 @@ static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 				continue;
 			/* The kernel learns which code runs by function. */
 			out->v[first].flags |= RACETRAP_SITE_F_FUNC_START;
+			if (go && rt_goabi_hold_thread(f->name))
+				for (size_t k = first; k < out->n; k++)
+					out->v[k].flags |=
+						RACETRAP_SITE_F_HOLD_THREAD;
 			for (size_t k = first; k < out->n; k++)
 				out->v[k].func_tail = func_tail(&out->v[k],
 						sh.sh_offset + (b - lo));
