@@ -5,23 +5,20 @@
  * arm watchpoints in every other thread, read the value, hold the thread
  * for the window, read again, disarm, report.  Either trigger stops the
  * thread before its access executes, so the window's first read is the
- * value the access finds.
+ * value the access finds.  In a Go program the window may hold the
+ * goroutine instead of the thread (yield.c).
  */
 #include <linux/hrtimer.h>
 #include <linux/idr.h>
-#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
-#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/task_work.h>
-#include <linux/workqueue.h>
 #include <linux/uaccess.h>
 #include "budget.h"
 #include "pairs.h"
@@ -31,6 +28,8 @@
 #include "tracer.h"
 #include "value.h"
 #include "watch.h"
+#include "window.h"
+#include "yield.h"
 
 static const u8 reg_offset[__RACETRAP_REG_LAST] = {
 	[RACETRAP_REG_RAX] = offsetof(struct pt_regs, ax),
@@ -119,8 +118,8 @@ static bool in_sp_mapping(unsigned long sp, unsigned long addr)
  * RSP, which proves the register is what userspace says it is.  Returns
  * the register's value, 0 when there are no such bounds.
  */
-static unsigned long stack_bounds(struct racetrap_tracer *t,
-				  const struct pt_regs *regs, u64 bounds[2])
+unsigned long racetrap_stack_bounds(struct racetrap_tracer *t,
+				    const struct pt_regs *regs, u64 bounds[2])
 {
 	u8 r = READ_ONCE(t->cfg.stack_reg);
 	unsigned long base;
@@ -146,7 +145,7 @@ static bool on_own_stack(struct racetrap_tracer *t,
 {
 	u64 bounds[2];
 
-	if (stack_bounds(t, regs, bounds))
+	if (racetrap_stack_bounds(t, regs, bounds))
 		return addr >= bounds[0] && addr < bounds[1];
 	return in_sp_mapping(regs->sp, addr);
 }
@@ -168,7 +167,7 @@ static u32 read_ctx(struct racetrap_tracer *t, const struct pt_regs *regs,
 	memset(ctx, 0, RACETRAP_MAX_CTX_WORDS * sizeof(u64));
 	if (!nr)
 		return 0;
-	base = stack_bounds(t, regs, bounds);
+	base = racetrap_stack_bounds(t, regs, bounds);
 	if (!base)
 		return 0;
 	for (i = 0; i < nr; i++)
@@ -191,7 +190,7 @@ static struct racetrap_slot *claim_slot(struct racetrap_tracer *t)
 	return i < max ? &t->slots[i] : NULL;
 }
 
-static void release_slot(struct racetrap_tracer *t, struct racetrap_slot *s)
+void racetrap_slot_release(struct racetrap_tracer *t, struct racetrap_slot *s)
 {
 	racetrap_release_bit(&t->slot_busy, s - t->slots);
 }
@@ -200,8 +199,8 @@ static void release_slot(struct racetrap_tracer *t, struct racetrap_slot *s)
  * Hold current for the window.  Killable, and teardown wakes it through
  * slot->task, so neither SIGKILL nor detach waits for a window to end.
  */
-static void stall(struct racetrap_tracer *t, struct racetrap_slot *slot,
-		  u32 window_us)
+void racetrap_sample_stall(struct racetrap_tracer *t,
+			   struct racetrap_slot *slot, u32 window_us)
 {
 	ktime_t expires = ktime_add_us(ktime_get(), window_us);
 	u64 slack = (u64)window_us * NSEC_PER_USEC / 16;
@@ -231,14 +230,6 @@ static void stall(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	raw_spin_unlock_irq(&slot->lock);
 }
 
-/* A goroutine window's state (see yield_open()). */
-enum {
-	YIELD_IDLE,	/* no goroutine window */
-	YIELD_OPEN,	/* the goroutine is off its thread: the first closer takes it */
-	YIELD_BACK,	/* it made its access: its thread is held to the deadline */
-	YIELD_CLOSING,	/* a closer took it: no trap is evidence now */
-};
-
 /* Wake the thread stalled in @slot's window, if any.  Any context. */
 void racetrap_sample_wake(struct racetrap_slot *slot)
 {
@@ -249,8 +240,6 @@ void racetrap_sample_wake(struct racetrap_slot *slot)
 		wake_up_process(slot->task);
 	raw_spin_unlock_irqrestore(&slot->lock, flags);
 }
-
-static void yield_unwatched(struct racetrap_slot *slot);
 
 /*
  * current, born while windows of @t may be open, before its first user
@@ -270,7 +259,7 @@ unsigned int racetrap_sample_join(struct racetrap_tracer *t)
 		if (racetrap_watch_join(slot))
 			n++;
 		else
-			yield_unwatched(slot);
+			racetrap_yield_unwatched(slot);
 	}
 	return n;
 }
@@ -281,27 +270,13 @@ void racetrap_sample_wake_all(struct racetrap_tracer *t)
 
 	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
 		racetrap_sample_wake(&t->slots[i]);
-		/* A goroutine window: close it now, not at its deadline. */
-		if (atomic_read(&t->slots[i].ystate) == YIELD_OPEN)
-			queue_work(system_unbound_wq, &t->slots[i].ywork);
+		racetrap_yield_kick(&t->slots[i]);
 	}
 }
 
-struct window {
-	const struct racetrap_site_ref *ref;
-	const struct pt_regs *regs;
-	u16 trigger;
-	unsigned long addr, waddr;
-	unsigned int wlen;
-	u32 flags;			/* RACETRAP_REC_F_* */
-	u64 before, after;
-	u64 armed;			/* read once every thread was armed */
-	bool armed_known;
-	u64 window_ns;
-};
-
-static void fill_header(struct racetrap_tracer *t, const struct window *w,
-			struct racetrap_record *rec, u16 type)
+void racetrap_fill_header(struct racetrap_tracer *t,
+			  const struct racetrap_window *w,
+			  struct racetrap_record *rec, u16 type)
 {
 	const struct racetrap_site *s = &w->ref->site;
 	struct racetrap_side *sd = &rec->sampled;
@@ -411,9 +386,10 @@ static void push_with_dumps(struct racetrap_tracer *t,
  * thread of the target (the hit's g may be gone by now, and the copy
  * fails safe).
  */
-static void report_hits(struct racetrap_tracer *t, struct racetrap_slot *slot,
-			struct racetrap_record *rec,
-			const struct racetrap_user_dump *sampled)
+void racetrap_report_hits(struct racetrap_tracer *t,
+			  struct racetrap_slot *slot,
+			  struct racetrap_record *rec,
+			  const struct racetrap_user_dump *sampled)
 {
 	unsigned int nr = min_t(unsigned int, atomic_read(&slot->nr_hits),
 				RACETRAP_MAX_HITS);
@@ -447,8 +423,8 @@ static void report_hits(struct racetrap_tracer *t, struct racetrap_slot *slot,
 }
 
 /* The sampled side's dump, taken while its stack is as it was. */
-static struct racetrap_user_dump *dump_sampled(struct racetrap_slot *slot,
-					       const struct pt_regs *regs)
+struct racetrap_user_dump *racetrap_dump_sampled(struct racetrap_slot *slot,
+						 const struct pt_regs *regs)
 {
 	struct racetrap_user_dump *d;
 
@@ -461,7 +437,7 @@ static struct racetrap_user_dump *dump_sampled(struct racetrap_slot *slot,
 }
 
 static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
-		   const struct window *w)
+		   const struct racetrap_window *w)
 {
 	unsigned int nr = atomic_read(&slot->nr_hits);
 	struct racetrap_user_dump *sampled;
@@ -482,9 +458,9 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 		return;
 	}
 	/* The sampled thread is still held: its stack is as it was. */
-	sampled = dump_sampled(slot, w->regs);
+	sampled = racetrap_dump_sampled(slot, w->regs);
 	if (!nr) {
-		fill_header(t, w, rec, RACETRAP_REC_VALUE_CHANGE);
+		racetrap_fill_header(t, w, rec, RACETRAP_REC_VALUE_CHANGE);
 		rec->value_before = w->armed;
 		rec->flags &= ~RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN;
 		racetrap_count(&t->stats, RACETRAP_STAT_VALUE_CHANGES);
@@ -492,338 +468,9 @@ static void report(struct racetrap_tracer *t, struct racetrap_slot *slot,
 		kfree(rec);
 		return;
 	}
-	fill_header(t, w, rec, RACETRAP_REC_HIT);
-	report_hits(t, slot, rec, sampled);
+	racetrap_fill_header(t, w, rec, RACETRAP_REC_HIT);
+	racetrap_report_hits(t, slot, rec, sampled);
 	kfree(rec);
-}
-
-/*
- * Goroutine windows.  A Go program runs its goroutines on a few threads,
- * each holding a P with a queue of goroutines to run next; a goroutine's
- * `go` statement or wake-up puts the other goroutine on its own P's queue.
- * Holding the sampled thread in the kernel holds that P and its queue:
- * the goroutine that races with the sampled one cannot run during the
- * window.  So where userspace named runtime.g's preemption request and
- * stack guard, the window holds the goroutine instead: the module asks Go
- * to preempt it at the sampled instruction as Go's sysmon does
- * (preemptone(): the flag, the guard, SIGURG), Go parks it on the global
- * run queue and runs others on the thread, and every thread, the sampled
- * one too, is watched.  The goroutine is held for as long as it is off
- * every thread: its own access (the trap whose R14 is its g, the first
- * thing it does when Go resumes it), a new pair trapped, or the window's
- * deadline closes the window, whichever comes first.
- */
-/* Go's stackPreempt (-1314): above any stack, so every call checks. */
-#define GO_STACK_PREEMPT	(~0UL - 1313)
-
-/*
- * The g of the goroutine sampled at @regs if it can be asked to yield:
- * at a site where Go preempts (not flagged RACETRAP_SITE_F_HOLD_THREAD),
- * with stack bounds that hold RSP, a stack guard Go set (inside the
- * stack, or a preemption already asked for) and a goroutine id (the
- * first context word): a thread's g0 and gsignal, which run the runtime's
- * own code (internal/cpu's set-up on g0, before any goroutine, is not
- * package runtime), have none, and Go must never find them asked to
- * yield (fatal: morestack on g0).  And in a process whose every thread
- * the window watches (no more than watch_threads): Go may resume the
- * goroutine on any of them, and an unwatched one would hide its own
- * access, after which it runs on, through the locks and pools that
- * order it with others, while the window still counts traps (seen in
- * the VM: a fmt printer reported as shared, got from sync.Pool by one
- * goroutine after the held one, resumed unseen, put it back).  0
- * otherwise.
- */
-static unsigned long yield_g(struct racetrap_tracer *t,
-			     const struct pt_regs *regs, u8 site_flags)
-{
-	u32 guard_off = READ_ONCE(t->cfg.go_guard_off);
-	unsigned long g;
-	u64 bounds[2], guard, goid;
-
-	if (!guard_off || !READ_ONCE(t->cfg.go_preempt_off) ||
-	    !READ_ONCE(t->cfg.nr_ctx) ||
-	    (site_flags & RACETRAP_SITE_F_HOLD_THREAD) ||
-	    get_nr_threads(current) > READ_ONCE(t->cfg.watch_threads))
-		return 0;
-	g = stack_bounds(t, regs, bounds);
-	if (!g || racetrap_copy_plain(&guard, g + guard_off, sizeof(guard),
-				      true) != sizeof(guard) ||
-	    racetrap_copy_plain(&goid, g + READ_ONCE(t->cfg.ctx_off[0]),
-				sizeof(goid), true) != sizeof(goid) || !goid)
-		return 0;
-	if (guard != GO_STACK_PREEMPT &&
-	    (guard < bounds[0] || guard >= bounds[1]))
-		return 0;
-	return g;
-}
-
-/*
- * Ask Go to preempt the goroutine at @g, current's, as preemptone() does.
- * If the sampled instruction is no asynchronous safe point, Go's handler
- * lets it run on, and its access at once ends the window; the request
- * then waits for its next call, as Go's own does.
- */
-static bool request_preempt(struct racetrap_tracer *t, unsigned long g)
-{
-	u8 __user *flag = (u8 __user *)(g + READ_ONCE(t->cfg.go_preempt_off));
-	unsigned long __user *guard =
-		(unsigned long __user *)(g + READ_ONCE(t->cfg.go_guard_off));
-
-	if (put_user((u8)1, flag) || put_user(GO_STACK_PREEMPT, guard))
-		return false;
-	send_sig(SIGURG, current, 1);
-	return true;
-}
-
-/* The goroutine window's end, in task context: disarm, report, free. */
-static void yield_close(struct racetrap_slot *slot)
-{
-	struct racetrap_tracer *t = slot->tracer;
-	struct racetrap_record *rec = slot->yrec;
-	u64 t0 = ktime_get_ns(), held_ns;
-	unsigned int nr_watched;
-
-	hrtimer_cancel(&slot->ytimer);
-	racetrap_watch_close(slot);
-	nr_watched = slot->ywatch.nr;
-	/* After this no trap is recorded: @held_g is no longer needed. */
-	racetrap_watch_disarm(&slot->ywatch);
-	WRITE_ONCE(slot->held_g, 0);
-	held_ns = t0 - slot->yopen_ns;
-	/* The goroutine's time off every thread, then its thread's. */
-	racetrap_count_add(&t->stats, RACETRAP_STAT_STALL_NS, held_ns);
-	if (atomic_read(&slot->nr_hits)) {
-		rec->window_ns = held_ns;
-		report_hits(t, slot, rec,
-			    slot->dump_len ?
-			    racetrap_slot_dump(slot, RACETRAP_MAX_HITS) : NULL);
-	}
-	kfree(rec);
-	slot->yrec = NULL;
-	/*
-	 * While the goroutine was off its thread no thread was held: its own
-	 * ran other goroutines.  Charged: the arming and this close as
-	 * measured, Go's preemption (a signal and two goroutine switches) at
-	 * a bound, and the thread held after its access as any stall.  A
-	 * goroutine held with a lock held makes others wait, not spin: Go's
-	 * mutexes spin a few rounds at most, then park (engine.rst,
-	 * "Goroutine windows").
-	 */
-	racetrap_budget_charge_window(t, slot->yarm_ns + ktime_get_ns() - t0 +
-				      2 * RACETRAP_COST_DB_ENTRY_NS +
-				      slot->yback_ns, slot->yback_ns,
-				      nr_watched);
-	atomic_set(&slot->ystate, YIELD_IDLE);
-	release_slot(t, slot);
-	racetrap_leave(t);
-}
-
-/* A thread the goroutine may run on is not watched: close now.  Task context. */
-static void yield_unwatched(struct racetrap_slot *slot)
-{
-	if (atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) ==
-	    YIELD_OPEN)
-		yield_close(slot);
-}
-
-static void yield_close_fn(struct callback_head *cb)
-{
-	yield_close(container_of(cb, struct racetrap_slot, yclose));
-}
-
-/*
- * Task context of the thread the goroutine made its access in, before it
- * runs on: hold it to the window's deadline, then close.  Right after
- * its access the goroutine has done nothing since, so a conflicting
- * access that traps meanwhile is as concurrent with it as one before:
- * DataCollider's window, from the other end.  It gives a goroutine that
- * Go resumed at once (an idle P took it from the global run queue) the
- * window a held thread would have had.
- */
-static void yield_back_fn(struct callback_head *cb)
-{
-	struct racetrap_slot *slot =
-		container_of(cb, struct racetrap_slot, yclose);
-	struct racetrap_tracer *t = slot->tracer;
-	u64 end = slot->yopen_ns +
-		  (u64)READ_ONCE(t->cfg.window_us) * NSEC_PER_USEC;
-	u64 now = ktime_get_ns();
-
-	slot->yback_ns = 0;
-	if (now < end) {
-		stall(t, slot, div_u64(end - now, NSEC_PER_USEC) + 1);
-		slot->yback_ns = ktime_get_ns() - now;
-	}
-	atomic_set(&slot->ystate, YIELD_CLOSING);
-	yield_close(slot);
-}
-
-/*
- * Close from a worker in the target's address space while it has one, so
- * the trapped goroutines' ids are read as in a thread of the target.
- */
-static void yield_close_remote(struct racetrap_slot *slot)
-{
-	struct mm_struct *mm = slot->tracer->mm;
-	bool used = mmget_not_zero(mm);
-
-	if (used)
-		kthread_use_mm(mm);
-	yield_close(slot);
-	if (used) {
-		kthread_unuse_mm(mm);
-		mmput(mm);
-	}
-}
-
-/* The deadline, a teardown, or a trap whose close could not be queued. */
-static void yield_work_fn(struct work_struct *work)
-{
-	struct racetrap_slot *slot =
-		container_of(work, struct racetrap_slot, ywork);
-
-	if (xchg(&slot->yorphan, false)) {
-		yield_close_remote(slot);
-		return;
-	}
-	if (atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) !=
-	    YIELD_OPEN)
-		return;
-	racetrap_count(&slot->tracer->stats, RACETRAP_STAT_YIELDS_TIMEOUT);
-	yield_close_remote(slot);
-}
-
-static enum hrtimer_restart yield_deadline(struct hrtimer *timer)
-{
-	struct racetrap_slot *slot =
-		container_of(timer, struct racetrap_slot, ytimer);
-
-	queue_work(system_unbound_wq, &slot->ywork);
-	return HRTIMER_NORESTART;
-}
-
-void racetrap_sample_slot_init(struct racetrap_slot *slot)
-{
-	atomic_set(&slot->ystate, YIELD_IDLE);
-	hrtimer_init(&slot->ytimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	slot->ytimer.function = yield_deadline;
-	INIT_WORK(&slot->ywork, yield_work_fn);
-}
-
-/* No deadline or close of @slot's runs after this (tracer teardown). */
-void racetrap_sample_slot_flush(struct racetrap_slot *slot)
-{
-	hrtimer_cancel(&slot->ytimer);
-	cancel_work_sync(&slot->ywork);
-}
-
-/*
- * The goroutine window of @slot is over (its goroutine's access, or a new
- * pair trapped): close it in current's task context, before current runs
- * on.  #DB context.
- */
-static void yield_end(struct racetrap_slot *slot)
-{
-	if (atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) !=
-	    YIELD_OPEN)
-		return;
-	init_task_work(&slot->yclose, yield_close_fn);
-	if (!task_work_add(current, &slot->yclose, TWA_RESUME))
-		return;
-	WRITE_ONCE(slot->yorphan, true);
-	queue_work(system_unbound_wq, &slot->ywork);
-}
-
-/* A trap ended @slot's window: let its owner close it.  #DB context. */
-void racetrap_sample_close(struct racetrap_slot *slot)
-{
-	if (READ_ONCE(slot->held_g) &&
-	    atomic_read(&slot->ystate) != YIELD_BACK)
-		yield_end(slot);
-	else
-		racetrap_sample_wake(slot);
-}
-
-/*
- * A trap in @slot's window by the thread whose registers are @regs, just
- * after its access: true if it is the held goroutine's own access (no
- * conflict: its thread is then held to the deadline, yield_back_fn()),
- * or comes after a goroutine window began to close.  #DB context.
- */
-bool racetrap_sample_own_access(struct racetrap_slot *slot,
-				const struct pt_regs *regs)
-{
-	unsigned long g = READ_ONCE(slot->held_g);
-
-	if (!g)
-		return false;
-	/*
-	 * Being closed, by its deadline's worker, say: nothing holds the
-	 * goroutine any more (Go may have resumed it, and it may have gone
-	 * on past the locks and pools that order it with the others), so
-	 * no trap from now on is evidence.  Seen in the VM before this:
-	 * goroutines the held one started after its access, and fmt
-	 * printers it had put back into sync.Pool, reported against it.
-	 */
-	if (atomic_read(&slot->ystate) == YIELD_CLOSING)
-		return true;
-	if (regs->r14 != g)
-		return false;
-	if (atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_BACK) !=
-	    YIELD_OPEN)
-		return true;
-	racetrap_count(&slot->tracer->stats, RACETRAP_STAT_YIELDS_BACK);
-	init_task_work(&slot->yclose, yield_back_fn);
-	if (!task_work_add(current, &slot->yclose, TWA_RESUME))
-		return true;
-	/* An exiting thread: close from a worker, unheld. */
-	atomic_set(&slot->ystate, YIELD_CLOSING);
-	WRITE_ONCE(slot->yorphan, true);
-	queue_work(system_unbound_wq, &slot->ywork);
-	return true;
-}
-
-/*
- * Open @w's window as a goroutine window: keep the sampled side's record,
- * let the slot and its watchpoints outlive this sample, and ask Go to
- * preempt the goroutine.  False (nothing changed) if the tracer is
- * stopping or no record could be had.
- */
-static bool yield_open(struct racetrap_tracer *t, struct racetrap_slot *slot,
-		       const struct window *w, unsigned long g, u64 t0)
-{
-	struct racetrap_record *rec = kzalloc(sizeof(*rec), GFP_KERNEL);
-
-	if (!rec)
-		return false;
-	if (!racetrap_enter(t)) {
-		kfree(rec);
-		return false;
-	}
-	fill_header(t, w, rec, RACETRAP_REC_HIT);
-	/* Its value is not read again: its own access may come first. */
-	rec->flags |= RACETRAP_REC_F_VALUE_AFTER_UNKNOWN;
-	dump_sampled(slot, w->regs);
-	slot->yrec = rec;
-	slot->yback_ns = 0;
-	atomic_set(&slot->ystate, YIELD_OPEN);
-	racetrap_watch_open(slot, &slot->ywatch);
-	racetrap_count(&t->stats, RACETRAP_STAT_YIELDS);
-	slot->yopen_ns = ktime_get_ns();
-	slot->yarm_ns = slot->yopen_ns - ktime_to_ns(t0);
-	/* A new pair trapped while the threads were being armed. */
-	if (READ_ONCE(slot->closing) &&
-	    atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) ==
-	    YIELD_OPEN) {
-		yield_close(slot);
-		return true;
-	}
-	hrtimer_start(&slot->ytimer,
-		      ns_to_ktime((u64)READ_ONCE(t->cfg.window_us) * NSEC_PER_USEC),
-		      HRTIMER_MODE_REL);
-	/* Not asked: its access, at once, ends the window. */
-	request_preempt(t, g);
-	return true;
 }
 
 /*
@@ -853,7 +500,7 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	unsigned int pid_cursor;
 	unsigned long g;
 	bool writes_only;
-	struct window w = {
+	struct racetrap_window w = {
 		.ref = ref, .regs = regs, .trigger = trigger,
 	};
 	ktime_t t0, t1, t2;
@@ -891,7 +538,7 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	slot->stack_depth = READ_ONCE(t->cfg.stack_depth);
 	prepare_dumps(slot, READ_ONCE(t->cfg.stack_dump));
 	/* A goroutine window watches its own thread too. */
-	g = yield_g(t, regs, s->flags);
+	g = racetrap_yield_g(t, regs, s->flags);
 	if (g)
 		watch = &slot->ywatch;
 	/* Set before arming: the #DB side tells the goroutine's traps by it. */
@@ -947,14 +594,14 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 		 */
 		if (!watch->left &&
 		    idr_get_cursor(&task_active_pid_ns(current)->idr) ==
-		    pid_cursor && yield_open(t, slot, &w, g, t0))
+		    pid_cursor && racetrap_yield_open(t, slot, &w, g, t0))
 			return;
 		racetrap_watch_disarm(watch);
 		goto out;
 	}
 	t1 = ktime_get();
 	racetrap_watch_open(slot, watch);
-	stall(t, slot, READ_ONCE(t->cfg.window_us));
+	racetrap_sample_stall(t, slot, READ_ONCE(t->cfg.window_us));
 	racetrap_watch_close(slot);
 	t2 = ktime_get();
 	if (!racetrap_value_read(w.waddr, w.wlen, &w.after))
@@ -970,5 +617,5 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	report(t, slot, &w);
 out:
 	WRITE_ONCE(slot->held_g, 0);
-	release_slot(t, slot);
+	racetrap_slot_release(t, slot);
 }

@@ -21,10 +21,5 @@ unsigned long racetrap_operand_addr(const struct racetrap_site *s,
 void racetrap_sample_wake(struct racetrap_slot *slot);
 void racetrap_sample_wake_all(struct racetrap_tracer *t);
 unsigned int racetrap_sample_join(struct racetrap_tracer *t);
-void racetrap_sample_close(struct racetrap_slot *slot);
-bool racetrap_sample_own_access(struct racetrap_slot *slot,
-				const struct pt_regs *regs);
-void racetrap_sample_slot_init(struct racetrap_slot *slot);
-void racetrap_sample_slot_flush(struct racetrap_slot *slot);
 
 #endif /* _RACETRAP_SAMPLE_H */

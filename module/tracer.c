@@ -28,6 +28,7 @@
 #include "limits.h"
 #include "perm.h"
 #include "sample.h"
+#include "yield.h"
 #include "tracer.h"
 #include "trigger_clock.h"
 #include "trigger_site.h"
@@ -74,7 +75,7 @@ struct racetrap_tracer *racetrap_tracer_create(void)
 		t->slots[i].tracer = t;
 		raw_spin_lock_init(&t->slots[i].lock);
 		mutex_init(&t->slots[i].join_lock);
-		racetrap_sample_slot_init(&t->slots[i]);
+		racetrap_yield_slot_init(&t->slots[i]);
 	}
 	pr_debug("tracer %p created\n", t);
 	return t;
@@ -90,7 +91,7 @@ void racetrap_tracer_destroy(struct racetrap_tracer *t)
 	/* A queued end_work finds the tracer detached and does nothing. */
 	cancel_work_sync(&t->end_work);
 	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++)
-		racetrap_sample_slot_flush(&t->slots[i]);
+		racetrap_yield_slot_flush(&t->slots[i]);
 	racetrap_ring_free(&t->ring);
 	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++)
 		kvfree(t->slots[i].dumps);

@@ -26,6 +26,7 @@
 #include "compat.h"
 #include "pairs.h"
 #include "sample.h"
+#include "yield.h"
 #include "sites.h"
 #include "stack.h"
 #include "threads.h"
@@ -73,7 +74,7 @@ static void record_hit(struct racetrap_slot *slot, const struct pt_regs *regs)
 		return;
 	}
 	WRITE_ONCE(slot->closing, true);
-	racetrap_sample_close(slot);
+	racetrap_yield_close_on_hit(slot);
 }
 
 /*
@@ -138,7 +139,7 @@ static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
 	if (user_mode(regs) && current->mm == slot->tracer->mm) {
 		racetrap_budget_charge_bound(slot->tracer,
 					     RACETRAP_COST_DB_ENTRY_NS);
-		if (racetrap_sample_own_access(slot, regs) ||
+		if (racetrap_yield_trap(slot, regs) ||
 		    read_of_read(slot, regs))
 			return;
 		if (emulator_phantom(slot, bp, regs)) {

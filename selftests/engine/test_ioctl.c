@@ -136,7 +136,7 @@ static void site_rules(int fd, const struct fx *f)
 		case 11: t[0].size = 128; break;
 		case 12: t[0].access = 0; break;
 		case 13: t[0].access = 4; break;
-		case 14: t[0].flags = 1U << 5; break;
+		case 14: t[0].flags = __RACETRAP_SITE_F_ALL + 1; break;
 		case 15: t[0].__reserved = 1; break;
 		case 16: t[0].index = RACETRAP_REG_RCX; t[0].scale = 1; break;
 		case 17: t[0].func_tail = t[0].len - 1; break;
