@@ -1,10 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Goroutine windows: in a Go program a window holds the sampled
- * goroutine, not its thread (Documentation/engine.rst, "Goroutine
- * windows").  The sample (sample.c) opens one with racetrap_yield_open()
- * where racetrap_yield_g() finds a goroutine to hold; from then on this
- * file owns the slot until the window closes.
+ * Goroutine windows (Documentation/engine.rst).  A Go program runs its
+ * goroutines on a few threads, each holding a P with a queue of
+ * goroutines to run next; a goroutine's `go` statement or wake-up puts
+ * the other goroutine on its own P's queue.  Holding the sampled thread
+ * in the kernel holds that P and its queue: the goroutine that races with
+ * the sampled one cannot run during the window.  So where userspace named
+ * runtime.g's preemption request and stack guard, the window holds the
+ * goroutine instead: the module asks Go to preempt it at the sampled
+ * instruction as Go's sysmon does (preemptone(): the flag, the guard,
+ * SIGURG), Go parks it on the global run queue and runs others on the
+ * thread, and every thread, the sampled one too, is watched.  When Go
+ * resumes it, its own access (the trap whose R14 is its g) comes first,
+ * and the thread it runs on is then held to the deadline.  A new pair
+ * trapped, or the deadline with the goroutine still parked, closes the
+ * window early.
+ *
+ * The sample (sample.c) opens one with racetrap_yield_open() where
+ * racetrap_yield_g() finds a goroutine to hold; from then on this file
+ * owns the slot until the window closes.
  */
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
@@ -32,22 +46,6 @@ enum {
 	YIELD_CLOSING,	/* a closer took it: no trap is evidence now */
 };
 
-/*
- * Goroutine windows.  A Go program runs its goroutines on a few threads,
- * each holding a P with a queue of goroutines to run next; a goroutine's
- * `go` statement or wake-up puts the other goroutine on its own P's queue.
- * Holding the sampled thread in the kernel holds that P and its queue:
- * the goroutine that races with the sampled one cannot run during the
- * window.  So where userspace named runtime.g's preemption request and
- * stack guard, the window holds the goroutine instead: the module asks Go
- * to preempt it at the sampled instruction as Go's sysmon does
- * (preemptone(): the flag, the guard, SIGURG), Go parks it on the global
- * run queue and runs others on the thread, and every thread, the sampled
- * one too, is watched.  The goroutine is held for as long as it is off
- * every thread: its own access (the trap whose R14 is its g, the first
- * thing it does when Go resumes it), a new pair trapped, or the window's
- * deadline closes the window, whichever comes first.
- */
 /* Go's stackPreempt (-1314): above any stack, so every call checks. */
 #define GO_STACK_PREEMPT	(~0UL - 1313)
 
@@ -69,7 +67,7 @@ enum {
  * otherwise.
  */
 unsigned long racetrap_yield_g(struct racetrap_tracer *t,
-			     const struct pt_regs *regs, u8 site_flags)
+			       const struct pt_regs *regs, u8 site_flags)
 {
 	u32 guard_off = READ_ONCE(t->cfg.go_guard_off);
 	unsigned long g;
@@ -95,19 +93,18 @@ unsigned long racetrap_yield_g(struct racetrap_tracer *t,
 /*
  * Ask Go to preempt the goroutine at @g, current's, as preemptone() does.
  * If the sampled instruction is no asynchronous safe point, Go's handler
- * lets it run on, and its access at once ends the window; the request
- * then waits for its next call, as Go's own does.
+ * lets it run on, and its access comes at once; the request then waits
+ * for its next call, as Go's own does.  Not asked (the g could not be
+ * written), the same.
  */
-static bool request_preempt(struct racetrap_tracer *t, unsigned long g)
+static void request_preempt(struct racetrap_tracer *t, unsigned long g)
 {
 	u8 __user *flag = (u8 __user *)(g + READ_ONCE(t->cfg.go_preempt_off));
 	unsigned long __user *guard =
 		(unsigned long __user *)(g + READ_ONCE(t->cfg.go_guard_off));
 
-	if (put_user((u8)1, flag) || put_user(GO_STACK_PREEMPT, guard))
-		return false;
-	send_sig(SIGURG, current, 1);
-	return true;
+	if (!put_user((u8)1, flag) && !put_user(GO_STACK_PREEMPT, guard))
+		send_sig(SIGURG, current, 1);
 }
 
 /* The goroutine window's end, in task context: disarm, report, free. */
@@ -130,8 +127,9 @@ static void yield_close(struct racetrap_slot *slot)
 	if (atomic_read(&slot->nr_hits)) {
 		rec->window_ns = held_ns;
 		racetrap_report_hits(t, slot, rec,
-			    slot->dump_len ?
-			    racetrap_slot_dump(slot, RACETRAP_MAX_HITS) : NULL);
+				     slot->dump_len ?
+				     racetrap_slot_dump(slot, RACETRAP_MAX_HITS) :
+				     NULL);
 	}
 	kfree(rec);
 	slot->yrec = NULL;
@@ -153,7 +151,7 @@ static void yield_close(struct racetrap_slot *slot)
 	racetrap_leave(t);
 }
 
-/* A thread the goroutine may run on is not watched: close now.  Task context. */
+/* A thread the goroutine may run on is unwatched: close.  Task context. */
 void racetrap_yield_unwatched(struct racetrap_slot *slot)
 {
 	if (atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) ==
@@ -186,7 +184,8 @@ static void yield_back_fn(struct callback_head *cb)
 
 	slot->yback_ns = 0;
 	if (now < end) {
-		racetrap_sample_stall(t, slot, div_u64(end - now, NSEC_PER_USEC) + 1);
+		racetrap_sample_stall(t, slot,
+				      div_u64(end - now, NSEC_PER_USEC) + 1);
 		slot->yback_ns = ktime_get_ns() - now;
 	}
 	atomic_set(&slot->ystate, YIELD_CLOSING);
@@ -253,9 +252,9 @@ void racetrap_yield_slot_flush(struct racetrap_slot *slot)
 }
 
 /*
- * The goroutine window of @slot is over (its goroutine's access, or a new
- * pair trapped): close it in current's task context, before current runs
- * on.  #DB context.
+ * A new pair trapped while the goroutine is off its thread: close the
+ * window in current's task context, before current runs on.  #DB
+ * context.
  */
 static void yield_end(struct racetrap_slot *slot)
 {
@@ -286,7 +285,7 @@ void racetrap_yield_close_on_hit(struct racetrap_slot *slot)
  * or comes after a goroutine window began to close.  #DB context.
  */
 bool racetrap_yield_trap(struct racetrap_slot *slot,
-				const struct pt_regs *regs)
+			 const struct pt_regs *regs)
 {
 	unsigned long g = READ_ONCE(slot->held_g);
 
@@ -325,7 +324,7 @@ bool racetrap_yield_trap(struct racetrap_slot *slot,
  * stopping or no record could be had.
  */
 bool racetrap_yield_open(struct racetrap_tracer *t, struct racetrap_slot *slot,
-		       const struct racetrap_window *w, unsigned long g,
+			 const struct racetrap_window *w, unsigned long g,
 			 ktime_t t0)
 {
 	struct racetrap_record *rec = kzalloc(sizeof(*rec), GFP_KERNEL);
@@ -357,7 +356,6 @@ bool racetrap_yield_open(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	hrtimer_start(&slot->ytimer,
 		      ns_to_ktime((u64)READ_ONCE(t->cfg.window_us) * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL);
-	/* Not asked: its access, at once, ends the window. */
 	request_preempt(t, g);
 	return true;
 }
