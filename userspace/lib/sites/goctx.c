@@ -33,44 +33,6 @@ static bool die_named(Dwarf_Die *die, const char *name)
 	return n && !strcmp(n, name);
 }
 
-/* A member's offset if it is an 8-byte word the kernel can be asked for. */
-static bool word_member(Dwarf_Die *member, uint32_t *off)
-{
-	Dwarf_Attribute a;
-	Dwarf_Word loc;
-	Dwarf_Die type;
-
-	if (!dwarf_attr(member, DW_AT_data_member_location, &a) ||
-	    dwarf_formudata(&a, &loc) != 0 ||
-	    !dwarf_attr(member, DW_AT_type, &a) || !dwarf_formref_die(&a, &type) ||
-	    dwarf_bytesize(&type) != 8)
-		return false;
-	if (loc % 8 || loc > RACETRAP_MAX_STACK_OFF)
-		return false;
-	*off = (uint32_t)loc;
-	return true;
-}
-
-static int struct_offsets(Dwarf_Die *st, uint32_t off[RT_GOCTX_NR])
-{
-	bool found[RT_GOCTX_WORDS] = { false };
-	Dwarf_Die m;
-
-	if (dwarf_child(st, &m) != 0)
-		return -ENOENT;
-	do {
-		if (dwarf_tag(&m) != DW_TAG_member)
-			continue;
-		for (int i = 0; i < RT_GOCTX_WORDS; i++)
-			if (!found[i] && die_named(&m, member_names[i]))
-				found[i] = word_member(&m, &off[i]);
-	} while (dwarf_siblingof(&m, &m) == 0);
-	for (int i = 0; i < RT_GOCTX_WORDS; i++)
-		if (!found[i])
-			return -ENOENT;
-	return 0;
-}
-
 /* @st's member @name if it is @size bytes at an offset the kernel takes. */
 static bool sized_member(Dwarf_Die *st, const char *name, int size,
 			 uint32_t *off)
@@ -95,6 +57,15 @@ static bool sized_member(Dwarf_Die *st, const char *name, int size,
 		return true;
 	} while (dwarf_siblingof(&m, &m) == 0);
 	return false;
+}
+
+/* goid and gopc: 8-byte words the kernel can be asked for. */
+static int struct_offsets(Dwarf_Die *st, uint32_t off[RT_GOCTX_NR])
+{
+	for (int i = 0; i < RT_GOCTX_WORDS; i++)
+		if (!sized_member(st, member_names[i], 8, &off[i]))
+			return -ENOENT;
+	return 0;
 }
 
 /*
