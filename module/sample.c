@@ -382,9 +382,9 @@ static void push_with_dumps(struct racetrap_tracer *t,
 /*
  * Queue a HIT record per trap of @slot's window, on @rec with its header
  * and sampled side filled in; @sampled is that side's dump or NULL.
- * Task context; the trapped sides' context words are read only in a
- * thread of the target (the hit's g may be gone by now, and the copy
- * fails safe).
+ * Task context of a thread of the target, or of a worker that borrowed
+ * its mm; without one the trapped sides go without context words
+ * (read_ctx() finds no mm).
  */
 void racetrap_report_hits(struct racetrap_tracer *t,
 			  struct racetrap_slot *slot,
@@ -402,11 +402,7 @@ void racetrap_report_hits(struct racetrap_tracer *t,
 
 		memset(&rec->trapped, 0, sizeof(rec->trapped));
 		fill_trapped(t, h, &rec->trapped);
-		if (current->mm == t->mm)
-			rec->trapped.flags |= read_ctx(t, &h->regs,
-						       rec->trapped_ctx);
-		else
-			memset(rec->trapped_ctx, 0, sizeof(rec->trapped_ctx));
+		rec->trapped.flags |= read_ctx(t, &h->regs, rec->trapped_ctx);
 		racetrap_pairs_add(&t->seen_pairs, slot->sampled_ip, h->regs.ip);
 		if ((rec->sampled.flags & RACETRAP_SIDE_F_LOCKED) &&
 		    (rec->trapped.flags & RACETRAP_SIDE_F_LOCKED)) {
