@@ -49,6 +49,7 @@
 #include "stack.h"
 #include "tracer.h"
 #include "trigger_clock.h"
+#include "trigger_site.h"
 #include "watch.h"
 
 #define AIM_REACH	64			/* bytes from a tick to its aim */
@@ -86,6 +87,7 @@ static void clock_work_fn(struct callback_head *cb)
 	struct racetrap_clock_work *cw =
 		container_of(cb, struct racetrap_clock_work, cb);
 
+	racetrap_site_refresh(cw->tracer);
 	sample_here(cw);
 	release_work(cw->tracer, cw);
 }
@@ -164,8 +166,10 @@ static void aim_fn(struct callback_head *cb)
 		container_of(cb, struct racetrap_clock_work, cb);
 	struct racetrap_tracer *t = cw->tracer;
 	struct perf_event *bp;
-	u64 t0 = ktime_get_ns();
+	u64 t0;
 
+	racetrap_site_refresh(t);
+	t0 = ktime_get_ns();
 	mutex_lock(&t->aim_lock);
 	/*
 	 * Teardown sets @stopping, then disarms under aim_lock.  An aim whose

@@ -11,7 +11,8 @@
  * A breakpoint stops its thread before the site executes.  The #DB
  * handler only queues a task_work; on the thread's way back to user mode
  * it takes the breakpoint out, samples, and arms the thread's next site
- * in its own debug register.  Nothing is written to the target's text and
+ * in its own debug register.  A thread's clock tick draws afresh, the same
+ * way, those of its breakpoints that have not fired in REFRESH_NS.  Nothing is written to the target's text and
  * nothing is single-stepped, so nothing of racetrap runs between a trap
  * and a step: the sample runs with the thread's ip on the site, in its
  * own code, before the return path's rseq fix-up.
@@ -44,6 +45,7 @@
 #define PER_THREAD_MAX	2	/* site breakpoints a thread holds */
 #define BIRTH_SPARE	16	/* threads a set has room for beyond its own */
 #define HANDOFF_MAX	16	/* threads a site is handed on to, unfired */
+#define REFRESH_NS	(20 * NSEC_PER_MSEC)	/* unfired: drawn afresh */
 
 /*
  * A breakpoint's life; ARMED is contended (its hit vs. the rotation).  The
@@ -69,6 +71,7 @@ struct site_bp {
 	unsigned long ip;
 	u32 idx;			/* the site's index in its table */
 	u32 handoffs;			/* threads it was handed on to */
+	u64 armed_at;			/* ktime_get_ns() */
 	atomic_t state;
 };
 
@@ -237,6 +240,7 @@ static int arm(struct racetrap_tracer *t, struct site_bp *sb,
 		racetrap_count(&t->stats, RACETRAP_STAT_PROBE_ERRORS);
 		return PTR_ERR(bp);
 	}
+	sb->armed_at = ktime_get_ns();
 	/* Pairs with site_sample_fn()'s acquire: a stored @bp is whole. */
 	smp_store_release(&sb->bp, bp);
 	racetrap_count(&t->stats, RACETRAP_STAT_PROBES_ARMED);
@@ -270,6 +274,49 @@ out:
 	/* Release: a newborn reusing the slot sees the sample done with it. */
 	if (!armed)
 		atomic_set_release(&sb->state, BP_DONE);
+}
+
+/*
+ * A clock tick's task_work in a thread of the target: draw afresh, in the
+ * thread's own debug registers, those of its site breakpoints that have
+ * not fired in REFRESH_NS.  A breakpoint on a site its thread does not
+ * run would otherwise wait for the next rotation (site_rotate_ms), and
+ * most draws are such sites: so site samples come with the thread's CPU
+ * time, as clock samples do, at the price of a breakpoint registered in
+ * the thread itself (no cross-CPU call), charged.  The site is not
+ * retired (sites.c): 20 ms in one thread is not the rotation's verdict.
+ * Skipped while the rotation holds the lock.
+ */
+void racetrap_site_refresh(struct racetrap_tracer *t)
+{
+	struct racetrap_site_set *set;
+	u64 t0 = ktime_get_ns();
+	unsigned int i, n = 0;
+
+	if (!(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE) ||
+	    READ_ONCE(t->throttled) || READ_ONCE(t->stopping) ||
+	    (current->flags & PF_EXITING) || current->mm != t->mm ||
+	    !mutex_trylock(&t->site_lock))
+		return;
+	set = t->site_set;
+	for (i = 0; set && i < set->cap; i++) {
+		struct site_bp *sb = &set->bps[i];
+		unsigned long last = sb->ip;
+
+		if (sb->task != current || t0 - sb->armed_at < REFRESH_NS ||
+		    atomic_cmpxchg(&sb->state, BP_ARMED, BP_IDLE) != BP_ARMED)
+			continue;
+		/* Its own: no site_hit() can be running for it. */
+		take_bp(sb);
+		racetrap_count(&t->stats, RACETRAP_STAT_PROBES_IDLE);
+		racetrap_count(&t->stats, RACETRAP_STAT_SITE_REFRESHES);
+		n++;
+		if (draw(t, sb, last))
+			arm(t, sb, current);
+	}
+	mutex_unlock(&t->site_lock);
+	if (n)
+		racetrap_budget_charge(t, ktime_get_ns() - t0);
 }
 
 /* Task context of the thread that hit @sb, on its way back to user mode. */

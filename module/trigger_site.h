@@ -9,6 +9,7 @@ struct work_struct;
 
 void racetrap_tick_fn(struct work_struct *work);
 unsigned int racetrap_site_stop(struct racetrap_tracer *t);
+void racetrap_site_refresh(struct racetrap_tracer *t);
 void racetrap_site_birth(struct racetrap_tracer *t, struct task_struct *child);
 
 #endif /* _RACETRAP_TRIGGER_SITE_H */

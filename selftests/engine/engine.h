@@ -323,7 +323,7 @@ static inline void rt_dump_stats(int fd)
 		"cost_bound_ns", "site_steps_lost", "hits_emulator",
 		"sites_live", "probes_idle", "threads_left", "hits_known",
 		"site_births", "site_handoffs", "window_joins", "yields",
-		"yields_back", "yields_timeout",
+		"yields_back", "yields_timeout", "site_refreshes",
 	};
 	struct racetrap_stats s;
 	char line[1024];
@@ -498,6 +498,35 @@ static inline int rt_fail_named(const char *const *names, int n)
 	for (i = 0; i < n; i++)
 		ktap_result(false, names[i]);
 	return ktap_finish();
+}
+
+#define FX_LIVE_COLD		200	/* fix_live's never-called sites */
+#define FX_LIVE_COLD_INSN_LEN	7
+
+/*
+ * fix_live's sites as a binary's table gives them: the first of each
+ * function flagged (@func_starts), the cold function's sites with the
+ * distance to its end (@tails: its ret, one byte after its last load).
+ */
+static inline void fx_live_functions(struct fx *f, bool func_starts,
+				     bool tails)
+{
+	int i, k;
+
+	for (i = 0; i < f->nr_sites; i++) {
+		bool start = !strcmp(f->sites[i].name, "a") ||
+			     !strcmp(f->sites[i].name, "b") ||
+			     !strcmp(f->sites[i].name, "c0");
+
+		if (func_starts && start)
+			f->sites[i].flags |= RACETRAP_SITE_F_FUNC_START;
+		else
+			f->sites[i].flags &= ~RACETRAP_SITE_F_FUNC_START;
+		f->sites[i].func_tail = 0;
+		if (tails && sscanf(f->sites[i].name, "c%d", &k) == 1)
+			f->sites[i].func_tail = (FX_LIVE_COLD - k) *
+						FX_LIVE_COLD_INSN_LEN + 1;
+	}
 }
 
 static inline int rt_attach_fx_config(struct fx *f, struct racetrap_config *cfg)

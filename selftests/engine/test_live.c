@@ -23,9 +23,7 @@
 
 #define NR_TESTS	5
 #define NR_HOT		2
-#define NR_COLD		200
-#define NR_ALL		(NR_HOT + NR_COLD)
-#define COLD_INSN_LEN	7	/* fix_live.c */
+#define NR_ALL		(NR_HOT + FX_LIVE_COLD)
 
 static const char *const names[NR_TESTS] = {
 	"live_hot_functions_only", "live_draws_fire", "live_idle_counted",
@@ -50,23 +48,9 @@ static int run(struct fx *f, bool func_starts, bool tails,
 		.site_probes = 16,
 	};
 	struct racetrap_stats s;
-	int i, fd;
+	int fd;
 
-	for (i = 0; i < f->nr_sites; i++) {
-		bool start = !strcmp(f->sites[i].name, "a") ||
-			     !strcmp(f->sites[i].name, "b") ||
-			     !strcmp(f->sites[i].name, "c0");
-
-		int k;
-
-		if (func_starts && start)
-			f->sites[i].flags |= RACETRAP_SITE_F_FUNC_START;
-		else
-			f->sites[i].flags &= ~RACETRAP_SITE_F_FUNC_START;
-		f->sites[i].func_tail = 0;
-		if (tails && sscanf(f->sites[i].name, "c%d", &k) == 1)
-			f->sites[i].func_tail = (NR_COLD - k) * COLD_INSN_LEN + 1;
-	}
+	fx_live_functions(f, func_starts, tails);
 	fd = rt_attach_fx_config(f, &cfg);
 	if (fd < 0)
 		return -1;

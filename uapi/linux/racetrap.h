@@ -544,6 +544,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_YIELDS,		/* windows that asked Go to preempt */
 	RACETRAP_STAT_YIELDS_BACK,	/* ... ended by the goroutine's access */
 	RACETRAP_STAT_YIELDS_TIMEOUT,	/* ... ended by their deadline */
+	RACETRAP_STAT_SITE_REFRESHES,	/* site breakpoints drawn afresh, unfired */
 	__RACETRAP_STAT_LAST
 };
 
