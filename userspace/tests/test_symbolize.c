@@ -15,6 +15,7 @@
 #include "elfread.h"
 #include "livesites.h"
 #include "symbolize.h"
+#include "verdict.h"
 
 /* Does line @line of @file contain @marker? */
 static bool line_has(const char *file, int line, const char *marker)
@@ -255,6 +256,69 @@ static void test_cxx(void)
 }
 
 /*
+ * The first @access site of @symbol in a live sample_cxx, symbolized: is
+ * its innermost frame an atomic API's (rt_verdict_atomic_frame())?  -1
+ * if it could not be found.
+ */
+static int cxx_atomic_frame(const char *symbol, unsigned int access)
+{
+	struct rt_frames f = { 0 };
+	const struct racetrap_site *w;
+	struct rt_symbolizer *s;
+	struct test_proc p;
+	struct live_bin b;
+	char err[256];
+	uint64_t addr;
+	int ret = -1;
+
+	if (live_bin_open("sample_cxx", &b))
+		return -1;
+	if (test_proc_start(b.path, &p)) {
+		live_bin_close(&b);
+		return -1;
+	}
+	w = live_site(&b, symbol, access);
+	addr = w ? live_addr(p.pid, &b, w->offset, NULL, NULL) : 0;
+	s = rt_symbolizer_new(p.pid, err, sizeof(err));
+	if (s && addr) {
+		rt_symbolize(s, addr, false, &f);
+		ret = rt_verdict_atomic_frame(&f);
+		show(&f);
+	}
+	rt_frames_free(&f);
+	rt_symbolizer_free(s);
+	test_proc_stop(&p);
+	live_bin_close(&b);
+	return ret;
+}
+
+/*
+ * A C++ release store and acquire load are plain MOVs: their inlined
+ * std::atomic frames are what makes them atomic (verdict.c).  A plain
+ * member's store is not.
+ */
+static void test_cxx_atomic_frames(void)
+{
+	struct live_bin b;
+	int store, load, plain;
+
+	if (live_bin_open("sample_cxx", &b)) {
+		ktap_skip("cxx_atomic_frames", "no sample_cxx (g++)");
+		return;
+	}
+	live_bin_close(&b);
+	store = cxx_atomic_frame("_ZN4bank7publishEPNS_4FlagE",
+				 RACETRAP_ACCESS_WRITE);
+	load = cxx_atomic_frame("_ZN4bank5awaitEPNS_4FlagE",
+				RACETRAP_ACCESS_READ);
+	plain = cxx_atomic_frame("_ZN4bank7Account7depositEl",
+				 RACETRAP_ACCESS_WRITE);
+	EXPECT_TRUE(store == 1 && load == 1 && plain == 0, "cxx_atomic_frames",
+		    "release store %d, acquire load %d, plain store %d",
+		    store, load, plain);
+}
+
+/*
  * In a child with a mount namespace of its own, where an empty tmpfs
  * covers the binary's directory, as racetrapd.service's private /tmp
  * hides a program run from the real one.  Exits 0 if @addr is still
@@ -487,10 +551,11 @@ static void test_user_debuglink(void)
 
 int main(void)
 {
-	ktap_start(17);
+	ktap_start(18);
 	test_c();
 	test_go();
 	test_cxx();
+	test_cxx_atomic_frames();
 	test_hidden_path();
 	test_user_owned();
 	test_user_debuglink();

@@ -298,7 +298,7 @@ static void handle_race(struct rt_analyzer *an,
 	r->where = unseen ? where_of(&sampled, NULL) : where_of(&trapped, &sampled);
 
 	if (!an->report_atomics &&
-	    (unseen ? rt_verdict_go_atomic(&sampled.frames) :
+	    (unseen ? rt_verdict_atomic_frame(&sampled.frames) :
 		      rt_verdict_atomic_pair(an->go, &trapped, &sampled))) {
 		r->state = ATOMIC;
 		if (unseen)

@@ -10,19 +10,39 @@
 #include "verdict.h"
 
 /*
- * Go's atomics are functions of sync/atomic and of the runtime's atomic
- * package (its path changed in Go 1.22); inlined, the access sits in the
- * caller's code, and the DWARF inline data names the atomic function as
- * the innermost frame.  Such an access is atomic whatever its encoding:
- * Go compiles atomic loads to plain MOVs.
+ * The atomic APIs whose every access is atomic, by the names of their
+ * functions as reports show them (C++ and Rust demangled).  Go's are
+ * functions of sync/atomic and of the runtime's atomic package (its path
+ * changed in Go 1.22); C++'s are the members of libstdc++'s and libc++'s
+ * atomic class templates (always_inline, yet still inlined subroutines
+ * in DWARF); Rust's are in core::sync::atomic.
  */
-bool rt_verdict_go_atomic(const struct rt_frames *f)
+static const char *const atomic_api[] = {
+	"sync/atomic.", "runtime/internal/atomic.", "internal/runtime/atomic.",
+	"std::__atomic_base<", "std::atomic<", "std::__atomic_impl::",
+	"std::__atomic_float<", "std::atomic_flag::", "std::atomic_ref<",
+	"std::__1::__atomic_base<", "std::__1::atomic<",
+	"std::__1::__cxx_atomic_", "std::__1::atomic_flag::",
+	"core::sync::atomic::",
+};
+
+/*
+ * Inlined, an atomic function's access sits in the caller's code, and the
+ * DWARF inline data names the function as the innermost frame.  Such an
+ * access is atomic whatever its encoding: Go compiles atomic loads to
+ * plain MOVs, and C++ and Rust their loads and their release and relaxed
+ * stores (the pairs the locked-side rule below cannot tell).  A binary
+ * without DWARF has no inline data, and such an access looks plain.
+ */
+bool rt_verdict_atomic_frame(const struct rt_frames *f)
 {
 	const char *fn = f->n ? f->v[0].function : NULL;
+	size_t i;
 
-	return fn && (!strncmp(fn, "sync/atomic.", 12) ||
-		      !strncmp(fn, "runtime/internal/atomic.", 24) ||
-		      !strncmp(fn, "internal/runtime/atomic.", 24));
+	for (i = 0; fn && i < sizeof(atomic_api) / sizeof(atomic_api[0]); i++)
+		if (!strncmp(fn, atomic_api[i], strlen(atomic_api[i])))
+			return true;
+	return false;
 }
 
 static bool aligned_word(const struct rt_side_view *s)
@@ -59,13 +79,16 @@ static bool plain_load_over(const struct rt_side_view *plain,
  * covering the locked access (plain_load_over()).  Any other size, or a
  * misaligned address, cannot be an atomic access of the object; in Go, where
  * every atomic store is XCHG and every atomic access is in an atomic
- * function, a plain access is plain: there only the frames decide.
+ * function, a plain access is plain: there only the frames decide.  An
+ * access in a C++ or Rust atomic API's function is atomic as well: that
+ * is how their release stores and acquire loads, plain MOVs both, are
+ * told from a race.
  */
 bool rt_verdict_atomic_pair(bool go, const struct rt_side_view *a,
 			    const struct rt_side_view *b)
 {
-	bool ga = rt_verdict_go_atomic(&a->frames);
-	bool gb = rt_verdict_go_atomic(&b->frames);
+	bool ga = rt_verdict_atomic_frame(&a->frames);
+	bool gb = rt_verdict_atomic_frame(&b->frames);
 
 	if ((a->locked || ga) && (b->locked || gb))
 		return true;

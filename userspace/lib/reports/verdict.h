@@ -21,8 +21,11 @@ static inline bool rt_verdict_overlaps(uint64_t a, uint64_t alen, uint64_t b,
 	return a < b + blen && b < a + alen;
 }
 
-/* The innermost frame is a Go atomic function (inlined or not). */
-bool rt_verdict_go_atomic(const struct rt_frames *f);
+/*
+ * The innermost frame is a function of an atomic API (Go, C++, Rust;
+ * inlined or not).
+ */
+bool rt_verdict_atomic_frame(const struct rt_frames *f);
 
 /* Both sides are atomic accesses of one object; @go: a Go program. */
 bool rt_verdict_atomic_pair(bool go, const struct rt_side_view *a,
