@@ -319,6 +319,54 @@ static void test_cxx_atomic_frames(void)
 }
 
 /*
+ * A C11 release store and acquire load are plain MOVs with no frame of
+ * their own: their operands' DWARF type (a pointer parameter to a struct
+ * whose member there is atomic_int) is what makes them atomic
+ * (atomictype.c).  The plain member's store in the same struct is not.
+ */
+static void test_c_atomic_type(void)
+{
+	static const struct {
+		const char *func;
+		unsigned int access;
+		bool atomic;
+	} want[] = {
+		{ "sample_publish", RACETRAP_ACCESS_WRITE, true },
+		{ "sample_await", RACETRAP_ACCESS_READ, true },
+		{ "sample_fill", RACETRAP_ACCESS_WRITE, false },
+		{ "sample_writer", RACETRAP_ACCESS_WRITE, false },
+	};
+	struct rt_symbolizer *s = NULL;
+	struct test_proc p;
+	struct live_bin b;
+	char err[256];
+	bool ok = true;
+
+	if (live_bin_open("sample_c", &b) || test_proc_start(b.path, &p)) {
+		ktap_skip("c_atomic_type_operands", "sample_c cannot run");
+		return;
+	}
+	s = rt_symbolizer_new(p.pid, err, sizeof(err));
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct racetrap_site *w = live_site(&b, want[i].func,
+							  want[i].access);
+		uint64_t addr = w ? live_addr(p.pid, &b, w->offset, NULL, NULL) : 0;
+		bool got = s && addr && rt_symbolizer_atomic_operand(s, addr, w);
+
+		if (!addr || got != want[i].atomic) {
+			ktap_diag("%s: %s, want %s", want[i].func,
+				  !addr ? "no site" : got ? "atomic" : "plain",
+				  want[i].atomic ? "atomic" : "plain");
+			ok = false;
+		}
+	}
+	ktap_result(s && ok, "c_atomic_type_operands");
+	rt_symbolizer_free(s);
+	test_proc_stop(&p);
+	live_bin_close(&b);
+}
+
+/*
  * In a child with a mount namespace of its own, where an empty tmpfs
  * covers the binary's directory, as racetrapd.service's private /tmp
  * hides a program run from the real one.  Exits 0 if @addr is still
@@ -551,11 +599,12 @@ static void test_user_debuglink(void)
 
 int main(void)
 {
-	ktap_start(18);
+	ktap_start(19);
 	test_c();
 	test_go();
 	test_cxx();
 	test_cxx_atomic_frames();
+	test_c_atomic_type();
 	test_hidden_path();
 	test_user_owned();
 	test_user_debuglink();

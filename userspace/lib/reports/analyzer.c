@@ -298,7 +298,8 @@ static void handle_race(struct rt_analyzer *an,
 	r->where = unseen ? where_of(&sampled, NULL) : where_of(&trapped, &sampled);
 
 	if (!an->report_atomics &&
-	    (unseen ? rt_verdict_atomic_frame(&sampled.frames) :
+	    (unseen ? (rt_verdict_atomic_frame(&sampled.frames) ||
+		       sampled.atomic_type) :
 		      rt_verdict_atomic_pair(an->go, &trapped, &sampled))) {
 		r->state = ATOMIC;
 		if (unseen)

@@ -32,6 +32,7 @@ struct rt_side_view {
 	char thread[64];		/* /proc/PID/task/TID/comm */
 	unsigned int access;		/* RACETRAP_ACCESS_*, 0 unknown */
 	bool locked;
+	bool atomic_type;		/* addresses a C11 _Atomic object */
 	unsigned int size;
 	uint64_t addr;
 	char site[RT_SITE_NAME_MAX];	/* build-id+0xoffset */

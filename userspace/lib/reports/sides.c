@@ -153,12 +153,14 @@ void rt_sides_sampled_site(struct rt_sides *an,
 }
 
 /*
- * The decoded site of @bid's file that ends at file offset @end: the
- * instruction a data watchpoint trapped after.  Sites are sorted by
- * offset and do not overlap, so their ends are sorted too.
+ * The decoded site of @bid's file that starts at file offset @off, or
+ * (@at_end) ends there, as the instruction a data watchpoint trapped
+ * after does; NULL if none.  Sites are sorted by offset and do not
+ * overlap, so their ends are sorted too.
  */
-static const struct racetrap_site *site_ending_at(const struct rt_sides *an,
-						 const char *bid, uint64_t end)
+static const struct racetrap_site *site_at(const struct rt_sides *an,
+					   const char *bid, uint64_t off,
+					   bool at_end)
 {
 	for (size_t i = 0; i < an->nr_tables; i++) {
 		const struct table *t = &an->tables[i];
@@ -168,17 +170,33 @@ static const struct racetrap_site *site_ending_at(const struct rt_sides *an,
 			continue;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			uint64_t e = t->sites[mid].offset + t->sites[mid].len;
+			uint64_t k = t->sites[mid].offset +
+				     (at_end ? t->sites[mid].len : 0);
 
-			if (e == end)
+			if (k == off)
 				return &t->sites[mid];
-			if (e < end)
+			if (k < off)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
 	}
 	return NULL;
+}
+
+/*
+ * Does the access at @ip address a C11 _Atomic object, by the DWARF of
+ * its site's operand (atomictype.c)?
+ */
+static bool atomic_type_at(struct rt_sides *an, uint64_t ip)
+{
+	const struct racetrap_site *site;
+	char bid[RT_BUILD_ID_MAX];
+	uint64_t off;
+
+	return rt_symbolizer_site(an->sym, ip, bid, &off) == 0 &&
+	       (site = site_at(an, bid, off, false)) &&
+	       rt_symbolizer_atomic_operand(an->sym, ip, site);
 }
 
 /*
@@ -203,7 +221,7 @@ uint64_t rt_sides_trapped_ip(struct rt_sides *an,
 	}
 	/* ip - 1: the access may end its mapping. */
 	if (rt_symbolizer_site(an->sym, s->ip - 1, bid, &off) == 0 &&
-	    (ts = site_ending_at(an, bid, off + 1))) {
+	    (ts = site_at(an, bid, off + 1, true))) {
 		rt_site_name(site, bid, ts->offset);
 		return s->ip - ts->len;
 	}
@@ -372,6 +390,7 @@ void rt_sides_fill(struct rt_sides *an, struct rt_side_view *v,
 	rt_read_comm(an->pid, v->tid, v->thread, sizeof(v->thread));
 	v->access = s->access;
 	v->locked = s->flags & RACETRAP_SIDE_F_LOCKED;
+	v->atomic_type = atomic_type_at(an, access_ip);
 	v->size = s->size ? s->size : rec->watch_len;
 	v->addr = side_addr(role, s, rec);
 	/* Frame 0 is the access itself; the rest are return addresses. */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomictype.h"
 #include "decode.h"
 #include "maps.h"
 #include "demangle.h"
@@ -687,6 +688,34 @@ static Dwarf_Die *find_cu(Dwfl_Module *mod, uint64_t addr, Dwarf_Die *buf,
 		off = next;
 	}
 	return NULL;
+}
+
+/* RACETRAP_REG_* as DWARF's x86-64 register numbers; -1: none. */
+static const int dwarf_reg[__RACETRAP_REG_LAST] = {
+	[RACETRAP_REG_NONE] = -1, [RACETRAP_REG_RAX] = 0,
+	[RACETRAP_REG_RDX] = 1, [RACETRAP_REG_RCX] = 2, [RACETRAP_REG_RBX] = 3,
+	[RACETRAP_REG_RSI] = 4, [RACETRAP_REG_RDI] = 5, [RACETRAP_REG_RBP] = 6,
+	[RACETRAP_REG_RSP] = 7, [RACETRAP_REG_R8] = 8, [RACETRAP_REG_R9] = 9,
+	[RACETRAP_REG_R10] = 10, [RACETRAP_REG_R11] = 11,
+	[RACETRAP_REG_R12] = 12, [RACETRAP_REG_R13] = 13,
+	[RACETRAP_REG_R14] = 14, [RACETRAP_REG_R15] = 15,
+	[RACETRAP_REG_RIP] = -1,
+};
+
+bool rt_symbolizer_atomic_operand(struct rt_symbolizer *s, uint64_t ip,
+				  const struct racetrap_site *site)
+{
+	Dwfl_Module *mod;
+	Dwarf_Addr bias = 0;
+	Dwarf_Die cubuf, *cu;
+
+	if (site->base >= __RACETRAP_REG_LAST ||
+	    site->index != RACETRAP_REG_NONE)
+		return false;
+	mod = module_at(s, ip);
+	cu = mod ? find_cu(mod, ip, &cubuf, &bias) : NULL;
+	return cu && rt_atomictype_operand(cu, ip - bias, dwarf_reg[site->base],
+					   site->disp, site->size);
 }
 
 /* The line table row for @addr inside @cu. */

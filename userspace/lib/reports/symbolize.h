@@ -82,6 +82,14 @@ int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
 int rt_symbolizer_sites_ending_at(struct rt_symbolizer *s, uint64_t ip,
 				  struct racetrap_site *sites, int max);
 
+/*
+ * Whether the memory operand of @site, the instruction at @ip, addresses a
+ * C11 _Atomic object by the DWARF at @ip (atomictype.c): a base register
+ * held by a pointer variable, no index.
+ */
+bool rt_symbolizer_atomic_operand(struct rt_symbolizer *s, uint64_t ip,
+				  const struct racetrap_site *site);
+
 /* Where a data address lies, as reports name it. */
 struct rt_location {
 	bool global;		/* in a mapped file (.data, .bss); else "heap" */

@@ -80,15 +80,16 @@ static bool plain_load_over(const struct rt_side_view *plain,
  * misaligned address, cannot be an atomic access of the object; in Go, where
  * every atomic store is XCHG and every atomic access is in an atomic
  * function, a plain access is plain: there only the frames decide.  An
- * access in a C++ or Rust atomic API's function is atomic as well: that
- * is how their release stores and acquire loads, plain MOVs both, are
- * told from a race.
+ * access in a C++ or Rust atomic API's function is atomic as well, and so
+ * is a C access whose operand addresses an _Atomic object by DWARF
+ * (atomictype.c): that is how release stores and acquire loads, plain
+ * MOVs both, are told from a race.
  */
 bool rt_verdict_atomic_pair(bool go, const struct rt_side_view *a,
 			    const struct rt_side_view *b)
 {
-	bool ga = rt_verdict_atomic_frame(&a->frames);
-	bool gb = rt_verdict_atomic_frame(&b->frames);
+	bool ga = rt_verdict_atomic_frame(&a->frames) || a->atomic_type;
+	bool gb = rt_verdict_atomic_frame(&b->frames) || b->atomic_type;
 
 	if ((a->locked || ga) && (b->locked || gb))
 		return true;

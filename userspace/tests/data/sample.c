@@ -33,6 +33,36 @@ __attribute__((noinline)) void sample_bumper(int i)
 	sample_bump(&sample_table[i & 63]);	/* SAMPLE_CALL_LINE */
 }
 
+/*
+ * A future: a plain value, then a flag published with a C11 release
+ * store and awaited with an acquire load, plain MOVs all three; only the
+ * flag's DWARF type (atomic_int) says its two are atomic.  Included here,
+ * not above: the tests name the lines of the functions above.
+ */
+#include <stdatomic.h>
+
+struct sample_future {
+	long val;
+	atomic_int ready;
+};
+
+struct sample_future sample_future;
+
+__attribute__((noinline)) void sample_fill(struct sample_future *f, long v)
+{
+	f->val = v;
+}
+
+__attribute__((noinline)) void sample_publish(struct sample_future *f)
+{
+	atomic_store_explicit(&f->ready, 1, memory_order_release);
+}
+
+__attribute__((noinline)) int sample_await(struct sample_future *f)
+{
+	return atomic_load_explicit(&f->ready, memory_order_acquire);
+}
+
 static void *thread_main(void *arg)
 {
 	long n = (long)arg;
@@ -51,7 +81,9 @@ int main(int argc, char **argv)
 
 	pthread_create(&t, NULL, thread_main, (void *)1000L);
 	pthread_join(t, NULL);
-	printf("%ld\n", sample_reader(3));
+	sample_fill(&sample_future, 5);
+	sample_publish(&sample_future);
+	printf("%ld %d\n", sample_reader(3), sample_await(&sample_future));
 	if (argc > 1 && !strcmp(argv[1], "wait")) {
 		printf("ready\n");
 		fflush(stdout);

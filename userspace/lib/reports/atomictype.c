@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atomictype: is a memory operand a C11 _Atomic object, by DWARF?  C11's
+ * atomic loads and its release and relaxed stores are plain MOVs, and
+ * atomic_load_explicit() is a macro that leaves no frame, so only the
+ * type of what the operand addresses tells a release/acquire pair from a
+ * race (Documentation/engine.rst, "Atomic pairs").  At the access's pc, a
+ * variable or parameter in scope whose location is the operand's base
+ * register, of type pointer to T; the accessed bytes, at the displacement
+ * into T (through struct and union members and array elements), lie
+ * within one object whose type is _Atomic-qualified (DW_TAG_atomic_type,
+ * through typedefs such as atomic_int).  Every access to such an object
+ * in C is atomic.  Only what gcc's location lists say: a pointer kept on
+ * the stack, or computed (DW_OP_breg, pieces), is not followed, and the
+ * pair stays a race.
+ */
+#include <dwarf.h>
+#include <stdlib.h>
+
+#include "atomictype.h"
+
+#define MAX_DEPTH	8	/* nested members and arrays followed */
+
+/*
+ * Through typedefs and qualifiers to the type itself; *@atomic is set if
+ * one of them was _Atomic.  NULL if a reference is broken.
+ */
+static Dwarf_Die *peel(Dwarf_Die *die, bool *atomic)
+{
+	for (int i = 0; i < 16; i++) {
+		Dwarf_Attribute a;
+
+		switch (dwarf_tag(die)) {
+		case DW_TAG_atomic_type:
+			*atomic = true;
+			break;
+		case DW_TAG_typedef:
+		case DW_TAG_const_type:
+		case DW_TAG_volatile_type:
+		case DW_TAG_restrict_type:
+			break;
+		default:
+			return die;
+		}
+		if (!dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &a),
+				       die))
+			return NULL;
+	}
+	return NULL;
+}
+
+static bool type_of(Dwarf_Die *die, Dwarf_Die *out)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &a),
+				 out) != NULL;
+}
+
+static bool member_offset(Dwarf_Die *m, bool in_union, Dwarf_Word *off)
+{
+	Dwarf_Attribute a;
+
+	*off = 0;
+	if (!dwarf_attr(m, DW_AT_data_member_location, &a))
+		return in_union;
+	return dwarf_formudata(&a, off) == 0;
+}
+
+/* Are bytes [@off, @off + @size) of an object of @type in an _Atomic one? */
+static bool atomic_at(Dwarf_Die *type, Dwarf_Word off, unsigned int size,
+		      int depth)
+{
+	Dwarf_Die buf = *type, child, *t;
+	Dwarf_Word tsize;
+	bool atomic = false, in_union;
+
+	t = peel(&buf, &atomic);
+	if (!t || depth > MAX_DEPTH || dwarf_aggregate_size(t, &tsize) ||
+	    off + size > tsize)
+		return false;
+	if (atomic)
+		return true;
+	switch (dwarf_tag(t)) {
+	case DW_TAG_array_type: {
+		Dwarf_Word esize;
+
+		if (!type_of(t, &child) || dwarf_aggregate_size(&child, &esize) ||
+		    !esize)
+			return false;
+		return atomic_at(&child, off % esize, size, depth + 1);
+	}
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+	case DW_TAG_class_type:
+		break;
+	default:
+		return false;
+	}
+	in_union = dwarf_tag(t) == DW_TAG_union_type;
+	if (dwarf_child(t, &child) != 0)
+		return false;
+	do {
+		Dwarf_Die mtype;
+		Dwarf_Word moff, msize;
+
+		if (dwarf_tag(&child) != DW_TAG_member ||
+		    !member_offset(&child, in_union, &moff) ||
+		    !type_of(&child, &mtype) ||
+		    dwarf_aggregate_size(&mtype, &msize) ||
+		    off < moff || off + size > moff + msize)
+			continue;
+		if (atomic_at(&mtype, off - moff, size, depth + 1))
+			return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+/* Is @die (a variable or parameter) in DWARF register @dwreg at @pc? */
+static bool in_register(Dwarf_Die *die, Dwarf_Addr pc, int dwreg)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *expr;
+	size_t len;
+	unsigned int atom;
+
+	if (!dwarf_attr(die, DW_AT_location, &a) ||
+	    dwarf_getlocation_addr(&a, pc, &expr, &len, 1) != 1 || len != 1)
+		return false;
+	atom = expr[0].atom;
+	if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31)
+		return (int)(atom - DW_OP_reg0) == dwreg;
+	return atom == DW_OP_regx && (int)expr[0].number == dwreg;
+}
+
+/* A pointer variable in @dwreg whose target holds the atomic bytes. */
+static bool scope_points_to_atomic(Dwarf_Die *scope, Dwarf_Addr pc,
+				   int dwreg, int64_t disp, unsigned int size)
+{
+	Dwarf_Die child, type, *t;
+
+	if (dwarf_child(scope, &child) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&child);
+		bool atomic = false;
+
+		if ((tag != DW_TAG_variable && tag != DW_TAG_formal_parameter) ||
+		    !in_register(&child, pc, dwreg) || !type_of(&child, &type))
+			continue;
+		t = peel(&type, &atomic);
+		if (!t || dwarf_tag(t) != DW_TAG_pointer_type ||
+		    !type_of(t, &type))
+			continue;
+		if (atomic_at(&type, (Dwarf_Word)disp, size, 0))
+			return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+bool rt_atomictype_operand(Dwarf_Die *cu, Dwarf_Addr pc, int dwreg,
+			   int64_t disp, unsigned int size)
+{
+	Dwarf_Die *scopes = NULL;
+	bool found = false;
+	int n;
+
+	if (dwreg < 0 || disp < 0 || !size)
+		return false;
+	n = dwarf_getscopes(cu, pc, &scopes);
+	for (int i = 0; i < n && !found; i++)
+		found = scope_points_to_atomic(&scopes[i], pc, dwreg, disp, size);
+	free(scopes);
+	return found;
+}
