@@ -321,8 +321,9 @@ static void test_cxx_atomic_frames(void)
 /*
  * A C11 release store and acquire load are plain MOVs with no frame of
  * their own: their operands' DWARF type (a pointer parameter to a struct
- * whose member there is atomic_int) is what makes them atomic
- * (atomictype.c).  The plain member's store in the same struct is not.
+ * whose member there is atomic_int; a global atomic_long addressed
+ * rip-relative) is what makes them atomic (atomictype.c).  The plain
+ * member's store in the same struct, and a plain global's, are not.
  */
 static void test_c_atomic_type(void)
 {
@@ -334,6 +335,8 @@ static void test_c_atomic_type(void)
 		{ "sample_publish", RACETRAP_ACCESS_WRITE, true },
 		{ "sample_await", RACETRAP_ACCESS_READ, true },
 		{ "sample_fill", RACETRAP_ACCESS_WRITE, false },
+		{ "sample_flag_set", RACETRAP_ACCESS_WRITE, true },
+		{ "sample_flag_get", RACETRAP_ACCESS_READ, true },
 		{ "sample_writer", RACETRAP_ACCESS_WRITE, false },
 	};
 	struct rt_symbolizer *s = NULL;

@@ -12,7 +12,8 @@
  * through typedefs such as atomic_int).  Every access to such an object
  * in C is atomic.  Only what gcc's location lists say: a pointer kept on
  * the stack, or computed (DW_OP_breg, pieces), is not followed, and the
- * pair stays a race.
+ * pair stays a race.  A rip-relative operand addresses a variable at a
+ * fixed address (DW_OP_addr): a global or a static local.
  */
 #include <dwarf.h>
 #include <stdlib.h>
@@ -156,6 +157,67 @@ static bool scope_points_to_atomic(Dwarf_Die *scope, Dwarf_Addr pc,
 			return true;
 	} while (dwarf_siblingof(&child, &child) == 0);
 	return false;
+}
+
+/* A variable at a fixed address: is [@addr, @addr + @size) atomic in it? */
+static bool var_holds_atomic(Dwarf_Die *var, Dwarf_Addr addr,
+			     unsigned int size)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die type;
+	Dwarf_Op *expr;
+	Dwarf_Word tsize;
+	size_t len;
+
+	if (dwarf_tag(var) != DW_TAG_variable ||
+	    !dwarf_attr(var, DW_AT_location, &a) ||
+	    dwarf_getlocation(&a, &expr, &len) != 0 || len != 1 ||
+	    expr[0].atom != DW_OP_addr || addr < expr[0].number ||
+	    !type_of(var, &type) || dwarf_aggregate_size(&type, &tsize) ||
+	    addr + size > expr[0].number + tsize)
+		return false;
+	return atomic_at(&type, addr - expr[0].number, size, 0);
+}
+
+static bool children_hold_atomic(Dwarf_Die *parent, Dwarf_Addr addr,
+				 unsigned int size)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(parent, &child) != 0)
+		return false;
+	do {
+		if (var_holds_atomic(&child, addr, size))
+			return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+bool rt_atomictype_static(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Addr addr,
+			  unsigned int size)
+{
+	Dwarf_Die *scopes = NULL, unit;
+	Dwarf *dw = dwarf_cu_getdwarf(cu->cu);
+	Dwarf_Off off = 0, next;
+	bool found = false;
+	size_t hsize;
+	int n;
+
+	if (!size)
+		return false;
+	/* The function's static locals, then the unit's globals. */
+	n = dwarf_getscopes(cu, pc, &scopes);
+	for (int i = 0; i < n && !found; i++)
+		found = children_hold_atomic(&scopes[i], addr, size);
+	free(scopes);
+	/* An extern defined in another unit. */
+	while (!found && dw &&
+	       dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		if (dwarf_offdie(dw, off + hsize, &unit))
+			found = children_hold_atomic(&unit, addr, size);
+		off = next;
+	}
+	return found;
 }
 
 bool rt_atomictype_operand(Dwarf_Die *cu, Dwarf_Addr pc, int dwreg,

@@ -15,4 +15,13 @@
 bool rt_atomictype_operand(Dwarf_Die *cu, Dwarf_Addr pc, int dwreg,
 			   int64_t disp, unsigned int size);
 
+/*
+ * The @size bytes at @addr (a module address: the rip-relative operand
+ * of the access at @pc in @cu): are they an _Atomic object's, inside a
+ * variable at a fixed address (a static local in scope, a global of any
+ * unit)?
+ */
+bool rt_atomictype_static(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Addr addr,
+			  unsigned int size);
+
 #endif /* RT_ATOMICTYPE_H */

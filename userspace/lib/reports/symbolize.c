@@ -714,6 +714,10 @@ bool rt_symbolizer_atomic_operand(struct rt_symbolizer *s, uint64_t ip,
 		return false;
 	mod = module_at(s, ip);
 	cu = mod ? find_cu(mod, ip, &cubuf, &bias) : NULL;
+	if (cu && site->base == RACETRAP_REG_RIP)
+		return rt_atomictype_static(cu, ip - bias,
+					    ip + site->len + site->disp - bias,
+					    site->size);
 	return cu && rt_atomictype_operand(cu, ip - bias, dwarf_reg[site->base],
 					   site->disp, site->size);
 }

@@ -85,7 +85,8 @@ int rt_symbolizer_sites_ending_at(struct rt_symbolizer *s, uint64_t ip,
 /*
  * Whether the memory operand of @site, the instruction at @ip, addresses a
  * C11 _Atomic object by the DWARF at @ip (atomictype.c): a base register
- * held by a pointer variable, no index.
+ * held by a pointer variable, or rip-relative to a variable at a fixed
+ * address; no index.
  */
 bool rt_symbolizer_atomic_operand(struct rt_symbolizer *s, uint64_t ip,
 				  const struct racetrap_site *site);

@@ -47,6 +47,7 @@ struct sample_future {
 };
 
 struct sample_future sample_future;
+atomic_long sample_flag;
 
 __attribute__((noinline)) void sample_fill(struct sample_future *f, long v)
 {
@@ -61,6 +62,17 @@ __attribute__((noinline)) void sample_publish(struct sample_future *f)
 __attribute__((noinline)) int sample_await(struct sample_future *f)
 {
 	return atomic_load_explicit(&f->ready, memory_order_acquire);
+}
+
+/* The same on a global, addressed rip-relative. */
+__attribute__((noinline)) void sample_flag_set(long v)
+{
+	atomic_store_explicit(&sample_flag, v, memory_order_release);
+}
+
+__attribute__((noinline)) long sample_flag_get(void)
+{
+	return atomic_load_explicit(&sample_flag, memory_order_acquire);
 }
 
 static void *thread_main(void *arg)
@@ -83,7 +95,9 @@ int main(int argc, char **argv)
 	pthread_join(t, NULL);
 	sample_fill(&sample_future, 5);
 	sample_publish(&sample_future);
-	printf("%ld %d\n", sample_reader(3), sample_await(&sample_future));
+	sample_flag_set(7);
+	printf("%ld %d %ld\n", sample_reader(3), sample_await(&sample_future),
+	       sample_flag_get());
 	if (argc > 1 && !strcmp(argv[1], "wait")) {
 		printf("ready\n");
 		fflush(stdout);
