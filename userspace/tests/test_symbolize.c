@@ -355,8 +355,10 @@ static void test_c_atomic_type(void)
 							  want[i].access);
 		uint64_t addr = w ? live_addr(p.pid, &b, w->offset, NULL, NULL) : 0;
 		bool got = s && addr && rt_symbolizer_atomic_operand(s, addr, w);
+		/* Again, from the symbolizer's cache of answers. */
+		bool again = s && addr && rt_symbolizer_atomic_operand(s, addr, w);
 
-		if (!addr || got != want[i].atomic) {
+		if (!addr || got != want[i].atomic || again != got) {
 			ktap_diag("%s: %s, want %s", want[i].func,
 				  !addr ? "no site" : got ? "atomic" : "plain",
 				  want[i].atomic ? "atomic" : "plain");

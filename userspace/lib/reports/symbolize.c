@@ -43,6 +43,9 @@ struct rt_symbolizer {
 	/* Trap IP -> start of the access: a hot race traps at the same IP
 	 * over and over, and each lookup decodes a whole function. */
 	struct { uint64_t ip, start; } before[256];
+	/* Access IP -> does it address an _Atomic object (atomictype.c):
+	 * a plain global's answer takes a walk over every unit. */
+	struct { uint64_t ip; bool atomic; } atomic_ops[256];
 	/* Executable mappings (files, JIT, vDSO) of the last maps read. */
 	struct { uint64_t start, end; } *code;
 	size_t nr_code;
@@ -705,21 +708,31 @@ static const int dwarf_reg[__RACETRAP_REG_LAST] = {
 bool rt_symbolizer_atomic_operand(struct rt_symbolizer *s, uint64_t ip,
 				  const struct racetrap_site *site)
 {
+	size_t slot = (ip ^ (ip >> 8)) %
+		      (sizeof(s->atomic_ops) / sizeof(s->atomic_ops[0]));
 	Dwfl_Module *mod;
 	Dwarf_Addr bias = 0;
 	Dwarf_Die cubuf, *cu;
+	bool atomic = false;
 
 	if (site->base >= __RACETRAP_REG_LAST ||
 	    site->index != RACETRAP_REG_NONE)
 		return false;
+	if (ip && s->atomic_ops[slot].ip == ip)
+		return s->atomic_ops[slot].atomic;
 	mod = module_at(s, ip);
 	cu = mod ? find_cu(mod, ip, &cubuf, &bias) : NULL;
 	if (cu && site->base == RACETRAP_REG_RIP)
-		return rt_atomictype_static(cu, ip - bias,
-					    ip + site->len + site->disp - bias,
-					    site->size);
-	return cu && rt_atomictype_operand(cu, ip - bias, dwarf_reg[site->base],
-					   site->disp, site->size);
+		atomic = rt_atomictype_static(cu, ip - bias,
+					      ip + site->len + site->disp - bias,
+					      site->size);
+	else if (cu)
+		atomic = rt_atomictype_operand(cu, ip - bias,
+					       dwarf_reg[site->base],
+					       site->disp, site->size);
+	s->atomic_ops[slot].ip = ip;
+	s->atomic_ops[slot].atomic = atomic;
+	return atomic;
 }
 
 /* The line table row for @addr inside @cu. */
