@@ -11,11 +11,12 @@
  * A breakpoint stops its thread before the site executes.  The #DB
  * handler only queues a task_work; on the thread's way back to user mode
  * it takes the breakpoint out, samples, and arms the thread's next site
- * in its own debug register.  A thread's clock tick draws afresh, the same
- * way, those of its breakpoints that have not fired in REFRESH_NS.  Nothing is written to the target's text and
- * nothing is single-stepped, so nothing of racetrap runs between a trap
- * and a step: the sample runs with the thread's ip on the site, in its
- * own code, before the return path's rseq fix-up.
+ * in its own debug register.  A thread's clock tick draws afresh, the
+ * same way, those of its breakpoints that have not fired in REFRESH_NS.
+ * Nothing is written to the target's text and nothing is single-stepped,
+ * so nothing of racetrap runs between a trap and a step: the sample runs
+ * with the thread's ip on the site, in its own code, before the return
+ * path's rseq fix-up.
  *
  * While the overhead budget is spent (the tick asks budget.c) nothing is
  * armed: a breakpoint would only trap for a sample that must be refused.
