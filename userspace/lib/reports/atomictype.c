@@ -22,6 +22,14 @@
 
 #define MAX_DEPTH	8	/* nested members and arrays followed */
 
+static bool type_of(Dwarf_Die *die, Dwarf_Die *out)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &a),
+				 out) != NULL;
+}
+
 /*
  * Through typedefs and qualifiers to the type itself; *@atomic is set if
  * one of them was _Atomic.  NULL if a reference is broken.
@@ -29,8 +37,6 @@
 static Dwarf_Die *peel(Dwarf_Die *die, bool *atomic)
 {
 	for (int i = 0; i < 16; i++) {
-		Dwarf_Attribute a;
-
 		switch (dwarf_tag(die)) {
 		case DW_TAG_atomic_type:
 			*atomic = true;
@@ -43,19 +49,10 @@ static Dwarf_Die *peel(Dwarf_Die *die, bool *atomic)
 		default:
 			return die;
 		}
-		if (!dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &a),
-				       die))
+		if (!type_of(die, die))
 			return NULL;
 	}
 	return NULL;
-}
-
-static bool type_of(Dwarf_Die *die, Dwarf_Die *out)
-{
-	Dwarf_Attribute a;
-
-	return dwarf_formref_die(dwarf_attr_integrate(die, DW_AT_type, &a),
-				 out) != NULL;
 }
 
 static bool member_offset(Dwarf_Die *m, bool in_union, Dwarf_Word *off)
@@ -134,87 +131,96 @@ static bool in_register(Dwarf_Die *die, Dwarf_Addr pc, int dwreg)
 	return atom == DW_OP_regx && (int)expr[0].number == dwreg;
 }
 
-/* A pointer variable in @dwreg whose target holds the atomic bytes. */
-static bool scope_points_to_atomic(Dwarf_Die *scope, Dwarf_Addr pc,
-				   int dwreg, int64_t disp, unsigned int size)
+/*
+ * What an access addresses: [@dwreg + @disp] at @pc, or (@dwreg < 0) the
+ * fixed module address @addr; @size bytes.
+ */
+struct query {
+	Dwarf_Addr pc, addr;
+	int dwreg;
+	int64_t disp;
+	unsigned int size;
+};
+
+/* A pointer variable in @q's register whose target holds the bytes. */
+static bool points_to_atomic(Dwarf_Die *var, const struct query *q)
 {
-	Dwarf_Die child, type, *t;
+	Dwarf_Die type, *t;
+	bool atomic = false;
 
-	if (dwarf_child(scope, &child) != 0)
+	if (!in_register(var, q->pc, q->dwreg) || !type_of(var, &type))
 		return false;
-	do {
-		int tag = dwarf_tag(&child);
-		bool atomic = false;
-
-		if ((tag != DW_TAG_variable && tag != DW_TAG_formal_parameter) ||
-		    !in_register(&child, pc, dwreg) || !type_of(&child, &type))
-			continue;
-		t = peel(&type, &atomic);
-		if (!t || dwarf_tag(t) != DW_TAG_pointer_type ||
-		    !type_of(t, &type))
-			continue;
-		if (atomic_at(&type, (Dwarf_Word)disp, size, 0))
-			return true;
-	} while (dwarf_siblingof(&child, &child) == 0);
-	return false;
+	t = peel(&type, &atomic);
+	return t && dwarf_tag(t) == DW_TAG_pointer_type && type_of(t, &type) &&
+	       atomic_at(&type, (Dwarf_Word)q->disp, q->size, 0);
 }
 
-/* A variable at a fixed address: is [@addr, @addr + @size) atomic in it? */
-static bool var_holds_atomic(Dwarf_Die *var, Dwarf_Addr addr,
-			     unsigned int size)
+/* A variable at a fixed address that holds @q's bytes, atomic. */
+static bool holds_atomic(Dwarf_Die *var, const struct query *q)
 {
 	Dwarf_Attribute a;
 	Dwarf_Die type;
 	Dwarf_Op *expr;
-	Dwarf_Word tsize;
 	size_t len;
 
-	if (dwarf_tag(var) != DW_TAG_variable ||
-	    !dwarf_attr(var, DW_AT_location, &a) ||
-	    dwarf_getlocation(&a, &expr, &len) != 0 || len != 1 ||
-	    expr[0].atom != DW_OP_addr || addr < expr[0].number ||
-	    !type_of(var, &type) || dwarf_aggregate_size(&type, &tsize) ||
-	    addr + size > expr[0].number + tsize)
-		return false;
-	return atomic_at(&type, addr - expr[0].number, size, 0);
+	return dwarf_attr(var, DW_AT_location, &a) &&
+	       dwarf_getlocation(&a, &expr, &len) == 0 && len == 1 &&
+	       expr[0].atom == DW_OP_addr && q->addr >= expr[0].number &&
+	       type_of(var, &type) &&
+	       atomic_at(&type, q->addr - expr[0].number, q->size, 0);
 }
 
-static bool children_hold_atomic(Dwarf_Die *parent, Dwarf_Addr addr,
-				 unsigned int size)
+static bool children_atomic(Dwarf_Die *parent, const struct query *q)
 {
 	Dwarf_Die child;
 
 	if (dwarf_child(parent, &child) != 0)
 		return false;
 	do {
-		if (var_holds_atomic(&child, addr, size))
+		int tag = dwarf_tag(&child);
+
+		if (tag != DW_TAG_variable &&
+		    (q->dwreg < 0 || tag != DW_TAG_formal_parameter))
+			continue;
+		if (q->dwreg < 0 ? holds_atomic(&child, q) :
+				   points_to_atomic(&child, q))
 			return true;
 	} while (dwarf_siblingof(&child, &child) == 0);
 	return false;
 }
 
+/* The scopes at @q's pc, innermost first, out to the unit's globals. */
+static bool scopes_atomic(Dwarf_Die *cu, const struct query *q)
+{
+	Dwarf_Die *scopes = NULL;
+	bool found = false;
+	int n = dwarf_getscopes(cu, q->pc, &scopes);
+
+	for (int i = 0; i < n && !found; i++)
+		found = children_atomic(&scopes[i], q);
+	free(scopes);
+	return found;
+}
+
 bool rt_atomictype_static(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Addr addr,
 			  unsigned int size)
 {
-	Dwarf_Die *scopes = NULL, unit;
+	const struct query q = { .pc = pc, .addr = addr, .dwreg = -1,
+				 .size = size };
 	Dwarf *dw = dwarf_cu_getdwarf(cu->cu);
 	Dwarf_Off off = 0, next;
-	bool found = false;
+	Dwarf_Die unit;
+	bool found;
 	size_t hsize;
-	int n;
 
 	if (!size)
 		return false;
-	/* The function's static locals, then the unit's globals. */
-	n = dwarf_getscopes(cu, pc, &scopes);
-	for (int i = 0; i < n && !found; i++)
-		found = children_hold_atomic(&scopes[i], addr, size);
-	free(scopes);
+	found = scopes_atomic(cu, &q);
 	/* An extern defined in another unit. */
 	while (!found && dw &&
 	       dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		if (dwarf_offdie(dw, off + hsize, &unit))
-			found = children_hold_atomic(&unit, addr, size);
+			found = children_atomic(&unit, &q);
 		off = next;
 	}
 	return found;
@@ -223,15 +229,8 @@ bool rt_atomictype_static(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Addr addr,
 bool rt_atomictype_operand(Dwarf_Die *cu, Dwarf_Addr pc, int dwreg,
 			   int64_t disp, unsigned int size)
 {
-	Dwarf_Die *scopes = NULL;
-	bool found = false;
-	int n;
+	const struct query q = { .pc = pc, .dwreg = dwreg, .disp = disp,
+				 .size = size };
 
-	if (dwreg < 0 || disp < 0 || !size)
-		return false;
-	n = dwarf_getscopes(cu, pc, &scopes);
-	for (int i = 0; i < n && !found; i++)
-		found = scope_points_to_atomic(&scopes[i], pc, dwreg, disp, size);
-	free(scopes);
-	return found;
+	return dwreg >= 0 && disp >= 0 && size && scopes_atomic(cu, &q);
 }
