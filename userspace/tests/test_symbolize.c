@@ -255,41 +255,85 @@ static void test_cxx(void)
 			      "cxx_demangled_method");
 }
 
+struct atomic_want {
+	const char *func;
+	unsigned int access;
+	bool atomic;
+};
+
 /*
- * The first @access site of @symbol in a live sample_cxx, symbolized: is
- * its innermost frame an atomic API's (rt_verdict_atomic_frame())?  -1
- * if it could not be found.
+ * The first @access site of each function of @want in a live @bin, at
+ * its live address: does @judge call it atomic as wanted?  One ktap
+ * result, @name; skipped without the binary.
  */
-static int cxx_atomic_frame(const char *symbol, unsigned int access)
+static void check_atomic_sites(const char *bin, const struct atomic_want *want,
+			       size_t n,
+			       bool (*judge)(struct rt_symbolizer *s, uint64_t addr,
+					     const struct racetrap_site *w),
+			       const char *name)
 {
-	struct rt_frames f = { 0 };
-	const struct racetrap_site *w;
 	struct rt_symbolizer *s;
 	struct test_proc p;
 	struct live_bin b;
 	char err[256];
-	uint64_t addr;
-	int ret = -1;
+	bool ok = true;
 
-	if (live_bin_open("sample_cxx", &b))
-		return -1;
-	if (test_proc_start(b.path, &p)) {
-		live_bin_close(&b);
-		return -1;
+	if (live_bin_open(bin, &b) || test_proc_start(b.path, &p)) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "%s cannot run", bin);
+		ktap_skip(name, why);
+		return;
 	}
-	w = live_site(&b, symbol, access);
-	addr = w ? live_addr(p.pid, &b, w->offset, NULL, NULL) : 0;
 	s = rt_symbolizer_new(p.pid, err, sizeof(err));
-	if (s && addr) {
-		rt_symbolize(s, addr, false, &f);
-		ret = rt_verdict_atomic_frame(&f);
-		show(&f);
+	for (size_t i = 0; i < n; i++) {
+		const struct racetrap_site *w = live_site(&b, want[i].func,
+							  want[i].access);
+		uint64_t addr = w ? live_addr(p.pid, &b, w->offset, NULL, NULL) : 0;
+		bool got = s && addr && judge(s, addr, w);
+
+		if (!addr || got != want[i].atomic) {
+			ktap_diag("%s: %s, want %s", want[i].func,
+				  !addr ? "no site" : got ? "atomic" : "plain",
+				  want[i].atomic ? "atomic" : "plain");
+			ok = false;
+		}
 	}
-	rt_frames_free(&f);
+	ktap_result(s && ok, name);
 	rt_symbolizer_free(s);
 	test_proc_stop(&p);
 	live_bin_close(&b);
-	return ret;
+}
+
+/* Is the access's innermost frame an atomic API's (verdict.c)? */
+static bool atomic_by_frame(struct rt_symbolizer *s, uint64_t addr,
+			    const struct racetrap_site *w)
+{
+	struct rt_frames f = { 0 };
+	bool atomic;
+
+	(void)w;
+	rt_symbolize(s, addr, false, &f);
+	atomic = rt_verdict_atomic_frame(&f);
+	show(&f);
+	rt_frames_free(&f);
+	return atomic;
+}
+
+/*
+ * Does the access's operand address an _Atomic object (atomictype.c)?
+ * Asked twice: the second answer comes from the symbolizer's cache.
+ */
+static bool atomic_by_type(struct rt_symbolizer *s, uint64_t addr,
+			   const struct racetrap_site *w)
+{
+	bool got = rt_symbolizer_atomic_operand(s, addr, w);
+
+	if (rt_symbolizer_atomic_operand(s, addr, w) != got) {
+		ktap_diag("the cached answer differs");
+		return !got;
+	}
+	return got;
 }
 
 /*
@@ -299,23 +343,14 @@ static int cxx_atomic_frame(const char *symbol, unsigned int access)
  */
 static void test_cxx_atomic_frames(void)
 {
-	struct live_bin b;
-	int store, load, plain;
+	static const struct atomic_want want[] = {
+		{ "_ZN4bank7publishEPNS_4FlagE", RACETRAP_ACCESS_WRITE, true },
+		{ "_ZN4bank5awaitEPNS_4FlagE", RACETRAP_ACCESS_READ, true },
+		{ "_ZN4bank7Account7depositEl", RACETRAP_ACCESS_WRITE, false },
+	};
 
-	if (live_bin_open("sample_cxx", &b)) {
-		ktap_skip("cxx_atomic_frames", "no sample_cxx (g++)");
-		return;
-	}
-	live_bin_close(&b);
-	store = cxx_atomic_frame("_ZN4bank7publishEPNS_4FlagE",
-				 RACETRAP_ACCESS_WRITE);
-	load = cxx_atomic_frame("_ZN4bank5awaitEPNS_4FlagE",
-				RACETRAP_ACCESS_READ);
-	plain = cxx_atomic_frame("_ZN4bank7Account7depositEl",
-				 RACETRAP_ACCESS_WRITE);
-	EXPECT_TRUE(store == 1 && load == 1 && plain == 0, "cxx_atomic_frames",
-		    "release store %d, acquire load %d, plain store %d",
-		    store, load, plain);
+	check_atomic_sites("sample_cxx", want, sizeof(want) / sizeof(want[0]),
+			   atomic_by_frame, "cxx_atomic_frames");
 }
 
 /*
@@ -327,11 +362,7 @@ static void test_cxx_atomic_frames(void)
  */
 static void test_c_atomic_type(void)
 {
-	static const struct {
-		const char *func;
-		unsigned int access;
-		bool atomic;
-	} want[] = {
+	static const struct atomic_want want[] = {
 		{ "sample_publish", RACETRAP_ACCESS_WRITE, true },
 		{ "sample_await", RACETRAP_ACCESS_READ, true },
 		{ "sample_fill", RACETRAP_ACCESS_WRITE, false },
@@ -339,36 +370,9 @@ static void test_c_atomic_type(void)
 		{ "sample_flag_get", RACETRAP_ACCESS_READ, true },
 		{ "sample_writer", RACETRAP_ACCESS_WRITE, false },
 	};
-	struct rt_symbolizer *s = NULL;
-	struct test_proc p;
-	struct live_bin b;
-	char err[256];
-	bool ok = true;
 
-	if (live_bin_open("sample_c", &b) || test_proc_start(b.path, &p)) {
-		ktap_skip("c_atomic_type_operands", "sample_c cannot run");
-		return;
-	}
-	s = rt_symbolizer_new(p.pid, err, sizeof(err));
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		const struct racetrap_site *w = live_site(&b, want[i].func,
-							  want[i].access);
-		uint64_t addr = w ? live_addr(p.pid, &b, w->offset, NULL, NULL) : 0;
-		bool got = s && addr && rt_symbolizer_atomic_operand(s, addr, w);
-		/* Again, from the symbolizer's cache of answers. */
-		bool again = s && addr && rt_symbolizer_atomic_operand(s, addr, w);
-
-		if (!addr || got != want[i].atomic || again != got) {
-			ktap_diag("%s: %s, want %s", want[i].func,
-				  !addr ? "no site" : got ? "atomic" : "plain",
-				  want[i].atomic ? "atomic" : "plain");
-			ok = false;
-		}
-	}
-	ktap_result(s && ok, "c_atomic_type_operands");
-	rt_symbolizer_free(s);
-	test_proc_stop(&p);
-	live_bin_close(&b);
+	check_atomic_sites("sample_c", want, sizeof(want) / sizeof(want[0]),
+			   atomic_by_type, "c_atomic_type_operands");
 }
 
 /*
