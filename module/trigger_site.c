@@ -249,6 +249,18 @@ static int arm(struct racetrap_tracer *t, struct site_bp *sb,
 }
 
 /*
+ * May current, a thread of the target, arm a site breakpoint in itself
+ * now?  Not while the tracer stops, the budget is spent or the site
+ * trigger is off, nor in a dying thread or one that exec'ed.
+ */
+static bool may_arm_self(struct racetrap_tracer *t)
+{
+	return !READ_ONCE(t->stopping) && !READ_ONCE(t->throttled) &&
+	       (READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE) &&
+	       !(current->flags & PF_EXITING) && current->mm == t->mm;
+}
+
+/*
  * After a sample: arm this thread's next site in the breakpoint's place,
  * unless the set was retired, the budget is spent or the rotation holds
  * the lock (then the next rotation covers this thread).
@@ -264,10 +276,7 @@ static void rearm(struct site_bp *sb)
 	if (!mutex_trylock(&t->site_lock))
 		goto out;
 	t0 = ktime_get_ns();
-	if (!set->retired && !READ_ONCE(t->stopping) &&
-	    !READ_ONCE(t->throttled) && !(current->flags & PF_EXITING) &&
-	    (READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE) &&
-	    draw(t, sb, last))
+	if (!set->retired && may_arm_self(t) && draw(t, sb, last))
 		armed = !arm(t, sb, current);
 	mutex_unlock(&t->site_lock);
 	racetrap_budget_charge(t, ktime_get_ns() - t0);
@@ -294,10 +303,7 @@ void racetrap_site_refresh(struct racetrap_tracer *t)
 	u64 t0 = ktime_get_ns();
 	unsigned int i, n = 0;
 
-	if (!(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE) ||
-	    READ_ONCE(t->throttled) || READ_ONCE(t->stopping) ||
-	    (current->flags & PF_EXITING) || current->mm != t->mm ||
-	    !mutex_trylock(&t->site_lock))
+	if (!may_arm_self(t) || !mutex_trylock(&t->site_lock))
 		return;
 	set = t->site_set;
 	for (i = 0; set && i < set->cap; i++) {
@@ -499,8 +505,7 @@ static unsigned int arm_newborn(struct racetrap_tracer *t)
 	unsigned long avoid = 0;
 
 	lockdep_assert_held(&t->site_lock);
-	if (!set || READ_ONCE(t->throttled) ||
-	    !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE))
+	if (!set || !may_arm_self(t))
 		return 0;
 	/*
 	 * A rotation between its fork and now found it on the thread list
