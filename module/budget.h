@@ -20,6 +20,9 @@ struct racetrap_budget {
 	/* Written by the tick (and attach) alone, without the lock: */
 	u64 rotate_cpu_seen;		/* target CPU ns at the last rotation */
 	u64 rotate_cost_ns;		/* what the last rotation charged */
+	u64 pace_cpu_seen;		/* target CPU ns at the last pace */
+	u64 pace_cost_seen;		/* RACETRAP_STAT_COST_NS then */
+	u64 pace_skips_seen;		/* RACETRAP_STAT_SKIP_BUDGET then */
 	/* Under the lock: */
 	u64 rotate_debt_ns;		/* rotations' cost not yet repaid */
 };
@@ -50,6 +53,7 @@ void racetrap_budget_charge_bound(struct racetrap_tracer *t, u64 ns);
 void racetrap_budget_charge_window(struct racetrap_tracer *t, u64 own_ns,
 				   u64 stall_ns, unsigned int nr_others);
 void racetrap_budget_stop(struct racetrap_tracer *t);
+int racetrap_budget_interval_use(struct racetrap_tracer *t, bool *refused);
 u64 racetrap_budget_throttled_ns(struct racetrap_tracer *t);
 bool racetrap_budget_rotation_due(struct racetrap_tracer *t);
 void racetrap_budget_charge_rotation(struct racetrap_tracer *t,

@@ -14,6 +14,7 @@
 #include "abi.h"
 #include "budget.h"
 #include "device.h"
+#include "pace.h"
 #include "tracer.h"
 
 union racetrap_ioc_buf {
@@ -120,6 +121,7 @@ static int ioc_stats(struct file *file, void *arg)
 		s->counters[i] = racetrap_count_read(&t->stats, i);
 	s->counters[RACETRAP_STAT_THROTTLED_NS] =
 		racetrap_budget_throttled_ns(t);
+	s->counters[RACETRAP_STAT_CLOCK_PERIOD_US] = racetrap_clock_period_now(t);
 	return 0;
 }
 

@@ -286,6 +286,7 @@ int racetrap_tracer_attach(struct racetrap_tracer *t,
 	racetrap_pairs_reset(&t->seen_pairs);
 	racetrap_budget_start(t, task);
 	t->last_rotate = get_jiffies_64();
+	t->clock_shift = 0;
 
 	/*
 	 * The clock's events before the tracer can be entered (inflight is
@@ -359,12 +360,18 @@ static int apply_config(struct racetrap_tracer *t,
 	const struct racetrap_config *cfg = &t->cfg;
 	bool clock_was = old->triggers & RACETRAP_TRIGGER_CLOCK;
 	bool clock_on = cfg->triggers & RACETRAP_TRIGGER_CLOCK;
+	int ret = 0;
 
 	if (clock_was == clock_on &&
 	    (!clock_on || old->clock_period_us == cfg->clock_period_us))
 		return 0;
+	/* The tick's work paces the clock's events: not while they change. */
+	cancel_delayed_work_sync(&t->tick);
 	racetrap_clock_stop(t);
-	return clock_on ? racetrap_clock_start(t) : 0;
+	if (clock_on)
+		ret = racetrap_clock_start(t);
+	schedule_delayed_work(&t->tick, 0);
+	return ret;
 }
 
 static void write_config(struct racetrap_tracer *t,

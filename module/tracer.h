@@ -156,6 +156,7 @@ struct racetrap_tracer {
 	/* Clock trigger. */
 	struct perf_event **clock_events;
 	unsigned int nr_clock_events;
+	unsigned int clock_shift;	/* the tick's pace (pace.c) */
 	struct mutex aim_lock;		/* arming vs. disarming aims */
 	unsigned long work_busy;
 	struct racetrap_clock_work works[RACETRAP_CLOCK_WORKS];

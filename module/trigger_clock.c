@@ -45,6 +45,7 @@
 #include <linux/task_work.h>
 #include <linux/workqueue.h>
 #include "budget.h"
+#include "pace.h"
 #include "sample.h"
 #include "stack.h"
 #include "tracer.h"
@@ -330,7 +331,8 @@ static void clock_start_fn(struct work_struct *work)
 		.type = PERF_TYPE_SOFTWARE,
 		.size = sizeof(attr),
 		.config = PERF_COUNT_SW_CPU_CLOCK,
-		.sample_period = (u64)t->cfg.clock_period_us * NSEC_PER_USEC,
+		.sample_period = (u64)racetrap_clock_period_us(t, t->clock_shift) *
+				 NSEC_PER_USEC,
 		.exclude_kernel = 1,
 		.exclude_hv = 1,
 	};

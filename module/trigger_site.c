@@ -34,6 +34,7 @@
 #include <linux/task_work.h>
 #include <linux/workqueue.h>
 #include "budget.h"
+#include "pace.h"
 #include "sample.h"
 #include "threads.h"
 #include "tracer.h"
@@ -637,6 +638,7 @@ void racetrap_tick_fn(struct work_struct *work)
 	}
 	racetrap_clock_expire(t, false);
 	spent = racetrap_budget_check(t);
+	racetrap_clock_pace(t);
 	mutex_lock(&t->site_lock);
 	if (spent || !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE)) {
 		/* Breakpoints would only trap to be refused: take them out. */

@@ -18,13 +18,15 @@
 # program, and every failed run's reason as it comes.
 #
 # Environment: CHURN_RUNS, CHURN_SECONDS (each run's length, default 5),
-# CHURN_TRIGGERS (default site,clock), CHURN_ONLY (a grep -E pattern over
-# the program names).
+# CHURN_TRIGGERS (default site,clock), CHURN_OPTS (more racetrap run
+# options, e.g. "--budget 100%"), CHURN_ONLY (a grep -E pattern over the
+# program names).
 . "$(dirname "$0")/../userspace/ktap.sh"
 cd "$(dirname "$0")" || exit 1
 runs=${CHURN_RUNS:-10}
 secs=${CHURN_SECONDS:-5}
 triggers=${CHURN_TRIGGERS:-site,clock}
+opts=${CHURN_OPTS:-}
 only=${CHURN_ONLY:-.}
 out=/tmp/churn.out
 
@@ -36,7 +38,8 @@ for prog in $progs; do
 	deaths=0 reports=0 samples=0 ignored=0 overread=0 i=0
 	while [ $i -lt "$runs" ]; do
 		i=$((i + 1))
-		racetrap run --triggers "$triggers" -- "./$prog" "$secs" \
+		# shellcheck disable=SC2086 # CHURN_OPTS: several options
+		racetrap run --triggers "$triggers" $opts -- "./$prog" "$secs" \
 			>$out 2>&1
 		rc=$?
 		# 66: racetrap run's status when it reported a race (counted

@@ -399,7 +399,9 @@ struct racetrap_sites {
  * @site_probes: threads given a site breakpoint at a rotation, 1..1024
  * @site_rotate_ms: how often the breakpoints are redrawn, 50..60000 ms
  * @clock_period_us: cpu-clock sampling period per thread, 1000..10000000 us
- *	of that thread's CPU time
+ *	of that thread's CPU time, while the budget binds; while it is
+ *	mostly unused the clock ticks up to 8 times faster, never under
+ *	1000 us (RACETRAP_STAT_CLOCK_PERIOD_US says at what period)
  * @max_watchpoints: debug registers the tracer may use in each thread at
  *	once, that is samples in flight, 1..RACETRAP_MAX_WATCHPOINTS
  * @stack_depth: frames recorded per stack, 1..RACETRAP_MAX_STACK
@@ -545,6 +547,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_YIELDS_BACK,	/* ... ended by the goroutine's access */
 	RACETRAP_STAT_YIELDS_TIMEOUT,	/* ... ended by their deadline */
 	RACETRAP_STAT_SITE_REFRESHES,	/* site breakpoints drawn afresh, unfired */
+	RACETRAP_STAT_CLOCK_PERIOD_US,	/* a level: the clock's period now */
 	__RACETRAP_STAT_LAST
 };
 

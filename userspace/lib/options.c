@@ -20,7 +20,8 @@ const struct rt_option_desc rt_option_descs[] = {
 	{ "rotate", "MS", BOTH,
 	  "redraw the site breakpoints every MS milliseconds, 50..60000", "100" },
 	{ "clock-period", "US", BOTH,
-	  "cpu-clock sampling period per thread, 1000..10000000 us of CPU time",
+	  "cpu-clock period per thread, 1000..10000000 us of CPU time, while the "
+	  "budget binds (up to 8x faster while it is mostly unused)",
 	  "10000" },
 	{ "max-watchpoints", "N", BOTH,
 	  "debug registers used per thread at once, 1..4", "1" },

@@ -71,6 +71,7 @@ struct rates {
 	double ppm;
 	double used;		/* cost / budget earned, -1: unknown */
 	double throttled;	/* fraction of the time */
+	double clock_ms;	/* the clock's period now, 0: off */
 };
 
 static void rates(const char *text, struct rates *r)
@@ -88,6 +89,7 @@ static void rates(const char *text, struct rates *r)
 	r->used = cpu > 0 && r->ppm > 0 ?
 		  num(text, "stat cost_ns") / (cpu * r->ppm / 1e6) : -1;
 	r->throttled = num(text, "stat throttled_ns") / (r->secs * 1e9);
+	r->clock_ms = num(text, "stat clock_period_us") / 1e3;
 }
 
 static void print_text(const char *text)
@@ -115,7 +117,10 @@ static void print_text(const char *text)
 		printf("%.0f%% of it used", 100 * r.used);
 	else
 		printf("use unknown");
-	printf(", sampling paused %.0f%% of the time\n", 100 * r.throttled);
+	printf(", sampling paused %.0f%% of the time", 100 * r.throttled);
+	if (r.clock_ms > 0)
+		printf("; clock every %g ms", r.clock_ms);
+	putchar('\n');
 	while (*p) {
 		size_t n = strcspn(p, "\n");
 		char name[64];

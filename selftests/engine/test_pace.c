@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The clock's pace (module/pace.c): while the budget is mostly unused the
+ * clock ticks faster than clock_period_us, and while it binds, at that
+ * period.  fix_live's three threads run all the time.  Unlimited, the
+ * tick's work should halve the period within a second or two (each
+ * judgement needs 20 ms of the target's CPU time); at 100 ppm the ticks'
+ * own charge alone (5 us each, 100 a second per busy thread) outruns
+ * what the target earns, so the period should be back at the base.  Then
+ * a new clock_period_us restarts the events, which the pace must go on
+ * from.  Each phase also counts ticks: a faster clock ticks more a
+ * second (expected 2 to 8 times, less the time windows hold threads;
+ * asked: 1.5).
+ */
+#define _GNU_SOURCE
+#include "engine.h"
+
+#define NR_TESTS	5
+#define BASE_US		10000
+
+static const char *const names[NR_TESTS] = {
+	"pace_faster_with_room", "pace_ticks_more",
+	"pace_base_when_spent", "pace_after_new_period",
+	"pace_level_off_when_detached",
+};
+
+/* Ticks per second over @secs, and the period at the end. */
+static double ticks_per_s(int fd, double secs, uint64_t *period)
+{
+	uint64_t t0 = rt_stat(fd, RACETRAP_STAT_CLOCK_TICKS);
+
+	rt_collect(fd, secs, NULL, NULL, NULL);
+	*period = rt_stat(fd, RACETRAP_STAT_CLOCK_PERIOD_US);
+	return (rt_stat(fd, RACETRAP_STAT_CLOCK_TICKS) - t0) / secs;
+}
+
+int main(void)
+{
+	struct racetrap_config cfg = {
+		.triggers = RACETRAP_TRIGGER_CLOCK,
+		.budget_ppm = 1000000, .clock_period_us = BASE_US,
+	};
+	uint64_t fast, slow, again, off;
+	double fast_rate, slow_rate;
+	struct fx f;
+	int fd;
+
+	if (!rt_start_named(names, NR_TESTS))
+		return ktap_finish();
+	if (!fx_start(&f, "live"))
+		return rt_fail_named(names, NR_TESTS);
+	fd = rt_attach_fx_config(&f, &cfg);
+	if (fd < 0)
+		return rt_fail_named(names, NR_TESTS);
+	rt_collect(fd, 2, NULL, NULL, NULL);
+	fast_rate = ticks_per_s(fd, 2, &fast);
+
+	cfg.budget_ppm = 100;
+	rt_config_set(fd, &cfg);
+	rt_collect(fd, 2, NULL, NULL, NULL);
+	slow_rate = ticks_per_s(fd, 2, &slow);
+
+	cfg.budget_ppm = 1000000;
+	cfg.clock_period_us = 2 * BASE_US;
+	if (rt_config_set(fd, &cfg))
+		ktap_diag("config: %s", strerror(errno));
+	rt_collect(fd, 3, NULL, NULL, NULL);
+	again = rt_stat(fd, RACETRAP_STAT_CLOCK_PERIOD_US);
+	rt_dump_stats(fd);
+	rt_detach(fd);
+	off = rt_stat(fd, RACETRAP_STAT_CLOCK_PERIOD_US);
+	close(fd);
+	fx_stop(&f);
+
+	ktap_diag("ticks/s %.0f at %" PRIu64 " us, %.0f at %" PRIu64 " us",
+		  fast_rate, fast, slow_rate, slow);
+	EXPECT_TRUE(fast && fast < BASE_US, "pace_faster_with_room",
+		    "period %" PRIu64 " us with the budget unlimited", fast);
+	EXPECT_TRUE(fast_rate > 1.5 * slow_rate, "pace_ticks_more",
+		    "%.0f ticks/s against %.0f", fast_rate, slow_rate);
+	EXPECT_TRUE(slow == BASE_US, "pace_base_when_spent",
+		    "period %" PRIu64 " us at 100 ppm", slow);
+	EXPECT_TRUE(again >= 2 * BASE_US / 8 && again < 2 * BASE_US,
+		    "pace_after_new_period",
+		    "period %" PRIu64 " us after clock_period_us %d", again,
+		    2 * BASE_US);
+	EXPECT_TRUE(off == 0, "pace_level_off_when_detached",
+		    "period %" PRIu64 " us after detach", off);
+	return ktap_finish();
+}
