@@ -283,7 +283,8 @@ toggle() {
 # Loaded but detached: racetrap.ko reloaded without the rig's
 # parameters (pin_perf_hooks=1, pin_fork_probe=1), against not loaded,
 # on a context-switch heavy workload; then the rig's state comes back
-# for the parts after this.
+# for the parts after this, with the budget's divisor at 1 as guest.sh
+# set it at the start (the rig's list has the test VM's divisor).
 idle() {
 	[ -r /lib/racetrap/racetrap.ko ] || {
 		out info idle_na "no /lib/racetrap/racetrap.ko"
@@ -296,4 +297,5 @@ idle() {
 	# shellcheck disable=SC2046 # one word per parameter
 	insmod /lib/racetrap/racetrap.ko $(cat /lib/racetrap/params 2>/dev/null) \
 		2>/dev/null || load_plain
+	echo 1 >/sys/module/racetrap/parameters/emulated_cost_div 2>/dev/null
 }
