@@ -44,16 +44,16 @@ u32 racetrap_clock_period_now(struct racetrap_tracer *t)
 	return racetrap_clock_period_us(t, READ_ONCE(t->clock_shift));
 }
 
-static bool set_shift(struct racetrap_tracer *t, unsigned int shift)
+/* A refused change keeps the old shift: the next tick tries again. */
+static void set_shift(struct racetrap_tracer *t, unsigned int shift)
 {
 	u64 ns = (u64)racetrap_clock_period_us(t, shift) * NSEC_PER_USEC;
 	unsigned int i;
 
 	for (i = 0; i < t->nr_clock_events; i++)
 		if (perf_event_period(t->clock_events[i], ns))
-			return false;
+			return;
 	WRITE_ONCE(t->clock_shift, shift);
-	return true;
 }
 
 /*
