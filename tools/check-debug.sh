@@ -75,7 +75,8 @@ suites=$(guest_suites)
 # are done.
 {
 	# shellcheck disable=SC2086 # $suites: one argument each
-	stage vm-debug vm_debug -- /selftests/run $suites
+	stage vm-debug tools/vm/suites --kernel debug --tcg-threads single \
+		--timeout "$VM_TIMEOUT" -- $suites
 	stage soak soak
 } >"$logdir/suites-soak.out" 2>&1 &
 suites_pid=$!

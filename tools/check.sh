@@ -71,13 +71,14 @@ rig_kernel=${KERNELS%% *}
 # trigger's uprobes, whose out-of-line copies made Go targets crash at
 # random that way (tools/vm/uprobe-xol-repro), are gone; the kernel's
 # patching is not.  One host core per VM also lets both kernels' VMs
-# share a 2-core machine.  Their output is shown whole, one VM after the
-# other, once both are done.
+# share a 2-core machine.  Should QEMU itself crash, tools/vm/suites boots
+# once more for the tests it had not finished.  Their output is shown
+# whole, one VM after the other, once both are done.
 vm_pids=()
 for k in $KERNELS; do
 	# shellcheck disable=SC2086 # $suites: one argument each
-	stage "vm-$k" tools/vm/run --kernel "$k" --tcg-threads single \
-		--timeout "$VM_TIMEOUT" -- /selftests/run $suites \
+	stage "vm-$k" tools/vm/suites --kernel "$k" --tcg-threads single \
+		--timeout "$VM_TIMEOUT" -- $suites \
 		>"$logdir/vm-$k.out" 2>&1 &
 	vm_pids+=($!)
 done

@@ -6,7 +6,9 @@
 # loads, exit statuses pass through, a kernel WARN fails the run, a hung
 # command times out, text that only looks like a kernel error does not
 # fail the run, a process left holding /dev/racetrap does not keep the
-# module from unloading, and a module that does not load is exit 125.  The verdict rules are also checked on canned console logs.
+# module from unloading, and a module that does not load is exit 125.
+# The verdict rules are also checked on canned console logs, and
+# tools/vm/suites' second boot after a QEMU crash with a stand-in runner.
 # Prints KTAP.  Host only: the copy selftests/Makefile puts in the guest
 # skips itself (hence POSIX sh: the guest has no bash).
 set -u
@@ -26,7 +28,7 @@ if ! release=$("$top/tools/vm/kernel-release" "$kernel" 2>&1); then
 	echo "Bail out! $release"
 	exit 1
 fi
-echo "1..26"
+echo "1..32"
 echo "# rig test for $release"
 
 work=$top/build/rig/$release
@@ -203,6 +205,68 @@ judge "$(nested_db asm_exc_debug+0x0/0x40 |
 	sed '3a[ 1084.629000] BUG: KASAN: slab-use-after-free in tracer_put+0x1c/0x90')" \
 	"racetrap-vm: exit status 0"
 check "verdict_error_inside_nested_db" '[ $vrc = 1 ]'
+
+# QEMU's own crash: exit 123, unless the guest's kernel said why first.
+judge "[    1.000000] racetrap: loaded"
+vrc=0
+"$verdict" --emulator-signal 11 "$canned" >"$out" 2>&1 || vrc=$?
+check "verdict_emulator_crash" '[ $vrc = 123 ] &&
+	grep -q "QEMU itself died of signal 11 (SEGV)" "$out"'
+judge "[    1.000000] BUG: kernel NULL pointer dereference"
+vrc=0
+"$verdict" --emulator-signal 11 "$canned" >"$out" 2>&1 || vrc=$?
+check "verdict_kernel_error_before_emulator_crash" '[ $vrc = 1 ]'
+
+# tools/vm/suites against a stand-in for tools/vm/run that runs the tests
+# s/test_a and s/test_b, and dies in s/test_b (exit 123 and the
+# verdict's line) in its first FAKE_CRASHES boots.
+fake=$work/fake-run
+cat >"$fake" <<'FAKE'
+#!/bin/sh
+n=$(($(cat "$FAKE_STATE" 2>/dev/null || echo 0) + 1))
+echo "$n" >"$FAKE_STATE"
+echo "$*" >>"$FAKE_STATE.args"
+case " $* " in
+*" --after s/test_a "*) ;;
+*)	echo "# selftest: s/test_a"
+	echo "${FAKE_A:-ok} 1 a"
+	echo "# selftest: s/test_a took 1 s" ;;
+esac
+echo "# selftest: s/test_b"
+if [ "$n" -le "$FAKE_CRASHES" ]; then
+	echo "ok 1 b_partial"
+	echo "tools/vm/run: 6.1: QEMU itself died of signal 11 (SEGV): an emulator crash, not the guest's" >&2
+	exit 123
+fi
+echo "ok 1 b"
+echo "# selftest: s/test_b took 1 s"
+[ "${FAKE_A:-ok}" = ok ]
+FAKE
+chmod +x "$fake"
+state=$work/fake-state
+# suites CRASHES [FAKE_A]: one tools/vm/suites run; sets $src and $boots.
+suites() {
+	rm -f "$state" "$state.args"
+	src=0
+	FAKE_CRASHES=$1 FAKE_A=${2:-ok} FAKE_STATE=$state VM_RUN=$fake \
+		"$top/tools/vm/suites" --kernel "$kernel" -- s >"$out" 2>&1 ||
+		src=$?
+	boots=$(cat "$state")
+}
+suites 0
+check "suites_one_boot" '[ $src = 0 ] && [ $boots = 1 ] &&
+	grep -q "^ok 1 b$" "$out"'
+suites 1
+check "suites_resume_after_emulator_crash" '[ $src = 0 ] && [ $boots = 2 ] &&
+	[ "$(grep -c "^ok 1 a$" "$out")" = 1 ] && grep -q "^ok 1 b$" "$out" &&
+	! grep -q b_partial "$out" &&
+	tail -n 1 "$state.args" | grep -q -- "-- /selftests/run --after s/test_a s$"'
+suites 2
+check "suites_second_crash_fails" '[ $src = 123 ] && [ $boots = 2 ] &&
+	grep -q "QEMU crashed again" "$out"'
+suites 1 "not ok"
+check "suites_keep_first_boot_failure" '[ $src = 1 ] && [ $boots = 2 ] &&
+	grep -q "^not ok 1 a$" "$out"'
 
 echo "# Totals: pass:$((n - failed_count)) fail:$failed_count"
 [ "$failed_count" = 0 ]
