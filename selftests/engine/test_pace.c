@@ -56,7 +56,8 @@ int main(void)
 	fast_rate = ticks_per_s(fd, 2, &fast);
 
 	cfg.budget_ppm = 100;
-	rt_config_set(fd, &cfg);
+	if (rt_config_set(fd, &cfg))
+		ktap_diag("config at 100 ppm: %s", strerror(errno));
 	rt_collect(fd, 2, NULL, NULL, NULL);
 	slow_rate = ticks_per_s(fd, 2, &slow);
 
