@@ -31,6 +31,16 @@ out() {
 	echo "BENCH $*"
 }
 
+# fresh FILE...: empty each FILE before starting what writes it.  The
+# command's own ">FILE" truncates it only once its child runs, and a
+# wait_for in between would find the last run's "ready" or "attached to
+# pid" there: an attach taken as done before its set-up.
+fresh() {
+	for f; do
+		: >"$f"
+	done
+}
+
 # wait_for FILE TEXT SECONDS [PID]: until FILE holds TEXT; false on
 # timeout or once PID has exited.
 wait_for() {
@@ -94,6 +104,7 @@ run_one() {
 	w=$1 col=$2 run=$3
 	shift 3
 	cmd=$(command_for "$w" "$col")
+	fresh $T/out $T/err
 	# shellcheck disable=SC2086
 	$cmd -t "$SECS" -s >$T/out 2>$T/err &
 	pid=$!
@@ -105,6 +116,7 @@ run_one() {
 	fi
 	apid=
 	if [ "$col" = racetrap ]; then
+		fresh $T/rt
 		racetrap attach $pid "$@" >$T/rt 2>&1 &
 		apid=$!
 		if ! wait_for $T/rt 'attached to pid' "$START_TIMEOUT" $apid; then
@@ -284,6 +296,7 @@ window() {
 window_at() {
 	nthr=$1
 	key=$1:$2
+	fresh $T/out $T/err
 	$B/threads256 -n "$nthr" -a 2 -t $((WINDOW_SECS + 10)) -s \
 		>$T/out 2>$T/err &
 	pid=$!
@@ -391,6 +404,7 @@ attach_idle() {
 	pids= apids=
 	j=0
 	while [ $j -lt "$1" ]; do
+		fresh $T/idle.$j
 		$B/idle -n "$2" >$T/idle.$j &
 		pids="$pids $!"
 		wait_for $T/idle.$j '^ready' "$START_TIMEOUT"
@@ -400,6 +414,7 @@ attach_idle() {
 	k0=$(kernel_kb) a0=$(kb MemAvailable)
 	j=0
 	for p in $pids; do
+		fresh $T/rt.$j
 		racetrap attach "$p" >$T/rt.$j 2>&1 &
 		apids="$apids $!"
 		wait_for $T/rt.$j 'attached to pid' "$START_TIMEOUT"
@@ -425,6 +440,7 @@ attach_idle() {
 # The target's own memory, attached and not, over the same interval.
 target_memory() {
 	for col in base racetrap; do
+		fresh $T/out
 		$B/pool -t 600 -s >$T/out 2>&1 &
 		pid=$!
 		wait_for $T/out '^ready' "$START_TIMEOUT"
@@ -434,6 +450,7 @@ target_memory() {
 		awk '{ print $1, $6 }' /proc/$pid/maps >$T/maps0
 		apid=
 		if [ $col = racetrap ]; then
+			fresh $T/rt
 			racetrap attach $pid >$T/rt 2>&1 &
 			apid=$!
 			wait_for $T/rt 'attached to pid' "$START_TIMEOUT"

@@ -99,6 +99,7 @@ start_target() {
 		$B/ticks -i $TICK_MS -t "$len" redis $REDIS_PORT >$T/ticks 2>$T/ticks.err &
 		;;
 	*)
+		fresh $T/target.out
 		$B/$w -t "$len" -i $T/ctr >$T/target.out 2>&1 &
 		TPID=$!
 		KILLS=$TPID
@@ -135,6 +136,7 @@ status_file() {
 # attach BUDGET: racetrap attach by pid, as an SRE would; false if it did
 # not say it attached.
 attach() {
+	fresh $T/rt
 	# shellcheck disable=SC2086  # options, split on purpose
 	racetrap attach --budget "$1" $ATTACH_OPTS $ATTACH_EXTRA "$TPID" \
 		>$T/rt 2>&1 &
