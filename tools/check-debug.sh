@@ -50,9 +50,9 @@ guest_suites() {
 		2>/dev/null | sort | grep -vxE 'rig|lib' | tr '\n' ' '
 }
 
+debug_opts=(--kernel debug --tcg-threads single --timeout "$VM_TIMEOUT")
 vm_debug() {
-	tools/vm/run --kernel debug --tcg-threads single \
-		--timeout "$VM_TIMEOUT" "$@"
+	tools/vm/run "${debug_opts[@]}" "$@"
 }
 
 # The fuzzer's million calls and the soak run in boots of their own (the
@@ -75,8 +75,7 @@ suites=$(guest_suites)
 # are done.
 {
 	# shellcheck disable=SC2086 # $suites: one argument each
-	stage vm-debug tools/vm/suites --kernel debug --tcg-threads single \
-		--timeout "$VM_TIMEOUT" -- $suites
+	stage vm-debug tools/vm/suites "${debug_opts[@]}" -- $suites
 	stage soak soak
 } >"$logdir/suites-soak.out" 2>&1 &
 suites_pid=$!

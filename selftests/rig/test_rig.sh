@@ -129,10 +129,13 @@ check "reports_failed_load" '[ $rc = 125 ] &&
 # The verdict rules on canned logs: no VM needed.
 canned=$work/canned.log
 # shellcheck disable=SC2034 # vrc is read by check's eval
+# $verdict_opts: options for the verdict, split on purpose.
+verdict_opts=
 judge() {
 	printf '%s\n' "$@" >"$canned"
 	vrc=0
-	"$verdict" "$canned" >/dev/null 2>&1 || vrc=$?
+	# shellcheck disable=SC2086
+	"$verdict" $verdict_opts "$canned" >"$out" 2>&1 || vrc=$?
 }
 judge "[    1.000000] racetrap: loaded" "racetrap-vm: exit status 3"
 check "verdict_exit_status" '[ $vrc = 3 ]'
@@ -207,15 +210,13 @@ judge "$(nested_db asm_exc_debug+0x0/0x40 |
 check "verdict_error_inside_nested_db" '[ $vrc = 1 ]'
 
 # QEMU's own crash: exit 123, unless the guest's kernel said why first.
+verdict_opts="--emulator-signal 11"
 judge "[    1.000000] racetrap: loaded"
-vrc=0
-"$verdict" --emulator-signal 11 "$canned" >"$out" 2>&1 || vrc=$?
 check "verdict_emulator_crash" '[ $vrc = 123 ] &&
 	grep -q "QEMU itself died of signal 11 (SEGV)" "$out"'
 judge "[    1.000000] BUG: kernel NULL pointer dereference"
-vrc=0
-"$verdict" --emulator-signal 11 "$canned" >"$out" 2>&1 || vrc=$?
 check "verdict_kernel_error_before_emulator_crash" '[ $vrc = 1 ]'
+verdict_opts=
 
 # tools/vm/suites against a stand-in for tools/vm/run that runs the tests
 # s/test_a and s/test_b, and dies in s/test_b (exit 123 and the
