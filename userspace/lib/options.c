@@ -463,10 +463,14 @@ void rt_options_sites(const struct rt_options *o, struct rt_sites_opts *out)
 	out->exclude_funcs = (const char **)o->exclude_funcs;
 	out->nr_exclude_funcs = o->nr_exclude_funcs;
 	out->keep_runtime = o->keep_runtime;
+	out->cache_dir = rt_options_cache_dir(o);
+}
+
+const char *rt_options_cache_dir(const struct rt_options *o)
+{
 	if (!o->cache_dir)
-		out->cache_dir = geteuid() == 0 ? RT_CACHE_DIR_DEFAULT : NULL;
-	else if (strcmp(o->cache_dir, "none"))
-		out->cache_dir = o->cache_dir;
+		return geteuid() == 0 ? RT_CACHE_DIR_DEFAULT : NULL;
+	return strcmp(o->cache_dir, "none") ? o->cache_dir : NULL;
 }
 
 static int copy_list(char ***dst, size_t *dnr, char *const *src, size_t nr)

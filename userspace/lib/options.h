@@ -109,6 +109,12 @@ void rt_options_usage(FILE *f, unsigned int where);
 /* Fill @out with pointers into @o (valid while @o lives). */
 void rt_options_sites(const struct rt_options *o, struct rt_sites_opts *out);
 
+/*
+ * The cache directory @o asks for: RT_CACHE_DIR_DEFAULT for root when
+ * unset, NULL when "none" or unset for another user.
+ */
+const char *rt_options_cache_dir(const struct rt_options *o);
+
 /* Deep copy (0, or -1 when out of memory) and release. */
 int rt_options_copy(struct rt_options *dst, const struct rt_options *src);
 void rt_options_free(struct rt_options *o);

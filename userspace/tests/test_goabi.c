@@ -22,7 +22,7 @@ static void check_live(const char *name, bool want_go)
 		ktap_result(false, what);
 		return;
 	}
-	go = rt_goctx_configure(p.pid, &cfg, false, false);
+	go = rt_goctx_configure(p.pid, &cfg, false, false, NULL);
 	test_proc_stop(&p);
 	if (want_go)
 		ktap_result(go && cfg.stack_reg == RACETRAP_REG_R14 &&
@@ -40,7 +40,7 @@ static void check_gone(void)
 	if (pid == 0)
 		_exit(0);
 	waitpid(pid, NULL, 0);
-	ktap_result(!rt_goctx_configure(pid, &cfg, false, false) &&
+	ktap_result(!rt_goctx_configure(pid, &cfg, false, false, NULL) &&
 		    cfg.stack_reg == RACETRAP_REG_NONE, "gone_process");
 }
 

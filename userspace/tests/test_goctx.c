@@ -3,8 +3,9 @@
  * goctx: offsetof(runtime.g, goid) and (runtime.g, gopc) as the DWARF
  * of a Go binary built by the installed Go says, checked against what
  * binutils' readelf dumps of the same DWARF (so the test holds for any
- * Go release); none from a binary built with -ldflags='-s -w'; and the
- * config of a live Go process.
+ * Go release); none from a binary built with -ldflags='-s -w'; the
+ * config of a live Go process; and that config kept in the cache
+ * directory by the executable's identity, read back on the next attach.
  */
 #include "goctx.h"
 #include "testlib.h"
@@ -142,7 +143,8 @@ static void test_not_go(void)
  * target's stack bounds always, its words only when asked for and where
  * DWARF has them; nothing for C.
  */
-static void check_configure(const char *name, bool go, bool words)
+static void check_configure(const char *name, bool go, bool words,
+			    const char *cache_dir)
 {
 	struct racetrap_config cfg = { .stack_reg = RACETRAP_REG_NONE };
 	uint32_t off[RT_GOCTX_NR] = { 0 };
@@ -150,14 +152,15 @@ static void check_configure(const char *name, bool go, bool words)
 	struct test_proc p;
 	bool got;
 
-	snprintf(what, sizeof(what), "configure_%s", name);
+	snprintf(what, sizeof(what), "configure_%s%s", name,
+		 cache_dir ? "_cached" : "");
 	if (test_data_path(name, path, sizeof(path)) ||
 	    test_proc_start(path, &p)) {
 		ktap_diag("cannot run %s", name);
 		ktap_result(false, what);
 		return;
 	}
-	got = rt_goctx_configure(p.pid, &cfg, true, true);
+	got = rt_goctx_configure(p.pid, &cfg, true, true, cache_dir);
 	test_proc_stop(&p);
 	/* Where words are expected, the binary's DWARF must give them. */
 	ktap_result((!words || offsets_of(path, off) == 0) && got == go &&
@@ -169,15 +172,76 @@ static void check_configure(const char *name, bool go, bool words)
 		    cfg.go_guard_off == (words ? off[RT_GOCTX_GUARD] : 0), what);
 }
 
+/* The goroutine-id offset rt_goctx_configure() gives for @path's process. */
+static uint32_t configured_goid_off(const char *path, const char *cache_dir)
+{
+	struct racetrap_config cfg = { .stack_reg = RACETRAP_REG_NONE };
+	struct test_proc p;
+
+	if (test_proc_start(path, &p))
+		return UINT32_MAX;
+	rt_goctx_configure(p.pid, &cfg, true, true, cache_dir);
+	test_proc_stop(&p);
+	return cfg.nr_ctx ? cfg.ctx_off[RT_GOCTX_GOID] : 0;
+}
+
+/*
+ * The second attach reads the offsets from the cache (proved by doctoring
+ * the stored goid offset), and a copy of the binary, another file with
+ * the same build-id, is read afresh.
+ */
+static void test_cache(void)
+{
+	char dir[] = "/tmp/racetrap-goctx-XXXXXX", path[PATH_MAX];
+	char cmd[2 * PATH_MAX + 200], copy[PATH_MAX + 100], *files;
+	uint32_t first, doctored = 4088, again, fresh;
+	FILE *f = NULL;
+
+	if (!mkdtemp(dir) || test_data_path("sample_go", path, sizeof(path))) {
+		ktap_skip("cache_written_and_used", "no temp dir or test data");
+		ktap_skip("cache_keyed_by_file", "no temp dir or test data");
+		return;
+	}
+	first = configured_goid_off(path, dir);
+	snprintf(cmd, sizeof(cmd), "ls %s", dir);
+	files = test_capture(cmd);
+	if (files && strstr(files, ".goctx")) {
+		files[strcspn(files, "\n")] = '\0';
+		snprintf(cmd, sizeof(cmd), "%s/%s", dir, files);
+		f = fopen(cmd, "r+");
+	}
+	/* The entry's last field is the last of the file: goid's is 16
+	 * bytes before the end (int32 result, then four offsets). */
+	if (f) {
+		fseek(f, -(long)(RT_GOCTX_NR * sizeof(uint32_t)), SEEK_END);
+		fwrite(&doctored, sizeof(doctored), 1, f);
+		fclose(f);
+	}
+	again = configured_goid_off(path, dir);
+	EXPECT_TRUE(f && first && first != doctored && again == doctored,
+		    "cache_written_and_used", "first %u, then %u; files: %s",
+		    first, again, files ? files : "none");
+	snprintf(copy, sizeof(copy), "%s/copy", dir);
+	snprintf(cmd, sizeof(cmd), "cp %s %s", path, copy);
+	fresh = system(cmd) == 0 ? configured_goid_off(copy, dir) : 0;
+	EXPECT_TRUE(fresh == first, "cache_keyed_by_file",
+		    "a copy of the binary got %u, not %u", fresh, first);
+	free(files);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		ktap_diag("cannot remove %s", dir);
+}
+
 int main(void)
 {
-	ktap_start(7);
+	ktap_start(9);
 	test_dwarf();
 	test_yield_offsets();
 	test_no_dwarf();
 	test_not_go();
-	check_configure("sample_go", true, true);
-	check_configure("sample_go_nodwarf", true, false);
-	check_configure("sample_c", false, false);
+	check_configure("sample_go", true, true, NULL);
+	check_configure("sample_go_nodwarf", true, false, NULL);
+	check_configure("sample_c", false, false, NULL);
+	test_cache();
 	return ktap_finish();
 }

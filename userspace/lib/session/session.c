@@ -110,11 +110,12 @@ static struct rt_session *session_start(const struct rt_session_params *p,
 	/* A Go target's stack bounds, goroutine ids and creators for the
 	 * reports, and what asks Go to preempt a goroutine, where DWARF says
 	 * where they are and the module takes them: one read of the
-	 * executable. */
+	 * executable, its DWARF's answer cached by file. */
 	s->go = rt_goctx_configure(s->pid, &s->opts.kcfg,
 				   s->k.version.features & RACETRAP_FEAT_CTX_WORDS,
 				   !s->opts.go_hold_thread &&
-				   (s->k.version.features & RACETRAP_FEAT_GO_YIELD));
+				   (s->k.version.features & RACETRAP_FEAT_GO_YIELD),
+				   rt_options_cache_dir(&s->opts));
 	s->clock_refused = !rt_perf_allowed(s->pid);
 	if (settle_clock(s, &s->opts.kcfg, err, errlen))
 		goto err_close;

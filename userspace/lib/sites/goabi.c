@@ -30,8 +30,11 @@ bool rt_goabi_elf_is_go(Elf *elf)
 	return rt_elf_section(elf, ".go.buildinfo", &sh) != NULL;
 }
 
-bool rt_goabi_exe(pid_t pid, bool (*fn)(Elf *elf, void *arg), void *arg)
+bool rt_goabi_exe(pid_t pid,
+		  bool (*fn)(Elf *elf, const struct stat *st, void *arg),
+		  void *arg)
 {
+	struct stat st;
 	char path[64];
 	bool r = false;
 	Elf *elf;
@@ -44,7 +47,7 @@ bool rt_goabi_exe(pid_t pid, bool (*fn)(Elf *elf, void *arg), void *arg)
 	elf_version(EV_CURRENT);
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (elf) {
-		r = fn(elf, arg);
+		r = fn(elf, fstat(fd, &st) ? NULL : &st, arg);
 		elf_end(elf);
 	}
 	close(fd);

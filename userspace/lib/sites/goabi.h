@@ -4,6 +4,7 @@
 
 #include <libelf.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct racetrap_config;
@@ -15,10 +16,13 @@ struct racetrap_config;
 void rt_goabi_set_stack_bounds(struct racetrap_config *cfg);
 
 /*
- * Call @fn on the executable @pid runs and return what it returns; false
- * when the executable cannot be read.
+ * Call @fn on the executable @pid runs, with its fstat() (NULL if that
+ * failed), and return what it returns; false when the executable cannot
+ * be read.
  */
-bool rt_goabi_exe(pid_t pid, bool (*fn)(Elf *elf, void *arg), void *arg);
+bool rt_goabi_exe(pid_t pid,
+		  bool (*fn)(Elf *elf, const struct stat *st, void *arg),
+		  void *arg);
 
 /* Is @elf a Go executable (it has .go.buildinfo)? */
 bool rt_goabi_elf_is_go(Elf *elf);

@@ -10,16 +10,33 @@
  * the binary's DWARF (which Go compresses; libdw inflates it) and never
  * assumed: a binary built without DWARF gets no words, and its reports
  * name threads as before.
+ *
+ * Reading them inflates and walks the binary's DWARF, about 13 ms of CPU
+ * for a small Go service on the build host, most of an attach's set-up
+ * once the site table is cached; so they are cached beside it, by the
+ * executable's identity (filecache.h).
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <uapi/linux/racetrap.h>
 
+#include "buildid.h"
+#include "filecache.h"
 #include "goabi.h"
 #include "goctx.h"
+
+/* Bump when what rt_goctx_offsets() reads changes. */
+#define GOCTX_CACHE_VERSION	1
+
+/* What the cache keeps: rt_goctx_offsets()'s result and offsets. */
+struct goctx_entry {
+	int32_t ret;
+	uint32_t off[RT_GOCTX_NR];
+};
 
 static const char *const member_names[RT_GOCTX_WORDS] = {
 	[RT_GOCTX_GOID] = "goid",
@@ -137,13 +154,47 @@ static void set_words(struct racetrap_config *cfg,
 		cfg->ctx_off[i] = off[i];
 }
 
+/* rt_goctx_offsets() of @elf, from @cache_dir when it has them. */
+static int offsets_cached(Elf *elf, const struct stat *st,
+			  const char *cache_dir, uint32_t off[RT_GOCTX_NR])
+{
+	struct rt_filecache_key k = {
+		.dir = st ? cache_dir : NULL,
+		.kind = "goctx",
+		.version = GOCTX_CACHE_VERSION,
+		.build_id = "",
+	};
+	char build_id[RT_BUILD_ID_MAX];
+	struct goctx_entry e, *got;
+	size_t nr;
+
+	if (k.dir) {
+		rt_build_id(elf, build_id);
+		k.build_id = build_id;
+		if (!rt_filecache_load(&k, st, sizeof(e), 1, (void **)&got,
+				       &nr)) {
+			e = nr ? *got : (struct goctx_entry){ .ret = -ENOENT };
+			free(got);
+			memcpy(off, e.off, sizeof(e.off));
+			return e.ret;
+		}
+	}
+	memset(&e, 0, sizeof(e));
+	e.ret = rt_goctx_offsets(elf, e.off);
+	memcpy(off, e.off, sizeof(e.off));
+	if (k.dir)
+		rt_filecache_store(&k, st, sizeof(e), &e, 1);
+	return e.ret;
+}
+
 struct go_setup {
 	struct racetrap_config *cfg;
 	bool ctx_words;
 	bool yield;
+	const char *cache_dir;
 };
 
-static bool setup_of(Elf *elf, void *arg)
+static bool setup_of(Elf *elf, const struct stat *st, void *arg)
 {
 	struct go_setup *g = arg;
 	uint32_t off[RT_GOCTX_NR] = { 0 };
@@ -153,7 +204,7 @@ static bool setup_of(Elf *elf, void *arg)
 	rt_goabi_set_stack_bounds(g->cfg);
 	if (!g->ctx_words && !g->yield)
 		return true;
-	if (rt_goctx_offsets(elf, off) == 0 && g->ctx_words)
+	if (offsets_cached(elf, st, g->cache_dir, off) == 0 && g->ctx_words)
 		set_words(g->cfg, off);
 	if (g->yield && off[RT_GOCTX_PREEMPT]) {
 		g->cfg->go_preempt_off = (uint16_t)off[RT_GOCTX_PREEMPT];
@@ -163,10 +214,11 @@ static bool setup_of(Elf *elf, void *arg)
 }
 
 bool rt_goctx_configure(pid_t pid, struct racetrap_config *cfg,
-			bool ctx_words, bool yield)
+			bool ctx_words, bool yield, const char *cache_dir)
 {
 	struct go_setup g = {
 		.cfg = cfg, .ctx_words = ctx_words, .yield = yield,
+		.cache_dir = cache_dir,
 	};
 
 	return rt_goabi_exe(pid, setup_of, &g);

@@ -37,10 +37,12 @@ int rt_goctx_offsets(Elf *elf, uint32_t off[RT_GOCTX_NR]);
  * goroutine words (nr_ctx, ctx_off) where its DWARF describes runtime.g
  * (else reports name threads), and with @yield the offsets of goroutine
  * windows (go_preempt_off, go_guard_off; else windows hold threads).
- * Returns whether it is a Go executable; @cfg is left alone otherwise,
- * or when the executable cannot be read.
+ * The offsets are kept in @cache_dir (NULL: none) by the executable's
+ * identity, as site tables are (filecache.h).  Returns whether it is a
+ * Go executable; @cfg is left alone otherwise, or when the executable
+ * cannot be read.
  */
 bool rt_goctx_configure(pid_t pid, struct racetrap_config *cfg,
-			bool ctx_words, bool yield);
+			bool ctx_words, bool yield, const char *cache_dir);
 
 #endif /* RT_GOCTX_H */
