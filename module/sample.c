@@ -255,10 +255,11 @@ unsigned int racetrap_sample_join(struct racetrap_tracer *t)
 
 	for_each_set_bit(i, &busy, RACETRAP_MAX_WATCHPOINTS) {
 		struct racetrap_slot *slot = &t->slots[i];
+		int joined = racetrap_watch_join(slot);
 
-		if (racetrap_watch_join(slot))
+		if (joined > 0)
 			n++;
-		else
+		else if (joined < 0)
 			racetrap_yield_unwatched(slot);
 	}
 	return n;
@@ -563,6 +564,8 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	 * joined the thread list after the enumeration, and a clone3() with
 	 * set_tid, which leaves the cursor.
 	 */
+	if (g)
+		racetrap_yield_opening(slot);
 	pid_cursor = idr_get_cursor(&task_active_pid_ns(current)->idr);
 	/* A sampled read conflicts only with writes; a write with both. */
 	ret = racetrap_watch_arm(slot, w.waddr, w.wlen, writes_only, g != 0,
@@ -612,6 +615,8 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 				      w.window_ns, nr_watched);
 	report(t, slot, &w);
 out:
+	if (g)
+		racetrap_yield_abandon(slot);
 	WRITE_ONCE(slot->held_g, 0);
 	racetrap_slot_release(t, slot);
 }

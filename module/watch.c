@@ -263,27 +263,35 @@ void racetrap_watch_close(struct racetrap_slot *slot)
  * spawns a thread per request: the request that races with the sampled
  * access is often one started during the window.  Registering in
  * current's own context needs no cross-CPU call.  Never waits: a window
- * being opened or closed is left alone.  Returns whether it joined.
+ * being opened or closed is left alone.  Returns 1 if it joined, 0 if
+ * it was watched already (a thread that joined the thread list before the
+ * arming counted the threads, but runs its birth work only now: a second
+ * breakpoint would record each of its accesses twice), -EAGAIN if it is
+ * not watched.
  */
-bool racetrap_watch_join(struct racetrap_slot *slot)
+int racetrap_watch_join(struct racetrap_slot *slot)
 {
 	struct racetrap_watch *w;
 	struct perf_event *bp;
-	bool joined = false;
+	int ret = -EAGAIN;
+	unsigned int i;
 
 	if (!mutex_trylock(&slot->join_lock))
-		return false;
+		return -EAGAIN;
 	w = slot->watch;
-	if (w && w->nr < w->cap && !READ_ONCE(slot->closing)) {
+	for (i = 0; w && i < w->nr && ret; i++)
+		if (w->bps[i]->hw.target == current)
+			ret = 0;
+	if (ret && w && w->nr < w->cap && !READ_ONCE(slot->closing)) {
 		bp = register_user_hw_breakpoint(&w->attr, hit_handler, slot,
 						 current);
 		if (!IS_ERR(bp)) {
 			w->bps[w->nr++] = bp;
-			joined = true;
+			ret = 1;
 		}
 	}
 	mutex_unlock(&slot->join_lock);
-	return joined;
+	return ret;
 }
 
 /* After this no hit_handler() runs for @w (release waits for it). */

@@ -28,7 +28,7 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 void racetrap_watch_disarm(struct racetrap_watch *w);
 void racetrap_watch_open(struct racetrap_slot *slot, struct racetrap_watch *w);
 void racetrap_watch_close(struct racetrap_slot *slot);
-bool racetrap_watch_join(struct racetrap_slot *slot);
+int racetrap_watch_join(struct racetrap_slot *slot);
 struct perf_event *racetrap_exec_bp(unsigned long ip,
 				    perf_overflow_handler_t fn, void *ctx,
 				    struct task_struct *task);

@@ -38,9 +38,10 @@
 #include "window.h"
 #include "yield.h"
 
-/* A goroutine window's state (racetrap_yield_open()). */
+/* A goroutine window's state (racetrap_yield_opening()). */
 enum {
 	YIELD_IDLE,	/* no goroutine window */
+	YIELD_OPENING,	/* being armed and opened: a closer leaves it to the opener */
 	YIELD_OPEN,	/* the goroutine is off its thread: the first closer takes it */
 	YIELD_BACK,	/* it made its access: its thread is held to the deadline */
 	YIELD_CLOSING,	/* a closer took it: no trap is evidence now */
@@ -151,11 +152,28 @@ static void yield_close(struct racetrap_slot *slot)
 	racetrap_leave(t);
 }
 
+/*
+ * Take @slot's goroutine window to close it: true if it was open and the
+ * caller now closes it.  One still being opened is only marked CLOSING:
+ * its opener, which owns the slot until the window is open, closes it
+ * (racetrap_yield_open()).  Any context.
+ */
+static bool yield_take(struct racetrap_slot *slot)
+{
+	int old = atomic_read(&slot->ystate);
+
+	for (;;) {
+		if (old != YIELD_OPEN && old != YIELD_OPENING)
+			return false;
+		if (atomic_try_cmpxchg(&slot->ystate, &old, YIELD_CLOSING))
+			return old == YIELD_OPEN;
+	}
+}
+
 /* A thread the goroutine may run on is unwatched: close.  Task context. */
 void racetrap_yield_unwatched(struct racetrap_slot *slot)
 {
-	if (atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) ==
-	    YIELD_OPEN)
+	if (yield_take(slot))
 		yield_close(slot);
 }
 
@@ -220,8 +238,7 @@ static void yield_work_fn(struct work_struct *work)
 		yield_close_remote(slot);
 		return;
 	}
-	if (atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) !=
-	    YIELD_OPEN)
+	if (!yield_take(slot))
 		return;
 	racetrap_count(&slot->tracer->stats, RACETRAP_STAT_YIELDS_TIMEOUT);
 	yield_close_remote(slot);
@@ -258,8 +275,7 @@ void racetrap_yield_slot_flush(struct racetrap_slot *slot)
  */
 static void yield_end(struct racetrap_slot *slot)
 {
-	if (atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) !=
-	    YIELD_OPEN)
+	if (!yield_take(slot))
 		return;
 	init_task_work(&slot->yclose, yield_close_fn);
 	if (!task_work_add(current, &slot->yclose, TWA_RESUME))
@@ -318,6 +334,32 @@ bool racetrap_yield_trap(struct racetrap_slot *slot,
 }
 
 /*
+ * @slot, just claimed, may become a goroutine window: from here until
+ * racetrap_yield_open() or racetrap_yield_abandon(), a closer (a new pair
+ * trapped, a thread born unwatched, a teardown) marks it for the opener
+ * to close, and a thread born before the window is published cannot slip
+ * through unwatched.  Before the threads are counted and armed.  Task
+ * context.
+ */
+void racetrap_yield_opening(struct racetrap_slot *slot)
+{
+	/*
+	 * A deadline's work queued in the slot's last window, while its
+	 * goroutine's thread was held, may not have run yet: it must not
+	 * take this window for its own.
+	 */
+	cancel_work_sync(&slot->ywork);
+	/* Full barrier: births after the threads are counted see it. */
+	atomic_xchg(&slot->ystate, YIELD_OPENING);
+}
+
+/* The sample did not open its goroutine window: nothing is left of it. */
+void racetrap_yield_abandon(struct racetrap_slot *slot)
+{
+	atomic_set(&slot->ystate, YIELD_IDLE);
+}
+
+/*
  * Open @w's window as a goroutine window: keep the sampled side's record,
  * let the slot and its watchpoints outlive this sample, and ask Go to
  * preempt the goroutine.  False (nothing changed) if the tracer is
@@ -341,21 +383,30 @@ bool racetrap_yield_open(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	racetrap_dump_sampled(slot, w->regs);
 	slot->yrec = rec;
 	slot->yback_ns = 0;
-	atomic_set(&slot->ystate, YIELD_OPEN);
 	racetrap_watch_open(slot, &slot->ywatch);
 	racetrap_count(&t->stats, RACETRAP_STAT_YIELDS);
 	slot->yopen_ns = ktime_get_ns();
 	slot->yarm_ns = slot->yopen_ns - ktime_to_ns(t0);
-	/* A new pair trapped while the threads were being armed. */
-	if (READ_ONCE(slot->closing) &&
-	    atomic_cmpxchg(&slot->ystate, YIELD_OPEN, YIELD_CLOSING) ==
-	    YIELD_OPEN) {
-		yield_close(slot);
-		return true;
-	}
+	/*
+	 * Everything a closer touches is set before the window is open: a
+	 * close then cancels this deadline and finds the times.
+	 */
 	hrtimer_start(&slot->ytimer,
 		      ns_to_ktime((u64)READ_ONCE(t->cfg.window_us) * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL);
+	/* A closer came while it was being opened: it is the opener's. */
+	if (atomic_cmpxchg(&slot->ystate, YIELD_OPENING, YIELD_OPEN) !=
+	    YIELD_OPENING) {
+		yield_close(slot);
+		return true;
+	}
+	/* A new pair trapped while the threads were being armed. */
+	if (READ_ONCE(slot->closing)) {
+		if (yield_take(slot))
+			yield_close(slot);
+		return true;
+	}
+	/* A close from here on leaves the tracer entered by the caller. */
 	request_preempt(t, g);
 	return true;
 }
@@ -363,6 +414,8 @@ bool racetrap_yield_open(struct racetrap_tracer *t, struct racetrap_slot *slot,
 /* Teardown: close an open goroutine window now, not at its deadline. */
 void racetrap_yield_kick(struct racetrap_slot *slot)
 {
-	if (atomic_read(&slot->ystate) == YIELD_OPEN)
+	int state = atomic_read(&slot->ystate);
+
+	if (state == YIELD_OPEN || state == YIELD_OPENING)
 		queue_work(system_unbound_wq, &slot->ywork);
 }

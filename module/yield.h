@@ -13,6 +13,8 @@ struct racetrap_window;
 
 unsigned long racetrap_yield_g(struct racetrap_tracer *t,
 			       const struct pt_regs *regs, u8 site_flags);
+void racetrap_yield_opening(struct racetrap_slot *slot);
+void racetrap_yield_abandon(struct racetrap_slot *slot);
 bool racetrap_yield_open(struct racetrap_tracer *t, struct racetrap_slot *slot,
 			 const struct racetrap_window *w, unsigned long g,
 			 ktime_t t0);
