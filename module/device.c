@@ -29,6 +29,7 @@ union racetrap_ioc_buf {
 struct racetrap_ioc {
 	size_t ksize;
 	size_t minsize;
+	bool out;	/* the struct is copied back: it has outputs */
 	int (*handler)(struct file *file, void *arg);
 };
 
@@ -129,6 +130,7 @@ static const struct racetrap_ioc racetrap_iocs[__RACETRAP_CMD_LAST] = {
 	[RACETRAP_CMD_VERSION] = {
 		.ksize = sizeof(struct racetrap_version),
 		.minsize = RACETRAP_VERSION_SIZE_VER0,
+		.out = true,
 		.handler = ioc_version,
 	},
 	[RACETRAP_CMD_ATTACH] = {
@@ -144,16 +146,19 @@ static const struct racetrap_ioc racetrap_iocs[__RACETRAP_CMD_LAST] = {
 	[RACETRAP_CMD_ADD_SITES] = {
 		.ksize = sizeof(struct racetrap_sites),
 		.minsize = RACETRAP_SITES_SIZE_VER0,
+		.out = true,
 		.handler = ioc_add_sites,
 	},
 	[RACETRAP_CMD_CONFIG] = {
 		.ksize = sizeof(struct racetrap_config),
 		.minsize = RACETRAP_CONFIG_SIZE_VER0,
+		.out = true,
 		.handler = ioc_config,
 	},
 	[RACETRAP_CMD_STATS] = {
 		.ksize = sizeof(struct racetrap_stats),
 		.minsize = RACETRAP_STATS_SIZE_VER0,
+		.out = true,
 		.handler = ioc_stats,
 	},
 };
@@ -177,8 +182,15 @@ static long racetrap_ioctl(struct file *file, unsigned int cmd,
 	ret = racetrap_struct_in(&buf, ioc->ksize, ioc->minsize, uarg, &usize);
 	if (ret)
 		return ret;
+	/*
+	 * A struct that cannot take the answer fails before the handler
+	 * acts, not after it (a failed ioctl changes nothing): its own bytes
+	 * are written back first.
+	 */
+	if (ioc->out && racetrap_struct_out(uarg, &buf, ioc->ksize, usize))
+		return -EFAULT;
 	ret = ioc->handler(file, &buf);
-	if (ret < 0)
+	if (ret < 0 || !ioc->out)
 		return ret;
 	return racetrap_struct_out(uarg, &buf, ioc->ksize, usize) ?: ret;
 }

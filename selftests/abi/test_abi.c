@@ -2,7 +2,8 @@
 /*
  * The device and the generic ioctl rules of uapi/linux/racetrap.h, checked
  * one rule at a time on RACETRAP_IOC_VERSION: size prefix, zero and
- * non-zero tails, the one-page cap, flags, reserved fields, bad pointers,
+ * non-zero tails, the one-page cap, flags, reserved fields, bad pointers
+ * (and a read-only struct, checked on CONFIG: it fails before acting),
  * unknown ioctls, and who may open the device.
  */
 #include <fcntl.h>
@@ -169,6 +170,37 @@ static void test_pointers(int fd)
 	munmap(map, page);
 }
 
+/*
+ * A struct the kernel cannot write its answer into fails before the
+ * ioctl acts: a CONFIG SET in a read-only page is EFAULT and leaves the
+ * configuration as it was.
+ */
+static void test_readonly_struct(int fd)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct racetrap_config get = { .size = sizeof(get) };
+	struct racetrap_config *set;
+	int ret, err;
+
+	set = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (set == MAP_FAILED) {
+		ktap_skip("readonly_config_set_efault_unchanged", "mmap failed");
+		return;
+	}
+	set->size = sizeof(*set);
+	set->flags = RACETRAP_CONFIG_F_SET;
+	set->window_us = 777;
+	mprotect(set, page, PROT_READ);
+	ret = ioctl(fd, RACETRAP_IOC_CONFIG, set);
+	err = errno;
+	EXPECT_TRUE(ret == -1 && err == EFAULT &&
+		    ioctl(fd, RACETRAP_IOC_CONFIG, &get) == 0 &&
+		    get.window_us != 777, "readonly_config_set_efault_unchanged",
+		    "ret %d errno %d, window_us now %u", ret, err, get.window_us);
+	munmap(set, page);
+}
+
 static void test_unknown_ioctls(int fd)
 {
 	struct racetrap_version v = { .size = sizeof(v) };
@@ -212,7 +244,7 @@ int main(void)
 {
 	int fd;
 
-	ktap_start(28);
+	ktap_start(29);
 	test_device_node();
 	fd = open(RACETRAP_DEVICE, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
@@ -224,6 +256,7 @@ int main(void)
 	test_size_cap(fd);
 	test_flags_reserved(fd);
 	test_pointers(fd);
+	test_readonly_struct(fd);
 	test_unknown_ioctls(fd);
 	close(fd);
 	test_unprivileged_open();

@@ -21,6 +21,9 @@
  *    otherwise E2BIG (the caller asks for something this kernel lacks).
  *    With a zero tail it behaves exactly as the known size.
  *  - Output fields are written back up to min(size, kernel size) bytes.
+ *    A struct with outputs (VERSION, ADD_SITES, CONFIG, STATS) that
+ *    cannot be written (a read-only page): EFAULT, before the ioctl acts.
+ *    ATTACH and DETACH write nothing back.
  *  - Unknown bits in ``flags`` (or any other bit mask): EOPNOTSUPP.  This
  *    tells "this kernel does not support that" apart from EINVAL ("that
  *    value is wrong").
