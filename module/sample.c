@@ -535,7 +535,7 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	slot->stack_depth = READ_ONCE(t->cfg.stack_depth);
 	prepare_dumps(slot, READ_ONCE(t->cfg.stack_dump));
 	/* A goroutine window watches its own thread too. */
-	g = racetrap_yield_g(t, regs, s->flags);
+	g = racetrap_yield_g(t, slot, regs, s->flags);
 	if (g)
 		watch = &slot->ywatch;
 	/* Set before arming: the #DB side tells the goroutine's traps by it. */

@@ -82,6 +82,8 @@ struct racetrap_slot {
 	 * goroutine left its thread.
 	 */
 	unsigned long held_g;
+	/* g's preempt and stackguard0 offsets as checked for @held_g */
+	u16 ypreempt_off, yguard_off;
 	atomic_t ystate;
 	bool yorphan;			/* a trap's close could not be queued */
 	struct racetrap_watch ywatch;

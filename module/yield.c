@@ -65,17 +65,19 @@ enum {
  * order it with others, while the window still counts traps (seen in
  * the VM: a fmt printer reported as shared, got from sync.Pool by one
  * goroutine after the held one, resumed unseen, put it back).  0
- * otherwise.
+ * otherwise.  The offsets it checked are kept in @slot for the request:
+ * a CONFIG may change them meanwhile, field by field.
  */
 unsigned long racetrap_yield_g(struct racetrap_tracer *t,
+			       struct racetrap_slot *slot,
 			       const struct pt_regs *regs, u8 site_flags)
 {
-	u32 guard_off = READ_ONCE(t->cfg.go_guard_off);
+	u16 guard_off = READ_ONCE(t->cfg.go_guard_off);
+	u16 preempt_off = READ_ONCE(t->cfg.go_preempt_off);
 	unsigned long g;
 	u64 bounds[2], guard, goid;
 
-	if (!guard_off || !READ_ONCE(t->cfg.go_preempt_off) ||
-	    !READ_ONCE(t->cfg.nr_ctx) ||
+	if (!guard_off || !preempt_off || !READ_ONCE(t->cfg.nr_ctx) ||
 	    (site_flags & RACETRAP_SITE_F_HOLD_THREAD) ||
 	    get_nr_threads(current) > READ_ONCE(t->cfg.watch_threads))
 		return 0;
@@ -88,6 +90,8 @@ unsigned long racetrap_yield_g(struct racetrap_tracer *t,
 	if (guard != GO_STACK_PREEMPT &&
 	    (guard < bounds[0] || guard >= bounds[1]))
 		return 0;
+	slot->ypreempt_off = preempt_off;
+	slot->yguard_off = guard_off;
 	return g;
 }
 
@@ -98,11 +102,10 @@ unsigned long racetrap_yield_g(struct racetrap_tracer *t,
  * for its next call, as Go's own does.  Not asked (the g could not be
  * written), the same.
  */
-static void request_preempt(struct racetrap_tracer *t, unsigned long g)
+static void request_preempt(unsigned long g, u16 preempt_off, u16 guard_off)
 {
-	u8 __user *flag = (u8 __user *)(g + READ_ONCE(t->cfg.go_preempt_off));
-	unsigned long __user *guard =
-		(unsigned long __user *)(g + READ_ONCE(t->cfg.go_guard_off));
+	u8 __user *flag = (u8 __user *)(g + preempt_off);
+	unsigned long __user *guard = (unsigned long __user *)(g + guard_off);
 
 	if (!put_user((u8)1, flag) && !put_user(GO_STACK_PREEMPT, guard))
 		send_sig(SIGURG, current, 1);
@@ -370,6 +373,8 @@ bool racetrap_yield_open(struct racetrap_tracer *t, struct racetrap_slot *slot,
 			 ktime_t t0)
 {
 	struct racetrap_record *rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+	/* The slot may be closed and claimed again once the window is open. */
+	u16 preempt_off = slot->ypreempt_off, guard_off = slot->yguard_off;
 
 	if (!rec)
 		return false;
@@ -407,7 +412,7 @@ bool racetrap_yield_open(struct racetrap_tracer *t, struct racetrap_slot *slot,
 		return true;
 	}
 	/* A close from here on leaves the tracer entered by the caller. */
-	request_preempt(t, g);
+	request_preempt(g, preempt_off, guard_off);
 	return true;
 }
 

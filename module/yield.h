@@ -12,6 +12,7 @@ struct racetrap_tracer;
 struct racetrap_window;
 
 unsigned long racetrap_yield_g(struct racetrap_tracer *t,
+			       struct racetrap_slot *slot,
 			       const struct pt_regs *regs, u8 site_flags);
 void racetrap_yield_opening(struct racetrap_slot *slot);
 void racetrap_yield_abandon(struct racetrap_slot *slot);
