@@ -195,12 +195,15 @@ static void aim_fn(struct callback_head *cb)
 	racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_AIMS);
 	racetrap_budget_charge(t, ktime_get_ns() - t0);
 	/*
-	 * It can fire only once this thread is back in user mode.  Last:
-	 * from here a teardown may disarm it and drop the reference this
-	 * work holds, after which @t may be gone.
+	 * It can fire only once this thread is back in user mode.  From
+	 * here a teardown may disarm it and drop the reference this work
+	 * holds, even while mutex_unlock() still touches the lock (a mutex
+	 * may not free its own object): hold @t for the unlock.
 	 */
+	atomic_inc(&t->inflight);
 	atomic_set(&cw->state, WORK_AIMED);
 	mutex_unlock(&t->aim_lock);
+	racetrap_leave(t);
 	return;
 
 err_release:
