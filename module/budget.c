@@ -145,6 +145,15 @@ static bool spent(struct racetrap_tracer *t, struct task_struct *task)
 		credit += earned - repaid;
 	}
 	b->cpu_seen = max(cpu, b->cpu_seen);
+	/*
+	 * Unlimited refuses nothing, so it keeps no debt either: a budget
+	 * lowered later (a daemon's reload) starts from an empty bucket,
+	 * not from hours of unlimited windows to repay.
+	 */
+	if (ppm >= PPM) {
+		credit = max_t(s64, credit, 0);
+		b->rotate_debt_ns = 0;
+	}
 	b->credit_ns = min(credit, burst_ns(t));
 	raw_spin_unlock_irqrestore(&b->lock, flags);
 	return ppm < PPM && credit <= 0;
