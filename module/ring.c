@@ -169,12 +169,18 @@ ssize_t racetrap_ring_read(struct racetrap_ring *r, char __user *buf,
 		spin_unlock_irq(&r->lock);
 		/*
 		 * A fault loses this one record, never silently: the
-		 * caller gets EFAULT (or a short count).
+		 * caller gets EFAULT (or a short count), and a LOST record
+		 * counts it.
 		 */
 		if (copy_to_user(buf + done, rec, sizeof(*rec)) ||
 		    (tail && copy_to_user(buf + done + sizeof(*rec), tail,
 					  tail_len(rec)))) {
 			kfree(tail);
+			spin_lock_irq(&r->lock);
+			r->lost++;
+			racetrap_count(r->stats, RACETRAP_STAT_DROPS);
+			flush_lost_locked(r);
+			spin_unlock_irq(&r->lock);
 			err = -EFAULT;
 			break;
 		}

@@ -10,22 +10,34 @@
  *    thread on the userfaultfd monitor, with the watchpoints armed, for
  *    as long as the monitor likes (it may even be the thread we hold);
  *  - no fault at all: the read runs with page faults disabled, so a page
- *    that is not present reads as unknown instead of being faulted in.
+ *    that is not present reads as unknown instead of being faulted in;
+ *  - no memfd_secret() memory: neither ptrace nor /proc/PID/mem reads it,
+ *    so a record must not carry it either.
  *
  * Task context of the sampled thread (it may sleep on mmap_lock); the
  * lock keeps the mapping from changing between the check and the read.
  */
+#include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/uaccess.h>
 #include <linux/userfaultfd_k.h>
 #include "value.h"
 
+/* vma_is_secretmem(), which modules cannot call. */
+static bool secret_memory(struct vm_area_struct *vma)
+{
+	return vma->vm_file &&
+	       file_inode(vma->vm_file)->i_sb->s_magic == SECRETMEM_MAGIC;
+}
+
 /* Readable, and read without effect on the target (see above). */
 static bool plain_memory(struct vm_area_struct *vma)
 {
 	return (vma->vm_flags & VM_READ) &&
-	       !(vma->vm_flags & (VM_IO | VM_PFNMAP)) && !userfaultfd_armed(vma);
+	       !(vma->vm_flags & (VM_IO | VM_PFNMAP)) &&
+	       !userfaultfd_armed(vma) && !secret_memory(vma);
 }
 
 /*
