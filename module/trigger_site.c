@@ -101,7 +101,7 @@ static void put_set(struct racetrap_site_set *set)
 	for (i = 0; i < set->cap; i++)
 		if (set->bps[i].task)
 			put_task_struct(set->bps[i].task);
-	kfree(set);
+	kvfree(set);
 }
 
 /* A site drawn uniformly over all tables. */
@@ -311,7 +311,8 @@ void racetrap_site_refresh(struct racetrap_tracer *t)
 		struct site_bp *sb = &set->bps[i];
 		unsigned long last = sb->ip;
 
-		if (sb->task != current || t0 - sb->armed_at < REFRESH_NS ||
+		/* Armed after t0 was read, it is no older. */
+		if (sb->task != current || sb->armed_at + REFRESH_NS > t0 ||
 		    atomic_cmpxchg(&sb->state, BP_ARMED, BP_IDLE) != BP_ARMED)
 			continue;
 		/* Its own: no site_hit() can be running for it. */
@@ -425,7 +426,8 @@ static unsigned int rotate(struct racetrap_tracer *t)
 	if (!tasks)
 		return remote;
 	cap = min(max, nr + BIRTH_SPARE) * per;
-	set = kzalloc(struct_size(set, bps, cap), GFP_KERNEL);
+	/* Up to 2048 breakpoints, some 200 KiB: not one high-order block. */
+	set = kvzalloc(struct_size(set, bps, cap), GFP_KERNEL);
 	if (!set)
 		goto out;
 	refcount_set(&set->users, 1);
