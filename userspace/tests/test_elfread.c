@@ -2,8 +2,10 @@
 /*
  * How the ELF files of sampled programs are read: mapped only when no
  * user but root can truncate them under racetrapd (a SIGBUS would end
- * it), read otherwise.
+ * it), read otherwise; and a path that names a FIFO is refused at once,
+ * not waited on.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -17,7 +19,7 @@ int main(void)
 	char path[] = "/tmp/racetrap-elfread-XXXXXX";
 	int fd = mkstemp(path), sys;
 
-	ktap_start(3);
+	ktap_start(5);
 	/* Root's test run: make the file another user's, as a target's is. */
 	if (fd >= 0 && getuid() == 0 && fchown(fd, 65534, 65534))
 		ktap_diag("cannot give %s away", path);
@@ -36,8 +38,24 @@ int main(void)
 	if (sys >= 0)
 		close(sys);
 	if (fd >= 0) {
+		int reg = rt_open_regular(path);
+
+		ktap_result(reg >= 0, "open_regular_opens_a_file");
+		if (reg >= 0)
+			close(reg);
 		close(fd);
 		unlink(path);
+	} else {
+		ktap_skip("open_regular_opens_a_file", "no temp file");
+	}
+	/* Where a plain open() would wait for a writer for ever. */
+	if (mkfifo(path, 0600) == 0) {
+		errno = 0;
+		ktap_result(rt_open_regular(path) == -1 && errno == EINVAL,
+			    "open_regular_refuses_fifo");
+		unlink(path);
+	} else {
+		ktap_skip("open_regular_refuses_fifo", "mkfifo failed");
 	}
 	return ktap_finish();
 }

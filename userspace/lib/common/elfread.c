@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* elfread: how to read the ELF files of sampled programs safely. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -79,4 +80,19 @@ fail:
 	close(fd);
 	errno = err;
 	return -1;
+}
+
+int rt_open_regular(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
 }

@@ -26,4 +26,13 @@ Elf_Cmd rt_elf_read_cmd(int fd);
 #define RT_ELF_COPY_MAX (1ULL << 30)
 int rt_elf_safe_fd(int fd);
 
+/*
+ * open(@path) for reading if it is a regular file, without blocking on
+ * the way: a user can put a FIFO where racetrap looks for a program's
+ * file or its debuginfo, and a plain open() of it would wait for a
+ * writer for ever.  Returns the descriptor, or -1 with errno set (EINVAL
+ * for anything not regular).
+ */
+int rt_open_regular(const char *path);
+
 #endif /* RT_ELFREAD_H */

@@ -90,7 +90,7 @@ static int find_elf(Dwfl_Module *mod, void **ud, const char *name,
 	if (fd < 0 && !*elfp && name[0] == '/' && finding_for > 0) {
 		snprintf(path, sizeof(path), "/proc/%d/root%s",
 			 (int)finding_for, name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = rt_open_regular(path);
 		if (fd < 0)
 			return -1;
 		*file_name = strdup(path);
@@ -153,7 +153,7 @@ static int find_debuginfo(Dwfl_Module *mod, void **ud, const char *modname,
 		snprintf(path, sizeof(path), "%.*s/%s%s",
 			 (int)(slash - file_name), file_name, subdirs[i],
 			 debuglink);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = rt_open_regular(path);
 		if (fd < 0)
 			continue;
 		fd = rt_elf_safe_fd(fd);

@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "elfread.h"
 #include "maps.h"
 
 int rt_maps_parse_line(const char *line, struct rt_mapping *m)
@@ -122,7 +123,7 @@ int rt_maps_open(pid_t pid, const struct rt_mapping *m)
 		return fd;
 	/* map_files needs CAP_CHECKPOINT_RESTORE (or CAP_SYS_ADMIN): else the
 	 * path, verified. */
-	fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	fd = rt_open_regular(m->path);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
