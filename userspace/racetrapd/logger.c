@@ -391,6 +391,14 @@ void logger_msg(int priority, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	/*
+	 * A message is one line of racetrapd's own, but it quotes what a
+	 * target controls (its comm, its mappings' paths): no control
+	 * character of theirs reaches a log read on a terminal.
+	 */
+	for (char *c = text; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	rt_strbuf_init(&b);
 	pthread_mutex_lock(&lg.lock);
 	format_msg(&b, priority, text);

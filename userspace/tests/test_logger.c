@@ -8,7 +8,8 @@
  * socket at its path, faked in a private mount namespace), a report goes
  * to the journal with its structured fields, and a message the journal
  * refuses is counted (and sent to syslog).  With the json option the
- * daemon's own lines are JSON objects.
+ * daemon's own lines are JSON objects; without it, a control character
+ * a target put in its comm reaches the log as '?'.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -172,6 +173,27 @@ static void check_json_lines(void)
 	ktap_result(!strcmp(buf, want), "daemon_lines_json");
 }
 
+static void check_control_chars(void)
+{
+	char path[] = "/tmp/racetrap-logger-XXXXXX", buf[512] = "";
+	int fd = mkstemp(path), saved = dup(2);
+	ssize_t n;
+
+	dup2(fd, 2);
+	logger_init(LOGGER_STDERR, QUEUE, 0);
+	logger_msg(LOG_ERR, "cannot sample pid 7 (%s): gone", "a\x1b[2J\rb");
+	logger_fini();
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	EXPECT_TRUE(strstr(buf, "(a?[2J?b): gone") && !strchr(buf, '\x1b') &&
+		    !strchr(buf, '\r'), "daemon_lines_no_control_chars",
+		    "got '%s'", buf);
+}
+
 int main(void)
 {
 	char filler[4096], text[64];
@@ -181,7 +203,7 @@ int main(void)
 	const char *p;
 	double t;
 
-	ktap_start(8);
+	ktap_start(9);
 	memset(filler, '.', sizeof(filler));
 	if (pipe(pipe_fd) || fcntl(pipe_fd[1], F_SETFL, O_NONBLOCK))
 		return 1;
@@ -237,6 +259,7 @@ int main(void)
 	ktap_result(written_first <= QUEUE + 1, "queue_is_bounded");
 	ktap_result(written_second == N, "blocking_mode_drops_nothing");
 	check_json_lines();
+	check_control_chars();
 	check_journal();
 	return ktap_finish();
 }
