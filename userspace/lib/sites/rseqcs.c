@@ -29,16 +29,38 @@
 #include <string.h>
 
 #include "elffuncs.h"
+#include "grow.h"
 #include "rseqcs.h"
 
 #define RSEQ_CS_SIZE	32	/* struct rseq_cs, as the kernel reads it */
 #define RSEQ_CS_MAX_LEN	4096	/* longer is not a critical section */
 
-/* The R_X86_64_RELATIVE addend for the word at @vaddr, or 0. */
-static uint64_t relative_addend(Elf *elf, uint64_t vaddr)
+/* An R_X86_64_RELATIVE relocation: the word at @at gets base + @addend. */
+struct relative {
+	uint64_t at, addend;
+};
+
+static int by_at(const void *a, const void *b)
+{
+	const struct relative *x = a, *y = b;
+
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/*
+ * The relative relocations of the words in [@lo, @hi), sorted, read in
+ * one pass: looking each section's up among all of a file's relocations
+ * made a crafted file with many of both cost minutes (N x M).  0, or
+ * -ENOMEM.
+ */
+static int relatives_in(Elf *elf, uint64_t lo, uint64_t hi,
+			struct relative **out, size_t *n)
 {
 	Elf_Scn *scn = NULL;
+	size_t cap = 0;
 
+	*out = NULL;
+	*n = 0;
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *d;
@@ -49,12 +71,34 @@ static uint64_t relative_addend(Elf *elf, uint64_t vaddr)
 		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
 			GElf_Rela r;
 
-			if (gelf_getrela(d, (int)i, &r) && r.r_offset == vaddr &&
-			    GELF_R_TYPE(r.r_info) == R_X86_64_RELATIVE)
-				return (uint64_t)r.r_addend;
+			if (!gelf_getrela(d, (int)i, &r) || r.r_offset < lo ||
+			    r.r_offset >= hi ||
+			    GELF_R_TYPE(r.r_info) != R_X86_64_RELATIVE)
+				continue;
+			if (rt_grow((void **)out, &cap, *n, sizeof(**out))) {
+				free(*out);
+				*out = NULL;
+				*n = 0;
+				return -ENOMEM;
+			}
+			(*out)[(*n)++] = (struct relative){ r.r_offset,
+							    (uint64_t)r.r_addend };
 		}
 	}
+	if (*n)
+		qsort(*out, *n, sizeof(**out), by_at);
 	return 0;
+}
+
+/* The addend of the relocation of the word at @vaddr, or 0. */
+static uint64_t relative_addend(const struct relative *v, size_t n,
+				uint64_t vaddr)
+{
+	const struct relative key = { vaddr, 0 };
+	const struct relative *r = n ? bsearch(&key, v, n, sizeof(*v), by_at) :
+				       NULL;
+
+	return r ? r->addend : 0;
 }
 
 /* The file offset of code at @vaddr, or -1 when no code section has it. */
@@ -90,6 +134,8 @@ static int by_lo(const void *a, const void *b)
 
 int rt_rseq_cs_load(Elf *elf, struct rt_rseq_cs **out, size_t *n)
 {
+	struct relative *rel = NULL;
+	size_t nr_rel = 0;
 	GElf_Shdr sh;
 	Elf_Scn *scn = rt_elf_section(elf, "__rseq_cs", &sh);
 	Elf_Data *d;
@@ -103,9 +149,14 @@ int rt_rseq_cs_load(Elf *elf, struct rt_rseq_cs **out, size_t *n)
 	cap = sh.sh_size / RSEQ_CS_SIZE;
 	if (!cap)
 		return 0;
-	*out = calloc(cap, sizeof(**out));
-	if (!*out)
+	if (relatives_in(elf, sh.sh_addr, sh.sh_addr + sh.sh_size, &rel,
+			 &nr_rel))
 		return -ENOMEM;
+	*out = calloc(cap, sizeof(**out));
+	if (!*out) {
+		free(rel);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < cap; i++) {
 		const uint8_t *e = (const uint8_t *)d->d_buf + i * RSEQ_CS_SIZE;
 		uint64_t start = word(e + 8), len = word(e + 16);
@@ -114,13 +165,15 @@ int rt_rseq_cs_load(Elf *elf, struct rt_rseq_cs **out, size_t *n)
 		if (word(e) != 0 || !len || len > RSEQ_CS_MAX_LEN)
 			continue;	/* version 0 is the only one */
 		if (!start)
-			start = relative_addend(elf, sh.sh_addr + i * RSEQ_CS_SIZE + 8);
+			start = relative_addend(rel, nr_rel,
+						sh.sh_addr + i * RSEQ_CS_SIZE + 8);
 		off = start ? code_offset(elf, start, len) : -1;
 		if (off < 0)
 			continue;
 		(*out)[(*n)++] = (struct rt_rseq_cs){ (uint64_t)off,
 						      (uint64_t)off + len };
 	}
+	free(rel);
 	if (!*n) {
 		free(*out);
 		*out = NULL;
