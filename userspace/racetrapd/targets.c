@@ -186,12 +186,38 @@ static bool matches(const struct rt_daemon_conf *c, pid_t pid,
 	return proc_ruid(pid, &ruid) && rt_daemon_conf_user_ok(c, ruid);
 }
 
-static void start(const struct rt_daemon_conf *c, const struct proc_id *id,
-		  const char *comm)
+struct chosen {
+	const struct rt_daemon_conf *conf;
+	const struct proc_id *id;
+	const char *exe;
+};
+
+/*
+ * The process was matched at the scan and attached later: if it called
+ * exec meanwhile (a setuid program, keeping its real uid and, through a
+ * link, a target's name) or exited and its pid was reused, the
+ * attachment is one no target allows.  Same start time, same program,
+ * and a match still.
+ */
+static bool still_chosen(pid_t pid, void *arg)
 {
+	const struct chosen *ch = arg;
+	char comm[64], exe[4096];
+	struct proc_id now;
+
+	return proc_info(pid, &now, comm, sizeof(comm), exe, sizeof(exe)) &&
+	       now.start == ch->id->start && !strcmp(exe, ch->exe) &&
+	       matches(ch->conf, pid, comm, exe);
+}
+
+static void start(const struct rt_daemon_conf *c, const struct proc_id *id,
+		  const char *comm, const char *exe)
+{
+	struct chosen ch = { c, id, exe };
 	struct rt_session_params p = {
 		.pid = id->pid, .opts = &c->opts, .emit = logger_emit,
 		.announce = true, .setup_nice = rt_options_setup_nice(&c->opts),
+		.still_chosen = still_chosen, .still_chosen_arg = &ch,
 	};
 	struct target_session *ts;
 	char err[1024];
@@ -245,7 +271,7 @@ void targets_scan(const struct rt_daemon_conf *c)
 			continue;
 		if (was_tried(&id) || !matches(c, pid, comm, exe))
 			continue;
-		start(c, &id, comm);
+		start(c, &id, comm, exe);
 	}
 	closedir(d);
 }

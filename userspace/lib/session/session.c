@@ -127,6 +127,12 @@ static struct rt_session *session_start(const struct rt_session_params *p,
 	if (rt_kapi_attach(&s->k, s->pid, err, errlen) < 0)
 		goto err_close;
 	s->attached = true;
+	if (p->still_chosen && !p->still_chosen(s->pid, p->still_chosen_arg)) {
+		snprintf(err, errlen,
+			 "pid %d is no longer the process chosen (it called exec or exited) and was let go",
+			 (int)s->pid);
+		goto err_detach;
+	}
 	s->cpu_at_attach_ns = session_target_cpu_ns(s->pid);
 
 	memset(&ao, 0, sizeof(ao));

@@ -33,6 +33,14 @@ struct rt_session_params {
 	 * (rt_options_setup_nice()); 0: the caller's own priority.
 	 */
 	int setup_nice;
+	/*
+	 * Called right after the attach, before anything of the target is
+	 * read on: is @pid still the process the caller chose (no exec, no
+	 * pid reuse since)?  An exec after the attach ends the attachment,
+	 * so checking once here is enough.  NULL: no check.
+	 */
+	bool (*still_chosen)(pid_t pid, void *arg);
+	void *still_chosen_arg;
 };
 
 struct rt_session;
