@@ -450,12 +450,22 @@ static inline bool never_in(pid_t pid, char st, double secs)
 }
 
 /* Attach a fresh tracer to fixture @f and give it the fixture's sites. */
-static inline int rt_attach_fx(const struct fx *f)
+/*
+ * Attach to the started fixture @f with @cfg applied first (NULL: the
+ * defaults), so that no window runs under the defaults before it.
+ */
+static inline int rt_attach_fx_with(const struct fx *f,
+				    struct racetrap_config *cfg)
 {
 	int fd = rt_open();
 
 	if (fd < 0) {
 		ktap_diag("open %s: %s", RACETRAP_DEVICE, strerror(errno));
+		return -1;
+	}
+	if (cfg && rt_config_set(fd, cfg)) {
+		ktap_diag("config: %s", strerror(errno));
+		close(fd);
 		return -1;
 	}
 	if (rt_attach(fd, f->pid)) {
@@ -471,10 +481,11 @@ static inline int rt_attach_fx(const struct fx *f)
 	return fd;
 }
 
-/*
- * Attach to the started fixture @f and apply @cfg; on failure say why,
- * stop the fixture and return -1.
- */
+static inline int rt_attach_fx(const struct fx *f)
+{
+	return rt_attach_fx_with(f, NULL);
+}
+
 /*
  * ktap_start() for a test whose results are @names: false, with every one
  * of them skipped, when there is no racetrap device to test.
@@ -530,15 +541,14 @@ static inline void fx_live_functions(struct fx *f, bool func_starts,
 	}
 }
 
+/*
+ * Attach to the started fixture @f with @cfg applied before the attach;
+ * on failure say why, stop the fixture and return -1.
+ */
 static inline int rt_attach_fx_config(struct fx *f, struct racetrap_config *cfg)
 {
-	int fd = rt_attach_fx(f);
+	int fd = rt_attach_fx_with(f, cfg);
 
-	if (fd >= 0 && rt_config_set(fd, cfg)) {
-		ktap_diag("config: %s", strerror(errno));
-		close(fd);
-		fd = -1;
-	}
 	if (fd < 0)
 		fx_stop(f);
 	return fd;
