@@ -147,27 +147,35 @@ static void check_journal(void)
 }
 #endif
 
-/* The json option: the daemon's own lines are JSON objects. */
-static void check_json_lines(void)
+/* What logger_msg() writes to stderr for @text, as JSON or as text. */
+static void daemon_line(bool json, const char *text, char *buf, size_t len)
 {
-	char path[] = "/tmp/racetrap-logger-XXXXXX", buf[512] = "";
+	char path[] = "/tmp/racetrap-logger-XXXXXX";
 	int fd = mkstemp(path), saved = dup(2);
-	const char *want = "{\"type\":\"daemon\",\"priority\":\"info\","
-		"\"message\":\"started: \\\"bank\\\"\"}\n";
 	ssize_t n;
 
 	dup2(fd, 2);
 	logger_init(LOGGER_STDERR, QUEUE, 0);
-	logger_set_json(true);
-	logger_msg(LOG_INFO, "started: \"bank\"");
+	logger_set_json(json);
+	logger_msg(LOG_INFO, "%s", text);
 	logger_fini();
 	logger_set_json(false);
 	dup2(saved, 2);
 	close(saved);
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	n = pread(fd, buf, len - 1, 0);
 	buf[n > 0 ? n : 0] = '\0';
 	close(fd);
 	unlink(path);
+}
+
+/* The json option: the daemon's own lines are JSON objects. */
+static void check_json_lines(void)
+{
+	const char *want = "{\"type\":\"daemon\",\"priority\":\"info\","
+		"\"message\":\"started: \\\"bank\\\"\"}\n";
+	char buf[512];
+
+	daemon_line(true, "started: \"bank\"", buf, sizeof(buf));
 	if (strcmp(buf, want))
 		ktap_diag("got '%s', want '%s'", buf, want);
 	ktap_result(!strcmp(buf, want), "daemon_lines_json");
@@ -175,20 +183,10 @@ static void check_json_lines(void)
 
 static void check_control_chars(void)
 {
-	char path[] = "/tmp/racetrap-logger-XXXXXX", buf[512] = "";
-	int fd = mkstemp(path), saved = dup(2);
-	ssize_t n;
+	char buf[512];
 
-	dup2(fd, 2);
-	logger_init(LOGGER_STDERR, QUEUE, 0);
-	logger_msg(LOG_ERR, "cannot sample pid 7 (%s): gone", "a\x1b[2J\rb");
-	logger_fini();
-	dup2(saved, 2);
-	close(saved);
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	buf[n > 0 ? n : 0] = '\0';
-	close(fd);
-	unlink(path);
+	daemon_line(false, "cannot sample pid 7 (a\x1b[2J\rb): gone", buf,
+		    sizeof(buf));
 	EXPECT_TRUE(strstr(buf, "(a?[2J?b): gone") && !strchr(buf, '\x1b') &&
 		    !strchr(buf, '\r'), "daemon_lines_no_control_chars",
 		    "got '%s'", buf);
