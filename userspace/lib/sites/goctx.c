@@ -171,19 +171,18 @@ static int offsets_cached(Elf *elf, const struct stat *st,
 	if (k.dir) {
 		rt_build_id(elf, build_id);
 		k.build_id = build_id;
-		if (!rt_filecache_load(&k, st, sizeof(e), 1, (void **)&got,
-				       &nr)) {
-			e = nr ? *got : (struct goctx_entry){ .ret = -ENOENT };
-			free(got);
-			memcpy(off, e.off, sizeof(e.off));
-			return e.ret;
-		}
 	}
-	memset(&e, 0, sizeof(e));
-	e.ret = rt_goctx_offsets(elf, e.off);
+	if (k.dir && !rt_filecache_load(&k, st, sizeof(e), 1, (void **)&got,
+					&nr)) {
+		e = nr ? *got : (struct goctx_entry){ .ret = -ENOENT };
+		free(got);
+	} else {
+		memset(&e, 0, sizeof(e));
+		e.ret = rt_goctx_offsets(elf, e.off);
+		if (k.dir)
+			rt_filecache_store(&k, st, sizeof(e), &e, 1);
+	}
 	memcpy(off, e.off, sizeof(e.off));
-	if (k.dir)
-		rt_filecache_store(&k, st, sizeof(e), &e, 1);
 	return e.ret;
 }
 
