@@ -53,6 +53,13 @@ static void put_locked(struct racetrap_ring *r,
 }
 
 /* Queue the LOST record once there is room left for it. */
+/* A record that will never be read: counted, for the next LOST record. */
+static void drop_locked(struct racetrap_ring *r)
+{
+	r->lost++;
+	racetrap_count(r->stats, RACETRAP_STAT_DROPS);
+}
+
 static void flush_lost_locked(struct racetrap_ring *r)
 {
 	struct racetrap_record rec = {
@@ -86,8 +93,7 @@ void racetrap_ring_push(struct racetrap_ring *r,
 		put_locked(r, rec, tail);
 		tail = NULL;
 	} else {
-		r->lost++;
-		racetrap_count(r->stats, RACETRAP_STAT_DROPS);
+		drop_locked(r);
 	}
 	spin_unlock_irqrestore(&r->lock, flags);
 	kfree(tail);
@@ -107,12 +113,10 @@ void racetrap_ring_set_live(struct racetrap_ring *r, bool live,
 	r->live = live;
 	if (end) {
 		flush_lost_locked(r);
-		if (r->count < RACETRAP_RING_ENTRIES) {
+		if (r->count < RACETRAP_RING_ENTRIES)
 			put_locked(r, end, NULL);
-		} else {
-			r->lost++;
-			racetrap_count(r->stats, RACETRAP_STAT_DROPS);
-		}
+		else
+			drop_locked(r);
 	}
 	spin_unlock_irqrestore(&r->lock, flags);
 	wake_up_interruptible_poll(&r->wq, EPOLLIN | EPOLLHUP);
@@ -177,8 +181,7 @@ ssize_t racetrap_ring_read(struct racetrap_ring *r, char __user *buf,
 					  tail_len(rec)))) {
 			kfree(tail);
 			spin_lock_irq(&r->lock);
-			r->lost++;
-			racetrap_count(r->stats, RACETRAP_STAT_DROPS);
+			drop_locked(r);
 			flush_lost_locked(r);
 			spin_unlock_irq(&r->lock);
 			err = -EFAULT;
