@@ -396,9 +396,7 @@ void logger_msg(int priority, const char *fmt, ...)
 	 * target controls (its comm, its mappings' paths): no control
 	 * character of theirs reaches a log read on a terminal.
 	 */
-	for (char *c = text; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	rt_strip_controls(text);
 	rt_strbuf_init(&b);
 	pthread_mutex_lock(&lg.lock);
 	format_msg(&b, priority, text);

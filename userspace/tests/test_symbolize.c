@@ -17,6 +17,9 @@
 #include "symbolize.h"
 #include "verdict.h"
 
+/* Defined last, where a #line gives its source file a hostile name. */
+int control_named(int x);
+
 /* Does line @line of @file contain @marker? */
 static bool line_has(const char *file, int line, const char *marker)
 {
@@ -606,9 +609,47 @@ static void test_user_debuglink(void)
 	live_bin_close(&b);
 }
 
+static bool has_controls(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/*
+ * DWARF names are the target's to choose: a source file named with a
+ * newline and a terminal escape reaches reports as '?'s, so no text
+ * report or log line can be forged from a binary.
+ */
+static void test_control_names(void)
+{
+	const char *name = "dwarf_control_characters_replaced";
+	struct rt_frames f = { 0 };
+	struct rt_symbolizer *s;
+	char err[256] = "";
+	bool ok = false;
+
+	s = rt_symbolizer_new(getpid(), err, sizeof(err));
+	if (s && !rt_symbolize(s, (uint64_t)(uintptr_t)&control_named, false,
+			       &f) && f.n) {
+		show(&f);
+		ok = ends_with(f.v[0].file, "forged?WARNING: DATA RACE?[31m.c");
+		for (size_t i = 0; i < f.n; i++)
+			ok &= !has_controls(f.v[i].file) &&
+			      !has_controls(f.v[i].function) &&
+			      !has_controls(f.v[i].module);
+	} else {
+		ktap_diag("symbolizer: %s", err);
+	}
+	ktap_result(ok, name);
+	rt_frames_free(&f);
+	rt_symbolizer_free(s);
+}
+
 int main(void)
 {
-	ktap_start(19);
+	ktap_start(20);
 	test_c();
 	test_go();
 	test_cxx();
@@ -617,5 +658,13 @@ int main(void)
 	test_hidden_path();
 	test_user_owned();
 	test_user_debuglink();
+	test_control_names();
 	return ktap_finish();
+}
+
+/* Last in the file: what follows the #line has no true lines. */
+#line 1 "forged\nWARNING: DATA RACE\033[31m.c"
+__attribute__((noinline, used)) int control_named(int x)
+{
+	return x * 3 + 1;
 }

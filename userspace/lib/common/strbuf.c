@@ -82,3 +82,10 @@ const char *rt_strbuf_str(const struct rt_strbuf *b)
 {
 	return b->s ? b->s : "";
 }
+
+void rt_strip_controls(char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}

@@ -27,6 +27,15 @@ void rt_strbuf_printf(struct rt_strbuf *b, const char *fmt, ...);
 /* The content, "" when empty; valid until the next change. */
 const char *rt_strbuf_str(const struct rt_strbuf *b);
 
+/*
+ * Replace C0 control characters and DEL in @s by '?'.  For strings a
+ * target chooses (comm, paths, DWARF names) before they reach a text
+ * report, a log line or the line-based status file: a '\n' there would
+ * forge lines, an escape would drive the reader's terminal.  JSON
+ * escapes on its own.
+ */
+void rt_strip_controls(char *s);
+
 /* @one when @n is 1, else @many: "1 race", "2 races", "0 races". */
 static inline const char *rt_plural(uint64_t n, const char *one,
 				    const char *many)

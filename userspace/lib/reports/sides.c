@@ -48,11 +48,7 @@ void rt_read_comm(pid_t pid, pid_t tid, char *buf, size_t len)
 	if (f)
 		fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';
-	/* comm is chosen by the target: no control characters in reports,
-	 * logs or the line-based status file (JSON escapes the rest). */
-	for (char *p = buf; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	rt_strip_controls(buf);
 }
 
 struct rt_sides *rt_sides_new(pid_t pid, struct rt_symbolizer *sym,

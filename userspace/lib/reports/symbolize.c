@@ -19,6 +19,7 @@
 #include "demangle.h"
 #include "elfread.h"
 #include "grow.h"
+#include "strbuf.h"
 #include "symbolize.h"
 #include "unwind.h"
 
@@ -519,12 +520,25 @@ int rt_symbolizer_sites_ending_at(struct rt_symbolizer *s, uint64_t ip,
 					 sites, max);
 }
 
+/*
+ * A copy of a name the target's files chose, fit for every report
+ * format: rt_strip_controls().
+ */
+static char *printable_dup(const char *name)
+{
+	char *d = name ? strdup(name) : NULL;
+
+	rt_strip_controls(d);
+	return d;
+}
+
 /* A symbol name as reports show it: C++ names demangled. */
 static char *pretty(const char *name)
 {
 	char *d = rt_demangle(name);
 
-	return d ? d : (name ? strdup(name) : NULL);
+	rt_strip_controls(d);
+	return d ? d : printable_dup(name);
 }
 
 struct data_search {
@@ -584,7 +598,7 @@ void rt_symbolizer_location(struct rt_symbolizer *s, uint64_t addr,
 	loc->global = true;
 	module = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL,
 				  NULL);
-	loc->module = module ? strdup(module) : NULL;
+	loc->module = printable_dup(module);
 	dwfl_module_getelf(mod, &bias);
 	loc->module_addr = addr - bias;
 	name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
@@ -658,10 +672,11 @@ static int add_frame(struct rt_frames *out, uint64_t ip, uint64_t lookup,
 	}
 	f->ip = ip;
 	f->lookup = lookup;
-	f->function = function ? strdup(function) : NULL;
+	f->function = printable_dup(function);
 	f->file = file;
+	rt_strip_controls(f->file);
 	f->line = line;
-	f->module = module ? strdup(module) : NULL;
+	f->module = printable_dup(module);
 	f->module_addr = module_addr;
 	f->inlined = inlined;
 	return 0;
