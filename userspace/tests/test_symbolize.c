@@ -647,9 +647,100 @@ static void test_control_names(void)
 	rt_symbolizer_free(s);
 }
 
+/* Fork a `sleep 30` whose pid is @want, through ns_last_pid (root). */
+static pid_t spawn_at_pid(pid_t want)
+{
+	for (int tries = 0; tries < 20; tries++) {
+		FILE *f = fopen("/proc/sys/kernel/ns_last_pid", "we");
+		pid_t child;
+		int st;
+
+		if (!f || fprintf(f, "%d", (int)want - 1) < 0 || fclose(f)) {
+			if (f)
+				fclose(f);
+			return -1;
+		}
+		fflush(stdout);
+		child = fork();
+		if (child == 0) {
+			execl("/bin/sleep", "sleep", "30", (char *)NULL);
+			_exit(127);
+		}
+		if (child == want || child < 0)
+			return child;
+		kill(child, SIGKILL);
+		waitpid(child, &st, 0);
+	}
+	return -1;
+}
+
+/* The start of @pid's first executable mapping of a path with @needle. */
+static uint64_t text_of(pid_t pid, const char *needle)
+{
+	char path[64], line[4400];
+	unsigned long long start = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	for (int i = 0; i < 200 && !start; i++) {
+		FILE *f = fopen(path, "re");
+
+		while (f && fgets(line, sizeof(line), f) && !start)
+			if (strstr(line, " r-xp ") && strstr(line, needle))
+				sscanf(line, "%llx-", &start);
+		if (f)
+			fclose(f);
+		if (!start)
+			usleep(10000);
+	}
+	return start;
+}
+
+/*
+ * Records are symbolized after their process may have exited, and its
+ * pid can then be another process's: the symbolizer must not read that
+ * one's maps and name its code in the first one's reports.
+ */
+static void test_pid_reuse(void)
+{
+	const char *name = "reused_pid_not_symbolized";
+	struct rt_frames f = { 0 };
+	struct rt_symbolizer *s = NULL;
+	struct test_proc p;
+	struct live_bin b;
+	char err[256] = "";
+	pid_t other = -1;
+	uint64_t addr;
+	int st;
+
+	if (live_bin_open("sample_c", &b) || test_proc_start(b.path, &p)) {
+		ktap_skip(name, "sample_c cannot run");
+		return;
+	}
+	s = rt_symbolizer_new(p.pid, err, sizeof(err));
+	test_proc_stop(&p);
+	if (s)
+		other = spawn_at_pid(p.pid);
+	if (other != p.pid) {
+		ktap_skip(name, "pid not reused (needs root: ns_last_pid)");
+		goto out;
+	}
+	addr = text_of(other, "/sleep");
+	if (addr && !rt_symbolize(s, addr, false, &f) && f.n && f.v[0].module)
+		show(&f);
+	ktap_result(addr && f.n && !f.v[0].module, name);
+out:
+	if (other > 0) {
+		kill(other, SIGKILL);
+		waitpid(other, &st, 0);
+	}
+	rt_frames_free(&f);
+	rt_symbolizer_free(s);
+	live_bin_close(&b);
+}
+
 int main(void)
 {
-	ktap_start(20);
+	ktap_start(21);
 	test_c();
 	test_go();
 	test_cxx();
@@ -659,6 +750,7 @@ int main(void)
 	test_user_owned();
 	test_user_debuglink();
 	test_control_names();
+	test_pid_reuse();
 	return ktap_finish();
 }
 

@@ -16,6 +16,7 @@
 #include "atomictype.h"
 #include "decode.h"
 #include "maps.h"
+#include "procstat.h"
 #include "demangle.h"
 #include "elfread.h"
 #include "grow.h"
@@ -32,6 +33,9 @@ struct mod_info {
 
 struct rt_symbolizer {
 	pid_t pid;
+	/* The process's start time: its pid can name another one later. */
+	unsigned long long start;
+	bool gone;	/* it was seen exited: nothing more is read of @pid */
 	Dwfl *dwfl;
 	struct mod_info *mods;
 	size_t nr_mods, cap_mods;
@@ -253,17 +257,40 @@ static bool in_code(const struct rt_symbolizer *s, uint64_t addr)
 }
 
 /*
+ * Whether @s->pid still names the process @s was made for.  Once it has
+ * exited its pid may be reused, and the maps and files read through it
+ * would be another program's, named in this one's reports.  A process
+ * that started when @s's did is the same one (start times are clock
+ * ticks; a pid reused within one tick is not considered).
+ */
+static bool same_process(struct rt_symbolizer *s)
+{
+	unsigned long long start;
+
+	if (!s->gone && (!rt_proc_stat_fields(s->pid, 22, 1, &start) ||
+			 start != s->start))
+		s->gone = true;
+	return !s->gone;
+}
+
+/*
  * A zombie's maps read empty, and reporting nothing would drop every
  * module: so read the maps first and report only a non-empty snapshot.
  * (The vDSO, which only dwfl_linux_proc_report finds, is not reported.)
+ * The maps are the process's own if it is still alive after they were
+ * read: its pid was not free in between.
  */
 int rt_symbolizer_refresh(struct rt_symbolizer *s)
 {
 	size_t len = 0;
-	char *maps = rt_maps_snapshot(s->pid, &len);
+	char *maps = s->gone ? NULL : rt_maps_snapshot(s->pid, &len);
 	FILE *f;
 	int ret;
 
+	if (maps && !same_process(s)) {
+		free(maps);
+		maps = NULL;
+	}
 	if (!maps)
 		return -ESRCH;
 	f = fmemopen(maps, len, "r");
@@ -298,6 +325,11 @@ struct rt_symbolizer *rt_symbolizer_new(pid_t pid, char *err, size_t errlen)
 		return NULL;
 	}
 	s->pid = pid;
+	if (!rt_proc_stat_fields(pid, 22, 1, &s->start)) {
+		snprintf(err, errlen, "no process %d", (int)pid);
+		free(s);
+		return NULL;
+	}
 	s->dwfl = dwfl_begin(&proc_callbacks);
 	if (!s->dwfl) {
 		snprintf(err, errlen, "libdwfl: %s", dwfl_errmsg(-1));
@@ -330,18 +362,13 @@ void rt_symbolizer_free(struct rt_symbolizer *s)
 	free(s);
 }
 
-static bool alive(pid_t pid)
-{
-	return kill(pid, 0) == 0 || errno == EPERM;
-}
-
 /* The module at @addr, re-reading the maps once for a new mapping. */
 static Dwfl_Module *module_at(struct rt_symbolizer *s, uint64_t addr)
 {
 	Dwfl_Module *mod = dwfl_addrmodule(s->dwfl, addr);
 	uint64_t page = addr >> 12, now;
 
-	if (mod || !alive(s->pid))
+	if (mod || !same_process(s))
 		return mod;
 	now = now_ns();
 	for (size_t i = 0; i < sizeof(s->misses) / sizeof(s->misses[0]); i++)
