@@ -19,7 +19,8 @@ struct rt_filecache_key {
 	const char *dir;	/* NULL: no cache */
 	const char *kind;	/* file suffix, up to 7 characters */
 	uint32_t version;	/* bumped when the derivation changes */
-	const char *build_id;	/* rt_build_id() of the file; "" = no cache */
+	const char *build_id;	/* rt_build_id(), or a fixed name when the
+				 * identity suffices; "" = no cache */
 	uint64_t extra;		/* the options the content depends on */
 };
 

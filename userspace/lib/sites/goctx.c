@@ -24,7 +24,6 @@
 
 #include <uapi/linux/racetrap.h>
 
-#include "buildid.h"
 #include "filecache.h"
 #include "goabi.h"
 #include "goctx.h"
@@ -154,7 +153,12 @@ static void set_words(struct racetrap_config *cfg,
 		cfg->ctx_off[i] = off[i];
 }
 
-/* rt_goctx_offsets() of @elf, from @cache_dir when it has them. */
+/*
+ * rt_goctx_offsets() of @elf, from @cache_dir when it has them.  Keyed by
+ * the file's identity alone, under the name "go": a Go executable has no
+ * GNU build-id, and its stand-in (a hash of all its code) cost more than
+ * the rest of a cached read.
+ */
 static int offsets_cached(Elf *elf, const struct stat *st,
 			  const char *cache_dir, uint32_t off[RT_GOCTX_NR])
 {
@@ -162,16 +166,11 @@ static int offsets_cached(Elf *elf, const struct stat *st,
 		.dir = st ? cache_dir : NULL,
 		.kind = "goctx",
 		.version = GOCTX_CACHE_VERSION,
-		.build_id = "",
+		.build_id = "go",
 	};
-	char build_id[RT_BUILD_ID_MAX];
 	struct goctx_entry e, *got;
 	size_t nr;
 
-	if (k.dir) {
-		rt_build_id(elf, build_id);
-		k.build_id = build_id;
-	}
 	if (k.dir && !rt_filecache_load(&k, st, sizeof(e), 1, (void **)&got,
 					&nr)) {
 		e = nr ? *got : (struct goctx_entry){ .ret = -ENOENT };
