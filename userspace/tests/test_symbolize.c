@@ -674,21 +674,32 @@ static pid_t spawn_at_pid(pid_t want)
 	return -1;
 }
 
-/* The start of @pid's first executable mapping of a path with @needle. */
-static uint64_t text_of(pid_t pid, const char *needle)
+/*
+ * The start of the executable mapping of @pid's program, once it has
+ * exec'd @prog (which may be a link: busybox's sleep).
+ */
+static uint64_t program_text(pid_t pid, const char *prog)
 {
-	char path[64], line[4400];
+	char path[64], exe[4096], want[4096], line[4400];
 	unsigned long long start = 0;
+	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	if (!realpath(prog, want))
+		return 0;
 	for (int i = 0; i < 200 && !start; i++) {
-		FILE *f = fopen(path, "re");
+		snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+		n = readlink(path, exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+		if (!strcmp(exe, want)) {
+			FILE *f = fopen(path, "re");
 
-		while (f && fgets(line, sizeof(line), f) && !start)
-			if (strstr(line, " r-xp ") && strstr(line, needle))
-				sscanf(line, "%llx-", &start);
-		if (f)
-			fclose(f);
+			while (f && fgets(line, sizeof(line), f) && !start)
+				if (strstr(line, " r-xp ") && strstr(line, exe))
+					sscanf(line, "%llx-", &start);
+			if (f)
+				fclose(f);
+		}
 		if (!start)
 			usleep(10000);
 	}
@@ -718,13 +729,17 @@ static void test_pid_reuse(void)
 	}
 	s = rt_symbolizer_new(p.pid, err, sizeof(err));
 	test_proc_stop(&p);
-	if (s)
-		other = spawn_at_pid(p.pid);
+	if (!s) {
+		ktap_diag("symbolizer: %s", err);
+		ktap_result(false, name);
+		goto out;
+	}
+	other = spawn_at_pid(p.pid);
 	if (other != p.pid) {
 		ktap_skip(name, "pid not reused (needs root: ns_last_pid)");
 		goto out;
 	}
-	addr = text_of(other, "/sleep");
+	addr = program_text(other, "/bin/sleep");
 	if (addr && !rt_symbolize(s, addr, false, &f) && f.n && f.v[0].module)
 		show(&f);
 	ktap_result(addr && f.n && !f.v[0].module, name);

@@ -114,9 +114,14 @@ void rt_analyzer_add_table(struct rt_analyzer *an, uint32_t table_id,
 			   uint64_t map_start, uint64_t map_offset,
 			   const struct racetrap_site *sites, size_t nr_sites)
 {
+	char comm[sizeof(an->comm)];
+
 	rt_sides_add_table(an->sides, table_id, path, build_id, map_start,
 			   map_offset, sites, nr_sites);
-	rt_read_comm(an->pid, 0, an->comm, sizeof(an->comm));
+	/* After an exec: not another process's name through a reused pid. */
+	rt_read_comm(an->pid, 0, comm, sizeof(comm));
+	if (rt_symbolizer_same_process(an->sym))
+		memcpy(an->comm, comm, sizeof(comm));
 }
 
 void rt_analyzer_counts(const struct rt_analyzer *an,

@@ -384,6 +384,8 @@ void rt_sides_fill(struct rt_sides *an, struct rt_side_view *v,
 	v->role = role;
 	v->tid = (pid_t)s->tid;
 	rt_read_comm(an->pid, v->tid, v->thread, sizeof(v->thread));
+	if (!rt_symbolizer_same_process(an->sym))
+		snprintf(v->thread, sizeof(v->thread), "exited");
 	v->access = s->access;
 	v->locked = s->flags & RACETRAP_SIDE_F_LOCKED;
 	v->atomic_type = atomic_type_at(an, access_ip);

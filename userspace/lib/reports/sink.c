@@ -16,6 +16,8 @@ void rt_sink_vstatus(rt_sink_fn sink, void *arg, int priority, pid_t pid,
 	if (!sink)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Status lines quote the target's mappings' paths. */
+	rt_strip_controls(msg);
 	v.message = msg;
 	sink(arg, &(struct rt_report){
 		.kind = RT_REPORT_STATUS, .priority = priority, .pid = pid,

@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "atomictype.h"
 #include "decode.h"
 #include "maps.h"
-#include "procstat.h"
 #include "demangle.h"
 #include "elfread.h"
 #include "grow.h"
@@ -33,8 +33,9 @@ struct mod_info {
 
 struct rt_symbolizer {
 	pid_t pid;
-	/* The process's start time: its pid can name another one later. */
-	unsigned long long start;
+	/* The process itself (-1 where pidfd_open() is not there): its pid
+	 * can name another one later, this cannot. */
+	int pidfd;
 	bool gone;	/* it was seen exited: nothing more is read of @pid */
 	Dwfl *dwfl;
 	struct mod_info *mods;
@@ -256,19 +257,22 @@ static bool in_code(const struct rt_symbolizer *s, uint64_t addr)
 	return false;
 }
 
-/*
- * Whether @s->pid still names the process @s was made for.  Once it has
- * exited its pid may be reused, and the maps and files read through it
- * would be another program's, named in this one's reports.  A process
- * that started when @s's did is the same one (start times are clock
- * ticks; a pid reused within one tick is not considered).
- */
-static bool same_process(struct rt_symbolizer *s)
+bool rt_symbolizer_same_process(struct rt_symbolizer *s)
 {
-	unsigned long long start;
+	int ret;
 
-	if (!s->gone && (!rt_proc_stat_fields(s->pid, 22, 1, &start) ||
-			 start != s->start))
+	if (s->gone)
+		return false;
+	if (s->pidfd >= 0)
+		ret = (int)syscall(SYS_pidfd_send_signal, s->pidfd, 0, NULL, 0);
+	else
+		ret = kill(s->pid, 0);
+	/*
+	 * Only an exit says gone (EPERM is a live process).  Without a
+	 * pidfd, kill() is fooled by a pid already reused, but once it says
+	 * ESRCH the process is gone for good.
+	 */
+	if (ret && errno == ESRCH)
 		s->gone = true;
 	return !s->gone;
 }
@@ -287,7 +291,7 @@ int rt_symbolizer_refresh(struct rt_symbolizer *s)
 	FILE *f;
 	int ret;
 
-	if (maps && !same_process(s)) {
+	if (maps && !rt_symbolizer_same_process(s)) {
 		free(maps);
 		maps = NULL;
 	}
@@ -325,7 +329,8 @@ struct rt_symbolizer *rt_symbolizer_new(pid_t pid, char *err, size_t errlen)
 		return NULL;
 	}
 	s->pid = pid;
-	if (!rt_proc_stat_fields(pid, 22, 1, &s->start)) {
+	s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (s->pidfd < 0 && errno == ESRCH) {
 		snprintf(err, errlen, "no process %d", (int)pid);
 		free(s);
 		return NULL;
@@ -359,6 +364,8 @@ void rt_symbolizer_free(struct rt_symbolizer *s)
 	rt_unwinder_free(s->unwinder);
 	dwfl_end(s->dwfl);
 	free(s->code);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
 	free(s);
 }
 
@@ -368,13 +375,15 @@ static Dwfl_Module *module_at(struct rt_symbolizer *s, uint64_t addr)
 	Dwfl_Module *mod = dwfl_addrmodule(s->dwfl, addr);
 	uint64_t page = addr >> 12, now;
 
-	if (mod || !same_process(s))
+	if (mod)
 		return mod;
 	now = now_ns();
 	for (size_t i = 0; i < sizeof(s->misses) / sizeof(s->misses[0]); i++)
 		if (s->misses[i].page == page && s->misses[i].when_ns &&
 		    now - s->misses[i].when_ns < MISS_TTL_NS)
 			return NULL;
+	if (!rt_symbolizer_same_process(s))
+		return NULL;
 	if (rt_symbolizer_refresh(s) == 0)
 		mod = dwfl_addrmodule(s->dwfl, addr);
 	if (!mod) {

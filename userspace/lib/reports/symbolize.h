@@ -43,6 +43,14 @@ struct rt_symbolizer;
 struct rt_symbolizer *rt_symbolizer_new(pid_t pid, char *err, size_t errlen);
 
 /*
+ * Whether the process @s was made for is alive: its pid then still names
+ * it, and what was just read through /proc/PID was its own (once it has
+ * exited and been reaped, the pid can be another process's).  False from
+ * the first time it is seen gone.
+ */
+bool rt_symbolizer_same_process(struct rt_symbolizer *s);
+
+/*
  * Re-read the mappings (dlopen, exec) while the process lives; modules
  * already known stay usable after it exits.  0 or a negative errno.
  */
