@@ -22,7 +22,7 @@ group_packages() {
 			linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64 \
 			cpio kmod build-essential gcc make pkg-config \
 			libcapstone-dev libdw-dev libelf-dev elfutils libsystemd-dev \
-			golang-go linux-perf binutils file python3 g++ libtsan2 \
+			golang-go linux-perf binutils file python3 g++ libtsan2 rustc \
 			linux-source-6.12 libiberty-dev \
 			debhelper dh-dkms dkms lintian dpkg-dev fakeroot
 		;;

@@ -357,6 +357,23 @@ static void test_cxx_atomic_frames(void)
 }
 
 /*
+ * Rust's release store and acquire load are plain MOVs too: their inlined
+ * core::sync::atomic frames make them atomic, as C++'s.  A plain field's
+ * store is not.
+ */
+static void test_rust_atomic_frames(void)
+{
+	static const struct atomic_want want[] = {
+		{ "sample_rs_publish", RACETRAP_ACCESS_WRITE, true },
+		{ "sample_rs_await", RACETRAP_ACCESS_READ, true },
+		{ "sample_rs_deposit", RACETRAP_ACCESS_WRITE, false },
+	};
+
+	check_atomic_sites("sample_rs", want, sizeof(want) / sizeof(want[0]),
+			   atomic_by_frame, "rust_atomic_frames");
+}
+
+/*
  * A C11 release store and acquire load are plain MOVs with no frame of
  * their own: their operands' DWARF type (a pointer parameter to a struct
  * whose member there is atomic_int; a global atomic_long addressed
@@ -755,11 +772,12 @@ out:
 
 int main(void)
 {
-	ktap_start(21);
+	ktap_start(22);
 	test_c();
 	test_go();
 	test_cxx();
 	test_cxx_atomic_frames();
+	test_rust_atomic_frames();
 	test_c_atomic_type();
 	test_hidden_path();
 	test_user_owned();

@@ -806,13 +806,57 @@ static char *cu_line(Dwarf_Die *cu, uint64_t pc, int *line)
  * its parents in the DIE tree are the inlined calls around it, out to
  * the concrete subprogram, each placed by its call_file:call_line.
  */
+/*
+ * The innermost subprogram or inlined subroutine at @pc below @die, found
+ * by walking the tree: dwarf_getscopes() (libdw 0.188) does not look
+ * inside DIEs that have no addresses, and Rust puts its functions in
+ * namespaces and its methods in their types' DIEs.
+ */
+static bool innermost_function(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *out,
+			       int depth)
+{
+	Dwarf_Die kid;
+
+	if (depth > 64 || dwarf_child(die, &kid) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&kid);
+		bool function = tag == DW_TAG_subprogram ||
+				tag == DW_TAG_inlined_subroutine;
+
+		switch (tag) {
+		case DW_TAG_namespace:
+		case DW_TAG_module:
+		case DW_TAG_structure_type:
+		case DW_TAG_class_type:
+		case DW_TAG_union_type:
+			if (innermost_function(&kid, pc, out, depth + 1))
+				return true;
+			break;
+		case DW_TAG_subprogram:
+		case DW_TAG_inlined_subroutine:
+		case DW_TAG_lexical_block:
+			if (dwarf_haspc(&kid, pc) <= 0)
+				break;
+			if (innermost_function(&kid, pc, out, depth + 1))
+				return true;
+			if (function) {
+				*out = kid;
+				return true;
+			}
+			break;
+		}
+	} while (dwarf_siblingof(&kid, &kid) == 0);
+	return false;
+}
+
 static int dwarf_frames(Dwfl_Module *mod, uint64_t ip, uint64_t addr,
 			const char *module, uint64_t module_addr,
 			struct rt_frames *out, const char *fallback_name)
 {
 	Dwarf_Addr bias = 0;
 	Dwarf_Die cubuf, *cu = find_cu(mod, addr, &cubuf, &bias);
-	Dwarf_Die *scopes = NULL, *chain = NULL;
+	Dwarf_Die *scopes = NULL, *chain = NULL, fn;
 	Dwarf_Files *files = NULL;
 	const char *dir = cu ? comp_dir(cu) : NULL;
 	char *loc_file = NULL;
@@ -830,6 +874,8 @@ static int dwarf_frames(Dwfl_Module *mod, uint64_t ip, uint64_t addr,
 	}
 	if (inner >= 0)
 		nchain = dwarf_getscopes_die(&scopes[inner], &chain);
+	else if (cu && innermost_function(cu, addr - bias, &fn, 0))
+		nchain = dwarf_getscopes_die(&fn, &chain);
 	for (int i = 0; i < nchain && !ret; i++) {
 		int tag = dwarf_tag(&chain[i]);
 		Dwarf_Attribute a;
