@@ -2,7 +2,8 @@
 /*
  * filecache: what racetrap derives from a mapped file (its decoded site
  * table, a Go executable's runtime.g offsets), kept in a cache directory
- * as BUILDID-KEY.KIND so that attaching to the same binary again (a
+ * as BUILDID-KEY.KIND (BUILDID: rt_build_id() or another name of the
+ * content) so that attaching to the same binary again (a
  * restarted service, a second process) derives nothing.  KEY hashes the
  * file's identity (device, inode, size, mtime, ctime) and whatever else
  * the content depends on; a file whose header does not match what is
@@ -19,8 +20,8 @@ struct rt_filecache_key {
 	const char *dir;	/* NULL: no cache */
 	const char *kind;	/* file suffix, up to 7 characters */
 	uint32_t version;	/* bumped when the derivation changes */
-	const char *build_id;	/* rt_build_id(), or a fixed name when the
-				 * identity suffices; "" = no cache */
+	const char *build_id;	/* rt_build_id() or another name of the
+				 * content; "" = no cache */
 	uint64_t extra;		/* the options the content depends on */
 };
 

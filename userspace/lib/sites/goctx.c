@@ -19,12 +19,16 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <uapi/linux/racetrap.h>
 
+#include "buildid.h"
+#include "elffuncs.h"
 #include "filecache.h"
+#include "fnv.h"
 #include "goabi.h"
 #include "goctx.h"
 
@@ -154,11 +158,29 @@ static void set_words(struct racetrap_config *cfg,
 }
 
 /*
- * rt_goctx_offsets() of @elf, from @cache_dir when it has them.  Keyed by
- * the file's identity alone, under the name "go": a Go executable has no
- * GNU build-id, and its stand-in (a hash of all its code) cost more than
- * the rest of a cached read.
+ * What names a Go executable's content for the cache: a hash of the Go
+ * build ID note (".note.go.buildid", which `go build` writes: a hash of
+ * the inputs and of the output), else rt_build_id(), which for a file
+ * without a GNU build-id hashes all its code and cost more than the rest
+ * of a cached read.  The file's identity is part of the key as well;
+ * this covers files whose identity repeats (squashfs images' inodes and
+ * clamped times).
  */
+static void go_content_id(Elf *elf, char out[RT_BUILD_ID_MAX])
+{
+	GElf_Shdr sh;
+	Elf_Scn *scn = rt_elf_section(elf, ".note.go.buildid", &sh);
+	Elf_Data *data = scn ? elf_rawdata(scn, NULL) : NULL;
+
+	if (data && data->d_buf && data->d_size)
+		snprintf(out, RT_BUILD_ID_MAX, "go%016llx",
+			 (unsigned long long)rt_fnv1a(RT_FNV_OFFSET, data->d_buf,
+						      data->d_size));
+	else
+		rt_build_id(elf, out);
+}
+
+/* rt_goctx_offsets() of @elf, from @cache_dir when it has them. */
 static int offsets_cached(Elf *elf, const struct stat *st,
 			  const char *cache_dir, uint32_t off[RT_GOCTX_NR])
 {
@@ -166,11 +188,16 @@ static int offsets_cached(Elf *elf, const struct stat *st,
 		.dir = st ? cache_dir : NULL,
 		.kind = "goctx",
 		.version = GOCTX_CACHE_VERSION,
-		.build_id = "go",
+		.build_id = "",
 	};
+	char content_id[RT_BUILD_ID_MAX];
 	struct goctx_entry e, *got;
 	size_t nr;
 
+	if (k.dir) {
+		go_content_id(elf, content_id);
+		k.build_id = content_id;
+	}
 	if (k.dir && !rt_filecache_load(&k, st, sizeof(e), 1, (void **)&got,
 					&nr)) {
 		e = nr ? *got : (struct goctx_entry){ .ret = -ENOENT };
