@@ -200,6 +200,7 @@ static void test_cache(void)
 	if (!mkdtemp(dir) || test_data_path("sample_go", path, sizeof(path))) {
 		ktap_skip("cache_written_and_used", "no temp dir or test data");
 		ktap_skip("cache_keyed_by_file", "no temp dir or test data");
+		ktap_skip("cache_named_by_go_build_id", "no temp dir or test data");
 		return;
 	}
 	first = configured_goid_off(path, dir);
@@ -217,6 +218,11 @@ static void test_cache(void)
 		fwrite(&doctored, sizeof(doctored), 1, f);
 		fclose(f);
 	}
+	/* Named by the Go build ID note's hash, not the code's (buildid.c). */
+	EXPECT_TRUE(files && !strncmp(files, "go", 2) &&
+		    strspn(files + 2, "0123456789abcdef") == 16 &&
+		    files[18] == '-', "cache_named_by_go_build_id",
+		    "file %s", files ? files : "none");
 	again = configured_goid_off(path, dir);
 	EXPECT_TRUE(f && first && first != doctored && again == doctored,
 		    "cache_written_and_used", "first %u, then %u; files: %s",
@@ -234,7 +240,7 @@ static void test_cache(void)
 
 int main(void)
 {
-	ktap_start(9);
+	ktap_start(10);
 	test_dwarf();
 	test_yield_offsets();
 	test_no_dwarf();

@@ -338,7 +338,7 @@ struct rt_symbolizer *rt_symbolizer_new(pid_t pid, char *err, size_t errlen)
 	s->dwfl = dwfl_begin(&proc_callbacks);
 	if (!s->dwfl) {
 		snprintf(err, errlen, "libdwfl: %s", dwfl_errmsg(-1));
-		free(s);
+		rt_symbolizer_free(s);
 		return NULL;
 	}
 	ret = rt_symbolizer_refresh(s);
@@ -800,29 +800,26 @@ static char *cu_line(Dwarf_Die *cu, uint64_t pc, int *line)
 	return join_path(comp_dir(cu), file);
 }
 
-/*
- * DWARF: the innermost inline instance out to the enclosing function.
- * dwarf_getscopes() finds the innermost function-like scope at @addr;
- * its parents in the DIE tree are the inlined calls around it, out to
- * the concrete subprogram, each placed by its call_file:call_line.
- */
-/*
- * The innermost subprogram or inlined subroutine at @pc below @die, found
- * by walking the tree: dwarf_getscopes() (libdw 0.188) does not look
- * inside DIEs that have no addresses, and Rust puts its functions in
- * namespaces and its methods in their types' DIEs.
- */
-static bool innermost_function(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *out,
-			       int depth)
-{
-	Dwarf_Die kid;
+#define WALK_DEPTH	64
 
-	if (depth > 64 || dwarf_child(die, &kid) != 0)
-		return false;
+/*
+ * The DIEs from below @die down to the innermost subprogram or inlined
+ * subroutine at @pc, into @path[@depth...]: how many @path then holds, or
+ * 0.  For what dwarf_getscopes() misses: libdw 0.188's does not look
+ * inside DIEs that have no addresses, and Rust puts its functions in
+ * namespaces (rustc 1.63 also in their types' DIEs).  The path is the
+ * chain itself, so the unit is walked once.
+ */
+static int innermost_path(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *path,
+			  int depth)
+{
+	Dwarf_Die *kid = &path[depth];
+	int n;
+
+	if (depth >= WALK_DEPTH || dwarf_child(die, kid) != 0)
+		return 0;
 	do {
-		int tag = dwarf_tag(&kid);
-		bool function = tag == DW_TAG_subprogram ||
-				tag == DW_TAG_inlined_subroutine;
+		int tag = dwarf_tag(kid);
 
 		switch (tag) {
 		case DW_TAG_namespace:
@@ -830,33 +827,54 @@ static bool innermost_function(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *out,
 		case DW_TAG_structure_type:
 		case DW_TAG_class_type:
 		case DW_TAG_union_type:
-			if (innermost_function(&kid, pc, out, depth + 1))
-				return true;
+		case DW_TAG_enumeration_type:
+			n = innermost_path(kid, pc, path, depth + 1);
+			if (n)
+				return n;
 			break;
 		case DW_TAG_subprogram:
 		case DW_TAG_inlined_subroutine:
 		case DW_TAG_lexical_block:
-			if (dwarf_haspc(&kid, pc) <= 0)
+			if (dwarf_haspc(kid, pc) <= 0)
 				break;
-			if (innermost_function(&kid, pc, out, depth + 1))
-				return true;
-			if (function) {
-				*out = kid;
-				return true;
-			}
+			n = innermost_path(kid, pc, path, depth + 1);
+			if (n)
+				return n;
+			if (tag != DW_TAG_lexical_block)
+				return depth + 1;
 			break;
 		}
-	} while (dwarf_siblingof(&kid, &kid) == 0);
-	return false;
+	} while (dwarf_siblingof(kid, kid) == 0);
+	return 0;
 }
 
+/* innermost_path() as dwarf_getscopes_die() gives it: innermost first. */
+static int walked_chain(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **chain)
+{
+	Dwarf_Die path[WALK_DEPTH];
+	int n = innermost_path(cu, pc, path, 0);
+
+	*chain = n ? malloc((size_t)n * sizeof(**chain)) : NULL;
+	if (!*chain)
+		return 0;
+	for (int i = 0; i < n; i++)
+		(*chain)[i] = path[n - 1 - i];
+	return n;
+}
+
+/*
+ * DWARF: the innermost inline instance out to the enclosing function.
+ * dwarf_getscopes() finds the innermost function-like scope at @addr;
+ * its parents in the DIE tree are the inlined calls around it, out to
+ * the concrete subprogram, each placed by its call_file:call_line.
+ */
 static int dwarf_frames(Dwfl_Module *mod, uint64_t ip, uint64_t addr,
 			const char *module, uint64_t module_addr,
 			struct rt_frames *out, const char *fallback_name)
 {
 	Dwarf_Addr bias = 0;
 	Dwarf_Die cubuf, *cu = find_cu(mod, addr, &cubuf, &bias);
-	Dwarf_Die *scopes = NULL, *chain = NULL, fn;
+	Dwarf_Die *scopes = NULL, *chain = NULL;
 	Dwarf_Files *files = NULL;
 	const char *dir = cu ? comp_dir(cu) : NULL;
 	char *loc_file = NULL;
@@ -874,8 +892,8 @@ static int dwarf_frames(Dwfl_Module *mod, uint64_t ip, uint64_t addr,
 	}
 	if (inner >= 0)
 		nchain = dwarf_getscopes_die(&scopes[inner], &chain);
-	else if (cu && innermost_function(cu, addr - bias, &fn, 0))
-		nchain = dwarf_getscopes_die(&fn, &chain);
+	else if (cu)
+		nchain = walked_chain(cu, addr - bias, &chain);
 	for (int i = 0; i < nchain && !ret; i++) {
 		int tag = dwarf_tag(&chain[i]);
 		Dwarf_Attribute a;

@@ -159,12 +159,14 @@ static void set_words(struct racetrap_config *cfg,
 
 /*
  * What names a Go executable's content for the cache: a hash of the Go
- * build ID note (".note.go.buildid", which `go build` writes: a hash of
- * the inputs and of the output), else rt_build_id(), which for a file
- * without a GNU build-id hashes all its code and cost more than the rest
- * of a cached read.  The file's identity is part of the key as well;
- * this covers files whose identity repeats (squashfs images' inodes and
- * clamped times).
+ * build ID note (".note.go.buildid", which `go build` writes as
+ * "ACTION/CONTENT" hashes of the inputs and the output), else
+ * rt_build_id(), which for a file without a GNU build-id hashes all its
+ * code and cost more than the rest of a cached read.  The file's
+ * identity is part of the key as well; this covers files whose identity
+ * repeats (squashfs images' inodes and clamped times).  A note without a
+ * '/' is not such a hash: Bazel's and Nix's builders link with
+ * -buildid=redacted, the same in every binary.
  */
 static void go_content_id(Elf *elf, char out[RT_BUILD_ID_MAX])
 {
@@ -172,7 +174,8 @@ static void go_content_id(Elf *elf, char out[RT_BUILD_ID_MAX])
 	Elf_Scn *scn = rt_elf_section(elf, ".note.go.buildid", &sh);
 	Elf_Data *data = scn ? elf_rawdata(scn, NULL) : NULL;
 
-	if (data && data->d_buf && data->d_size)
+	if (data && data->d_buf && data->d_size &&
+	    memchr(data->d_buf, '/', data->d_size))
 		snprintf(out, RT_BUILD_ID_MAX, "go%016llx",
 			 (unsigned long long)rt_fnv1a(RT_FNV_OFFSET, data->d_buf,
 						      data->d_size));
