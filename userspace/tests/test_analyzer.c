@@ -642,12 +642,11 @@ static void test_site_order(void)
 static void test_comm_control_chars(void)
 {
 	char comm[32];
-	bool clean = true;
+	bool clean;
 
 	prctl(PR_SET_NAME, "x\033[31mred\tz");
 	rt_read_comm(getpid(), (pid_t)syscall(SYS_gettid), comm, sizeof(comm));
-	for (const char *p = comm; *p; p++)
-		clean &= (unsigned char)*p >= 0x20 && *p != 0x7f;
+	clean = !test_has_controls(comm);
 	if (!clean || strcmp(comm, "x?[31mred?z"))
 		ktap_diag("comm read as '%s'", comm);
 	ktap_result(clean && !strcmp(comm, "x?[31mred?z"),

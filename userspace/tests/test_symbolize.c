@@ -626,14 +626,6 @@ static void test_user_debuglink(void)
 	live_bin_close(&b);
 }
 
-static bool has_controls(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
-
 /*
  * DWARF names are the target's to choose: a source file named with a
  * newline and a terminal escape reaches reports as '?'s, so no text
@@ -653,9 +645,9 @@ static void test_control_names(void)
 		show(&f);
 		ok = ends_with(f.v[0].file, "forged?WARNING: DATA RACE?[31m.c");
 		for (size_t i = 0; i < f.n; i++)
-			ok &= !has_controls(f.v[i].file) &&
-			      !has_controls(f.v[i].function) &&
-			      !has_controls(f.v[i].module);
+			ok &= !test_has_controls(f.v[i].file) &&
+			      !test_has_controls(f.v[i].function) &&
+			      !test_has_controls(f.v[i].module);
 	} else {
 		ktap_diag("symbolizer: %s", err);
 	}

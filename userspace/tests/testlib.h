@@ -140,6 +140,15 @@ static inline void test_proc_stop(struct test_proc *p)
 	waitpid(p->pid, &st, 0);
 }
 
+/* Does @s hold a C0 control character or DEL (rt_strip_controls())? */
+static inline bool test_has_controls(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* Run a shell command; its whole stdout, malloc'ed, or NULL. */
 static inline char *test_capture(const char *cmd)
 {
