@@ -13,6 +13,7 @@
 
 #include "decode.h"
 #include "elffuncs.h"
+#include "langrt.h"
 #include "sites.h"
 #include "testlib.h"
 #include "universe.h"
@@ -405,6 +406,63 @@ static void check_sites_vs_objdump(struct bin_ctx *c,
 }
 
 /*
+ * objdump's note on a rip-relative operand, "# 55e340 <runtime.wb+0x8>",
+ * names an address where no access races: a section nothing writes, or
+ * (in Go) a variable only the runtime writes.
+ */
+static bool od_raceless(const struct bin_ctx *c, const char *text)
+{
+	const char *note = strstr(text, "# ");
+	unsigned long long addr;
+	char sym[256];
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	if (!note || !strstr(text, "[rip+") ||
+	    sscanf(note, "# %llx <%255[^+>]", &addr, sym) != 2)
+		return false;
+	if (c->go && rt_langrt_is_internal_data(sym, true))
+		return true;
+	while ((scn = elf_nextscn(c->elf, scn)))
+		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_ALLOC) &&
+		    !(sh.sh_flags & (SHF_WRITE | SHF_EXECINSTR)) &&
+		    sh.sh_type != SHT_NOBITS && addr >= sh.sh_addr &&
+		    addr < sh.sh_addr + sh.sh_size)
+			return true;
+	return false;
+}
+
+/*
+ * The memory instructions of sampled functions whose text holds @needle
+ * (objdump's name of their operand) exist, and none is a site.
+ */
+static void check_not_sites(struct bin_ctx *c, const struct rt_site_table *t,
+			    const struct rt_sites_opts *opts,
+			    const char *needle, const char *name)
+{
+	size_t seen = 0, sites = 0;
+
+	for (size_t i = 0; i < c->od.n; i++) {
+		const struct od_insn *in = &c->od.v[i];
+		const struct rt_func *f = func_at(&c->funcs, in->addr);
+		uint64_t off;
+
+		if (!f || !rt_universe_has_func(opts, f->name, c->go) ||
+		    !od_access_size(in->text) || !strstr(in->text, needle))
+			continue;
+		seen++;
+		if (addr_to_off(c->secs, c->nsecs, in->addr, &off) &&
+		    site_at(t, off) && sites++ < 5)
+			ktap_diag("%s: %s+0x%" PRIx64 " \"%s\" is a site",
+				  c->name, f->name, in->addr - f->start,
+				  in->text);
+	}
+	ktap_diag("%s: %zu sampled instructions on %s, %zu sites", c->name,
+		  seen, needle, sites);
+	ktap_result(seen > 0 && sites == 0, name);
+}
+
+/*
  * Every objdump memory instruction inside a sampled function is a site.
  * Tolerance: none.  Both sides apply the same documented exclusions
  * (lea, nops, prefetch, flushes, rsp, fs/gs, two operands, vector index,
@@ -424,11 +482,13 @@ static void check_objdump_vs_sites(struct bin_ctx *c,
 		const struct rt_func *f = func_at(&c->funcs, in->addr);
 		uint64_t off;
 
-		if (!f || !rt_universe_has_func(opts, f->name) ||
+		if (!f || !rt_universe_has_func(opts, f->name, c->go) ||
 		    !od_access_size(in->text))
 			continue;
 		/* Go's g register (see decode_range()). */
 		if (c->go && strstr(in->text, "[r14"))
+			continue;
+		if (od_raceless(c, in->text))
 			continue;
 		considered++;
 		if (!addr_to_off(c->secs, c->nsecs, in->addr, &off) ||
@@ -491,6 +551,8 @@ static void test_c(void)
 		    !site_in(&t, &c.funcs, c.secs, c.nsecs,
 			     "__do_global_dtors_aux", RACETRAP_ACCESS_READ),
 		    "c_startup_not_sampled", "toolchain start-up code has sites");
+	check_not_sites(&c, &t, &def, "<sample_limit>",
+			"c_read_only_data_not_sampled");
 
 	only.include_funcs = inc;
 	only.nr_include_funcs = 1;
@@ -556,6 +618,8 @@ static void test_go(void)
 		    !site_in(&t, &c.funcs, c.secs, c.nsecs, "runtime.schedule",
 			     RACETRAP_ACCESS_READ),
 		    "go_runtime_internals_not_sampled", "GC/scheduler sampled");
+	check_not_sites(&c, &t, &def, "<runtime.writeBarrier>",
+			"go_runtime_variables_not_sampled");
 
 	/* The whole runtime: many more instruction forms to agree on. */
 	if (!decode(&c, &all, &ta)) {
@@ -730,7 +794,7 @@ static void test_sites_ending_at(void)
 
 int main(void)
 {
-	ktap_start(29);
+	ktap_start(31);
 	test_c();
 	test_go();
 	test_sorted();

@@ -63,6 +63,44 @@ static const char *const user_data[] = {
 	"runtime.concatstrings",
 };
 
+/*
+ * Go's runtime code named outside package runtime, checked only in a Go
+ * program (a C function may well be called gogo): the runtime's static
+ * assembly (gogo switches goroutines, setg_gcc and the debugCall family
+ * serve cgo and debuggers, _rt0 starts the process) and time.now, the
+ * runtime's clock under package time's name, which writes the thread's
+ * m.vdsoPC and m.vdsoSP around the vDSO call.  In the VM they drew a sixth
+ * of a per-request Go program's site samples, each a window on the
+ * runtime's own state.  The assembly that reads user data (aeshashbody,
+ * memeqbody, cmpbody, indexbytebody: map keys, ==, bytes.IndexByte) is
+ * not here.
+ */
+static const char *const go_internal[] = {
+	"gogo",
+	"gosave_systemstack_switch",
+	"setg_gcc",
+	"callRet",
+	"debugCall*",
+	"_rt0_*",
+	"time.now",
+};
+
+/*
+ * Go variables that only the runtime writes (the write barrier flag,
+ * the CPU feature bits set at start-up, the scheduler's and collector's
+ * state): user code reads some of them directly (every store of a
+ * pointer tests runtime.writeBarrier), but what writes them is the
+ * runtime, so no such access is the program's race.
+ */
+static const char *const go_internal_data[] = {
+	"runtime.*",
+	"runtime/internal/*",
+	"internal/runtime/*",
+	"internal/cpu.*",
+	"sync.*",
+	"sync/atomic.*",
+};
+
 static bool match_any(const char *const *pats, size_t n, const char *func)
 {
 	for (size_t i = 0; i < n; i++)
@@ -76,9 +114,19 @@ bool rt_langrt_is_user_data(const char *func)
 	return func && match_any(user_data, ARRAY_SIZE(user_data), func);
 }
 
-bool rt_langrt_is_internal(const char *func)
+bool rt_langrt_is_internal(const char *func, bool go)
 {
-	if (!func || !match_any(internal, ARRAY_SIZE(internal), func))
+	if (!func)
+		return false;
+	if (go && match_any(go_internal, ARRAY_SIZE(go_internal), func))
+		return true;
+	if (!match_any(internal, ARRAY_SIZE(internal), func))
 		return false;
 	return !rt_langrt_is_user_data(func);
+}
+
+bool rt_langrt_is_internal_data(const char *var, bool go)
+{
+	return go && var &&
+	       match_any(go_internal_data, ARRAY_SIZE(go_internal_data), var);
 }

@@ -12,8 +12,19 @@
 
 #include <stdbool.h>
 
-/* True if @func (a symbol or DWARF name) is runtime-internal. */
-bool rt_langrt_is_internal(const char *func);
+/*
+ * True if @func (a symbol or DWARF name) is runtime-internal; @go: the
+ * program is a Go one, which adds Go's runtime code named outside
+ * package runtime.
+ */
+bool rt_langrt_is_internal(const char *func, bool go);
+
+/*
+ * True if the variable @var (a data symbol's name) is written only by
+ * the language runtime, so that no access to it is the program's race.
+ * Only Go's are known (@go).
+ */
+bool rt_langrt_is_internal_data(const char *var, bool go);
 
 /*
  * True if @func belongs to a runtime but works on user data (Go map

@@ -316,8 +316,9 @@ static void handle_race(struct rt_analyzer *an,
 	if (unseen)
 		an->counts.unseen_writers++;
 	if (!an->keep_runtime &&
-	    (rt_verdict_runtime_internal(&sampled.frames) ||
-	     (!unseen && rt_verdict_runtime_internal(&trapped.frames)))) {
+	    (rt_verdict_runtime_internal(&sampled.frames, an->go) ||
+	     (!unseen &&
+	      rt_verdict_runtime_internal(&trapped.frames, an->go)))) {
 		r->state = FILTERED;
 		an->counts.filtered_runtime++;
 	} else if (rt_supp_match(an->supp, &sampled.frames,

@@ -110,14 +110,14 @@ bool rt_verdict_atomic_pair(bool go, const struct rt_side_view *a,
  * is the program's access, the runtime copying a goroutine stack with it
  * (copystack) is not.
  */
-bool rt_verdict_runtime_internal(const struct rt_frames *f)
+bool rt_verdict_runtime_internal(const struct rt_frames *f, bool go)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		const char *fn = f->v[i].function;
 
 		if (f->v[i].inlined || rt_langrt_is_user_data(fn))
 			continue;
-		return rt_langrt_is_internal(fn);
+		return rt_langrt_is_internal(fn, go);
 	}
 	return false;
 }

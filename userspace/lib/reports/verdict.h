@@ -31,8 +31,8 @@ bool rt_verdict_atomic_frame(const struct rt_frames *f);
 bool rt_verdict_atomic_pair(bool go, const struct rt_side_view *a,
 			    const struct rt_side_view *b);
 
-/* The stack is the language runtime's own business. */
-bool rt_verdict_runtime_internal(const struct rt_frames *f);
+/* The stack is the language runtime's own business (@go: a Go program). */
+bool rt_verdict_runtime_internal(const struct rt_frames *f, bool go);
 
 /* The trap is pinned on a store that did not touch the watched range. */
 bool rt_verdict_misattributed(const struct racetrap_record *rec);

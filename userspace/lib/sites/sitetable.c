@@ -17,6 +17,7 @@
 #include "decode.h"
 #include "elffuncs.h"
 #include "goabi.h"
+#include "raceless.h"
 #include "rseqcs.h"
 #include "sitecache.h"
 #include "sites.h"
@@ -49,11 +50,13 @@ static int push(struct site_vec *sv, const struct racetrap_site *s)
  * Go 1.17+): what is read through it (the stack bound every function
  * entry checks, preemption flags) is the goroutine's own runtime state,
  * never a user data race, and it was a large share of a Go program's
- * sites, each a window spent for nothing.
+ * sites, each a window spent for nothing.  Nor are accesses that name an
+ * address of @quiet (raceless.c).
  */
 static int decode_range(csh h, cs_insn *insn, const uint8_t *buf,
 			uint64_t sec_addr, uint64_t sec_off, uint64_t lo,
-			uint64_t hi, bool resync, bool go, struct site_vec *out)
+			uint64_t hi, bool resync, bool go,
+			const struct rt_raceless *quiet, struct site_vec *out)
 {
 	const uint8_t *code = buf + (lo - sec_addr);
 	size_t len = hi - lo;
@@ -74,6 +77,10 @@ static int decode_range(csh h, cs_insn *insn, const uint8_t *buf,
 		}
 		if (!rt_decode_site(insn, &site) ||
 		    (go && site.base == RACETRAP_REG_R14))
+			continue;
+		if (site.base == RACETRAP_REG_RIP &&
+		    rt_raceless_has(quiet, addr + (int64_t)site.disp,
+				    site.size ? site.size : 1))
 			continue;
 		site.offset = sec_off + (at - sec_addr);
 		if (push(out, &site))
@@ -104,6 +111,7 @@ static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 		      struct site_vec *out, char *err, size_t errlen)
 {
 	bool go = rt_goabi_elf_is_go(elf);
+	struct rt_raceless quiet;
 	struct rt_funcs funcs;
 	Elf_Scn *scn = NULL;
 	cs_insn *insn;
@@ -112,7 +120,12 @@ static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 
 	if (rt_funcs_load(elf, &funcs))
 		return -ENOMEM;
+	if (rt_raceless_load(elf, go, &quiet)) {
+		rt_funcs_free(&funcs);
+		return -ENOMEM;
+	}
 	if (rt_decode_open(&h)) {
+		rt_raceless_free(&quiet);
 		rt_funcs_free(&funcs);
 		snprintf(err, errlen, "cannot open the Capstone x86-64 decoder");
 		return -ENOMEM;
@@ -140,7 +153,7 @@ static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 			if (opts && opts->nr_include_funcs)
 				continue;
 			ret = decode_range(h, insn, data->d_buf, lo, sh.sh_offset,
-					   lo, hi, true, go, out);
+					   lo, hi, true, go, &quiet, out);
 			continue;
 		}
 		/*
@@ -153,10 +166,11 @@ static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 			uint64_t b = f->end < hi ? f->end : hi;
 			size_t first = out->n;
 
-			if (a >= b || !rt_universe_has_func(opts, f->name))
+			if (a >= b || !rt_universe_has_func(opts, f->name, go))
 				continue;
 			ret = decode_range(h, insn, data->d_buf, lo,
-					   sh.sh_offset, a, b, false, go, out);
+					   sh.sh_offset, a, b, false, go, &quiet,
+					   out);
 			if (ret || out->n == first)
 				continue;
 			/* The kernel learns which code runs by function. */
@@ -175,6 +189,7 @@ static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 	cs_free(insn, 1);
 out:
 	cs_close(&h);
+	rt_raceless_free(&quiet);
 	rt_funcs_free(&funcs);
 	return ret;
 }

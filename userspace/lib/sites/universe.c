@@ -13,7 +13,8 @@ static bool match_any(const char **pats, size_t n, const char *name)
 	return false;
 }
 
-bool rt_universe_has_func(const struct rt_sites_opts *o, const char *name)
+bool rt_universe_has_func(const struct rt_sites_opts *o, const char *name,
+			  bool go)
 {
 	bool included = false;
 
@@ -26,7 +27,8 @@ bool rt_universe_has_func(const struct rt_sites_opts *o, const char *name)
 	if (o && match_any(o->exclude_funcs, o->nr_exclude_funcs, name))
 		return false;
 	/* Naming a runtime function explicitly is asking for it. */
-	if (!included && !(o && o->keep_runtime) && rt_langrt_is_internal(name))
+	if (!included && !(o && o->keep_runtime) &&
+	    rt_langrt_is_internal(name, go))
 		return false;
 	return true;
 }

@@ -11,7 +11,11 @@
 
 #include "sites.h"
 
-/* Whether function @name is in the universe @o (NULL: defaults). */
-bool rt_universe_has_func(const struct rt_sites_opts *o, const char *name);
+/*
+ * Whether function @name is in the universe @o (NULL: defaults) of a
+ * file that is a Go program's (@go) or not.
+ */
+bool rt_universe_has_func(const struct rt_sites_opts *o, const char *name,
+			  bool go);
 
 #endif /* RT_UNIVERSE_H */

@@ -75,6 +75,18 @@ __attribute__((noinline)) long sample_flag_get(void)
 	return atomic_load_explicit(&sample_flag, memory_order_acquire);
 }
 
+/*
+ * Read-only data (.rodata), read rip-relative: nothing can race on it.
+ * Read through a volatile lvalue: a const volatile object would be put
+ * in .data.
+ */
+const long sample_limit = 42;
+
+__attribute__((noinline)) long sample_limit_get(void)
+{
+	return *(const volatile long *)&sample_limit;
+}
+
 static void *thread_main(void *arg)
 {
 	long n = (long)arg;
@@ -96,8 +108,9 @@ int main(int argc, char **argv)
 	sample_fill(&sample_future, 5);
 	sample_publish(&sample_future);
 	sample_flag_set(7);
-	printf("%ld %d %ld\n", sample_reader(3), sample_await(&sample_future),
-	       sample_flag_get());
+	printf("%ld %d %ld %ld\n", sample_reader(3),
+	       sample_await(&sample_future), sample_flag_get(),
+	       sample_limit_get());
 	if (argc > 1 && !strcmp(argv[1], "wait")) {
 		printf("ready\n");
 		fflush(stdout);
