@@ -196,6 +196,67 @@ static void test_c_races(void)
 }
 
 /*
+ * A trap at no known site (sample_limit_get reads .rodata, no site):
+ * a read, decoded from the binary, against a sampled read is no
+ * conflict; against a sampled write it is a race.
+ */
+static void test_read_read(void)
+{
+	const struct racetrap_site *w, *rd;
+	struct racetrap_record rec;
+	struct rt_analyzer_counts cnt;
+	struct capture c = { 0 };
+	struct rt_analyzer *an;
+	uint64_t waddr, raddr, caller, limit;
+	struct live l;
+
+	if (live_start("sample_c", &l)) {
+		ktap_skip("c_read_read", "sample_c cannot run");
+		ktap_skip("c_write_read_at_unknown_site", "sample_c cannot run");
+		live_free(&l);
+		return;
+	}
+	waddr = live_site_addr(&l, "sample_writer", RACETRAP_ACCESS_WRITE, &w);
+	raddr = live_site_addr(&l, "sample_reader", RACETRAP_ACCESS_READ, &rd);
+	caller = live_func_addr(&l, "thread_main");
+	/* mov rax, [rip+sample_limit] is its first instruction, 7 bytes. */
+	limit = live_func_addr(&l, "sample_limit_get");
+	an = new_analyzer(&l, &c, NULL, false);
+	if (!an || !waddr || !raddr || !caller || !limit) {
+		ktap_result(false, "c_read_read");
+		ktap_result(false, "c_write_read_at_unknown_site");
+		goto out;
+	}
+	make_hit(&l, &rec, rd, raddr, w, waddr, caller);
+	rec.trapped.flags = RACETRAP_SIDE_F_AFTER;
+	rec.trapped.access = 0;
+	rec.trapped.size = 0;
+	rec.trapped.ip = limit - 8 + 7;
+	rec.trapped.stack[0] = rec.trapped.ip;
+	rt_analyzer_feed(an, &rec);
+	rt_analyzer_counts(an, &cnt);
+	EXPECT_TRUE(c.n == 0 && cnt.hits_read_read == 1, "c_read_read",
+		    "%d reports, hits_read_read %" PRIu64, c.n,
+		    cnt.hits_read_read);
+	rec.sampled.ip = waddr;
+	rec.sampled.stack[0] = waddr;
+	rec.site_offset = w->offset;
+	rec.sampled.access = w->access;
+	rt_analyzer_feed(an, &rec);
+	rt_analyzer_counts(an, &cnt);
+	EXPECT_TRUE(c.n == 1 && cnt.hits_read_read == 1 &&
+		    has(c.text[0], "#0 sample_limit_get "),
+		    "c_write_read_at_unknown_site",
+		    "%d reports, hits_read_read %" PRIu64, c.n,
+		    cnt.hits_read_read);
+out:
+	if (an)
+		rt_analyzer_free(an);
+	capture_free(&c);
+	live_free(&l);
+}
+
+/*
  * A global is named by its ELF symbol, also in .bss past the file's last
  * page (anonymous memory in the maps).
  */
@@ -741,11 +802,12 @@ static void test_go_hash_overread(void)
 
 int main(void)
 {
-	ktap_start(31);
+	ktap_start(33);
 	test_throttle_coalesced();
 	test_stripped_fingerprint();
 	test_atomic_pairs_and_truth();
 	test_c_races();
+	test_read_read();
 	test_site_order();
 	test_globals();
 	test_suppressed();

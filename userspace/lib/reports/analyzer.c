@@ -385,6 +385,10 @@ void rt_analyzer_feed_dumps(struct rt_analyzer *an,
 			an->counts.hits_overread++;
 			break;
 		}
+		if (rt_sides_trap_read_read(an->sides, rec)) {
+			an->counts.hits_read_read++;
+			break;
+		}
 		handle_race(an, rec, dumps, false);
 		break;
 	case RACETRAP_REC_VALUE_CHANGE:

@@ -183,11 +183,13 @@ static void json_counts(struct rt_strbuf *b, const struct rt_analyzer_counts *c)
 			 ",\"hits_atomic\":%" PRIu64
 			 ",\"unwatched_unseen\":%" PRIu64
 			 ",\"hits_unattributed\":%" PRIu64
-			 ",\"hits_overread\":%" PRIu64 "}",
+			 ",\"hits_overread\":%" PRIu64
+			 ",\"hits_read_read\":%" PRIu64 "}",
 			 c->records, c->races, c->repeats, c->unseen_writers,
 			 c->filtered_runtime, c->suppressed, c->lost,
 			 c->atomic_unseen, c->hits_atomic, c->unwatched_unseen,
-			 c->hits_unattributed, c->hits_overread);
+			 c->hits_unattributed, c->hits_overread,
+			 c->hits_read_read);
 }
 
 static void summary_json(struct rt_strbuf *b, const struct rt_summary_view *s)

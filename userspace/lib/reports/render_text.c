@@ -227,6 +227,10 @@ static void summary_text(struct rt_strbuf *b, const struct rt_summary_view *s)
 		rt_strbuf_printf(b, ", %" PRIu64 " %s beside the bytes a"
 				 " wide read used ignored", c->hits_overread,
 				 rt_plural(c->hits_overread, "trap", "traps"));
+	if (c->hits_read_read)
+		rt_strbuf_printf(b, ", %" PRIu64 " %s of a read against a"
+				 " read ignored", c->hits_read_read,
+				 rt_plural(c->hits_read_read, "trap", "traps"));
 	if (c->unwatched_unseen)
 		rt_strbuf_printf(b, ", %" PRIu64 " value %s while a"
 				 " thread was unwatched ignored",

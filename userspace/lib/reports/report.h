@@ -79,6 +79,8 @@ struct rt_analyzer_counts {
 					 * did not touch the watched range */
 	uint64_t hits_overread;	/* a read wider than its data, the other
 				 * access beside the data it used */
+	uint64_t hits_read_read;	/* a read trapped, at no known site,
+					 * against a sampled read */
 };
 
 /* One line of the summary. */

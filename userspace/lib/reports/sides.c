@@ -5,6 +5,7 @@
  * whichever side it was on, its address, thread and symbolized frames.
  * Keeps a copy of each site table the session handed the kernel.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,6 +243,40 @@ bool rt_sides_trap_missed(struct rt_sides *an,
 					   (int)(sizeof(sites) /
 						 sizeof(sites[0])));
 	return rt_verdict_unknown_missed(rec, dump, sites, nr);
+}
+
+/*
+ * A goroutine window watches reads as well as writes (its goroutine's
+ * own read ends it), and the kernel lets another thread's read through
+ * only at a site it knows to read: a read in code outside the sampled
+ * universe (the Go runtime, a function --include-func left out) traps
+ * like a write.  Seen in the VM with --include-func: a sampled read of
+ * runtime.writeBarrier reported against main.dispatch's read of it.
+ */
+bool rt_sides_trap_read_read(struct rt_sides *sd,
+			     const struct racetrap_record *rec)
+{
+	struct racetrap_site sites[4];
+	int nr;
+
+	if (rec->sampled.access != RACETRAP_ACCESS_READ ||
+	    (rec->trapped.flags & RACETRAP_SIDE_F_KNOWN) ||
+	    !(rec->trapped.flags & RACETRAP_SIDE_F_AFTER))
+		return false;
+	/* From its function's start, the one instruction there is. */
+	nr = rt_symbolizer_site_before(sd->sym, rec->trapped.ip, sites);
+	if (nr != -ENOENT)
+		return !nr && sites[0].access == RACETRAP_ACCESS_READ;
+	/* No symbol: every instruction that can end there. */
+	nr = rt_symbolizer_sites_ending_at(sd->sym, rec->trapped.ip, sites,
+					   (int)(sizeof(sites) /
+						 sizeof(sites[0])));
+	if (nr <= 0)
+		return false;
+	for (int i = 0; i < nr; i++)
+		if (sites[i].access != RACETRAP_ACCESS_READ)
+			return false;
+	return true;
 }
 
 /* The innermost function at @ip is Go's aeshashbody. */

@@ -47,6 +47,14 @@ bool rt_sides_trap_missed(struct rt_sides *sd,
 			  const struct racetrap_user_dump *dump);
 
 /*
+ * @rec's sampled access is a read and its trap is at no known site,
+ * where every instruction that can end at the trap's ip only reads: two
+ * reads, no conflict.
+ */
+bool rt_sides_trap_read_read(struct rt_sides *sd,
+			     const struct racetrap_record *rec);
+
+/*
  * One side is a read that took more bytes than its data, and the other
  * side touched only the bytes beyond (Go's hash of a short key; a Go
  * target's records with their stack dumps only).

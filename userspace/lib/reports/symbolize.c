@@ -481,7 +481,8 @@ int rt_symbolizer_site(struct rt_symbolizer *s, uint64_t addr,
 	return 0;
 }
 
-static int insn_before(struct rt_symbolizer *s, uint64_t ip, uint64_t *start);
+static int insn_before(struct rt_symbolizer *s, uint64_t ip, uint64_t *start,
+		       struct racetrap_site *site, bool *is_site);
 
 int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
 			      uint64_t *start)
@@ -493,7 +494,7 @@ int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
 		*start = s->before[slot].start;
 		return 0;
 	}
-	ret = insn_before(s, ip, start);
+	ret = insn_before(s, ip, start, NULL, NULL);
 	if (!ret) {
 		s->before[slot].ip = ip;
 		s->before[slot].start = *start;
@@ -501,7 +502,19 @@ int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
 	return ret;
 }
 
-static int insn_before(struct rt_symbolizer *s, uint64_t ip, uint64_t *start)
+int rt_symbolizer_site_before(struct rt_symbolizer *s, uint64_t ip,
+			      struct racetrap_site *site)
+{
+	bool is_site = false;
+	uint64_t start;
+
+	if (insn_before(s, ip, &start, site, &is_site))
+		return -ENOENT;
+	return is_site ? 0 : -EINVAL;
+}
+
+static int insn_before(struct rt_symbolizer *s, uint64_t ip, uint64_t *start,
+		       struct racetrap_site *site, bool *is_site)
 {
 	Dwfl_Module *mod = module_at(s, ip - 1);
 	GElf_Off symoff;
@@ -524,7 +537,7 @@ static int insn_before(struct rt_symbolizer *s, uint64_t ip, uint64_t *start)
 	if (!data || !data->d_buf)
 		return -ENOENT;
 	if (!rt_decode_insn_ending_at(s->cs, data->d_buf, data->d_size, func,
-				      ip, start, NULL, NULL))
+				      ip, start, site, is_site))
 		return -ENOENT;
 	return 0;
 }

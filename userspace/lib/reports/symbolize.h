@@ -81,6 +81,14 @@ int rt_symbolizer_insn_before(struct rt_symbolizer *s, uint64_t ip,
 			      uint64_t *start);
 
 /*
+ * The same instruction as a site, in @site: 0, -ENOENT as above, or
+ * -EINVAL when it is no site.  Not cached: for the rare trap at no
+ * known site.
+ */
+int rt_symbolizer_site_before(struct rt_symbolizer *s, uint64_t ip,
+			      struct racetrap_site *site);
+
+/*
  * The sites among the instructions that can end at @ip, decoded
  * backwards from the file mapped there, for code without symbols
  * (rt_decode_sites_ending_at()): how many went to @sites, -ENOENT when

@@ -68,7 +68,7 @@ void session_write_status(struct rt_session *s)
 		 "count suppressed %llu\ncount records_lost %llu\n"
 		 "count hits_atomic %llu\ncount atomic_unseen %llu\n"
 		 "count unwatched_unseen %llu\ncount hits_unattributed %llu\n"
-		 "count hits_overread %llu\n",
+		 "count hits_overread %llu\ncount hits_read_read %llu\n",
 		 (unsigned long long)ac.records, (unsigned long long)ac.races,
 		 (unsigned long long)ac.repeats,
 		 (unsigned long long)ac.unseen_writers,
@@ -78,7 +78,8 @@ void session_write_status(struct rt_session *s)
 		 (unsigned long long)ac.atomic_unseen,
 		 (unsigned long long)ac.unwatched_unseen,
 		 (unsigned long long)ac.hits_unattributed,
-		 (unsigned long long)ac.hits_overread);
+		 (unsigned long long)ac.hits_overread,
+		 (unsigned long long)ac.hits_read_read);
 	/* Best effort: status is a convenience, never a reason to stop. */
 	if (rt_status_write(s->pid, text) == 0)
 		s->status_written = true;
