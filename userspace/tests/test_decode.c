@@ -575,6 +575,34 @@ static void test_c(void)
 	ctx_close(&c);
 }
 
+/*
+ * Function @name has sites, and each carries RACETRAP_SITE_F_HOLD_THREAD
+ * (@want) or none does.
+ */
+static bool holds_thread(const struct bin_ctx *c, const struct rt_site_table *t,
+			 const char *name, bool want)
+{
+	const struct rt_func *fn = func_named(&c->funcs, name);
+	size_t n = 0, bad = 0;
+	uint64_t lo, hi;
+
+	if (!fn || !addr_to_off(c->secs, c->nsecs, fn->start, &lo) ||
+	    !addr_to_off(c->secs, c->nsecs, fn->end - 1, &hi))
+		return false;
+	for (size_t i = 0; i < t->nr_sites; i++) {
+		const struct racetrap_site *s = &t->sites[i];
+
+		if (s->offset < lo || s->offset > hi)
+			continue;
+		n++;
+		bad += !(s->flags & RACETRAP_SITE_F_HOLD_THREAD) == want;
+	}
+	if (!n || bad)
+		ktap_diag("%s: %zu sites, %zu with the wrong hold flag", name,
+			  n, bad);
+	return n && !bad;
+}
+
 static bool any_base(const struct rt_site_table *t, uint8_t base)
 {
 	for (size_t i = 0; i < t->nr_sites; i++)
@@ -620,6 +648,12 @@ static void test_go(void)
 		    "go_runtime_internals_not_sampled", "GC/scheduler sampled");
 	check_not_sites(&c, &t, &def, "<runtime.writeBarrier>",
 			"go_runtime_variables_not_sampled");
+	/* Go preempts neither in package runtime nor in assembly. */
+	EXPECT_TRUE(holds_thread(&c, &t, "runtime.mapassign_fast64", true) &&
+		    holds_thread(&c, &t, "indexbytebody", true) &&
+		    holds_thread(&c, &t, "main.sampleWriter", false),
+		    "go_hold_thread_where_go_cannot_preempt",
+		    "hold flags wrong");
 
 	/* The whole runtime: many more instruction forms to agree on. */
 	if (!decode(&c, &all, &ta)) {
@@ -794,7 +828,7 @@ static void test_sites_ending_at(void)
 
 int main(void)
 {
-	ktap_start(31);
+	ktap_start(32);
 	test_c();
 	test_go();
 	test_sorted();

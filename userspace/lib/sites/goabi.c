@@ -64,10 +64,12 @@ void rt_goabi_set_stack_bounds(struct racetrap_config *cfg)
  * Go never preempts a goroutine asynchronously in package runtime (its
  * compiler marks every instruction there an unsafe point) nor in
  * assembly (no liveness maps; Go's symbol for an assembly function
- * called from Go ends in .abi0): a goroutine window there could not move
- * the goroutine off its thread, so its thread is held instead.  The
- * runtime's internal/ packages too: some run on a thread's g0 (the
- * kernel also refuses a g without a goroutine id).
+ * called from Go ends in .abi0, and a package's static assembly, such as
+ * internal/bytealg's indexbytebody, has no package in its name at all):
+ * a goroutine window there could not move the goroutine off its thread,
+ * so its thread is held instead.  The runtime's internal/ packages too:
+ * some run on a thread's g0 (the kernel also refuses a g without a
+ * goroutine id).
  */
 bool rt_goabi_hold_thread(const char *func)
 {
@@ -76,6 +78,8 @@ bool rt_goabi_hold_thread(const char *func)
 		"sync/atomic.*", "*.abi0",
 	};
 
+	if (!strchr(func, '.'))
+		return true;
 	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++)
 		if (!fnmatch(pats[i], func, 0))
 			return true;
