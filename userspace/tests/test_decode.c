@@ -418,7 +418,7 @@ static bool od_raceless(const struct bin_ctx *c, const char *text)
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 
-	if (!note || !strstr(text, "[rip+") ||
+	if (!note || (!strstr(text, "[rip+") && !strstr(text, "[rip-")) ||
 	    sscanf(note, "# %llx <%255[^+>]", &addr, sym) != 2)
 		return false;
 	if (c->go && rt_langrt_is_internal_data(sym, true))
