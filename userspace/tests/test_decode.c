@@ -304,10 +304,32 @@ static void ctx_close(struct bin_ctx *c)
 /*
  * The access kind objdump's mnemonic implies, where it is certain:
  * compares and tests only read; compare-and-exchange, exchange-and-add
- * and increments read and write.  0: not checked.
+ * and increments read and write; moves, extracts, setcc and the x87 and
+ * MXCSR stores write when their first operand, @ops, is the memory one.
+ * 0: not checked.
  */
-static unsigned int od_expected_access(const char *mnem)
+static unsigned int od_expected_access(const char *mnem, const char *ops)
 {
+	static const char *const stores[] = {
+		"mov", "movups", "movaps", "movupd", "movapd", "movdqu",
+		"movdqa", "movq", "movd", "movss", "movsd", "movlps", "movhps",
+		"movlpd", "movhpd", "movntdq", "movntps", "movntpd", "movnti",
+		"movbe", "pextrq", "pextrd", "pextrw", "pextrb", "extractps",
+		"stmxcsr", "vstmxcsr", "fst", "fstp", "fist", "fistp", "fisttp",
+		"fnstcw", "fnstsw", "vmovups", "vmovaps", "vmovupd", "vmovapd",
+		"vmovdqu", "vmovdqa", "vmovdqu8", "vmovdqu16", "vmovdqu32",
+		"vmovdqu64", "vmovdqa32", "vmovdqa64", "vmovntdq", "vmovntps",
+		"vmovntpd", "vmovq", "vmovd", "vmovss", "vmovsd", "vpextrq",
+		"vpextrd", "vpextrw", "vpextrb", "vextractps", "vextracti128",
+		"vextractf128", "seta", "setae", "setb", "setbe", "sete",
+		"setne", "setg", "setge", "setl", "setle", "sets", "setns",
+		"seto", "setno", "setp", "setnp",
+	};
+	size_t first = strcspn(ops, ",");
+
+	for (size_t i = 0; i < sizeof(stores) / sizeof(stores[0]); i++)
+		if (!strcmp(mnem, stores[i]))
+			return memchr(ops, '[', first) ? RACETRAP_ACCESS_WRITE : 0;
 	static const char *const reads[] = {
 		"test", "cmp", "bt", "ucomiss", "ucomisd", "comiss", "comisd",
 		"ptest", "vptest", "movzx", "movsx", "movsxd", "lods", "scas",
@@ -368,6 +390,7 @@ static void check_sites_vs_objdump(struct bin_ctx *c,
 		const struct racetrap_site *s = &t->sites[i];
 		const struct od_insn *in = NULL;
 		uint64_t addr;
+		const char *ops;
 		bool locked;
 		char m[32];
 
@@ -382,9 +405,12 @@ static void check_sites_vs_objdump(struct bin_ctx *c,
 			continue;
 		}
 		mnemonic(in->text, m, sizeof(m));
-		if (od_expected_access(m)) {
+		ops = strstr(in->text, m) + strlen(m);
+		ops += strspn(ops, " ");
+		if (od_expected_access(m, ops)) {
 			access_checked++;
-			if (od_expected_access(m) != s->access && access_bad++ < 5)
+			if (od_expected_access(m, ops) != s->access &&
+			    access_bad++ < 5)
 				ktap_diag("%s: site +0x%" PRIx64 " access %u: \"%s\"",
 					  c->name, s->offset, s->access, in->text);
 		}

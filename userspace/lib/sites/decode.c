@@ -92,6 +92,66 @@ static uint8_t fixed_access(unsigned int id)
 }
 
 /*
+ * Stores whose memory operand, their first, Capstone 4 marks as read
+ * only: the SSE and AVX moves (movups, movdqa, movq, vmovdqu...),
+ * non-temporal stores, movbe, the element extracts, setcc, the x87 and
+ * MXCSR stores.  Go zeroes memory with MOVUPS X15 and copies it with
+ * MOVOU; gcc -O2 copies structures with movdqu.  Taken for reads, such
+ * a store's window watched writes only, and a goroutine window let
+ * another goroutine's such store through as a read.  Checked against
+ * GNU as for each one (userspace/tests/test_decode.c, and Capstone
+ * 4.0.2 on each form).
+ */
+static bool stores_to_first_operand(unsigned int id)
+{
+	switch (id) {
+	case X86_INS_MOVUPS: case X86_INS_MOVAPS: case X86_INS_MOVUPD:
+	case X86_INS_MOVAPD: case X86_INS_MOVDQU: case X86_INS_MOVDQA:
+	case X86_INS_MOVQ: case X86_INS_MOVD: case X86_INS_MOVSS:
+	case X86_INS_MOVSD: case X86_INS_MOVLPS: case X86_INS_MOVHPS:
+	case X86_INS_MOVLPD: case X86_INS_MOVHPD: case X86_INS_MOVNTDQ:
+	case X86_INS_MOVNTPS: case X86_INS_MOVNTPD: case X86_INS_MOVNTI:
+	case X86_INS_MOVNTQ: case X86_INS_MOVBE:
+	case X86_INS_PEXTRQ: case X86_INS_PEXTRD: case X86_INS_PEXTRW:
+	case X86_INS_PEXTRB: case X86_INS_EXTRACTPS:
+	case X86_INS_STMXCSR: case X86_INS_VSTMXCSR:
+	case X86_INS_FST: case X86_INS_FSTP: case X86_INS_FIST:
+	case X86_INS_FISTP: case X86_INS_FISTTP: case X86_INS_FNSTCW:
+	case X86_INS_FNSTSW:
+	case X86_INS_VMOVUPS: case X86_INS_VMOVAPS: case X86_INS_VMOVUPD:
+	case X86_INS_VMOVAPD: case X86_INS_VMOVDQU: case X86_INS_VMOVDQA:
+	case X86_INS_VMOVDQU8: case X86_INS_VMOVDQU16:
+	case X86_INS_VMOVDQU32: case X86_INS_VMOVDQU64:
+	case X86_INS_VMOVDQA32: case X86_INS_VMOVDQA64:
+	case X86_INS_VMOVNTDQ: case X86_INS_VMOVNTPS: case X86_INS_VMOVNTPD:
+	case X86_INS_VMOVQ: case X86_INS_VMOVD: case X86_INS_VMOVSS:
+	case X86_INS_VMOVSD: case X86_INS_VMOVLPS: case X86_INS_VMOVHPS:
+	case X86_INS_VMOVLPD: case X86_INS_VMOVHPD:
+	case X86_INS_VPEXTRQ: case X86_INS_VPEXTRD: case X86_INS_VPEXTRW:
+	case X86_INS_VPEXTRB: case X86_INS_VEXTRACTPS:
+	case X86_INS_VEXTRACTI128: case X86_INS_VEXTRACTF128:
+	case X86_INS_VEXTRACTI32X4: case X86_INS_VEXTRACTI64X4:
+	case X86_INS_VEXTRACTF32X4: case X86_INS_VEXTRACTF64X4:
+	case X86_INS_VMASKMOVPS: case X86_INS_VMASKMOVPD:
+	case X86_INS_VPMASKMOVD: case X86_INS_VPMASKMOVQ:
+	case X86_INS_VCVTPS2PH: case X86_INS_VCOMPRESSPS:
+	case X86_INS_VCOMPRESSPD: case X86_INS_VPCOMPRESSD:
+	case X86_INS_VPCOMPRESSQ:
+	case X86_INS_KMOVB: case X86_INS_KMOVW: case X86_INS_KMOVD:
+	case X86_INS_KMOVQ:
+	case X86_INS_SETAE: case X86_INS_SETA: case X86_INS_SETBE:
+	case X86_INS_SETB: case X86_INS_SETE: case X86_INS_SETGE:
+	case X86_INS_SETG: case X86_INS_SETLE: case X86_INS_SETL:
+	case X86_INS_SETNE: case X86_INS_SETNO: case X86_INS_SETNP:
+	case X86_INS_SETNS: case X86_INS_SETO: case X86_INS_SETP:
+	case X86_INS_SETS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
  * Would the kernel's x86 uprobes misread @insn?  Its branch emulation
  * (arch/x86/kernel/uprobes.c, branch_setup_xol_ops(), in 6.1, 6.12 and
  * 6.18) classifies an instruction by its opcode byte alone and ignores a
@@ -183,6 +243,8 @@ bool rt_decode_site(const cs_insn *insn, struct racetrap_site *site)
 		access |= RACETRAP_ACCESS_WRITE;
 	if (fixed_access(insn->id))
 		access = fixed_access(insn->id);
+	else if (mem == &x->operands[0] && stores_to_first_operand(insn->id))
+		access = RACETRAP_ACCESS_WRITE;
 	if (!access)
 		return false;
 	memset(site, 0, sizeof(*site));
