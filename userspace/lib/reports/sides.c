@@ -252,6 +252,8 @@ bool rt_sides_trap_missed(struct rt_sides *an,
  * universe (the Go runtime, a function --include-func left out) traps
  * like a write.  Seen in the VM with --include-func: a sampled read of
  * runtime.writeBarrier reported against main.dispatch's read of it.
+ * Only in a Go program: elsewhere a window on a read watches writes
+ * only, and a trap there decoded as a read is the decoder's mistake.
  */
 bool rt_sides_trap_read_read(struct rt_sides *sd,
 			     const struct racetrap_record *rec)
@@ -259,7 +261,7 @@ bool rt_sides_trap_read_read(struct rt_sides *sd,
 	struct racetrap_site sites[4];
 	int nr;
 
-	if (rec->sampled.access != RACETRAP_ACCESS_READ ||
+	if (!sd->go || rec->sampled.access != RACETRAP_ACCESS_READ ||
 	    (rec->trapped.flags & RACETRAP_SIDE_F_KNOWN) ||
 	    !(rec->trapped.flags & RACETRAP_SIDE_F_AFTER))
 		return false;
