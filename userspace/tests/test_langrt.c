@@ -46,7 +46,7 @@ static const char *const go_data[] = {
 
 static const char *const user_data[] = {
 	"main.replicas", "main.config", "runtimeish.state", "net/http.DefaultClient",
-	"mypkg/internal/cpu.X86", "counter",
+	"mypkg/internal/cpu.X86", "counter", "runtime.MemProfileRate",
 };
 
 static size_t count_wrong(const char *const *v, size_t n,

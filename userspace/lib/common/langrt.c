@@ -2,6 +2,7 @@
 /* langrt: the table of language-runtime internals and its exceptions. */
 #include <fnmatch.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "langrt.h"
 
@@ -127,6 +128,8 @@ bool rt_langrt_is_internal(const char *func, bool go)
 
 bool rt_langrt_is_internal_data(const char *var, bool go)
 {
-	return go && var &&
-	       match_any(go_internal_data, ARRAY_SIZE(go_internal_data), var);
+	/* The runtime's one variable a program sets: the profiling rate. */
+	if (!go || !var || !strcmp(var, "runtime.MemProfileRate"))
+		return false;
+	return match_any(go_internal_data, ARRAY_SIZE(go_internal_data), var);
 }

@@ -65,7 +65,8 @@ void rt_goabi_set_stack_bounds(struct racetrap_config *cfg)
  * compiler marks every instruction there an unsafe point) nor in
  * assembly (no liveness maps; Go's symbol for an assembly function
  * called from Go ends in .abi0, and a package's static assembly, such as
- * internal/bytealg's indexbytebody, has no package in its name at all):
+ * internal/bytealg's indexbytebody, has no package in its name at all,
+ * nor has the C code cgo links in, which Go cannot preempt either):
  * a goroutine window there could not move the goroutine off its thread,
  * so its thread is held instead.  The runtime's internal/ packages too:
  * some run on a thread's g0 (the kernel also refuses a g without a

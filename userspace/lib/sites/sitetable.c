@@ -122,6 +122,7 @@ static int decode_elf(Elf *elf, const struct rt_sites_opts *opts,
 		return -ENOMEM;
 	if (rt_raceless_load(elf, go, &quiet)) {
 		rt_funcs_free(&funcs);
+		snprintf(err, errlen, "out of memory reading the data symbols");
 		return -ENOMEM;
 	}
 	if (rt_decode_open(&h)) {
