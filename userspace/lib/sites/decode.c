@@ -111,7 +111,8 @@ static bool stores_to_first_operand(unsigned int id)
 	case X86_INS_MOVSD: case X86_INS_MOVLPS: case X86_INS_MOVHPS:
 	case X86_INS_MOVLPD: case X86_INS_MOVHPD: case X86_INS_MOVNTDQ:
 	case X86_INS_MOVNTPS: case X86_INS_MOVNTPD: case X86_INS_MOVNTI:
-	case X86_INS_MOVNTQ: case X86_INS_MOVBE:
+	case X86_INS_MOVNTQ: case X86_INS_MOVNTSS: case X86_INS_MOVNTSD:
+	case X86_INS_MOVBE:
 	case X86_INS_PEXTRQ: case X86_INS_PEXTRD: case X86_INS_PEXTRW:
 	case X86_INS_PEXTRB: case X86_INS_EXTRACTPS:
 	case X86_INS_STMXCSR: case X86_INS_VSTMXCSR:
@@ -132,8 +133,11 @@ static bool stores_to_first_operand(unsigned int id)
 	case X86_INS_VEXTRACTI128: case X86_INS_VEXTRACTF128:
 	case X86_INS_VEXTRACTI32X4: case X86_INS_VEXTRACTI64X4:
 	case X86_INS_VEXTRACTF32X4: case X86_INS_VEXTRACTF64X4:
-	case X86_INS_VMASKMOVPS: case X86_INS_VMASKMOVPD:
-	case X86_INS_VPMASKMOVD: case X86_INS_VPMASKMOVQ:
+	case X86_INS_VPMOVQD: case X86_INS_VPMOVQW: case X86_INS_VPMOVQB:
+	case X86_INS_VPMOVDW: case X86_INS_VPMOVDB: case X86_INS_VPMOVSQD:
+	case X86_INS_VPMOVSQW: case X86_INS_VPMOVSQB: case X86_INS_VPMOVSDW:
+	case X86_INS_VPMOVSDB: case X86_INS_VPMOVUSQD: case X86_INS_VPMOVUSQW:
+	case X86_INS_VPMOVUSQB: case X86_INS_VPMOVUSDW: case X86_INS_VPMOVUSDB:
 	case X86_INS_VCVTPS2PH: case X86_INS_VCOMPRESSPS:
 	case X86_INS_VCOMPRESSPD: case X86_INS_VPCOMPRESSD:
 	case X86_INS_VPCOMPRESSQ:
@@ -149,6 +153,30 @@ static bool stores_to_first_operand(unsigned int id)
 	default:
 		return false;
 	}
+}
+
+/*
+ * A store that writes only some lanes of its memory operand: a write
+ * mask (an AVX-512 k register beside a memory destination) or AVX's
+ * vmaskmov.  The watched word may be a lane it leaves alone, and a
+ * window on a write watches reads too: another thread's read of that
+ * lane would be reported.  Not a site.
+ */
+static bool masked_store(const cs_insn *insn, const cs_x86 *x)
+{
+	switch (insn->id) {
+	case X86_INS_VMASKMOVPS: case X86_INS_VMASKMOVPD:
+	case X86_INS_VPMASKMOVD: case X86_INS_VPMASKMOVQ:
+		return true;
+	default:
+		break;
+	}
+	for (int i = 1; i < x->op_count; i++)
+		if (x->operands[i].type == X86_OP_REG &&
+		    x->operands[i].reg >= X86_REG_K0 &&
+		    x->operands[i].reg <= X86_REG_K7)
+			return true;
+	return false;
 }
 
 /*
@@ -219,6 +247,8 @@ bool rt_decode_site(const cs_insn *insn, struct racetrap_site *site)
 		mem = &x->operands[i];
 	}
 	if (!mem)
+		return false;
+	if (mem == &x->operands[0] && masked_store(insn, x))
 		return false;
 	if (mem->mem.segment == X86_REG_FS || mem->mem.segment == X86_REG_GS)
 		return false;

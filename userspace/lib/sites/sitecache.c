@@ -11,7 +11,7 @@
  * which flags they carry), so tables decoded by an older racetrap are not
  * reused.
  */
-#define CACHE_DECODER_VERSION	11
+#define CACHE_DECODER_VERSION	12
 
 static uint64_t hash_strs(uint64_t h, const char **v, size_t n)
 {

@@ -87,6 +87,18 @@ __attribute__((noinline)) long sample_limit_get(void)
 	return *(const volatile long *)&sample_limit;
 }
 
+/* A structure copy: gcc -O2 stores it with one SSE move. */
+struct sample_pair {
+	long a, b;
+};
+
+struct sample_pair sample_pairs[2];
+
+__attribute__((noinline)) void sample_copy(void)
+{
+	sample_pairs[1] = sample_pairs[0];
+}
+
 static void *thread_main(void *arg)
 {
 	long n = (long)arg;
@@ -108,6 +120,7 @@ int main(int argc, char **argv)
 	sample_fill(&sample_future, 5);
 	sample_publish(&sample_future);
 	sample_flag_set(7);
+	sample_copy();
 	printf("%ld %d %ld %ld\n", sample_reader(3),
 	       sample_await(&sample_future), sample_flag_get(),
 	       sample_limit_get());
