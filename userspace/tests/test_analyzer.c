@@ -230,8 +230,8 @@ static void feed_expect(struct rt_analyzer *an, const struct racetrap_record *re
 
 static void test_read_read_go(void)
 {
-	const struct racetrap_site *w, *rd, *rd2;
-	uint64_t waddr, raddr, r2addr, caller;
+	const struct racetrap_site *w, *rd, *rd2, *rdm;
+	uint64_t waddr, raddr, r2addr, rmaddr, caller;
 	struct racetrap_record rec;
 	struct capture c = { 0 };
 	struct rt_analyzer *an;
@@ -240,25 +240,34 @@ static void test_read_read_go(void)
 	if (live_start("sample_go", &l)) {
 		ktap_skip("go_read_read", "sample_go cannot run");
 		ktap_skip("go_write_read_at_unknown_site", "sample_go cannot run");
+		ktap_skip("go_read_read_thread_held_reported",
+			  "sample_go cannot run");
 		live_free(&l);
 		return;
 	}
 	waddr = live_site_addr(&l, "main.sampleWriter", RACETRAP_ACCESS_WRITE, &w);
-	raddr = live_site_addr(&l, "runtime.mapassign_fast64",
-			       RACETRAP_ACCESS_READ, &rd);
+	/* The closure's read of a captured variable: a goroutine window. */
+	raddr = live_site_addr(&l, "main.main.func1", RACETRAP_ACCESS_READ, &rd);
 	/* memmove called by user code: reported, were it not two reads. */
 	r2addr = live_site_addr(&l, "runtime.memmove", RACETRAP_ACCESS_READ,
 				&rd2);
+	/* A runtime site holds the thread: its window watched writes only. */
+	rmaddr = live_site_addr(&l, "runtime.mapassign_fast64",
+				RACETRAP_ACCESS_READ, &rdm);
 	caller = live_func_addr(&l, "main.main.func1");
 	an = new_analyzer(&l, &c, NULL, false);
-	if (an && waddr && raddr && r2addr && caller) {
+	if (an && waddr && raddr && r2addr && rmaddr && caller) {
 		read_trap(&l, &rec, rd, raddr, rd2, r2addr, caller);
 		feed_expect(an, &rec, &c, 0, 1, "go_read_read");
 		read_trap(&l, &rec, w, waddr, rd, raddr, caller);
 		feed_expect(an, &rec, &c, 1, 1, "go_write_read_at_unknown_site");
+		read_trap(&l, &rec, rdm, rmaddr, rd2, r2addr, caller);
+		feed_expect(an, &rec, &c, 2, 1,
+			    "go_read_read_thread_held_reported");
 	} else {
 		ktap_result(false, "go_read_read");
 		ktap_result(false, "go_write_read_at_unknown_site");
+		ktap_result(false, "go_read_read_thread_held_reported");
 	}
 	if (an)
 		rt_analyzer_free(an);
@@ -842,7 +851,7 @@ static void test_go_hash_overread(void)
 
 int main(void)
 {
-	ktap_start(34);
+	ktap_start(35);
 	test_throttle_coalesced();
 	test_stripped_fingerprint();
 	test_atomic_pairs_and_truth();

@@ -252,8 +252,12 @@ bool rt_sides_trap_missed(struct rt_sides *an,
  * universe (the Go runtime, a function --include-func left out) traps
  * like a write.  Seen in the VM with --include-func: a sampled read of
  * runtime.writeBarrier reported against main.dispatch's read of it.
- * Only in a Go program: elsewhere a window on a read watches writes
- * only, and a trap there decoded as a read is the decoder's mistake.
+ * Only in a Go program, and only where the window held the goroutine:
+ * elsewhere a window on a read watches writes only (C; a site flagged to
+ * hold its thread), and a trap there decoded as a read is the decoder's
+ * mistake.  Not known here, so not excluded: a window that held the
+ * thread because the process had more threads than watch_threads, or
+ * with --go-hold thread.
  */
 bool rt_sides_trap_read_read(struct rt_sides *sd,
 			     const struct racetrap_record *rec)
@@ -261,7 +265,12 @@ bool rt_sides_trap_read_read(struct rt_sides *sd,
 	struct racetrap_site sites[4];
 	int nr;
 
+	const struct table *t = table_by_id(sd, rec->site_table);
+	const struct racetrap_site *s =
+		t ? site_at(sd, t->build_id, rec->site_offset, false) : NULL;
+
 	if (!sd->go || rec->sampled.access != RACETRAP_ACCESS_READ ||
+	    !s || (s->flags & RACETRAP_SITE_F_HOLD_THREAD) ||
 	    (rec->trapped.flags & RACETRAP_SIDE_F_KNOWN) ||
 	    !(rec->trapped.flags & RACETRAP_SIDE_F_AFTER))
 		return false;
