@@ -794,6 +794,64 @@ static void test_no_probe(void)
  * mov (%rsi),%esi; mov %ecx,-0x4(%rdi,%rdx)) ends in a store whose
  * candidates are all that store; a push, stos or movs is refused.
  */
+/*
+ * One instruction each, as GNU as encodes it: the access kind of stores
+ * Capstone 4 calls reads, and what is no site (masked stores, gathers
+ * and scatters: a vector index).
+ */
+static void test_single_insns(void)
+{
+	static const struct {
+		const char *text;
+		uint8_t bytes[8];
+		size_t len;
+		int access;	/* -1: no site */
+	} v[] = {
+		{ "movups [rax],xmm15", { 0x44, 0x0f, 0x11, 0x38 }, 4,
+		  RACETRAP_ACCESS_WRITE },
+		{ "movdqa [rdi],xmm0", { 0x66, 0x0f, 0x7f, 0x07 }, 4,
+		  RACETRAP_ACCESS_WRITE },
+		{ "movdqa xmm0,[rdi]", { 0x66, 0x0f, 0x6f, 0x07 }, 4,
+		  RACETRAP_ACCESS_READ },
+		{ "vpmovqd [rdi],zmm0", { 0x62, 0xf2, 0x7e, 0x48, 0x35, 0x07 },
+		  6, RACETRAP_ACCESS_WRITE },
+		{ "sete [rdi]", { 0x0f, 0x94, 0x07 }, 3, RACETRAP_ACCESS_WRITE },
+		{ "vmovdqu32 [rdi]{k1},zmm0",
+		  { 0x62, 0xf1, 0x7e, 0x49, 0x7f, 0x07 }, 6, -1 },
+		{ "vmaskmovps [rdi],ymm1,ymm0",
+		  { 0xc4, 0xe2, 0x75, 0x2e, 0x07 }, 5, -1 },
+		{ "vpscatterdd [rdi+zmm1*4]{k1},zmm0",
+		  { 0x62, 0xf2, 0x7d, 0x49, 0xa0, 0x04, 0x8f }, 7, -1 },
+		{ "vpgatherdd zmm0{k1},[rdi+zmm1*4]",
+		  { 0x62, 0xf2, 0x7d, 0x49, 0x90, 0x04, 0x8f }, 7, -1 },
+	};
+	size_t bad = 0;
+	cs_insn *insn;
+	csh h;
+
+	if (rt_decode_open(&h) || !(insn = cs_malloc(h))) {
+		ktap_result(false, "single_instructions");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		const uint8_t *code = v[i].bytes;
+		size_t len = v[i].len;
+		uint64_t addr = 0x1000;
+		struct racetrap_site s;
+		int got = -1;
+
+		if (cs_disasm_iter(h, &code, &len, &addr, insn) &&
+		    rt_decode_site(insn, &s))
+			got = s.access;
+		if (got != v[i].access && ++bad)
+			ktap_diag("%s: access %d, want %d", v[i].text, got,
+				  v[i].access);
+	}
+	cs_free(insn, 1);
+	cs_close(&h);
+	ktap_result(bad == 0, "single_instructions");
+}
+
 static void test_sites_ending_at(void)
 {
 	static const uint8_t memcpy_tail[] = {
@@ -865,11 +923,12 @@ static void test_sites_ending_at(void)
 
 int main(void)
 {
-	ktap_start(32);
+	ktap_start(33);
 	test_c();
 	test_go();
 	test_sorted();
 	test_no_probe();
+	test_single_insns();
 	test_sites_ending_at();
 	return ktap_finish();
 }
