@@ -262,12 +262,11 @@ bool rt_sides_trap_missed(struct rt_sides *an,
 bool rt_sides_trap_read_read(struct rt_sides *sd,
 			     const struct racetrap_record *rec)
 {
-	struct racetrap_site sites[4];
-	int nr;
-
 	const struct table *t = table_by_id(sd, rec->site_table);
 	const struct racetrap_site *s =
 		t ? site_at(sd, t->build_id, rec->site_offset, false) : NULL;
+	struct racetrap_site sites[4];
+	int nr;
 
 	if (!sd->go || rec->sampled.access != RACETRAP_ACCESS_READ ||
 	    !s || (s->flags & RACETRAP_SITE_F_HOLD_THREAD) ||

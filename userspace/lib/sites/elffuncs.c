@@ -18,7 +18,7 @@ static int by_start(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static Elf_Scn *find_symtab(Elf *elf, GElf_Word type, GElf_Shdr *sh)
+Elf_Scn *rt_elf_symtab(Elf *elf, GElf_Word type, GElf_Shdr *sh)
 {
 	Elf_Scn *scn = NULL;
 
@@ -36,9 +36,9 @@ int rt_funcs_load(Elf *elf, struct rt_funcs *out)
 	size_t n, kept = 0;
 
 	memset(out, 0, sizeof(*out));
-	scn = find_symtab(elf, SHT_SYMTAB, &sh);
+	scn = rt_elf_symtab(elf, SHT_SYMTAB, &sh);
 	if (!scn)
-		scn = find_symtab(elf, SHT_DYNSYM, &sh);
+		scn = rt_elf_symtab(elf, SHT_DYNSYM, &sh);
 	if (!scn || !sh.sh_entsize)
 		return 0;
 	data = elf_getdata(scn, NULL);

@@ -25,6 +25,12 @@ struct rt_funcs {
 int rt_funcs_load(Elf *elf, struct rt_funcs *out);
 void rt_funcs_free(struct rt_funcs *f);
 
+/*
+ * The first symbol table of @type (SHT_SYMTAB, SHT_DYNSYM), its header
+ * in *@sh; NULL if there is none.
+ */
+Elf_Scn *rt_elf_symtab(Elf *elf, GElf_Word type, GElf_Shdr *sh);
+
 /* The section named @name, its header in *@sh; NULL if there is none. */
 Elf_Scn *rt_elf_section(Elf *elf, const char *name, GElf_Shdr *sh);
 

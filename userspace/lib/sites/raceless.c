@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elffuncs.h"
+#include "grow.h"
 #include "langrt.h"
 #include "raceless.h"
 
@@ -22,15 +24,8 @@ static int push(struct rt_raceless *r, size_t *cap, uint64_t start,
 {
 	if (start >= end)
 		return 0;
-	if (r->n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		struct rt_raceless_range *v = realloc(r->v, c * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		r->v = v;
-		*cap = c;
-	}
+	if (rt_grow((void **)&r->v, cap, r->n, sizeof(r->v[0])))
+		return -ENOMEM;
 	r->v[r->n].start = start;
 	r->v[r->n].end = end;
 	r->n++;
@@ -58,14 +53,11 @@ static int add_read_only(Elf *elf, struct rt_raceless *r, size_t *cap)
 static int add_runtime_data(Elf *elf, bool go, struct rt_raceless *r,
 			    size_t *cap)
 {
-	Elf_Scn *scn = NULL;
 	Elf_Data *data;
 	GElf_Shdr sh;
+	Elf_Scn *scn = rt_elf_symtab(elf, SHT_SYMTAB, &sh);
 	size_t n;
 
-	while ((scn = elf_nextscn(elf, scn)))
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
-			break;
 	if (!scn || !sh.sh_entsize || !(data = elf_getdata(scn, NULL)))
 		return 0;
 	n = sh.sh_size / sh.sh_entsize;
