@@ -248,17 +248,26 @@ static const struct rt_func *func_named(const struct rt_funcs *f,
 	return NULL;
 }
 
+/* File offsets of the first and last byte of function @name. */
+static bool func_offsets(const struct rt_funcs *f, const struct sec *secs,
+			 size_t nsecs, const char *name, uint64_t *lo,
+			 uint64_t *hi)
+{
+	const struct rt_func *fn = func_named(f, name);
+
+	return fn && addr_to_off(secs, nsecs, fn->start, lo) &&
+	       addr_to_off(secs, nsecs, fn->end - 1, hi);
+}
+
 /* The one site inside function @name, of the given access, or NULL. */
 static const struct racetrap_site *site_in(const struct rt_site_table *t,
 					   const struct rt_funcs *f,
 					   const struct sec *secs, size_t nsecs,
 					   const char *name, unsigned int access)
 {
-	const struct rt_func *fn = func_named(f, name);
 	uint64_t lo, hi;
 
-	if (!fn || !addr_to_off(secs, nsecs, fn->start, &lo) ||
-	    !addr_to_off(secs, nsecs, fn->end - 1, &hi))
+	if (!func_offsets(f, secs, nsecs, name, &lo, &hi))
 		return NULL;
 	for (size_t i = 0; i < t->nr_sites; i++)
 		if (t->sites[i].offset >= lo && t->sites[i].offset <= hi &&
@@ -619,12 +628,10 @@ static void test_c(void)
 static bool holds_thread(const struct bin_ctx *c, const struct rt_site_table *t,
 			 const char *name, bool want)
 {
-	const struct rt_func *fn = func_named(&c->funcs, name);
 	size_t n = 0, bad = 0;
 	uint64_t lo, hi;
 
-	if (!fn || !addr_to_off(c->secs, c->nsecs, fn->start, &lo) ||
-	    !addr_to_off(c->secs, c->nsecs, fn->end - 1, &hi))
+	if (!func_offsets(&c->funcs, c->secs, c->nsecs, name, &lo, &hi))
 		return false;
 	for (size_t i = 0; i < t->nr_sites; i++) {
 		const struct racetrap_site *s = &t->sites[i];
