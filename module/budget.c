@@ -265,8 +265,8 @@ void racetrap_budget_charge_bound(struct racetrap_tracer *t, u64 ns)
  * A window held the sampled thread for @stall_ns and its other threads
  * may have waited on it (a lock it holds, a stop-the-world, a join) for
  * as long.  How many did is not observable cheaply, so charge the bound:
- * as many as could have run meanwhile, the @nr_others armed but at most
- * one per other online CPU.
+ * as many as could have run meanwhile, the @nr_others threads of the
+ * target but at most one per other online CPU.
  */
 void racetrap_budget_charge_window(struct racetrap_tracer *t, u64 own_ns,
 				   u64 stall_ns, unsigned int nr_others)

@@ -20,11 +20,8 @@
  * registers to debuggers.  budget_ppm 10000: 1% of the target's CPU time.
  * stack_dump 0: no stack dumps, so a tool that does not ask for them gets
  * the fixed-size records it knows (userspace asks for 4096 bytes).
- * watch_threads twice the online CPUs, at least 8: every thread that can
- * be on a CPU during a window, with as many again of those waiting for
- * one, and all threads of a Go program (GOMAXPROCS Ms, sysmon, a few
- * idle Ms) on a small host.  Beyond it a window's cost follows the CPUs,
- * as DataCollider's per-CPU watchpoints do, not the thread count.
+ * watch_threads twice the online CPUs, at least 8, as ABI version 4
+ * read it back (it has no effect now: windows watch per CPU).
  *
  * Floors that bound what one attachment does to the rest of the system:
  * clock_period_us 1000, as the clock trigger's events are per CPU and

@@ -2,14 +2,13 @@
 /*
  * The sample, DataCollider-style, always in the sampled thread's own task
  * context (a task_work on its way back to user mode): compute the address,
- * arm watchpoints in every other thread, read the value, hold the thread
- * for the window, read again, disarm, report.  Either trigger stops the
+ * read the value, arm watchpoints on every CPU the other threads may run
+ * on, hold the thread for the window, read again, disarm, report.  Either trigger stops the
  * thread before its access executes, so the window's first read is the
  * value the access finds.  In a Go program the window may hold the
  * goroutine instead of the thread (yield.c).
  */
 #include <linux/hrtimer.h>
-#include <linux/idr.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
@@ -241,30 +240,6 @@ void racetrap_sample_wake(struct racetrap_slot *slot)
 	raw_spin_unlock_irqrestore(&slot->lock, flags);
 }
 
-/*
- * current, born while windows of @t may be open, before its first user
- * instruction: join them (racetrap_watch_join()).  A goroutine window it
- * could not join is closed: Go could resume the goroutine on this
- * thread, unwatched, and its own access would go unseen.  Returns how
- * many it joined.
- */
-unsigned int racetrap_sample_join(struct racetrap_tracer *t)
-{
-	unsigned long busy = READ_ONCE(t->slot_busy);
-	unsigned int i, n = 0;
-
-	for_each_set_bit(i, &busy, RACETRAP_MAX_WATCHPOINTS) {
-		struct racetrap_slot *slot = &t->slots[i];
-		int joined = racetrap_watch_join(slot);
-
-		if (joined > 0)
-			n++;
-		else if (joined < 0)
-			racetrap_yield_unwatched(slot);
-	}
-	return n;
-}
-
 void racetrap_sample_wake_all(struct racetrap_tracer *t)
 {
 	unsigned int i;
@@ -493,10 +468,7 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	const struct racetrap_site *s = &ref->site;
 	struct racetrap_watch local, *watch = &local;
 	struct racetrap_slot *slot;
-	unsigned int nr_watched;
-	unsigned int pid_cursor;
 	unsigned long g;
-	bool writes_only;
 	struct racetrap_window w = {
 		.ref = ref, .regs = regs, .trigger = trigger,
 	};
@@ -550,69 +522,50 @@ void racetrap_sample(struct racetrap_tracer *t, struct pt_regs *regs,
 	if (!racetrap_value_read(w.waddr, w.wlen, &w.before))
 		w.flags |= RACETRAP_REC_F_VALUE_BEFORE_UNKNOWN;
 	/*
-	 * A goroutine window watches reads too: its goroutine's own read,
-	 * when Go resumes it, is what ends it (the #DB side lets other
-	 * reads of read-only sites through).
+	 * Every window watches reads too: a goroutine window on a read ends
+	 * at its goroutine's own read, when Go resumes it; other reads the
+	 * #DB side sorts out (watch.c).
 	 */
 	slot->sampled_read = s->access == RACETRAP_ACCESS_READ;
-	writes_only = slot->sampled_read && !g;
-	/*
-	 * A thread created after the arming enumerated the threads is not
-	 * watched: a change it makes is no evidence.  Any pid allocated in
-	 * the target's namespace during the window counts (it may be one).
-	 * Missed: a thread whose pid came just before this read but which
-	 * joined the thread list after the enumeration, and a clone3() with
-	 * set_tid, which leaves the cursor.
-	 */
 	if (g)
 		racetrap_yield_opening(slot);
-	pid_cursor = idr_get_cursor(&task_active_pid_ns(current)->idr);
-	/* A sampled read conflicts only with writes; a write with both. */
-	ret = racetrap_watch_arm(slot, w.waddr, w.wlen, writes_only, g != 0,
-				 watch);
+	ret = racetrap_watch_arm(slot, w.waddr, w.wlen, g != 0, watch);
 	if (ret) {
 		racetrap_count(&t->stats,
 			       ret == -ESRCH ? RACETRAP_STAT_SKIP_ALONE :
 			       ret == -ENOSPC ? RACETRAP_STAT_SKIP_NOSPC :
+			       ret == -EBUSY ? RACETRAP_STAT_SKIP_BUSY :
 			       RACETRAP_STAT_SKIP_FAULT);
 		goto out;
 	}
 	racetrap_count(&t->stats, RACETRAP_STAT_WATCHES);
-	racetrap_count_add(&t->stats, RACETRAP_STAT_WATCHED_THREADS, watch->nr);
-	racetrap_count_add(&t->stats, RACETRAP_STAT_THREADS_LEFT, watch->left);
+	racetrap_count_add(&t->stats, RACETRAP_STAT_WATCHED_CPUS, watch->nr);
+	racetrap_count_add(&t->stats, RACETRAP_STAT_CPUS_LEFT, watch->left);
+	w.flags |= RACETRAP_REC_F_READS_WATCHED;
 	if (watch->left)
 		w.flags |= RACETRAP_REC_F_UNWATCHED;
 	w.armed_known = racetrap_value_read(w.waddr, w.wlen, &w.armed);
-	trace_racetrap_watch(t->pid_nr, w.waddr, w.wlen, writes_only,
-			     watch->nr);
+	trace_racetrap_watch(t->pid_nr, w.waddr, w.wlen, watch->nr);
 	if (g) {
 		/*
-		 * Every thread watched, none born since the threads were
-		 * counted (those born from now on join or close it), or the
-		 * goroutine could resume unwatched: else no sample.
+		 * On a CPU left unwatched the goroutine could resume and
+		 * hide its own access: no sample then.
 		 */
-		if (!watch->left &&
-		    idr_get_cursor(&task_active_pid_ns(current)->idr) ==
-		    pid_cursor && racetrap_yield_open(t, slot, &w, g, t0))
+		if (!watch->left && racetrap_yield_open(t, slot, &w, g, t0))
 			return;
 		racetrap_watch_disarm(watch);
 		goto out;
 	}
 	t1 = ktime_get();
-	racetrap_watch_open(slot, watch);
 	racetrap_sample_stall(t, slot, READ_ONCE(t->cfg.window_us));
-	racetrap_watch_close(slot);
 	t2 = ktime_get();
 	if (!racetrap_value_read(w.waddr, w.wlen, &w.after))
 		w.flags |= RACETRAP_REC_F_VALUE_AFTER_UNKNOWN;
-	if (idr_get_cursor(&task_active_pid_ns(current)->idr) != pid_cursor)
-		w.flags |= RACETRAP_REC_F_UNWATCHED;
-	nr_watched = watch->nr;	/* disarm zeroes it */
 	racetrap_watch_disarm(watch);
 	w.window_ns = ktime_to_ns(ktime_sub(t2, t1));
 	racetrap_count_add(&t->stats, RACETRAP_STAT_STALL_NS, w.window_ns);
 	racetrap_budget_charge_window(t, ktime_to_ns(ktime_sub(ktime_get(), t0)),
-				      w.window_ns, nr_watched);
+				      w.window_ns, watch->others);
 	report(t, slot, &w);
 out:
 	if (g)

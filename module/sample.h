@@ -20,6 +20,5 @@ unsigned long racetrap_operand_addr(const struct racetrap_site *s,
 				    unsigned long next_ip);
 void racetrap_sample_wake(struct racetrap_slot *slot);
 void racetrap_sample_wake_all(struct racetrap_tracer *t);
-unsigned int racetrap_sample_join(struct racetrap_tracer *t);
 
 #endif /* _RACETRAP_SAMPLE_H */

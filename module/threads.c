@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Which threads a window watches.  Arming a thread costs a cross-CPU call
- * to the CPU it last ran on, asleep or not (perf installs and removes a
- * task's event there), so watching every thread made a window's cost
- * grow with the thread count.  Up to watch_threads other threads, a
- * window watches them all.  Beyond, it watches those that can touch
- * memory during it, the likeliest first: threads on a CPU now, then
- * runnable ones (one of them takes the sampled thread's CPU while it is
- * held), then sleeping ones; within a class the draw is uniform, so over
- * windows every thread is watched.
+ * Which threads get the site trigger's breakpoints (trigger_site.c, up to
+ * site_probes of them): arming a thread costs a cross-CPU call to the CPU
+ * it last ran on, asleep or not (perf installs and removes a task's event
+ * there).  The likeliest to run first: threads on a CPU now, then
+ * runnable ones, then sleeping ones; within a class the draw is uniform,
+ * so over rotations every thread is drawn.
  */
 #include <linux/random.h>
 #include <linux/sched.h>
@@ -17,8 +14,8 @@
 #include <linux/slab.h>
 #include "threads.h"
 
-/* Lower is watched first: class in the high word, a random draw below. */
-static u64 watch_key(struct task_struct *th)
+/* Lower is armed first: class in the high word, a random draw below. */
+static u64 arm_key(struct task_struct *th)
 {
 	u64 class = READ_ONCE(th->on_cpu) ? 0 : task_is_running(th) ? 1 : 2;
 
@@ -51,7 +48,7 @@ struct task_struct **racetrap_threads(struct task_struct *task,
 		if (th == skip || (th->flags & PF_EXITING))
 			continue;
 		seen++;
-		key = watch_key(th);
+		key = arm_key(th);
 		if (n < cap)
 			i = n++;
 		else if (key < keys[worst])

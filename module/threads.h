@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The threads a window watches: all of them, or the likeliest to run. */
+/* The threads the site trigger arms: all of them, or the likeliest to run. */
 #ifndef _RACETRAP_THREADS_H
 #define _RACETRAP_THREADS_H
 

@@ -37,26 +37,23 @@ TRACE_EVENT(racetrap_sample,
 );
 
 TRACE_EVENT(racetrap_watch,
-	TP_PROTO(u32 pid, unsigned long addr, unsigned int len, bool writes_only,
-		 unsigned int nr_threads),
-	TP_ARGS(pid, addr, len, writes_only, nr_threads),
+	TP_PROTO(u32 pid, unsigned long addr, unsigned int len,
+		 unsigned int nr_cpus),
+	TP_ARGS(pid, addr, len, nr_cpus),
 	TP_STRUCT__entry(
 		__field(u32, pid)
 		__field(unsigned long, addr)
 		__field(unsigned int, len)
-		__field(bool, writes_only)
-		__field(unsigned int, nr_threads)
+		__field(unsigned int, nr_cpus)
 	),
 	TP_fast_assign(
 		__entry->pid = pid;
 		__entry->addr = addr;
 		__entry->len = len;
-		__entry->writes_only = writes_only;
-		__entry->nr_threads = nr_threads;
+		__entry->nr_cpus = nr_cpus;
 	),
-	TP_printk("pid=%u addr=0x%lx len=%u type=%s threads=%u", __entry->pid,
-		  __entry->addr, __entry->len,
-		  __entry->writes_only ? "w" : "rw", __entry->nr_threads)
+	TP_printk("pid=%u addr=0x%lx len=%u cpus=%u", __entry->pid,
+		  __entry->addr, __entry->len, __entry->nr_cpus)
 );
 
 TRACE_EVENT(racetrap_hit,

@@ -30,6 +30,7 @@
 #include "sample.h"
 #include "yield.h"
 #include "tracer.h"
+#include "watch_pool.h"
 #include "trigger_clock.h"
 #include "trigger_site.h"
 
@@ -74,7 +75,6 @@ struct racetrap_tracer *racetrap_tracer_create(void)
 	for (i = 0; i < RACETRAP_MAX_WATCHPOINTS; i++) {
 		t->slots[i].tracer = t;
 		raw_spin_lock_init(&t->slots[i].lock);
-		mutex_init(&t->slots[i].join_lock);
 		racetrap_yield_slot_init(&t->slots[i]);
 	}
 	pr_debug("tracer %p created\n", t);
@@ -289,13 +289,20 @@ int racetrap_tracer_attach(struct racetrap_tracer *t,
 	t->clock_shift = 0;
 
 	/*
-	 * The clock's events before the tracer can be entered (inflight is
-	 * 0): a tick on one CPU while the event of another fails to start
-	 * queues nothing, and failing leaves no work or aim behind.
+	 * The windows' breakpoints and the clock's events before the tracer
+	 * can be entered (inflight is 0): a tick on one CPU while the event
+	 * of another fails to start queues nothing, and failing leaves no
+	 * work or aim behind.
 	 */
+	ret = racetrap_watch_pool_get(t->cfg.max_watchpoints);
+	if (ret) {
+		release_attachment(t);
+		goto out_put_task;
+	}
 	if (t->cfg.triggers & RACETRAP_TRIGGER_CLOCK) {
 		ret = racetrap_clock_start(t);
 		if (ret) {
+			racetrap_watch_pool_put();
 			release_attachment(t);
 			goto out_put_task;
 		}
@@ -334,6 +341,7 @@ void racetrap_tracer_stop(struct racetrap_tracer *t, int reason)
 	racetrap_clock_stop(t);
 	racetrap_leave(t);	/* the attachment's own reference */
 	wait_for_completion(&t->idle);
+	racetrap_watch_pool_put();
 	racetrap_budget_stop(t);
 	racetrap_sites_clear(t);
 	end.pid = t->pid_nr;
@@ -362,6 +370,12 @@ static int apply_config(struct racetrap_tracer *t,
 	bool clock_on = cfg->triggers & RACETRAP_TRIGGER_CLOCK;
 	int ret = 0;
 
+	/* Sets are kept until the last detach: a window may use one. */
+	if (cfg->max_watchpoints > old->max_watchpoints) {
+		ret = racetrap_watch_pool_grow(cfg->max_watchpoints);
+		if (ret)
+			return ret;
+	}
 	if (clock_was == clock_on &&
 	    (!clock_on || old->clock_period_us == cfg->clock_period_us))
 		return 0;

@@ -46,8 +46,9 @@ struct racetrap_hit {
 };
 
 /*
- * One sample in flight: it uses one debug register in every other thread.
- * max_watchpoints bounds how many slots may be busy at once.
+ * One sample in flight: its window borrows a set of per-CPU breakpoints
+ * (watch_pool.c).  max_watchpoints bounds how many slots may be busy at
+ * once.
  */
 struct racetrap_slot {
 	struct racetrap_tracer *tracer;
@@ -67,12 +68,8 @@ struct racetrap_slot {
 	u32 dump_len;
 	u32 dumps_cap;
 	void *dumps;
-	/*
-	 * The open window's breakpoints, NULL between windows: a thread
-	 * born while it is open joins it (racetrap_watch_join()).
-	 */
-	struct mutex join_lock;
-	struct racetrap_watch *watch;
+	/* The thread a window holds, unwatched (NULL: a goroutine window). */
+	struct task_struct *watch_skip;
 	/*
 	 * A goroutine window (sample.c): @held_g, the g of the goroutine Go
 	 * was asked to preempt, while its watchpoints (@ywatch) are armed;

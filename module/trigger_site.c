@@ -39,6 +39,7 @@
 #include "threads.h"
 #include "tracer.h"
 #include "watch.h"
+#include "watch_pool.h"
 #include "trigger_clock.h"
 #include "trigger_site.h"
 
@@ -388,15 +389,18 @@ unsigned int racetrap_site_stop(struct racetrap_tracer *t)
 
 /*
  * How many site breakpoints each thread gets.  x86 has four debug
- * registers per thread: a window's watchpoints take max_watchpoints of
- * them, an aim one, and the site trigger two of the rest, at least one.
+ * registers: the windows' per-CPU breakpoints take one of every CPU's
+ * for each set made (the largest max_watchpoints of the attachments,
+ * watch_pool.c), an aim one, and the site trigger two of the rest, at
+ * least one.
  * A uprobe fired in every thread; a breakpoint fires only in its own, so
  * a second one per thread is what keeps a Go program's few threads (its
  * Ms, which run every goroutine) sampling about as many sites.
  */
 static unsigned int per_thread(struct racetrap_tracer *t)
 {
-	int free = 3 - (int)READ_ONCE(t->cfg.max_watchpoints);
+	int free = 3 - (int)max(READ_ONCE(t->cfg.max_watchpoints),
+				racetrap_watch_pool_sets());
 
 	return clamp(free, 1, PER_THREAD_MAX);
 }
@@ -566,15 +570,9 @@ static void birth_fn(struct callback_head *cb)
 		container_of(cb, struct racetrap_birth_work, cb);
 	struct racetrap_tracer *t = bw->tracer;
 	u64 t0 = ktime_get_ns();
-	unsigned int joins;
 
 	if (current->flags & PF_EXITING)
 		goto out;
-	/* Windows first: they are open now, and close in microseconds. */
-	joins = racetrap_sample_join(t);
-	if (joins)
-		racetrap_count_add(&t->stats, RACETRAP_STAT_WINDOW_JOINS,
-				   joins);
 	/* Never wait for a rotation: the next one covers this thread. */
 	if (mutex_trylock(&t->site_lock)) {
 		if (arm_newborn(t))
@@ -592,9 +590,10 @@ out:
  * thread and has not run yet (births.c, from the fork tracepoint; atomic
  * context).  Threads born between rotations would get no site breakpoint
  * until the next one, and a service's thread per request lives for less
- * than a rotation: so each newborn arms its own on its way to user mode,
- * and joins the windows open then (racetrap_watch_join()).  Without a
- * free work (RACETRAP_BIRTH_WORKS queued) it waits for the next rotation.
+ * than a rotation: so each newborn arms its own on its way to user mode.
+ * (Windows open then watch it already: their breakpoints are per CPU.)
+ * Without a free work (RACETRAP_BIRTH_WORKS queued) it waits for the
+ * next rotation.
  */
 void racetrap_site_birth(struct racetrap_tracer *t, struct task_struct *child)
 {
@@ -603,12 +602,11 @@ void racetrap_site_birth(struct racetrap_tracer *t, struct task_struct *child)
 
 	/*
 	 * A thread of the image attached to, not of one exec'ed since; with
-	 * site breakpoints to arm or windows open to join.
+	 * site breakpoints to arm.
 	 */
 	if (child->mm != READ_ONCE(t->mm) ||
-	    ((!(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE) ||
-	      READ_ONCE(t->throttled) || !READ_ONCE(t->site_set)) &&
-	     !READ_ONCE(t->slot_busy)))
+	    !(READ_ONCE(t->cfg.triggers) & RACETRAP_TRIGGER_SITE) ||
+	    READ_ONCE(t->throttled) || !READ_ONCE(t->site_set))
 		return;
 	if (!racetrap_enter(t))
 		return;
@@ -639,6 +637,7 @@ void racetrap_tick_fn(struct work_struct *work)
 		return;
 	}
 	racetrap_clock_expire(t, false);
+	racetrap_watch_pool_retry();
 	spent = racetrap_budget_check(t);
 	racetrap_clock_pace(t);
 	mutex_lock(&t->site_lock);

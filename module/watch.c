@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Arming: one user hardware breakpoint per other live thread, up to
- * watch_threads of them (threads.c picks which), registered for this
- * window only.  Debug registers are shared with gdb and perf, so
- * racetrap holds them only while a window is open, and a thread whose
- * registers are all taken (ENOSPC) makes the whole sample skip rather
- * than steal one.  Threads are enumerated at every sample, so threads
- * created after attach are covered and exited ones cost nothing.
+ * Arming: a window moves its slot's breakpoints, one per CPU, to the
+ * sampled word and enables them on the CPUs the target's threads may run
+ * on; every thread of the target that runs there during the window is
+ * watched, those born in it too.  A window so costs the same whatever
+ * the thread count: a cross-CPU call per CPU to enable, one to disable.
+ * The breakpoints are lent by watch_pool.c and fire for any process on
+ * those CPUs that touches the address: the handler keeps the target's
+ * user-mode accesses only.
  *
  * The trap handler runs in #DB context with interrupts off: it only
  * copies registers, a frame-pointer stack and, when asked, a stack dump
  * (no sleeping, no faults, no locks but an atomic index) into the slot's
  * preallocated hit array and dump buffer.
  */
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/moduleparam.h>
 #include <linux/perf_event.h>
@@ -22,6 +25,8 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
 #include "budget.h"
 #include "compat.h"
 #include "pairs.h"
@@ -29,15 +34,16 @@
 #include "yield.h"
 #include "sites.h"
 #include "stack.h"
-#include "threads.h"
 #include "tracer.h"
 #include "watch.h"
+#include "watch_pool.h"
 
 /*
  * Record a conflicting access of current, with @regs as they are just
  * after it.  #DB context.
  */
-static void record_hit(struct racetrap_slot *slot, const struct pt_regs *regs)
+static void record_hit(struct racetrap_slot *slot, const struct pt_regs *regs,
+		       bool maybe_read)
 {
 	struct racetrap_tracer *t = slot->tracer;
 	u64 t0 = local_clock();
@@ -66,11 +72,16 @@ static void record_hit(struct racetrap_slot *slot, const struct pt_regs *regs)
 	/*
 	 * A pair not seen yet is the window's finding: let the sampled
 	 * thread close it.  A known pair keeps it open for a conflict behind
-	 * it (pairs.c), while the hit array has room for one.
+	 * it (pairs.c), while the hit array has room for one; so does a
+	 * trap that may be a read in a window on a read (userspace decodes
+	 * it).
 	 */
 	if (i < RACETRAP_MAX_HITS - 1 &&
-	    racetrap_pairs_known(&t->seen_pairs, slot->sampled_ip, h->regs.ip)) {
-		racetrap_count(&t->stats, RACETRAP_STAT_HITS_KNOWN);
+	    (maybe_read || racetrap_pairs_known(&t->seen_pairs,
+						slot->sampled_ip,
+						h->regs.ip))) {
+		if (!maybe_read)
+			racetrap_count(&t->stats, RACETRAP_STAT_HITS_KNOWN);
 		return;
 	}
 	WRITE_ONCE(slot->closing, true);
@@ -112,105 +123,151 @@ static bool emulator_phantom(struct racetrap_slot *slot,
 }
 
 /*
- * A goroutine window on a sampled read watches reads too, so that the
- * goroutine's own read ends it: another's read at a site known to only
- * read is no conflict, and is let through.
+ * A call through memory (a function pointer, a vtable) that read @bp's
+ * word: it traps with the callee's ip, before the callee's first
+ * instruction, so its site ends at the return address it pushed, and
+ * the registers but RSP are as the call found them.
  */
-static bool read_of_read(struct racetrap_slot *slot, const struct pt_regs *regs)
+static bool call_read(struct racetrap_slot *slot, const struct perf_event *bp,
+		      const struct pt_regs *regs)
 {
 	struct racetrap_site_ref ref;
+	struct pt_regs at_call;
+	unsigned long ret, a;
 
-	return slot->sampled_read && READ_ONCE(slot->held_g) &&
-	       racetrap_sites_find_ending(slot->tracer, regs->ip, &ref) &&
-	       ref.site.access == RACETRAP_ACCESS_READ;
-}
-
-static void hit_handler(struct perf_event *bp, struct perf_sample_data *data,
-			struct pt_regs *regs)
-{
-	struct racetrap_slot *slot = bp->overflow_handler_context;
-
-	/*
-	 * A syscall touching the word traps in the kernel: not a user race.
-	 * A thread that called exec keeps its watchpoint until the window
-	 * closes, and the new image (setuid, maybe) is none of the tracer's
-	 * business.
-	 */
-	if (user_mode(regs) && current->mm == slot->tracer->mm) {
-		racetrap_budget_charge_bound(slot->tracer,
-					     RACETRAP_COST_DB_ENTRY_NS);
-		if (racetrap_yield_trap(slot, regs) ||
-		    read_of_read(slot, regs))
-			return;
-		if (emulator_phantom(slot, bp, regs)) {
-			racetrap_count(&slot->tracer->stats,
-				       RACETRAP_STAT_HITS_EMULATOR);
-			return;
-		}
-		record_hit(slot, regs);
-	}
+	if (copy_from_user_nofault(&ret, (const void __user *)regs->sp,
+				   sizeof(ret)) ||
+	    !racetrap_sites_find_ending(slot->tracer, ret, &ref) ||
+	    ref.site.access != RACETRAP_ACCESS_READ)
+		return false;
+	at_call = *regs;
+	at_call.sp += sizeof(ret);
+	a = racetrap_operand_addr(&ref.site, &at_call, ret);
+	return a < bp->attr.bp_addr + bp->attr.bp_len &&
+	       bp->attr.bp_addr < a + ref.site.size;
 }
 
 /*
- * Returns 0 with @w armed, -ENOSPC when some thread has no debug register
- * free, -ESRCH when there is no other thread, -ENOMEM.  With @self,
- * current is watched too (a goroutine window: its thread runs others).
- * Threads beyond watch_threads are left unwatched (@w->left counts
- * them).
+ * Every window watches reads too (a breakpoint's type is never changed,
+ * watch_pool.c).  In a window on a read, a read at a site known
+ * to only read is no conflict: 1, let through.  A trap at a site not
+ * known may be either: 2, recorded with the window kept open.  0: a
+ * write, or a window on a write.
+ */
+static int read_of_read(struct racetrap_slot *slot, const struct perf_event *bp,
+			const struct pt_regs *regs)
+{
+	struct racetrap_site_ref ref;
+
+	if (!slot->sampled_read)
+		return 0;
+	if (racetrap_sites_find_ending(slot->tracer, regs->ip, &ref))
+		return ref.site.access == RACETRAP_ACCESS_READ;
+	return call_read(slot, bp, regs) ? 1 : 2;
+}
+
+void racetrap_watch_hit(struct perf_event *bp, struct perf_sample_data *data,
+			struct pt_regs *regs)
+{
+	struct racetrap_watch_set *set = bp->overflow_handler_context;
+	struct racetrap_slot *slot = READ_ONCE(set->owner);
+	int rr;
+
+	/*
+	 * A syscall touching the word traps in the kernel: not a user race.
+	 * Other processes on the CPU, and a thread of the target that
+	 * called exec (the new image, setuid maybe, is none of the tracer's
+	 * business), have another mm.  The held thread is not watched.
+	 */
+	if (!slot || !user_mode(regs) ||
+	    current->mm != READ_ONCE(slot->tracer->mm) ||
+	    current == READ_ONCE(slot->watch_skip))
+		return;
+	racetrap_budget_charge_bound(slot->tracer, RACETRAP_COST_DB_ENTRY_NS);
+	if (racetrap_yield_trap(slot, regs))
+		return;
+	rr = read_of_read(slot, bp, regs);
+	if (rr == 1)
+		return;
+	if (emulator_phantom(slot, bp, regs)) {
+		racetrap_count(&slot->tracer->stats,
+			       RACETRAP_STAT_HITS_EMULATOR);
+		return;
+	}
+	record_hit(slot, regs, rr == 2);
+}
+
+/*
+ * The CPUs @task's threads may run on, online ones only, in @mask.  A
+ * thread that changes its affinity during the window may run unwatched
+ * on a CPU outside it; the scan is a list walk, no cross-CPU call.
+ */
+static void target_cpus(struct task_struct *task, struct cpumask *mask)
+{
+	struct task_struct *th;
+
+	cpumask_clear(mask);
+	rcu_read_lock();
+	for_each_thread(task, th)
+		cpumask_or(mask, mask, th->cpus_ptr);
+	rcu_read_unlock();
+	cpumask_and(mask, mask, cpu_online_mask);
+}
+
+/*
+ * Returns 0 with @w armed, -ESRCH when there is no other thread, -ENOSPC
+ * when no set of breakpoints could be made (a debugger holds the debug
+ * registers), -EBUSY when every set is lent (other windows, of this
+ * target or another), -ENOMEM.  With @self, current is watched too (a
+ * goroutine window: its thread runs others).  Each CPU a thread of the
+ * target may run on gets its breakpoint moved to the word and enabled:
+ * one cross-CPU call per CPU, whatever the thread count, and a thread
+ * born during the window is watched as soon as it runs.  The type never
+ * changes (watch_pool.c): a window on a read sees reads too, and the
+ * #DB side sorts them (read_of_read()).
  */
 int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
-		       unsigned int len, bool writes_only, bool self,
-		       struct racetrap_watch *w)
+		       unsigned int len, bool self, struct racetrap_watch *w)
 {
 	struct perf_event_attr attr;
-	struct task_struct **tasks;
-	unsigned int nr, i;
+	struct perf_event **bps;
+	unsigned int cpu;
 	int ret = 0;
 
-	tasks = racetrap_threads(current, self ? NULL : current,
-				 READ_ONCE(slot->tracer->cfg.watch_threads),
-				 &nr, &w->left);
-	if (!tasks)
-		return -ENOMEM;
-	if (!nr) {
-		kfree(tasks);
-		return -ESRCH;
-	}
-	w->cap = nr + RACETRAP_WATCH_JOINS;
-	w->bps = kcalloc(w->cap, sizeof(*w->bps), GFP_KERNEL);
 	w->nr = 0;
-	if (!w->bps) {
-		racetrap_put_threads(tasks, nr);
+	w->left = 0;
+	w->others = get_nr_threads(current) - 1;
+	if (!self && !w->others)
+		return -ESRCH;
+	if (!zalloc_cpumask_var(&w->cpus, GFP_KERNEL))
 		return -ENOMEM;
+	WRITE_ONCE(slot->watch_skip, self ? NULL : current);
+	w->set = racetrap_watch_pool_claim(slot, &ret);
+	if (!w->set) {
+		free_cpumask_var(w->cpus);
+		return ret;
 	}
-
-	hw_breakpoint_init(&attr);
-	attr.bp_addr = addr;
-	attr.bp_len = len;
-	attr.bp_type = writes_only ? HW_BREAKPOINT_W :
-				     HW_BREAKPOINT_W | HW_BREAKPOINT_R;
-	attr.disabled = 0;
-	/* An exec in that thread takes it out at once (perf_event_exec()). */
-	attr.remove_on_exec = 1;
-	w->attr = attr;
-
-	for (i = 0; i < nr; i++) {
-		struct perf_event *bp;
-
-		bp = register_user_hw_breakpoint(&attr, hit_handler, slot,
-						 tasks[i]);
-		if (IS_ERR(bp)) {
-			/* A thread on its way out is simply not watched. */
-			if (PTR_ERR(bp) == -ESRCH)
-				continue;
-			ret = PTR_ERR(bp);
+	bps = w->set->bps;
+	target_cpus(current, w->cpus);
+	racetrap_watch_attr(&attr, addr, len, false);
+	cpus_read_lock();
+	for_each_cpu(cpu, w->cpus) {
+		/* A CPU brought online since the set was made has none. */
+		if (!bps[cpu]) {
+			cpumask_clear_cpu(cpu, w->cpus);
+			w->left++;
+			continue;
+		}
+		ret = modify_user_hw_breakpoint(bps[cpu], &attr);
+		if (ret) {
+			/* Left as it was: enabled, on the last window's word. */
+			perf_event_disable(bps[cpu]);
+			cpumask_clear_cpu(cpu, w->cpus);
 			break;
 		}
-		w->bps[w->nr++] = bp;
+		w->nr++;
 	}
-	racetrap_put_threads(tasks, nr);
-	if (!ret && !w->nr)
-		ret = -ESRCH;
+	cpus_read_unlock();
 	if (ret)
 		racetrap_watch_disarm(w);
 	return ret;
@@ -238,70 +295,20 @@ struct perf_event *racetrap_exec_bp(unsigned long ip,
 }
 
 /*
- * The window of @slot is open with @w armed: threads born from now until
- * racetrap_watch_close() may join it.
+ * After this no hit_handler() runs for @w: disabling a CPU's breakpoint
+ * is a call on that CPU, which waits for a #DB handler running there
+ * (interrupts are off in it).
  */
-void racetrap_watch_open(struct racetrap_slot *slot, struct racetrap_watch *w)
-{
-	mutex_lock(&slot->join_lock);
-	slot->watch = w;
-	mutex_unlock(&slot->join_lock);
-}
-
-/* No thread joins the window after this; its disarming comes next. */
-void racetrap_watch_close(struct racetrap_slot *slot)
-{
-	mutex_lock(&slot->join_lock);
-	slot->watch = NULL;
-	mutex_unlock(&slot->join_lock);
-}
-
-/*
- * current, a thread of the target born while @slot's window is open, on
- * its way to its first user instruction (trigger_site.c): watch the word
- * in it too.  The arming enumerated the threads once, and a service
- * spawns a thread per request: the request that races with the sampled
- * access is often one started during the window.  Registering in
- * current's own context needs no cross-CPU call.  Never waits: a window
- * being opened or closed is left alone.  Returns 1 if it joined, 0 if
- * it was watched already (a thread that joined the thread list before the
- * arming counted the threads, but runs its birth work only now: a second
- * breakpoint would record each of its accesses twice), -EAGAIN if it is
- * not watched.
- */
-int racetrap_watch_join(struct racetrap_slot *slot)
-{
-	struct racetrap_watch *w;
-	struct perf_event *bp;
-	int ret = -EAGAIN;
-	unsigned int i;
-
-	if (!mutex_trylock(&slot->join_lock))
-		return -EAGAIN;
-	w = slot->watch;
-	for (i = 0; w && i < w->nr && ret; i++)
-		if (w->bps[i]->hw.target == current)
-			ret = 0;
-	if (ret && w && w->nr < w->cap && !READ_ONCE(slot->closing)) {
-		bp = register_user_hw_breakpoint(&w->attr, hit_handler, slot,
-						 current);
-		if (!IS_ERR(bp)) {
-			w->bps[w->nr++] = bp;
-			ret = 1;
-		}
-	}
-	mutex_unlock(&slot->join_lock);
-	return ret;
-}
-
-/* After this no hit_handler() runs for @w (release waits for it). */
 void racetrap_watch_disarm(struct racetrap_watch *w)
 {
-	unsigned int i;
+	unsigned int cpu;
 
-	for (i = 0; i < w->nr; i++)
-		unregister_hw_breakpoint(w->bps[i]);
-	kfree(w->bps);
-	w->bps = NULL;
+	cpus_read_lock();
+	for_each_cpu(cpu, w->cpus)
+		perf_event_disable(w->set->bps[cpu]);
+	cpus_read_unlock();
+	racetrap_watch_pool_release(w->set);
+	w->set = NULL;
+	free_cpumask_var(w->cpus);
 	w->nr = 0;
 }

@@ -58,15 +58,16 @@ enum {
  * first context word): a thread's g0 and gsignal, which run the runtime's
  * own code (internal/cpu's set-up on g0, before any goroutine, is not
  * package runtime), have none, and Go must never find them asked to
- * yield (fatal: morestack on g0).  And in a process whose every thread
- * the window watches (no more than watch_threads): Go may resume the
- * goroutine on any of them, and an unwatched one would hide its own
- * access, after which it runs on, through the locks and pools that
- * order it with others, while the window still counts traps (seen in
- * the VM: a fmt printer reported as shared, got from sync.Pool by one
- * goroutine after the held one, resumed unseen, put it back).  0
- * otherwise.  The offsets it checked are kept in @slot for the request:
- * a CONFIG may change them meanwhile, field by field.
+ * yield (fatal: morestack on g0).  0 otherwise.  Go may resume the
+ * goroutine on any thread, so the window must watch every CPU the
+ * process runs on (racetrap_sample() drops it if one is left): an
+ * unwatched thread would hide its own access, after which it runs on,
+ * through the locks and pools that order it with others, while the
+ * window still counts traps (seen in the VM: a fmt printer reported as
+ * shared, got from sync.Pool by one goroutine after the held one,
+ * resumed unseen, put it back).  The offsets it checked are kept in
+ * @slot for the request: a CONFIG may change them meanwhile, field by
+ * field.
  */
 unsigned long racetrap_yield_g(struct racetrap_tracer *t,
 			       struct racetrap_slot *slot,
@@ -78,8 +79,7 @@ unsigned long racetrap_yield_g(struct racetrap_tracer *t,
 	u64 bounds[2], guard, goid;
 
 	if (!guard_off || !preempt_off || !READ_ONCE(t->cfg.nr_ctx) ||
-	    (site_flags & RACETRAP_SITE_F_HOLD_THREAD) ||
-	    get_nr_threads(current) > READ_ONCE(t->cfg.watch_threads))
+	    (site_flags & RACETRAP_SITE_F_HOLD_THREAD))
 		return 0;
 	g = racetrap_stack_bounds(t, regs, bounds);
 	if (!g || racetrap_copy_plain(&guard, g + guard_off, sizeof(guard),
@@ -117,11 +117,8 @@ static void yield_close(struct racetrap_slot *slot)
 	struct racetrap_tracer *t = slot->tracer;
 	struct racetrap_record *rec = slot->yrec;
 	u64 t0 = ktime_get_ns(), held_ns;
-	unsigned int nr_watched;
 
 	hrtimer_cancel(&slot->ytimer);
-	racetrap_watch_close(slot);
-	nr_watched = slot->ywatch.nr;
 	/* After this no trap is recorded: @held_g is no longer needed. */
 	racetrap_watch_disarm(&slot->ywatch);
 	WRITE_ONCE(slot->held_g, 0);
@@ -149,7 +146,7 @@ static void yield_close(struct racetrap_slot *slot)
 	racetrap_budget_charge_window(t, slot->yarm_ns + ktime_get_ns() - t0 +
 				      2 * RACETRAP_COST_DB_ENTRY_NS +
 				      slot->yback_ns, slot->yback_ns,
-				      nr_watched);
+				      slot->ywatch.others);
 	atomic_set(&slot->ystate, YIELD_IDLE);
 	racetrap_slot_release(t, slot);
 	racetrap_leave(t);
@@ -171,13 +168,6 @@ static bool yield_take(struct racetrap_slot *slot)
 		if (atomic_try_cmpxchg(&slot->ystate, &old, YIELD_CLOSING))
 			return old == YIELD_OPEN;
 	}
-}
-
-/* A thread the goroutine may run on is unwatched: close.  Task context. */
-void racetrap_yield_unwatched(struct racetrap_slot *slot)
-{
-	if (yield_take(slot))
-		yield_close(slot);
 }
 
 static void yield_close_fn(struct callback_head *cb)
@@ -339,10 +329,8 @@ bool racetrap_yield_trap(struct racetrap_slot *slot,
 /*
  * @slot, just claimed, may become a goroutine window: from here until
  * racetrap_yield_open() or racetrap_yield_abandon(), a closer (a new pair
- * trapped, a thread born unwatched, a teardown) marks it for the opener
- * to close, and a thread born before the window is published cannot slip
- * through unwatched.  Before the threads are counted and armed.  Task
- * context.
+ * trapped, a teardown) marks it for the opener to close.  Before the
+ * arming.  Task context.
  */
 void racetrap_yield_opening(struct racetrap_slot *slot)
 {
@@ -352,7 +340,7 @@ void racetrap_yield_opening(struct racetrap_slot *slot)
 	 * take this window for its own.
 	 */
 	cancel_work_sync(&slot->ywork);
-	/* Full barrier: births after the threads are counted see it. */
+	/* Full barrier: a trap after the arming sees it. */
 	atomic_xchg(&slot->ystate, YIELD_OPENING);
 }
 
@@ -388,7 +376,6 @@ bool racetrap_yield_open(struct racetrap_tracer *t, struct racetrap_slot *slot,
 	racetrap_dump_sampled(slot, w->regs);
 	slot->yrec = rec;
 	slot->yback_ns = 0;
-	racetrap_watch_open(slot, &slot->ywatch);
 	racetrap_count(&t->stats, RACETRAP_STAT_YIELDS);
 	slot->yopen_ns = ktime_get_ns();
 	slot->yarm_ns = slot->yopen_ns - ktime_to_ns(t0);

@@ -19,7 +19,6 @@ void racetrap_yield_abandon(struct racetrap_slot *slot);
 bool racetrap_yield_open(struct racetrap_tracer *t, struct racetrap_slot *slot,
 			 const struct racetrap_window *w, unsigned long g,
 			 ktime_t t0);
-void racetrap_yield_unwatched(struct racetrap_slot *slot);
 void racetrap_yield_kick(struct racetrap_slot *slot);
 void racetrap_yield_close_on_hit(struct racetrap_slot *slot);
 bool racetrap_yield_trap(struct racetrap_slot *slot,

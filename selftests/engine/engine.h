@@ -312,7 +312,7 @@ static inline void rt_dump_stats(int fd)
 {
 	static const char *const names[] = {
 		"samples_site", "samples_clock", "clock_ticks", "clock_misses",
-		"watches", "watched_threads", "skip_stack", "skip_tls",
+		"watches", "watched_cpus", "skip_stack", "skip_tls",
 		"skip_busy", "skip_nospc", "skip_budget", "skip_fault",
 		"skip_alone", "hits", "hits_atomic", "hits_overflow",
 		"value_changes", "stall_ns", "cost_ns", "throttled",
@@ -321,7 +321,7 @@ static inline void rt_dump_stats(int fd)
 		"clock_aims_missed", "cost_others_ns", "throttled_ns",
 		"clock_aims_up", "cost_rotate_ns", "rotations_deferred",
 		"cost_bound_ns", "site_steps_lost", "hits_emulator",
-		"sites_live", "probes_idle", "threads_left", "hits_known",
+		"sites_live", "probes_idle", "cpus_left", "hits_known",
 		"site_births", "site_handoffs", "window_joins", "yields",
 		"yields_back", "yields_timeout", "site_refreshes",
 		"clock_period_us",

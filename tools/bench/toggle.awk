@@ -131,7 +131,7 @@ function target(w) {
 # bare metal").  A window stalls its thread: two context switches.
 function setup_costs() {
 	cost["WATCHES"] = 4000;		# 2 context switches, ~2 us each
-	cost["WATCHED_THREADS"] = 2000;	# one IPI to arm another thread
+	cost["WATCHED_CPUS"] = 2000;	# two IPIs: enable, disable a CPU's breakpoint
 	cost["HITS"] = 1000;		# #DB exception round trip
 	cost["HITS_ATOMIC"] = 1000
 	cost["VALUE_CHANGES"] = 0
@@ -139,7 +139,7 @@ function setup_costs() {
 	cost["SAMPLES_SITE"] = 1000;	# #DB of the site breakpoint
 	cost["CLOCK_AIMS"] = 3000;	# IPI to arm + #DB when reached
 	cost["PROBES_ARMED"] = 2000;	# IPI to arm a site breakpoint
-	ncost = split("WATCHES WATCHED_THREADS HITS HITS_ATOMIC CLOCK_TICKS SAMPLES_SITE CLOCK_AIMS PROBES_ARMED", cname, " ")
+	ncost = split("WATCHES WATCHED_CPUS HITS HITS_ATOMIC CLOCK_TICKS SAMPLES_SITE CLOCK_AIMS PROBES_ARMED", cname, " ")
 }
 
 # A stat's value by its uapi name, whatever case the status file used.
@@ -221,7 +221,7 @@ END {
 	print ""
 	print "The engine's own counts over the attached slices at --budget " first ", per second of the target's CPU time, times a per-event cost on hardware taken from published measurements (Documentation/benchmarks.rst lists them); the stall and the charge for other threads are wall time that hardware does not shorten.  A projection: the VM figure beside it is the measurement."
 	print ""
-	print "| workload | windows/s | watched threads/s | hits/s | clock ticks/s | site samples/s | aims/s | site breakpoints/s | projected overhead | VM: engine's cost / CPU | VM: CLI CPU / target CPU (with set-up) | VM: CLI CPU attached / target CPU | VM: measured |"
+	print "| workload | windows/s | watched CPUs/s | hits/s | clock ticks/s | site samples/s | aims/s | site breakpoints/s | projected overhead | VM: engine's cost / CPU | VM: CLI CPU / target CPU (with set-up) | VM: CLI CPU attached / target CPU | VM: measured |"
 	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (j = 1; j <= nw; j++) {
 		w = order[j]
@@ -238,7 +238,7 @@ END {
 			meas = pct(iv_mean)
 		}
 		printf "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %s | %s | %s | %s | %s |\n", w,
-			sv(w, first, "WATCHES") / cpu, sv(w, first, "WATCHED_THREADS") / cpu,
+			sv(w, first, "WATCHES") / cpu, sv(w, first, "WATCHED_CPUS") / cpu,
 			(sv(w, first, "HITS") + sv(w, first, "HITS_ATOMIC")) / cpu,
 			sv(w, first, "CLOCK_TICKS") / cpu, sv(w, first, "SAMPLES_SITE") / cpu,
 			sv(w, first, "CLOCK_AIMS") / cpu, sv(w, first, "PROBES_ARMED") / cpu,

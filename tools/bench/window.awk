@@ -24,10 +24,11 @@ END {
 	print ""
 	print "threads256 with N threads, 2 of them working and the rest waiting,"
 	print "attached with `--budget 100%` (no limit) and the `--watch-threads`"
-	print "shown (65536: every thread, as before the option); differences of"
-	print "the racetrap session's counters over the seconds covered."
+	print "shown (no effect since windows arm one breakpoint per CPU);"
+	print "differences of the racetrap session's counters over the seconds"
+	print "covered."
 	print ""
-	print "| threads | watch-threads | seconds | samples/s | windows/s | threads watched per window | engine time per window | held per window |"
+	print "| threads | watch-threads | seconds | samples/s | windows/s | CPUs armed per window | engine time per window | held per window |"
 	print "|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= n; i++) {
 		k = order[i]
@@ -48,7 +49,7 @@ END {
 		      v[k, "cost_rotate_ns"] - v[k, "stall_ns"]
 		printf "| %s | %s | %d | %.1f | %.1f | %.1f | %.0f us | %.0f us |\n", nthr, wt, s,
 		       (v[k, "samples_site"] + v[k, "samples_clock"]) / s, w / s,
-		       v[k, "watched_threads"] / w, own / w / 1000,
+		       v[k, "watched_cpus"] / w, own / w / 1000,
 		       v[k, "stall_ns"] / w / 1000
 	}
 }

@@ -173,9 +173,12 @@
 #define RACETRAP_DEVICE		"/dev/racetrap"
 /*
  * 2: ATTACH takes mem_fd; 3: the clock trigger needs perf's permission;
- * 4: context words (racetrap_config.ctx_off, racetrap_record.*_ctx).
+ * 4: context words (racetrap_config.ctx_off, racetrap_record.*_ctx);
+ * 5: windows watch per CPU (RACETRAP_REC_F_READS_WATCHED, watch_threads
+ * without effect, RACETRAP_MAX_WATCHPOINTS 2, the counters WATCHED_CPUS
+ * and CPUS_LEFT).
  */
-#define RACETRAP_ABI_VERSION	4
+#define RACETRAP_ABI_VERSION	5
 #define RACETRAP_TYPE		0xB9
 
 enum racetrap_cmd {
@@ -387,7 +390,7 @@ struct racetrap_sites {
 #define __RACETRAP_CONFIG_F_ALL	((1U << 1) - 1)
 
 #define RACETRAP_MAX_STACK	64
-#define RACETRAP_MAX_WATCHPOINTS 4
+#define RACETRAP_MAX_WATCHPOINTS 2
 #define RACETRAP_MAX_WATCH_THREADS 65536
 #define RACETRAP_MAX_STACK_OFF	65535
 #define RACETRAP_MAX_STACK_DUMP	16384
@@ -405,8 +408,10 @@ struct racetrap_sites {
  *	of that thread's CPU time, while the budget binds; while it is
  *	mostly unused the clock ticks up to 8 times faster, never under
  *	1000 us (RACETRAP_STAT_CLOCK_PERIOD_US says at what period)
- * @max_watchpoints: debug registers the tracer may use in each thread at
- *	once, that is samples in flight, 1..RACETRAP_MAX_WATCHPOINTS
+ * @max_watchpoints: samples in flight, 1..RACETRAP_MAX_WATCHPOINTS; each
+ *	holds one debug register on every CPU for the whole attachment
+ *	(since ABI version 5, which lowered the bound from 4 to 2: the
+ *	others are the site and clock triggers' and debuggers')
  * @stack_depth: frames recorded per stack, 1..RACETRAP_MAX_STACK
  * @budget_ppm: overhead budget: stall plus watchpoint cost as parts per
  *	million of the target's CPU time, 1..1000000 (1000000 = unlimited)
@@ -429,15 +434,12 @@ struct racetrap_sites {
  *	RACETRAP_MAX_STACK_DUMP, a multiple of 8.  Only with
  *	RACETRAP_FEAT_USER_DUMP: an older module rejects it (EINVAL, a
  *	non-zero reserved field).
- * @watch_threads: most threads watched in one window.  Arming a thread
- *	costs a cross-CPU call whether or not it runs, so a window in a
- *	process of more threads watches every thread on a CPU, then
- *	runnable ones, then sleeping ones, drawn at random within each
- *	class, up to this many; a window that left some out says so with
- *	RACETRAP_REC_F_UNWATCHED.  0 (the default): twice the online CPUs,
- *	at least 8.  1..RACETRAP_MAX_WATCH_THREADS.  Only with
- *	RACETRAP_FEAT_WATCH_THREADS: an older module rejects it (EINVAL, a
- *	non-zero reserved field).
+ * @watch_threads: no effect since ABI version 5, whose windows watch
+ *	every thread through one breakpoint per CPU; still checked,
+ *	0..RACETRAP_MAX_WATCH_THREADS, and read back as set (0: twice
+ *	the online CPUs, at least 8), for tools written for version 4.
+ *	Only with RACETRAP_FEAT_WATCH_THREADS: an older module rejects it
+ *	(EINVAL, a non-zero reserved field).
  * @nr_ctx: context words to copy into each side of a record,
  *	0..RACETRAP_MAX_CTX_WORDS (default 0: none).  Needs @stack_reg.
  * @ctx_off: byte offsets from @stack_reg of the @nr_ctx __u64 words, each
@@ -508,7 +510,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_CLOCK_TICKS,	/* cpu-clock ticks in user mode */
 	RACETRAP_STAT_CLOCK_MISSES,	/* ... that were not on a known site */
 	RACETRAP_STAT_WATCHES,		/* windows opened (watchpoints armed) */
-	RACETRAP_STAT_WATCHED_THREADS,	/* per-thread watchpoints armed */
+	RACETRAP_STAT_WATCHED_CPUS,	/* CPUs whose watchpoint windows armed */
 	RACETRAP_STAT_SKIP_STACK,	/* sampled address on own stack */
 	RACETRAP_STAT_SKIP_TLS,		/* fs:/gs: access */
 	RACETRAP_STAT_SKIP_BUSY,	/* max_watchpoints in flight */
@@ -541,11 +543,11 @@ enum racetrap_stat {
 	RACETRAP_STAT_HITS_EMULATOR,	/* traps tcg_store_check dropped */
 	RACETRAP_STAT_SITES_LIVE,	/* sites seen to run (drawn first) */
 	RACETRAP_STAT_PROBES_IDLE,	/* site breakpoints taken out unfired */
-	RACETRAP_STAT_THREADS_LEFT,	/* threads windows left unwatched */
+	RACETRAP_STAT_CPUS_LEFT,	/* CPUs of the target windows left unwatched */
 	RACETRAP_STAT_HITS_KNOWN,	/* hits of reported pairs: window open */
 	RACETRAP_STAT_SITE_BIRTHS,	/* new threads that armed their own sites */
 	RACETRAP_STAT_SITE_HANDOFFS,	/* ... sites of exited threads, unfired */
-	RACETRAP_STAT_WINDOW_JOINS,	/* new threads that joined open windows */
+	RACETRAP_STAT_WINDOW_JOINS,	/* unused: always 0 */
 	RACETRAP_STAT_YIELDS,		/* windows that asked Go to preempt */
 	RACETRAP_STAT_YIELDS_BACK,	/* ... ended by the goroutine's access */
 	RACETRAP_STAT_YIELDS_TIMEOUT,	/* ... ended by their deadline */
@@ -612,6 +614,7 @@ enum racetrap_end_reason {
 #define RACETRAP_REC_F_VALUE_AFTER_UNKNOWN	(1U << 1)
 #define RACETRAP_REC_F_UNWATCHED		(1U << 2)
 #define RACETRAP_REC_F_DUMP			(1U << 3)	/* dumps follow */
+#define RACETRAP_REC_F_READS_WATCHED		(1U << 4)
 
 /**
  * struct racetrap_side - one thread's access in a record
@@ -715,11 +718,14 @@ struct racetrap_user_dump {
  *	userfaultfd, where a read is never attempted.  Older modules
  *	(without RACETRAP_FEAT_VALUE_FLAGS) leave this 0.
  *	RACETRAP_REC_F_UNWATCHED: another thread may have been left
- *	unwatched in this window (it was beyond watch_threads, see
- *	Documentation/engine.rst, or it was created after the arming: a
- *	pid was allocated in the target's namespace during the window), so
- *	a value change without a trap may be that thread's access, which
- *	racetrap could not see.
+ *	unwatched in this window (a CPU it may run on had no breakpoint:
+ *	brought online after the attach), so a value change without a
+ *	trap may be that thread's access, which racetrap could not see.
+ *	RACETRAP_REC_F_READS_WATCHED: the window trapped reads as well as
+ *	writes, so in a window on a read the trapped access may be a
+ *	read (no conflict): decode it.  Set by every window since ABI
+ *	version 5; before, windows on a read outside Go watched writes
+ *	only.
  *	RACETRAP_REC_F_DUMP: struct racetrap_user_dump blocks follow.
  * @site_offset: its file offset in that table's file
  * @value_before: the watched bytes just before the watchpoints were

@@ -24,11 +24,12 @@ const struct rt_option_desc rt_option_descs[] = {
 	  "budget binds (up to 8x faster while it is mostly unused)",
 	  "10000" },
 	{ "max-watchpoints", "N", BOTH,
-	  "debug registers used per thread at once, 1..4", "1" },
+	  "samples in flight, 1..2, each holding a debug register on every "
+	  "CPU while attached", "1" },
 	{ "watch-threads", "N|auto", BOTH,
-	  "most threads watched in one window, 1..65536; beyond it those on "
-	  "a CPU and runnable come first, the rest are drawn at random; "
-	  "auto: twice the online CPUs, at least 8", "auto" },
+	  "no effect: a window watches every thread (one breakpoint per "
+	  "CPU); 1..65536 or auto still accepted for older configurations",
+	  "auto" },
 	{ "stack-depth", "N", BOTH,
 	  "frames recorded per stack, 1..64", "32" },
 	{ "stack-dump", "BYTES", BOTH,

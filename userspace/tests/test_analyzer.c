@@ -286,6 +286,8 @@ static void test_read_read_c(void)
 
 	if (live_start("sample_c", &l)) {
 		ktap_skip("c_read_at_unknown_site_reported", "sample_c cannot run");
+		ktap_skip("c_read_in_reads_watched_window_dropped",
+			  "sample_c cannot run");
 		live_free(&l);
 		return;
 	}
@@ -296,8 +298,14 @@ static void test_read_read_c(void)
 		read_trap(&l, &rec, rd, raddr, rd, raddr, caller);
 		rec.trapped.tid++;
 		feed_expect(an, &rec, &c, 1, 0, "c_read_at_unknown_site_reported");
+		/* A window that watched reads: the same trap is no race. */
+		rec.flags |= RACETRAP_REC_F_READS_WATCHED;
+		rec.trapped.tid++;
+		feed_expect(an, &rec, &c, 1, 1,
+			    "c_read_in_reads_watched_window_dropped");
 	} else {
 		ktap_result(false, "c_read_at_unknown_site_reported");
+		ktap_result(false, "c_read_in_reads_watched_window_dropped");
 	}
 	if (an)
 		rt_analyzer_free(an);
@@ -851,7 +859,7 @@ static void test_go_hash_overread(void)
 
 int main(void)
 {
-	ktap_start(35);
+	ktap_start(36);
 	test_throttle_coalesced();
 	test_stripped_fingerprint();
 	test_atomic_pairs_and_truth();

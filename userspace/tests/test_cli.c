@@ -23,7 +23,7 @@ static const struct {
 	{ "site-probes", 1, 1024, offsetof(struct racetrap_config, site_probes) },
 	{ "rotate", 50, 60000, offsetof(struct racetrap_config, site_rotate_ms) },
 	{ "clock-period", 1000, 10000000, offsetof(struct racetrap_config, clock_period_us) },
-	{ "max-watchpoints", 1, 4, offsetof(struct racetrap_config, max_watchpoints) },
+	{ "max-watchpoints", 1, 2, offsetof(struct racetrap_config, max_watchpoints) },
 	{ "stack-depth", 1, 64, offsetof(struct racetrap_config, stack_depth) },
 	{ "budget", 1, 1000000, offsetof(struct racetrap_config, budget_ppm) },
 };

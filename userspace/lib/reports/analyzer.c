@@ -404,11 +404,12 @@ void rt_analyzer_feed_dumps(struct rt_analyzer *an,
 			break;
 		}
 		/*
-		 * A thread beyond watch_threads, or one created during the
-		 * window, was not watched: it may be the writer, and a
-		 * race-free program's atomic store (xchg, probed) or count
-		 * decrement would look like an unseen writer here.  Its
-		 * plain writes are caught when its own side is sampled.
+		 * A thread on a CPU without a breakpoint (brought online
+		 * after the set was made) was not watched: it may be the
+		 * writer, and a race-free program's atomic store (xchg,
+		 * probed) or count decrement would look like an unseen
+		 * writer here.  Its plain writes are caught when its own
+		 * side is sampled.
 		 */
 		if (rec->flags & RACETRAP_REC_F_UNWATCHED) {
 			an->counts.unwatched_unseen++;

@@ -246,18 +246,16 @@ bool rt_sides_trap_missed(struct rt_sides *an,
 }
 
 /*
- * A goroutine window watches reads as well as writes (its goroutine's
- * own read ends it), and the kernel lets another thread's read through
- * only at a site it knows to read: a read in code outside the sampled
- * universe (the Go runtime, a function --include-func left out) traps
- * like a write.  Seen in the VM with --include-func: a sampled read of
- * runtime.writeBarrier reported against main.dispatch's read of it.
- * Only in a Go program, and only where the window held the goroutine:
- * elsewhere a window on a read watches writes only (C; a site flagged to
- * hold its thread), and a trap there decoded as a read is the decoder's
- * mistake.  Not known here, so not excluded: a window that held the
- * thread because the process had more threads than watch_threads, or
- * with --go-hold thread.
+ * A window that watched reads as well as writes (every window of an ABI
+ * 5 module, RACETRAP_REC_F_READS_WATCHED; a goroutine window of an
+ * older one) lets another thread's read through only at a site the
+ * kernel knows to read: a read in code outside the sampled universe (the
+ * Go runtime, libc, a function --include-func left out) traps like a
+ * write.  Seen in the VM with --include-func: a sampled read of
+ * runtime.writeBarrier reported against main.dispatch's read of it.  A
+ * window of an older module on a read outside Go, or at a Go site
+ * flagged to hold its thread, watched writes only: a trap there decoded
+ * as a read is the decoder's mistake.
  */
 bool rt_sides_trap_read_read(struct rt_sides *sd,
 			     const struct racetrap_record *rec)
@@ -266,10 +264,12 @@ bool rt_sides_trap_read_read(struct rt_sides *sd,
 	const struct racetrap_site *s =
 		t ? site_at(sd, t->build_id, rec->site_offset, false) : NULL;
 	struct racetrap_site sites[4];
+	bool reads = rec->flags & RACETRAP_REC_F_READS_WATCHED;
 	int nr;
 
-	if (!sd->go || rec->sampled.access != RACETRAP_ACCESS_READ ||
-	    !s || (s->flags & RACETRAP_SITE_F_HOLD_THREAD) ||
+	if (!s || (!reads && (!sd->go ||
+			      (s->flags & RACETRAP_SITE_F_HOLD_THREAD))) ||
+	    rec->sampled.access != RACETRAP_ACCESS_READ ||
 	    (rec->trapped.flags & RACETRAP_SIDE_F_KNOWN) ||
 	    !(rec->trapped.flags & RACETRAP_SIDE_F_AFTER))
 		return false;

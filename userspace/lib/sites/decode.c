@@ -66,7 +66,8 @@ static bool no_data_access(unsigned int id)
  * Capstone 4's operand access is wrong for a few instructions, and a
  * wrong kind means wrong reports: "test byte [mem], 1" marked as a write
  * made two threads' flag tests in Go's memmove look like a race, and
- * cmpxchg marked as a read-only would arm a write-only watchpoint.  The
+ * cmpxchg marked as a read-only would let another thread's read of the
+ * word through in the window on it.  The
  * architectural access wins over Capstone's for these; 0 = trust it.
  */
 static uint8_t fixed_access(unsigned int id)
