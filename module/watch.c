@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Arming: a window moves its slot's breakpoints, one per CPU, to the
- * sampled word and enables them on the CPUs the target's threads may run
- * on; every thread of the target that runs there during the window is
+ * Arming: a window borrows a set of breakpoints, one per CPU, moves them
+ * to the sampled word and enables them on the CPUs the target's threads
+ * may run on; every thread of the target that runs there during the window is
  * watched, those born in it too.  A window so costs the same whatever
  * the thread count: a cross-CPU call per CPU to enable, one to disable.
  * The breakpoints are lent by watch_pool.c and fire for any process on
@@ -295,7 +295,7 @@ struct perf_event *racetrap_exec_bp(unsigned long ip,
 }
 
 /*
- * After this no hit_handler() runs for @w: disabling a CPU's breakpoint
+ * After this no racetrap_watch_hit() runs for @w: disabling a CPU's breakpoint
  * is a call on that CPU, which waits for a #DB handler running there
  * (interrupts are off in it).
  */

@@ -118,19 +118,41 @@ struct pool_work {
 	int ret;
 };
 
+/* With no attachment left, nothing of the pool is left either. */
+static void free_unused(void)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&pool_lock);
+	if (pool_users)
+		return;
+	for (i = 0; i < pool_made; i++)
+		free_set(&pool[i]);
+	pool_made = 0;
+	pool_want = 0;
+	pool_retry = 0;
+}
+
 static void pool_work_fn(struct work_struct *work)
 {
 	struct pool_work *pw = container_of(work, struct pool_work, work);
+	unsigned int want;
 
 	mutex_lock(&pool_lock);
+	want = pool_want;
 	pool_users += pw->users;
 	pool_want = max(pool_want, pw->want);
 	pw->ret = make_wanted();
 	/* No free debug register is no error: windows wait (SKIP_NOSPC). */
 	if (pw->ret == -ENOSPC)
 		pw->ret = 0;
-	if (pw->ret)
+	if (pw->ret) {
+		/* A failed ATTACH or CONFIG asks for nothing. */
 		pool_users -= pw->users;
+		pool_want = max(want, pool_made);
+		pool_retry = pool_made < pool_want ? jiffies + HZ : 0;
+		free_unused();
+	}
 	mutex_unlock(&pool_lock);
 }
 
@@ -163,16 +185,9 @@ int racetrap_watch_pool_grow(unsigned int nr)
 /* An attachment ended, its windows closed: the last one frees the sets. */
 void racetrap_watch_pool_put(void)
 {
-	unsigned int i;
-
 	mutex_lock(&pool_lock);
-	if (!--pool_users) {
-		for (i = 0; i < pool_made; i++)
-			free_set(&pool[i]);
-		pool_made = 0;
-		pool_want = 0;
-		pool_retry = 0;
-	}
+	pool_users--;
+	free_unused();
 	mutex_unlock(&pool_lock);
 }
 

@@ -408,10 +408,11 @@ struct racetrap_sites {
  *	of that thread's CPU time, while the budget binds; while it is
  *	mostly unused the clock ticks up to 8 times faster, never under
  *	1000 us (RACETRAP_STAT_CLOCK_PERIOD_US says at what period)
- * @max_watchpoints: samples in flight, 1..RACETRAP_MAX_WATCHPOINTS; each
- *	holds one debug register on every CPU for the whole attachment
- *	(since ABI version 5, which lowered the bound from 4 to 2: the
- *	others are the site and clock triggers' and debuggers')
+ * @max_watchpoints: samples in flight, 1..RACETRAP_MAX_WATCHPOINTS.  The
+ *	module keeps as many sets of per-CPU breakpoints as the largest
+ *	value any attachment asked for, one debug register of every CPU
+ *	each, while anything is attached (ABI version 5 lowered the bound
+ *	from 4 to 2: the others are the triggers' and debuggers')
  * @stack_depth: frames recorded per stack, 1..RACETRAP_MAX_STACK
  * @budget_ppm: overhead budget: stall plus watchpoint cost as parts per
  *	million of the target's CPU time, 1..1000000 (1000000 = unlimited)
@@ -513,7 +514,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_WATCHED_CPUS,	/* CPUs whose watchpoint windows armed */
 	RACETRAP_STAT_SKIP_STACK,	/* sampled address on own stack */
 	RACETRAP_STAT_SKIP_TLS,		/* fs:/gs: access */
-	RACETRAP_STAT_SKIP_BUSY,	/* max_watchpoints in flight */
+	RACETRAP_STAT_SKIP_BUSY,	/* max_watchpoints in flight, or every set lent */
 	RACETRAP_STAT_SKIP_NOSPC,	/* debug registers taken (ENOSPC) */
 	RACETRAP_STAT_SKIP_BUDGET,	/* overhead budget spent */
 	RACETRAP_STAT_SKIP_FAULT,	/* address not readable / not user */

@@ -24,8 +24,8 @@ const struct rt_option_desc rt_option_descs[] = {
 	  "budget binds (up to 8x faster while it is mostly unused)",
 	  "10000" },
 	{ "max-watchpoints", "N", BOTH,
-	  "samples in flight, 1..2, each holding a debug register on every "
-	  "CPU while attached", "1" },
+	  "samples in flight, 1..2; the module keeps as many debug registers "
+	  "of every CPU while anything is attached", "1" },
 	{ "watch-threads", "N|auto", BOTH,
 	  "no effect: a window watches every thread (one breakpoint per "
 	  "CPU); 1..65536 or auto still accepted for older configurations",
