@@ -370,21 +370,24 @@ static int apply_config(struct racetrap_tracer *t,
 	bool clock_on = cfg->triggers & RACETRAP_TRIGGER_CLOCK;
 	int ret = 0;
 
-	/* Sets are kept until the last detach: a window may use one. */
-	if (cfg->max_watchpoints > old->max_watchpoints) {
-		ret = racetrap_watch_pool_grow(cfg->max_watchpoints);
+	if (clock_was != clock_on ||
+	    (clock_on && old->clock_period_us != cfg->clock_period_us)) {
+		/* The tick's work paces the clock's events: not meanwhile. */
+		cancel_delayed_work_sync(&t->tick);
+		racetrap_clock_stop(t);
+		if (clock_on)
+			ret = racetrap_clock_start(t);
+		schedule_delayed_work(&t->tick, 0);
 		if (ret)
 			return ret;
 	}
-	if (clock_was == clock_on &&
-	    (!clock_on || old->clock_period_us == cfg->clock_period_us))
-		return 0;
-	/* The tick's work paces the clock's events: not while they change. */
-	cancel_delayed_work_sync(&t->tick);
-	racetrap_clock_stop(t);
-	if (clock_on)
-		ret = racetrap_clock_start(t);
-	schedule_delayed_work(&t->tick, 0);
+	/*
+	 * Last, as nothing after it can fail: the sets are kept until the
+	 * last detach (a window may use one), so a CONFIG undone would
+	 * leave its set behind.
+	 */
+	if (cfg->max_watchpoints > old->max_watchpoints)
+		ret = racetrap_watch_pool_grow(cfg->max_watchpoints);
 	return ret;
 }
 

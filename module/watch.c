@@ -122,6 +122,28 @@ static bool emulator_phantom(struct racetrap_slot *slot,
 	       bp->attr.bp_addr >= a + size;
 }
 
+/* Is the user instruction at @ip a rep/repne string one (movs, stos...)? */
+static bool rep_string_at(unsigned long ip)
+{
+	u8 b[3];
+	unsigned int i = 1;
+
+	if (copy_from_user_nofault(b, (const void __user *)ip, sizeof(b)) ||
+	    (b[0] != 0xf3 && b[0] != 0xf2))
+		return false;
+	if ((b[1] & 0xf0) == 0x40)	/* REX */
+		i++;
+	return (b[i] >= 0xa4 && b[i] <= 0xa7) || (b[i] >= 0xaa && b[i] <= 0xaf);
+}
+
+/* Does an access of @size bytes at @a touch @bp's range? */
+static bool touches(const struct perf_event *bp, unsigned long a,
+		    unsigned int size)
+{
+	return a < bp->attr.bp_addr + bp->attr.bp_len &&
+	       bp->attr.bp_addr < a + size;
+}
+
 /*
  * A call through memory (a function pointer, a vtable) that read @bp's
  * word: it traps with the callee's ip, before the callee's first
@@ -133,7 +155,7 @@ static bool call_read(struct racetrap_slot *slot, const struct perf_event *bp,
 {
 	struct racetrap_site_ref ref;
 	struct pt_regs at_call;
-	unsigned long ret, a;
+	unsigned long ret, a, target;
 
 	if (copy_from_user_nofault(&ret, (const void __user *)regs->sp,
 				   sizeof(ret)) ||
@@ -143,8 +165,14 @@ static bool call_read(struct racetrap_slot *slot, const struct perf_event *bp,
 	at_call = *regs;
 	at_call.sp += sizeof(ret);
 	a = racetrap_operand_addr(&ref.site, &at_call, ret);
-	return a < bp->attr.bp_addr + bp->attr.bp_len &&
-	       bp->attr.bp_addr < a + ref.site.size;
+	/*
+	 * The pointer it loaded is where we are: else the callee's first
+	 * instruction, not a site, touched the word with [sp] unchanged.
+	 */
+	return touches(bp, a, ref.site.size) &&
+	       !copy_from_user_nofault(&target, (const void __user *)a,
+				       sizeof(target)) &&
+	       target == regs->ip;
 }
 
 /*
@@ -152,7 +180,9 @@ static bool call_read(struct racetrap_slot *slot, const struct perf_event *bp,
  * watch_pool.c).  In a window on a read, a read at a site known
  * to only read is no conflict: 1, let through.  A trap at a site not
  * known may be either: 2, recorded with the window kept open.  0: a
- * write, or a window on a write.
+ * write, or a window on a write.  A rep string instruction trapped
+ * before its last round has its own ip, not the next one's: the site
+ * ending there is the instruction before it, and says nothing.
  */
 static int read_of_read(struct racetrap_slot *slot, const struct perf_event *bp,
 			const struct pt_regs *regs)
@@ -161,6 +191,8 @@ static int read_of_read(struct racetrap_slot *slot, const struct perf_event *bp,
 
 	if (!slot->sampled_read)
 		return 0;
+	if (rep_string_at(regs->ip))
+		return 2;
 	if (racetrap_sites_find_ending(slot->tracer, regs->ip, &ref))
 		return ref.site.access == RACETRAP_ACCESS_READ;
 	return call_read(slot, bp, regs) ? 1 : 2;
@@ -209,7 +241,7 @@ static void target_cpus(struct task_struct *task, struct cpumask *mask)
 	cpumask_clear(mask);
 	rcu_read_lock();
 	for_each_thread(task, th)
-		cpumask_or(mask, mask, th->cpus_ptr);
+		cpumask_or(mask, mask, &th->cpus_mask);
 	rcu_read_unlock();
 	cpumask_and(mask, mask, cpu_online_mask);
 }
@@ -248,9 +280,9 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 		return ret;
 	}
 	bps = w->set->bps;
-	target_cpus(current, w->cpus);
 	racetrap_watch_attr(&attr, addr, len, false);
 	cpus_read_lock();
+	target_cpus(current, w->cpus);
 	for_each_cpu(cpu, w->cpus) {
 		/* A CPU brought online since the set was made has none. */
 		if (!bps[cpu]) {
@@ -262,12 +294,21 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 		if (ret) {
 			/* Left as it was: enabled, on the last window's word. */
 			perf_event_disable(bps[cpu]);
-			cpumask_clear_cpu(cpu, w->cpus);
 			break;
 		}
-		w->nr++;
+		/*
+		 * Enabling is a call on that CPU, which schedules the event
+		 * in.  One that is not in (perf took it off when the CPU
+		 * went offline and never puts it back) does not watch.
+		 */
+		if (READ_ONCE(bps[cpu]->state) != PERF_EVENT_STATE_ACTIVE)
+			w->left++;
+		else
+			w->nr++;
 	}
 	cpus_read_unlock();
+	if (!ret && !w->nr)
+		ret = -ENOSPC;
 	if (ret)
 		racetrap_watch_disarm(w);
 	return ret;
@@ -305,7 +346,8 @@ void racetrap_watch_disarm(struct racetrap_watch *w)
 
 	cpus_read_lock();
 	for_each_cpu(cpu, w->cpus)
-		perf_event_disable(w->set->bps[cpu]);
+		if (w->set->bps[cpu])
+			perf_event_disable(w->set->bps[cpu]);
 	cpus_read_unlock();
 	racetrap_watch_pool_release(w->set);
 	w->set = NULL;

@@ -170,7 +170,7 @@ static int pool_run(unsigned int users, unsigned int want)
 	return pw.ret;
 }
 
-/* An attachment that allows @nr windows at once: 0, or -ENOMEM. */
+/* An attachment that allows @nr windows at once: 0, or perf's error. */
 int racetrap_watch_pool_get(unsigned int nr)
 {
 	return pool_run(1, nr);
