@@ -209,10 +209,12 @@ void racetrap_watch_hit(struct perf_event *bp, struct perf_sample_data *data,
 	 * A syscall touching the word traps in the kernel: not a user race.
 	 * Other processes on the CPU, and a thread of the target that
 	 * called exec (the new image, setuid maybe, is none of the tracer's
-	 * business), have another mm.  The held thread is not watched.
+	 * business), have another mm; a vfork child shares it, but is no
+	 * thread of the target.  The held thread is not watched.
 	 */
 	if (!slot || !user_mode(regs) ||
 	    current->mm != READ_ONCE(slot->tracer->mm) ||
+	    task_tgid(current) != READ_ONCE(slot->tracer->tgid) ||
 	    current == READ_ONCE(slot->watch_skip))
 		return;
 	racetrap_budget_charge_bound(slot->tracer, RACETRAP_COST_DB_ENTRY_NS);
