@@ -118,7 +118,8 @@ static bool in_sp_mapping(unsigned long sp, unsigned long addr)
  * the register's value, 0 when there are no such bounds.
  */
 unsigned long racetrap_stack_bounds(struct racetrap_tracer *t,
-				    const struct pt_regs *regs, u64 bounds[2])
+				    const struct pt_regs *regs, u64 bounds[2],
+				    bool may_sleep)
 {
 	u8 r = READ_ONCE(t->cfg.stack_reg);
 	unsigned long base;
@@ -127,7 +128,7 @@ unsigned long racetrap_stack_bounds(struct racetrap_tracer *t,
 		return 0;
 	base = reg(regs, r);
 	if (racetrap_copy_plain(bounds, base + READ_ONCE(t->cfg.stack_off),
-				2 * sizeof(u64), true) != 2 * sizeof(u64) ||
+				2 * sizeof(u64), may_sleep) != 2 * sizeof(u64) ||
 	    bounds[0] > regs->sp || regs->sp >= bounds[1])
 		return 0;
 	return base;
@@ -144,7 +145,7 @@ static bool on_own_stack(struct racetrap_tracer *t,
 {
 	u64 bounds[2];
 
-	if (racetrap_stack_bounds(t, regs, bounds))
+	if (racetrap_stack_bounds(t, regs, bounds, true))
 		return addr >= bounds[0] && addr < bounds[1];
 	return in_sp_mapping(regs->sp, addr);
 }
@@ -152,11 +153,12 @@ static bool on_own_stack(struct racetrap_tracer *t,
 /*
  * The context words (racetrap_config.ctx_off: for Go, the goroutine's id
  * and creation pc) of the thread whose registers are @regs, into @ctx.
- * Task context of any thread of the target.  Returns RACETRAP_SIDE_F_CTX
- * when they were read, else 0 with @ctx zeroed.
+ * Current is a thread of the target: in task context with @may_sleep, or
+ * in its #DB without.  Returns RACETRAP_SIDE_F_CTX when they were read,
+ * else 0 with @ctx zeroed.
  */
-static u32 read_ctx(struct racetrap_tracer *t, const struct pt_regs *regs,
-		    u64 ctx[RACETRAP_MAX_CTX_WORDS])
+u32 racetrap_read_ctx(struct racetrap_tracer *t, const struct pt_regs *regs,
+		      u64 ctx[RACETRAP_MAX_CTX_WORDS], bool may_sleep)
 {
 	u32 i, nr = min_t(u32, READ_ONCE(t->cfg.nr_ctx),
 			  RACETRAP_MAX_CTX_WORDS);
@@ -166,13 +168,13 @@ static u32 read_ctx(struct racetrap_tracer *t, const struct pt_regs *regs,
 	memset(ctx, 0, RACETRAP_MAX_CTX_WORDS * sizeof(u64));
 	if (!nr)
 		return 0;
-	base = racetrap_stack_bounds(t, regs, bounds);
+	base = racetrap_stack_bounds(t, regs, bounds, may_sleep);
 	if (!base)
 		return 0;
 	for (i = 0; i < nr; i++)
 		if (racetrap_copy_plain(&ctx[i],
 					base + READ_ONCE(t->cfg.ctx_off[i]),
-					sizeof(u64), true) != sizeof(u64))
+					sizeof(u64), may_sleep) != sizeof(u64))
 			goto fail;
 	return RACETRAP_SIDE_F_CTX;
 fail:
@@ -282,7 +284,7 @@ void racetrap_fill_header(struct racetrap_tracer *t,
 	sd->access = s->access;
 	sd->nr_frames = racetrap_user_stack(w->regs, sd->stack,
 					    READ_ONCE(t->cfg.stack_depth));
-	sd->flags |= read_ctx(t, w->regs, rec->sampled_ctx);
+	sd->flags |= racetrap_read_ctx(t, w->regs, rec->sampled_ctx, true);
 }
 
 static void fill_trapped(struct racetrap_tracer *t, const struct racetrap_hit *h,
@@ -359,8 +361,7 @@ static void push_with_dumps(struct racetrap_tracer *t,
  * Queue a HIT record per trap of @slot's window, on @rec with its header
  * and sampled side filled in; @sampled is that side's dump or NULL.
  * Task context of a thread of the target, or of a worker that borrowed
- * its mm; without one the trapped sides go without context words
- * (read_ctx() finds no mm).
+ * its mm.
  */
 void racetrap_report_hits(struct racetrap_tracer *t,
 			  struct racetrap_slot *slot,
@@ -378,7 +379,8 @@ void racetrap_report_hits(struct racetrap_tracer *t,
 
 		memset(&rec->trapped, 0, sizeof(rec->trapped));
 		fill_trapped(t, h, &rec->trapped);
-		rec->trapped.flags |= read_ctx(t, &h->regs, rec->trapped_ctx);
+		rec->trapped.flags |= h->ctx_flags;
+		memcpy(rec->trapped_ctx, h->ctx, sizeof(h->ctx));
 		racetrap_pairs_add(&t->seen_pairs, slot->sampled_ip, h->regs.ip);
 		if ((rec->sampled.flags & RACETRAP_SIDE_F_LOCKED) &&
 		    (rec->trapped.flags & RACETRAP_SIDE_F_LOCKED)) {

@@ -40,7 +40,9 @@ struct racetrap_hit {
 	u32 tid;
 	u16 nr_frames;
 	u32 dump_size;			/* of its dump in the slot, 0: none */
+	u32 ctx_flags;			/* RACETRAP_SIDE_F_CTX: @ctx was read */
 	u64 ts;
+	u64 ctx[RACETRAP_MAX_CTX_WORDS];
 	struct pt_regs regs;
 	u64 stack[RACETRAP_MAX_STACK];
 };

@@ -36,6 +36,7 @@
 #include "stack.h"
 #include "tracer.h"
 #include "watch.h"
+#include "window.h"
 #include "watch_pool.h"
 
 /*
@@ -62,6 +63,11 @@ static void record_hit(struct racetrap_slot *slot, const struct pt_regs *regs,
 	h->regs.ip = racetrap_xol_fixup_ip(current, regs->ip);
 	h->nr_frames = racetrap_user_stack(&h->regs, h->stack,
 					   slot->stack_depth);
+	/*
+	 * Now: by the window's end a goroutine that trapped may have exited
+	 * and its g gone to another, with another id and stack.
+	 */
+	h->ctx_flags = racetrap_read_ctx(t, &h->regs, h->ctx, false);
 	h->dump_size = 0;
 	if (slot->dump_len)
 		h->dump_size = racetrap_user_dump(&h->regs,

@@ -28,7 +28,10 @@ struct racetrap_window {
 };
 
 unsigned long racetrap_stack_bounds(struct racetrap_tracer *t,
-				    const struct pt_regs *regs, u64 bounds[2]);
+				    const struct pt_regs *regs, u64 bounds[2],
+				    bool may_sleep);
+u32 racetrap_read_ctx(struct racetrap_tracer *t, const struct pt_regs *regs,
+		      u64 ctx[RACETRAP_MAX_CTX_WORDS], bool may_sleep);
 void racetrap_slot_release(struct racetrap_tracer *t,
 			   struct racetrap_slot *s);
 void racetrap_sample_stall(struct racetrap_tracer *t,

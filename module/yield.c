@@ -81,7 +81,7 @@ unsigned long racetrap_yield_g(struct racetrap_tracer *t,
 	if (!guard_off || !preempt_off || !READ_ONCE(t->cfg.nr_ctx) ||
 	    (site_flags & RACETRAP_SITE_F_HOLD_THREAD))
 		return 0;
-	g = racetrap_stack_bounds(t, regs, bounds);
+	g = racetrap_stack_bounds(t, regs, bounds, true);
 	if (!g || racetrap_copy_plain(&guard, g + guard_off, sizeof(guard),
 				      true) != sizeof(guard) ||
 	    racetrap_copy_plain(&goid, g + READ_ONCE(t->cfg.ctx_off[0]),
