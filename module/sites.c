@@ -479,26 +479,70 @@ static void add_live(struct racetrap_tracer *t, struct racetrap_table *tb,
 }
 
 /*
- * The function holding site @i of @tb made live, at most LIVE_REACH sites
- * either side of @i: a large function (Go's memmove, a generated
- * switch) mostly runs a part of itself, and all of it would swamp the
- * live set.  A table without function starts (a stripped binary) is
- * taken the same way, bounded by LIVE_REACH only.
+ * The sites [@first, @end) of the function holding site @i of @tb, at most
+ * LIVE_REACH either side of @i: a large function (Go's memmove, a
+ * generated switch) mostly runs a part of itself, and all of it would
+ * swamp the live set.  A table without function starts (a stripped
+ * binary) is taken the same way, bounded by LIVE_REACH only.
  */
+static void func_sites(const struct racetrap_table *tb, long i, long *first,
+		       long *end)
+{
+	long k = i;
+
+	while (k > 0 && i - k < LIVE_REACH &&
+	       !(tb->sites[k].flags & RACETRAP_SITE_F_FUNC_START))
+		k--;
+	*first = k;
+	for (k = *first + 1; k < tb->nr_sites && k - i <= LIVE_REACH; k++)
+		if (tb->sites[k].flags & RACETRAP_SITE_F_FUNC_START)
+			break;
+	*end = k;
+}
+
+/* The function holding site @i of @tb made live (func_sites()). */
 static void mark_func_live(struct racetrap_tracer *t,
 			   struct racetrap_table *tb, long i)
 {
-	long first = i, k;
+	long first, end, k;
 
-	while (first > 0 && i - first < LIVE_REACH &&
-	       !(tb->sites[first].flags & RACETRAP_SITE_F_FUNC_START))
-		first--;
-	for (k = first; k < tb->nr_sites && k - i <= LIVE_REACH; k++) {
-		if (k > first &&
-		    (tb->sites[k].flags & RACETRAP_SITE_F_FUNC_START))
-			break;
+	func_sites(tb, i, &first, &end);
+	for (k = first; k < end; k++)
 		add_live(t, tb, k);
+}
+
+/*
+ * One site drawn uniformly among those of the function @ip runs in
+ * (func_sites()), before @ip as well as after it, and the address it is
+ * mapped at (@ip's mapping); false if @ip is in no function with sites.
+ * For an aim at a caller's code: a request handler's own accesses run
+ * once per request, between the calls where its time goes, and a draw
+ * only after the return address would never reach those before it.
+ * Any context.
+ */
+bool racetrap_sites_draw_func(struct racetrap_tracer *t, unsigned long ip,
+			      struct racetrap_site_ref *ref,
+			      unsigned long *vaddr)
+{
+	struct racetrap_table *tb;
+	long i, first, end;
+	bool found = false;
+	u64 off;
+
+	rcu_read_lock();
+	tb = table_at(t, ip, &off);
+	if (tb) {
+		i = last_at_or_before(tb, off);
+		if (i >= 0 && tb->sites[i].func_tail && in_func_of(tb, i, off)) {
+			func_sites(tb, i, &first, &end);
+			i = first + get_random_u32_below(end - first);
+			fill_ref(ref, tb, i);
+			*vaddr = ip - off + tb->sites[i].offset;
+			found = true;
+		}
 	}
+	rcu_read_unlock();
+	return found;
 }
 
 /* @off runs: the function of site @i, the last at or before it, is live. */

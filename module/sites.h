@@ -72,6 +72,9 @@ void racetrap_sites_note_probe(struct racetrap_tracer *t, u32 table_id,
 bool racetrap_sites_find_near(struct racetrap_tracer *t, unsigned long ip,
 			      unsigned int reach, struct racetrap_site_ref *ref,
 			      unsigned long *vaddr);
+bool racetrap_sites_draw_func(struct racetrap_tracer *t, unsigned long ip,
+			      struct racetrap_site_ref *ref,
+			      unsigned long *vaddr);
 
 /* What a clock tick's ip found: racetrap_sites_at_tick(). */
 enum racetrap_tick_site {

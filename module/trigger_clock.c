@@ -40,6 +40,7 @@
 #include <linux/hw_breakpoint.h>
 #include <linux/ktime.h>
 #include <linux/perf_event.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/task_work.h>
@@ -237,22 +238,29 @@ void racetrap_clock_expire(struct racetrap_tracer *t, bool all)
 
 /*
  * A tick in code without sites (a language runtime, a library outside
- * the sampled universe): aim after the call in the first caller, within
- * AIM_FRAMES frames, that has a site within AIM_REACH of its return
- * address, so the thread samples the program's code when the call
- * returns.  Frame pointers only (Go keeps them; C without them simply
- * has no callers here).  Interrupt context: the walk never faults.
+ * the sampled universe): aim at the first caller, within AIM_FRAMES
+ * frames, that has a site to aim at, so the thread samples the program's
+ * code.  Half the time at any site of its function, reached when the
+ * thread runs that code again (a loop's next round, the next request's
+ * handler): the accesses a handler makes once per request before its
+ * calls are otherwise aimed at never.  Else, or when the table does not
+ * say where the function ends, at a site within AIM_REACH of its return
+ * address, reached when the call returns.  Frame
+ * pointers only (Go keeps them; C without them simply has no callers
+ * here).  Interrupt context: the walk never faults.
  */
 static bool aim_up_the_stack(struct racetrap_tracer *t,
 			     const struct pt_regs *regs,
 			     struct racetrap_site_ref *ref, unsigned long *ip)
 {
+	bool whole = get_random_u32_below(2);
 	u64 stack[AIM_FRAMES];
 	unsigned int n, i;
 
 	n = racetrap_user_stack(regs, stack, AIM_FRAMES);
 	for (i = 1; i < n; i++) {
-		if (racetrap_sites_find_near(t, stack[i], AIM_REACH, ref, ip)) {
+		if ((whole && racetrap_sites_draw_func(t, stack[i], ref, ip)) ||
+		    racetrap_sites_find_near(t, stack[i], AIM_REACH, ref, ip)) {
 			/* The caller runs too: its function is live. */
 			racetrap_sites_mark_live(t, stack[i]);
 			return true;

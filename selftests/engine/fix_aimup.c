@@ -3,19 +3,13 @@
  * Most of the time in code without sites, the racy access just after it
  * returns, as a Go service spends its time in the runtime: threads "a"
  * and "b" loop over `call spin; addq $1, shared_word(%rip)`, where spin
- * (with a frame pointer, as Go's functions have) counts down without
- * touching memory and lies after the loop, so no site follows it within
- * the clock trigger's reach.  A tick in spin finds a site only by
- * looking at spin's caller.
+ * (FIX_SPIN) lies after the loop, so no site follows it within the clock
+ * trigger's reach.  A tick in spin finds a site only by looking at
+ * spin's caller.
  */
 #include "fixture.h"
 
-asm(".text\n"
-    ".globl aimup_loop\n"
-    ".type aimup_loop, @function\n"
-    "aimup_loop:\n"
-    "	push %rbp\n"
-    "	mov %rsp, %rbp\n"
+asm(FIX_FN_START(aimup_loop)
     "1:\n"
     "	call aimup_spin\n"
     ".globl site_aimup\n"
@@ -24,29 +18,11 @@ asm(".text\n"
     ".globl site_aimup_end\n"
     "site_aimup_end:\n"
     "	jmp 1b\n"
-    ".size aimup_loop, . - aimup_loop\n"
-    ".p2align 7\n"
-    ".skip 128\n"
-    ".globl aimup_spin\n"
-    ".type aimup_spin, @function\n"
-    "aimup_spin:\n"
-    "	push %rbp\n"
-    "	mov %rsp, %rbp\n"
-    "	mov $20000, %ecx\n"
-    "2:\n"
-    "	dec %ecx\n"
-    "	jnz 2b\n"
-    "	pop %rbp\n"
-    "	ret\n"
-    ".size aimup_spin, . - aimup_spin\n");
+    ".size aimup_loop, . - aimup_loop\n");
+FIX_SPIN(aimup_spin);
 void aimup_loop(void);
 extern const char site_aimup[], site_aimup_end[];
-
-static void *thread_a(void *arg)
-{
-	aimup_loop();
-	return arg;
-}
+FIX_THREAD(thread_a, aimup_loop)
 
 int main(void)
 {

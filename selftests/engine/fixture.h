@@ -226,6 +226,24 @@ static int fixture_run(const struct fixture *fx)
 	extern const char name[], name##_end[];				\
 	uint64_t fn(uint64_t value)
 
+/*
+ * fn(): a function without sites where the time goes, as a Go service's
+ * goes to the runtime: it counts down without touching memory, with a
+ * frame pointer (as Go's functions have), 128 bytes past the code
+ * before it, so no site of that code is within a clock tick's reach.
+ */
+#define FIX_SPIN(fn)							\
+	asm(".p2align 7\n"						\
+	    ".skip 128\n"						\
+	    FIX_FN_START(fn)						\
+	    "	mov $20000, %ecx\n"					\
+	    "2:\n"							\
+	    "	dec %ecx\n"						\
+	    "	jnz 2b\n"						\
+	    "	pop %rbp\n"						\
+	    "	ret\n"							\
+	    ".size " #fn ", . - " #fn "\n")
+
 /* A thread body that runs loop function @loop forever. */
 #define FIX_THREAD(fn, loop)						\
 	static void *fn(void *arg)					\
