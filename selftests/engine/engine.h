@@ -63,6 +63,26 @@ static inline double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* utime + stime of all of @pid's threads, in seconds (0 if unknown). */
+static inline double fx_cpu_s(pid_t pid)
+{
+	unsigned long long ut = 0, st = 0;
+	char path[64], buf[1024], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	/* After the comm: state, then 10 fields, then utime and stime. */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			 &ut, &st) != 2)
+		return 0;
+	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
+}
+
 /* The directory the test binary (and the fixtures) live in. */
 static inline const char *self_dir(void)
 {

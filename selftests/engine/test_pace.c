@@ -26,26 +26,6 @@ static const char *const names[NR_TESTS] = {
 	"pace_level_off_when_detached",
 };
 
-/* utime + stime of all of @pid's threads, in seconds (0 if unknown). */
-static double cpu_s(pid_t pid)
-{
-	unsigned long long ut = 0, st = 0;
-	char path[64], buf[1024], *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
-	fclose(f);
-	/* After the comm: state, then 10 fields, then utime and stime. */
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			 &ut, &st) != 2)
-		return 0;
-	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
-}
-
 /*
  * Ticks per second of @pid's CPU time over @secs, and the period at the
  * end.
@@ -54,11 +34,11 @@ static double ticks_per_cpu_s(int fd, pid_t pid, double secs,
 			      uint64_t *period)
 {
 	uint64_t t0 = rt_stat(fd, RACETRAP_STAT_CLOCK_TICKS);
-	double c0 = cpu_s(pid), used;
+	double c0 = fx_cpu_s(pid), used;
 
 	rt_collect(fd, secs, NULL, NULL, NULL);
 	*period = rt_stat(fd, RACETRAP_STAT_CLOCK_PERIOD_US);
-	used = cpu_s(pid) - c0;
+	used = fx_cpu_s(pid) - c0;
 	return used > 0 ? (rt_stat(fd, RACETRAP_STAT_CLOCK_TICKS) - t0) / used :
 			  0;
 }
