@@ -67,19 +67,6 @@ if [ -n "$why" ]; then
 	exit 0
 fi
 
-# known_miss PROGRAM: why a racy program may go unreported within the
-# run, for the engine gaps measured and not closed yet; empty for the
-# rest.  A miss of one of these is a TODO (an expected failure), never a
-# pass, and a false report is a failure as ever.
-known_miss() {
-	case $1 in
-	go_racy_reqmap)
-		echo "the racing store (the map's count) is in runtime.mapassign_fast64, run once per request and briefly: 22 of 30 runs reported it within 20 s (2026-12-05, e015752, both kernels)" ;;
-	go_racy_reqloopvar)
-		echo "a once-per-goroutine access: 22 of 30 runs reported it within 20 s (2026-12-05, e015752, both kernels)" ;;
-	esac
-}
-
 # access_lines REPORTS: one line per race report,
 #   "FINGERPRINT | FILE:LINE... | FILE:LINE..."
 # the file:line of every frame of its first and its second access (the
@@ -259,14 +246,6 @@ while read -r prog label file a b ca cb; do
 		echo "ok $n $prog # $label: $reports reports $how"
 		[ "$label" = racy ] &&
 			echo "# pair caught $(pair_hits "$out" "$file" "$a" "$b") times in $(($(date +%s) - start)) s"
-		continue
-	fi
-	why=$(known_miss "$prog")
-	if [ "$label" = racy ] && [ -n "$why" ] && [ "$rc" = $want_rc ] &&
-		[ "$unknown" = 0 ] && [ $nogo = 0 ]; then
-		# An expected failure: KTAP's TODO, counted apart by make check.
-		echo "not ok $n $prog # TODO known miss: $why"
-		echo "# $reports reports in $t s, the pair not among them"
 		continue
 	fi
 	fails=$((fails + 1))
