@@ -245,9 +245,9 @@ void racetrap_clock_expire(struct racetrap_tracer *t, bool all)
  * handler): the accesses a handler makes once per request before its
  * calls are otherwise aimed at never.  Else, or when the table does not
  * say where the function ends, at a site within AIM_REACH of its return
- * address, reached when the call returns.  Frame
- * pointers only (Go keeps them; C without them simply has no callers
- * here).  Interrupt context: the walk never faults.
+ * address, reached when the call returns.  Frame pointers only (Go keeps
+ * them; C without them simply has no callers here).  Interrupt context:
+ * the walk never faults.
  */
 static bool aim_up_the_stack(struct racetrap_tracer *t,
 			     const struct pt_regs *regs,
