@@ -94,32 +94,28 @@ static void watch_range(unsigned long addr, unsigned int size,
 	*wlen = 8;
 }
 
-/* Is @addr in the mapping holding this thread's stack pointer? */
+/*
+ * Is @addr in the mapping holding this thread's stack pointer?  Under
+ * racetrap_mm_read_lock().
+ */
 static bool in_sp_mapping(unsigned long sp, unsigned long addr)
 {
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-	bool ret = false;
+	struct vm_area_struct *vma = find_vma(current->mm, sp);
 
-	if (!mm)
-		return true;
-	mmap_read_lock(mm);
-	vma = find_vma(mm, sp);
-	if (vma && vma->vm_start <= sp)
-		ret = addr >= vma->vm_start && addr < vma->vm_end;
-	mmap_read_unlock(mm);
-	return ret;
+	return vma && vma->vm_start <= sp && addr >= vma->vm_start &&
+	       addr < vma->vm_end;
 }
 
 /*
  * The stack bounds userspace named (two u64 at stack_reg + stack_off: a Go
  * goroutine's g), when they can be read from plain memory and hold @regs'
  * RSP, which proves the register is what userspace says it is.  Returns
- * the register's value, 0 when there are no such bounds.
+ * the register's value, 0 when there are no such bounds.  Under
+ * racetrap_mm_read_lock(), which the caller holds for its other reads of
+ * the same g as well: one lock, one view of the mappings.
  */
 unsigned long racetrap_stack_bounds(struct racetrap_tracer *t,
-				    const struct pt_regs *regs, u64 bounds[2],
-				    bool may_sleep)
+				    const struct pt_regs *regs, u64 bounds[2])
 {
 	u8 r = READ_ONCE(t->cfg.stack_reg);
 	unsigned long base;
@@ -127,8 +123,9 @@ unsigned long racetrap_stack_bounds(struct racetrap_tracer *t,
 	if (r == RACETRAP_REG_NONE)
 		return 0;
 	base = reg(regs, r);
-	if (racetrap_copy_plain(bounds, base + READ_ONCE(t->cfg.stack_off),
-				2 * sizeof(u64), may_sleep) != 2 * sizeof(u64) ||
+	if (racetrap_copy_plain_locked(bounds,
+				       base + READ_ONCE(t->cfg.stack_off),
+				       2 * sizeof(u64)) != 2 * sizeof(u64) ||
 	    bounds[0] > regs->sp || regs->sp >= bounds[1])
 		return 0;
 	return base;
@@ -138,24 +135,32 @@ unsigned long racetrap_stack_bounds(struct racetrap_tracer *t,
  * Is @addr on the sampled thread's own stack?  Where userspace named the
  * stack bounds (a Go goroutine's stack is a span of the heap arena, so
  * the mapping around RSP also holds the heap the goroutines share), use
- * them once they prove sane; otherwise the whole mapping.
+ * them once they prove sane; otherwise the whole mapping.  A thread
+ * without an mm has no user stack to speak of: say yes, skip it.
  */
 static bool on_own_stack(struct racetrap_tracer *t,
 			 const struct pt_regs *regs, unsigned long addr)
 {
 	u64 bounds[2];
+	bool ret;
 
-	if (racetrap_stack_bounds(t, regs, bounds, true))
-		return addr >= bounds[0] && addr < bounds[1];
-	return in_sp_mapping(regs->sp, addr);
+	if (!racetrap_mm_read_lock(true))
+		return true;
+	if (racetrap_stack_bounds(t, regs, bounds))
+		ret = addr >= bounds[0] && addr < bounds[1];
+	else
+		ret = in_sp_mapping(regs->sp, addr);
+	racetrap_mm_read_unlock();
+	return ret;
 }
 
 /*
  * The context words (racetrap_config.ctx_off: for Go, the goroutine's id
- * and creation pc) of the thread whose registers are @regs, into @ctx.
+ * and creation pc) of the thread whose registers are @regs, into @ctx,
+ * with the stack bounds that prove the g, all under one mmap_lock.
  * Current is a thread of the target: in task context with @may_sleep, or
- * in its #DB without.  Returns RACETRAP_SIDE_F_CTX when they were read,
- * else 0 with @ctx zeroed.
+ * in its #DB without, where the lock is only tried.  Returns
+ * RACETRAP_SIDE_F_CTX when they were read, else 0 with @ctx zeroed.
  */
 u32 racetrap_read_ctx(struct racetrap_tracer *t, const struct pt_regs *regs,
 		      u64 ctx[RACETRAP_MAX_CTX_WORDS], bool may_sleep)
@@ -166,18 +171,17 @@ u32 racetrap_read_ctx(struct racetrap_tracer *t, const struct pt_regs *regs,
 	u64 bounds[2];
 
 	memset(ctx, 0, RACETRAP_MAX_CTX_WORDS * sizeof(u64));
-	if (!nr)
+	if (!nr || !racetrap_mm_read_lock(may_sleep))
 		return 0;
-	base = racetrap_stack_bounds(t, regs, bounds, may_sleep);
-	if (!base)
-		return 0;
-	for (i = 0; i < nr; i++)
-		if (racetrap_copy_plain(&ctx[i],
-					base + READ_ONCE(t->cfg.ctx_off[i]),
-					sizeof(u64), may_sleep) != sizeof(u64))
-			goto fail;
-	return RACETRAP_SIDE_F_CTX;
-fail:
+	base = racetrap_stack_bounds(t, regs, bounds);
+	for (i = 0; base && i < nr; i++)
+		if (racetrap_copy_plain_locked(&ctx[i],
+					       base + READ_ONCE(t->cfg.ctx_off[i]),
+					       sizeof(u64)) != sizeof(u64))
+			break;
+	racetrap_mm_read_unlock();
+	if (base && i == nr)
+		return RACETRAP_SIDE_F_CTX;
 	memset(ctx, 0, RACETRAP_MAX_CTX_WORDS * sizeof(u64));
 	return 0;
 }

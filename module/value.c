@@ -63,30 +63,56 @@ size_t racetrap_copy_nofault(void *dst, unsigned long addr, size_t len)
 }
 
 /*
- * As racetrap_copy_nofault(), but only from the one mapping that holds
- * @addr, and only if it is plain memory.  Current must be a thread of
- * the target.  With @may_sleep (task context) it waits for mmap_lock;
- * else (#DB) it only tries it, and copies nothing if a writer holds it.
+ * Take current's mmap_lock for reading, as the readers below need it:
+ * with @may_sleep (task context) by waiting for it, else (#DB) only if no
+ * writer holds it.  False when it was not taken.  Current must be a
+ * thread of the target.
  */
-size_t racetrap_copy_plain(void *dst, unsigned long addr, size_t len,
-			   bool may_sleep)
+bool racetrap_mm_read_lock(bool may_sleep)
 {
 	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-	size_t done = 0;
 
 	if (!mm)
-		return 0;
+		return false;
 	if (may_sleep)
 		mmap_read_lock(mm);
 	else if (!mmap_read_trylock(mm))
+		return false;
+	return true;
+}
+
+void racetrap_mm_read_unlock(void)
+{
+	mmap_read_unlock(current->mm);
+}
+
+/*
+ * As racetrap_copy_nofault(), but only from the one mapping that holds
+ * @addr, and only if it is plain memory.  Under racetrap_mm_read_lock(),
+ * which keeps the mapping from changing between the check and the copy.
+ */
+size_t racetrap_copy_plain_locked(void *dst, unsigned long addr, size_t len)
+{
+	struct vm_area_struct *vma;
+
+	mmap_assert_locked(current->mm);
+	vma = find_vma(current->mm, addr);
+	if (!vma || vma->vm_start > addr || !plain_memory(vma))
 		return 0;
-	vma = find_vma(mm, addr);
-	if (vma && vma->vm_start <= addr && plain_memory(vma))
-		done = racetrap_copy_nofault(dst, addr,
-					     min_t(size_t, len,
-						   vma->vm_end - addr));
-	mmap_read_unlock(mm);
+	return racetrap_copy_nofault(dst, addr,
+				     min_t(size_t, len, vma->vm_end - addr));
+}
+
+/* racetrap_copy_plain_locked() under a lock of its own. */
+size_t racetrap_copy_plain(void *dst, unsigned long addr, size_t len,
+			   bool may_sleep)
+{
+	size_t done;
+
+	if (!racetrap_mm_read_lock(may_sleep))
+		return 0;
+	done = racetrap_copy_plain_locked(dst, addr, len);
+	racetrap_mm_read_unlock();
 	return done;
 }
 

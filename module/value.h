@@ -10,6 +10,9 @@
 
 bool racetrap_value_read(unsigned long addr, unsigned int len, u64 *val);
 size_t racetrap_copy_nofault(void *dst, unsigned long addr, size_t len);
+bool racetrap_mm_read_lock(bool may_sleep);
+void racetrap_mm_read_unlock(void);
+size_t racetrap_copy_plain_locked(void *dst, unsigned long addr, size_t len);
 size_t racetrap_copy_plain(void *dst, unsigned long addr, size_t len,
 			   bool may_sleep);
 

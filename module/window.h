@@ -28,8 +28,7 @@ struct racetrap_window {
 };
 
 unsigned long racetrap_stack_bounds(struct racetrap_tracer *t,
-				    const struct pt_regs *regs, u64 bounds[2],
-				    bool may_sleep);
+				    const struct pt_regs *regs, u64 bounds[2]);
 u32 racetrap_read_ctx(struct racetrap_tracer *t, const struct pt_regs *regs,
 		      u64 ctx[RACETRAP_MAX_CTX_WORDS], bool may_sleep);
 void racetrap_slot_release(struct racetrap_tracer *t,

@@ -81,11 +81,17 @@ unsigned long racetrap_yield_g(struct racetrap_tracer *t,
 	if (!guard_off || !preempt_off || !READ_ONCE(t->cfg.nr_ctx) ||
 	    (site_flags & RACETRAP_SITE_F_HOLD_THREAD))
 		return 0;
-	g = racetrap_stack_bounds(t, regs, bounds, true);
-	if (!g || racetrap_copy_plain(&guard, g + guard_off, sizeof(guard),
-				      true) != sizeof(guard) ||
-	    racetrap_copy_plain(&goid, g + READ_ONCE(t->cfg.ctx_off[0]),
-				sizeof(goid), true) != sizeof(goid) || !goid)
+	if (!racetrap_mm_read_lock(true))
+		return 0;
+	g = racetrap_stack_bounds(t, regs, bounds);
+	if (g && (racetrap_copy_plain_locked(&guard, g + guard_off,
+					     sizeof(guard)) != sizeof(guard) ||
+		  racetrap_copy_plain_locked(&goid,
+					     g + READ_ONCE(t->cfg.ctx_off[0]),
+					     sizeof(goid)) != sizeof(goid)))
+		g = 0;
+	racetrap_mm_read_unlock();
+	if (!g || !goid)
 		return 0;
 	if (guard != GO_STACK_PREEMPT &&
 	    (guard < bounds[0] || guard >= bounds[1]))
