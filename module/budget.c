@@ -101,6 +101,8 @@ void racetrap_budget_start(struct racetrap_tracer *t, struct task_struct *task)
 						RACETRAP_STAT_COST_NS);
 	b->pace_skips_seen = racetrap_count_read(&t->stats,
 						 RACETRAP_STAT_SKIP_BUDGET);
+	b->pace_held_seen = racetrap_count_read(&t->stats,
+						RACETRAP_STAT_THROTTLED_NS);
 	raw_spin_unlock_irqrestore(&b->lock, flags);
 }
 
@@ -295,10 +297,14 @@ static u64 target_cpu_ns(struct racetrap_tracer *t, u64 fallback)
 /*
  * For the clock's pace (pace.c): the percentage of what the target earned
  * since the last call that was charged, and in *@refused whether the
- * budget refused a sample meanwhile or is spent now.  -1 until the
- * target has used PACE_MIN_CPU_NS more CPU time: too little to judge.
- * The tick's work is the only caller, and the only writer of pace_*
- * (attach aside).
+ * budget refused a sample meanwhile, held sampling back at any time
+ * meanwhile, or is spent now.  A hold that ended within the interval
+ * counts: the ticks during it were not charged (trigger_clock.c), so the
+ * charge alone would make an interval of a spent budget look idle and
+ * the clock faster (test_pace saw the period leave the base at 100 ppm).
+ * -1 until the target has used PACE_MIN_CPU_NS more CPU time: too little
+ * to judge.  The tick's work is the only caller, and the only writer of
+ * pace_* (attach aside).
  */
 #define PACE_MIN_CPU_NS	(20 * NSEC_PER_MSEC)
 int racetrap_budget_interval_use(struct racetrap_tracer *t, bool *refused)
@@ -308,16 +314,19 @@ int racetrap_budget_interval_use(struct racetrap_tracer *t, bool *refused)
 	u64 cpu = target_cpu_ns(t, b->pace_cpu_seen);
 	u64 cost = racetrap_count_read(&t->stats, RACETRAP_STAT_COST_NS);
 	u64 skips = racetrap_count_read(&t->stats, RACETRAP_STAT_SKIP_BUDGET);
+	u64 held = racetrap_count_read(&t->stats, RACETRAP_STAT_THROTTLED_NS);
 	u64 earned, charged;
 
 	if (cpu < b->pace_cpu_seen + PACE_MIN_CPU_NS)
 		return -1;
 	earned = mul_u64_u32_div(cpu - b->pace_cpu_seen, ppm, PPM);
 	charged = cost - min(cost, b->pace_cost_seen);
-	*refused = skips != b->pace_skips_seen || READ_ONCE(t->throttled);
+	*refused = skips != b->pace_skips_seen || held != b->pace_held_seen ||
+		   READ_ONCE(t->throttled);
 	b->pace_cpu_seen = cpu;
 	b->pace_cost_seen = cost;
 	b->pace_skips_seen = skips;
+	b->pace_held_seen = held;
 	if (!earned)
 		return 100;
 	return min_t(u64, div64_u64(charged * 100, earned), 100);

@@ -23,6 +23,7 @@ struct racetrap_budget {
 	u64 pace_cpu_seen;		/* target CPU ns at the last pace */
 	u64 pace_cost_seen;		/* RACETRAP_STAT_COST_NS then */
 	u64 pace_skips_seen;		/* RACETRAP_STAT_SKIP_BUDGET then */
+	u64 pace_held_seen;		/* RACETRAP_STAT_THROTTLED_NS then */
 	/* Under the lock: */
 	u64 rotate_debt_ns;		/* rotations' cost not yet repaid */
 };

@@ -7,10 +7,11 @@
  * test VM at --budget 100%, per-request Go programs took 50-100 samples/s
  * at 10 ms and 170-235/s at 2.5 ms (Documentation/engine.rst, "Clock
  * sampling").  The tick's work judges each interval of the target's CPU
- * time: any sample refused by the budget, or three quarters of what the
- * target earned charged, halves the rate; under a third charged doubles
- * it.  Each change is one perf_event_period() per CPU event, a cross-CPU
- * call each, at most once per tick.
+ * time: any sample refused by the budget or any pause of sampling in it,
+ * or three quarters of what the target earned charged, halves the rate;
+ * under a third charged doubles it.  Each change is one
+ * perf_event_period() per CPU event, a cross-CPU call each, at most once
+ * per tick.
  *
  * Ticks are charged to the budget, so a faster clock pays for itself
  * there; the interrupts it makes on CPUs where the target does not run
