@@ -60,10 +60,11 @@ void racetrap_owner_current(struct racetrap_owner *o)
 }
 
 /*
- * What a site costs in a table: its entry, its index in the live list, its
- * idle count and its live bit (sites.c), rounded up to a byte.
+ * What a site costs in a table: its entry, its indices in the live and
+ * ran lists, its idle count and its two bits (sites.c), rounded up to a
+ * byte.
  */
-#define SITE_BYTES	(sizeof(struct racetrap_site) + sizeof(u32) + 2)
+#define SITE_BYTES	(sizeof(struct racetrap_site) + 2 * sizeof(u32) + 2)
 
 static u64 mib_to_sites(unsigned int mib)
 {

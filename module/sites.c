@@ -93,21 +93,30 @@ static void table_free(struct racetrap_table *tb)
 {
 	path_put(&tb->path);
 	kvfree(tb->sites);
-	bitmap_free(tb->live);
-	kvfree(tb->live_idx);
+	bitmap_free(tb->live.bits);
+	kvfree(tb->live.idx);
+	bitmap_free(tb->ran.bits);
+	kvfree(tb->ran.idx);
 	kvfree(tb->idle);
 	kfree(tb);
+}
+
+static int list_alloc(struct racetrap_site_list *l, u32 nr_sites)
+{
+	l->bits = bitmap_zalloc(nr_sites, GFP_KERNEL_ACCOUNT);
+	l->idx = kvmalloc_array(nr_sites, sizeof(*l->idx), GFP_KERNEL_ACCOUNT);
+	atomic_set(&l->nr, 0);
+	return l->bits && l->idx ? 0 : -ENOMEM;
 }
 
 /* The live-site state of a new table, charged like its sites. */
 static int table_alloc_live(struct racetrap_table *tb)
 {
-	tb->live = bitmap_zalloc(tb->nr_sites, GFP_KERNEL_ACCOUNT);
-	tb->live_idx = kvmalloc_array(tb->nr_sites, sizeof(*tb->live_idx),
-				      GFP_KERNEL_ACCOUNT);
+	int live = list_alloc(&tb->live, tb->nr_sites);
+	int ran = list_alloc(&tb->ran, tb->nr_sites);
+
 	tb->idle = kvzalloc(tb->nr_sites, GFP_KERNEL_ACCOUNT);
-	atomic_set(&tb->nr_live, 0);
-	return tb->live && tb->live_idx && tb->idle ? 0 : -ENOMEM;
+	return live || ran || !tb->idle ? -ENOMEM : 0;
 }
 
 int racetrap_sites_add(struct racetrap_tracer *t, struct racetrap_sites *arg)
@@ -458,24 +467,57 @@ bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
  * comes back when a draw among all sites sees it fire, or once the live
  * draws find only retired sites (racetrap_sites_forgive()): a site that
  * runs now and then must not stay retired for one unlucky rotation.
+ *
+ * Sites that ran: those sampled, by a fired probe, a clock tick on it or
+ * an aim reached.  A live function is mostly cold code (a formatter's
+ * cases for other verbs, error paths), so a draw among the live sites
+ * mostly arms a site that never fires; a draw among the sites that ran
+ * is DataCollider's draw, uniform over code that runs, learnt as it
+ * runs.  The same retirement applies.
  */
 #define LIVE_REACH	256	/* sites made live either side of one */
 #define IDLE_RETIRE	1	/* unfired probes in a row */
-#define LIVE_TRIES	32	/* draws before giving up on the live set */
+#define LIVE_TRIES	32	/* draws before giving up on a list */
+
+/*
+ * Add site @i to @l, if it is not in it yet; true if it was added.  Under
+ * @t->live_lock.
+ */
+static bool list_add_site(struct racetrap_site_list *l, u32 i)
+{
+	int n;
+
+	if (test_and_set_bit(i, l->bits))
+		return false;
+	n = atomic_read(&l->nr);
+	WRITE_ONCE(l->idx[n], i);
+	/* Publish the index before the count that covers it. */
+	atomic_set_release(&l->nr, n + 1);
+	return true;
+}
 
 /* Make site @i of @tb live, if it is not yet.  Under @t->live_lock. */
 static void add_live(struct racetrap_tracer *t, struct racetrap_table *tb,
 		     u32 i)
 {
-	int n;
+	if (list_add_site(&tb->live, i))
+		racetrap_count(&t->stats, RACETRAP_STAT_SITES_LIVE);
+}
 
-	if (test_and_set_bit(i, tb->live))
+/* Site @i of @tb ran.  Any context: takes @t->live_lock. */
+static void add_ran(struct racetrap_tracer *t, struct racetrap_table *tb,
+		    u32 i)
+{
+	unsigned long flags;
+	bool added;
+
+	if (test_bit(i, tb->ran.bits))
 		return;
-	n = atomic_read(&tb->nr_live);
-	WRITE_ONCE(tb->live_idx[n], i);
-	/* Publish the index before the count that covers it. */
-	atomic_set_release(&tb->nr_live, n + 1);
-	racetrap_count(&t->stats, RACETRAP_STAT_SITES_LIVE);
+	raw_spin_lock_irqsave(&t->live_lock, flags);
+	added = list_add_site(&tb->ran, i);
+	raw_spin_unlock_irqrestore(&t->live_lock, flags);
+	if (added)
+		racetrap_count(&t->stats, RACETRAP_STAT_SITES_RAN);
 }
 
 /*
@@ -552,7 +594,7 @@ static void note_live(struct racetrap_tracer *t, struct racetrap_table *tb,
 	unsigned long flags;
 
 	/* Once its site is live, so is its part of the function. */
-	if (i < 0 || test_bit(i, tb->live) || !in_func_of(tb, i, off))
+	if (i < 0 || test_bit(i, tb->live.bits) || !in_func_of(tb, i, off))
 		return;
 	raw_spin_lock_irqsave(&t->live_lock, flags);
 	mark_func_live(t, tb, i);
@@ -612,13 +654,21 @@ enum racetrap_tick_site racetrap_sites_at_tick(struct racetrap_tracer *t,
 	return found;
 }
 
+static struct racetrap_site_list *pool_of(struct racetrap_table *tb,
+					  enum racetrap_site_pool pool)
+{
+	return pool == RACETRAP_POOL_RAN ? &tb->ran : &tb->live;
+}
+
 /*
- * One site drawn uniformly among the live sites of all tables that are
+ * One site drawn uniformly among those of @pool in all tables that are
  * not retired, its index in its table in @idx; false if none was found
- * in a few tries.  Process context.
+ * in a few tries, with *@retired set if the pool had sites (all those
+ * drawn were retired).  Process context.
  */
-bool racetrap_sites_draw_live(struct racetrap_tracer *t,
-			      struct racetrap_site_ref *ref, u32 *idx)
+bool racetrap_sites_draw(struct racetrap_tracer *t,
+			 enum racetrap_site_pool pool,
+			 struct racetrap_site_ref *ref, u32 *idx, bool *retired)
 {
 	struct racetrap_table *tb;
 	unsigned int tries;
@@ -627,18 +677,19 @@ bool racetrap_sites_draw_live(struct racetrap_tracer *t,
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(tb, &t->tables, node)
-		total += atomic_read_acquire(&tb->nr_live);
+		total += atomic_read_acquire(&pool_of(tb, pool)->nr);
 	for (tries = 0; total && !found && tries < LIVE_TRIES; tries++) {
 		u64 r = get_random_u32_below(total);
 
 		list_for_each_entry_rcu(tb, &t->tables, node) {
-			u32 n = atomic_read_acquire(&tb->nr_live), i;
+			struct racetrap_site_list *l = pool_of(tb, pool);
+			u32 n = atomic_read_acquire(&l->nr), i;
 
 			if (r >= n) {
 				r -= n;
 				continue;
 			}
-			i = READ_ONCE(tb->live_idx[r]);
+			i = READ_ONCE(l->idx[r]);
 			if (READ_ONCE(tb->idle[i]) < IDLE_RETIRE) {
 				fill_ref(ref, tb, i);
 				*idx = i;
@@ -648,7 +699,28 @@ bool racetrap_sites_draw_live(struct racetrap_tracer *t,
 		}
 	}
 	rcu_read_unlock();
+	*retired = total && !found;
 	return found;
+}
+
+/*
+ * The site at @ip ran: a sample was taken there (a clock tick on it, an
+ * aim reached).  Process context.
+ */
+void racetrap_sites_note_ran(struct racetrap_tracer *t, unsigned long ip)
+{
+	struct racetrap_table *tb;
+	u64 off;
+	long i;
+
+	rcu_read_lock();
+	tb = table_at(t, ip, &off);
+	if (tb) {
+		i = last_at_or_before(tb, off);
+		if (i >= 0 && tb->sites[i].offset == off)
+			add_ran(t, tb, i);
+	}
+	rcu_read_unlock();
 }
 
 /* The table with id @table_id, or NULL.  The caller holds rcu_read_lock(). */
@@ -702,31 +774,43 @@ void racetrap_sites_note_probe(struct racetrap_tracer *t, u32 table_id,
 	rcu_read_lock();
 	tb = table_by_id(t, table_id);
 	if (tb && idx < tb->nr_sites) {
-		if (fired)
+		if (fired) {
 			WRITE_ONCE(tb->idle[idx], 0);
-		else if (tb->idle[idx] < U8_MAX)
+			add_ran(t, tb, idx);
+		} else if (tb->idle[idx] < U8_MAX) {
 			WRITE_ONCE(tb->idle[idx], tb->idle[idx] + 1);
+		}
 	}
 	rcu_read_unlock();
 }
 
 /*
- * Give every retired live site its chance again; false if there is no
- * live site.  Process context.
+ * Give every retired site of @l its chance again; false if @l is empty.
+ * Under rcu_read_lock().
  */
-bool racetrap_sites_forgive(struct racetrap_tracer *t)
+static bool forgive_list(struct racetrap_table *tb,
+			 struct racetrap_site_list *l)
+{
+	u32 n = atomic_read_acquire(&l->nr), i;
+
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(tb->idle[READ_ONCE(l->idx[i])], 0);
+	return n > 0;
+}
+
+/*
+ * Give every retired site of @pool its chance again; false if the pool
+ * is empty.  Process context.
+ */
+bool racetrap_sites_forgive(struct racetrap_tracer *t,
+			    enum racetrap_site_pool pool)
 {
 	struct racetrap_table *tb;
 	bool any = false;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(tb, &t->tables, node) {
-		u32 n = atomic_read_acquire(&tb->nr_live), i;
-
-		for (i = 0; i < n; i++)
-			WRITE_ONCE(tb->idle[READ_ONCE(tb->live_idx[i])], 0);
-		any |= n > 0;
-	}
+	list_for_each_entry_rcu(tb, &t->tables, node)
+		any |= forgive_list(tb, pool_of(tb, pool));
 	rcu_read_unlock();
 	return any;
 }

@@ -27,6 +27,22 @@ struct racetrap_map {
 	u64 file_off;			/* file offset mapped at start */
 };
 
+/*
+ * A set of a table's sites that only grows: a bit per site in it, and
+ * their indices in the order added, @nr of them (sites.c).
+ */
+struct racetrap_site_list {
+	unsigned long *bits;
+	u32 *idx;
+	atomic_t nr;
+};
+
+/* Which of a table's lists a draw is among (racetrap_sites_draw()). */
+enum racetrap_site_pool {
+	RACETRAP_POOL_LIVE,	/* the sites of functions seen to run */
+	RACETRAP_POOL_RAN,	/* the sites seen to run themselves */
+};
+
 struct racetrap_table {
 	struct list_head node;		/* tracer->tables, RCU */
 	struct list_head dead;		/* on the way out, after a grace period */
@@ -42,13 +58,10 @@ struct racetrap_table {
 	struct racetrap_site *sites;	/* kvmalloc'ed, sorted by offset */
 	u32 nr_sites;
 	/*
-	 * Live sites (sites.c): a bit per site seen to run, and their
-	 * indices in the order found, @nr_live of them.  @idle: per site,
-	 * how many probes on it in a row were removed unfired (saturating).
+	 * Live sites and sites that ran (sites.c).  @idle: per site, how
+	 * many probes on it in a row were removed unfired (saturating).
 	 */
-	unsigned long *live;
-	u32 *live_idx;
-	atomic_t nr_live;
+	struct racetrap_site_list live, ran;
 	u8 *idle;
 	u32 nr_maps;
 	struct racetrap_map maps[];
@@ -61,9 +74,12 @@ bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 bool racetrap_sites_find_ending(struct racetrap_tracer *t, unsigned long ip,
 				struct racetrap_site_ref *ref);
 void racetrap_sites_mark_live(struct racetrap_tracer *t, unsigned long ip);
-bool racetrap_sites_draw_live(struct racetrap_tracer *t,
-			      struct racetrap_site_ref *ref, u32 *idx);
-bool racetrap_sites_forgive(struct racetrap_tracer *t);
+void racetrap_sites_note_ran(struct racetrap_tracer *t, unsigned long ip);
+bool racetrap_sites_draw(struct racetrap_tracer *t,
+			 enum racetrap_site_pool pool,
+			 struct racetrap_site_ref *ref, u32 *idx, bool *retired);
+bool racetrap_sites_forgive(struct racetrap_tracer *t,
+			    enum racetrap_site_pool pool);
 bool racetrap_sites_vaddr(struct racetrap_tracer *t,
 			  const struct racetrap_site_ref *ref,
 			  unsigned long *vaddr);

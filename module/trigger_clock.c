@@ -76,9 +76,13 @@ static void release_work(struct racetrap_tracer *t,
 	racetrap_leave(t);
 }
 
-/* Task context, on the way back to user mode, before @cw->ip executes. */
+/*
+ * Task context, on the way back to user mode, before @cw->ip executes:
+ * the site is run, so the site trigger may draw it (sites.c).
+ */
 static void sample_here(struct racetrap_clock_work *cw)
 {
+	racetrap_sites_note_ran(cw->tracer, cw->ip);
 	racetrap_sample_at(cw->tracer, cw->ip, &cw->ref,
 			   RACETRAP_REC_TRIGGER_CLOCK);
 }

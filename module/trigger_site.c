@@ -2,8 +2,9 @@
 /*
  * Site sampling, DataCollider's way: execute breakpoints on sites drawn
  * uniformly, two per thread (per_thread()) in up to site_probes threads
- * (threads.c picks which, running ones first).  Three of every four draws are among the
- * sites seen to run (sites.c), the fourth among all, which is how a
+ * (threads.c picks which, running ones first).  Two of every four draws
+ * are among the sites seen to run, one among the sites of the functions
+ * seen to run (sites.c: live), the fourth among all, which is how a
  * function the clock never ticks in becomes live.  A tick every
  * min(site_rotate_ms, 100) ms checks that the target still runs the image
  * it was attached to, and every site_rotate_ms redraws the set.
@@ -44,7 +45,8 @@
 #include "trigger_site.h"
 
 #define TICK_MAX_MS	100
-#define LIVE_SHARE	3	/* of every 4 draws, among the live sites */
+#define RAN_SHARE	2	/* of every 4 draws, among the sites that ran */
+#define LIVE_SHARE	1	/* ... among the live sites */
 #define PER_THREAD_MAX	2	/* site breakpoints a thread holds */
 #define BIRTH_SPARE	16	/* threads a set has room for beyond its own */
 #define HANDOFF_MAX	16	/* threads a site is handed on to, unfired */
@@ -139,10 +141,26 @@ static bool draw_any(struct racetrap_tracer *t, struct racetrap_site_ref *ref,
  * sampled there).  Each thread draws on its own, so two threads may get
  * the same site: a breakpoint fires only in its own thread, and a site
  * kept from all threads but one would be missed wherever that one does
- * not run it.  LIVE_SHARE of every 4 draws are among the live sites; when
- * every live site drawn was retired, the live set has been gone through,
- * and all get their chance again, once per call.
+ * not run it.  RAN_SHARE of every 4 draws are among the sites seen to
+ * run, LIVE_SHARE among the live ones (sites.c), the rest among all;
+ * a draw that finds its list empty goes on to the next.  When every
+ * site drawn from a list was retired, the list has been gone through,
+ * and all of it gets its chance again, once per call.
  */
+static bool draw_pool(struct racetrap_tracer *t, struct site_bp *sb,
+		      enum racetrap_site_pool pool, bool *forgiven)
+{
+	bool retired;
+
+	if (racetrap_sites_draw(t, pool, &sb->ref, &sb->idx, &retired))
+		return true;
+	if (!retired || *forgiven)
+		return false;
+	*forgiven = true;
+	return racetrap_sites_forgive(t, pool) &&
+	       racetrap_sites_draw(t, pool, &sb->ref, &sb->idx, &retired);
+}
+
 static bool draw(struct racetrap_tracer *t, struct site_bp *sb,
 		 unsigned long avoid)
 {
@@ -151,18 +169,15 @@ static bool draw(struct racetrap_tracer *t, struct site_bp *sb,
 
 	sb->handoffs = 0;
 	for (tries = 0; tries < 8; tries++) {
-		bool live = false;
+		u32 r = get_random_u32_below(4);
+		bool found = false;
 
-		if (get_random_u32_below(4) < LIVE_SHARE) {
-			live = racetrap_sites_draw_live(t, &sb->ref, &sb->idx);
-			if (!live && !forgiven) {
-				forgiven = true;
-				if (racetrap_sites_forgive(t))
-					live = racetrap_sites_draw_live(t,
-							&sb->ref, &sb->idx);
-			}
-		}
-		if (!live && !draw_any(t, &sb->ref, &sb->idx))
+		if (r < RAN_SHARE)
+			found = draw_pool(t, sb, RACETRAP_POOL_RAN, &forgiven);
+		if (!found && r < RAN_SHARE + LIVE_SHARE)
+			found = draw_pool(t, sb, RACETRAP_POOL_LIVE,
+					  &forgiven);
+		if (!found && !draw_any(t, &sb->ref, &sb->idx))
 			return false;
 		if (racetrap_sites_vaddr(t, &sb->ref, &sb->ip) &&
 		    sb->ip != avoid)

@@ -26,8 +26,8 @@
 
 #define PLAN		11
 #define PARAMS		"/sys/module/racetrap/parameters/"
-/* A site's cost in module/limits.c: its entry and 6 bytes of live state. */
-#define SITES_PER_MIB	((1 << 20) / (sizeof(struct racetrap_site) + 6))
+/* A site's cost in module/limits.c: its entry and 10 bytes of live state. */
+#define SITES_PER_MIB	((1 << 20) / (sizeof(struct racetrap_site) + 10))
 
 static const char *const params[] = {
 	"max_attachments", "max_attachments_per_user", "max_sites_mib",

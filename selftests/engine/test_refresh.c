@@ -4,9 +4,10 @@
  * racetrap_site_refresh()): a ticked thread whose site breakpoint has not
  * fired in 20 ms draws another in its own debug register.  fix_live's two
  * loop threads each run one site; a draw picks that site about one time
- * in three (a live draw, 3 in 4, picks its own thread's site half the
- * time), else one its thread never runs (the other loop's, or one of
- * the 200 of the never-called function).  With one rotation a minute,
+ * in three (a draw among the sites that ran or the live ones, 3 in 4,
+ * picks its own thread's site half the time), else one its thread never
+ * runs (the other loop's, or one of the 200 of the never-called
+ * function).  With one rotation a minute,
  * both breakpoints of a thread sit on such sites after a few re-arms,
  * and without refreshes site samples stop until the next rotation.  So:
  * from 2 s after attach until the fixture has had 2 s more of CPU time

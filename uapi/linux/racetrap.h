@@ -554,6 +554,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_YIELDS_TIMEOUT,	/* ... ended by their deadline */
 	RACETRAP_STAT_SITE_REFRESHES,	/* site breakpoints drawn afresh, unfired */
 	RACETRAP_STAT_CLOCK_PERIOD_US,	/* a level: the clock's period now */
+	RACETRAP_STAT_SITES_RAN,	/* sites seen to run themselves */
 	__RACETRAP_STAT_LAST
 };
 
