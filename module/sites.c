@@ -300,26 +300,40 @@ static struct racetrap_table *table_at(struct racetrap_tracer *t,
 	return NULL;
 }
 
+/*
+ * The table holding a site that starts at @ip, and the site's index in it
+ * in *@idx; NULL if no site starts there.  Under rcu_read_lock().
+ */
+static struct racetrap_table *site_at(struct racetrap_tracer *t,
+				      unsigned long ip, long *idx)
+{
+	struct racetrap_table *tb;
+	u64 off;
+	long i;
+
+	tb = table_at(t, ip, &off);
+	if (!tb)
+		return NULL;
+	i = last_at_or_before(tb, off);
+	if (i < 0 || tb->sites[i].offset != off)
+		return NULL;
+	*idx = i;
+	return tb;
+}
+
 /* The site whose instruction starts at @ip.  Any context. */
 bool racetrap_sites_find(struct racetrap_tracer *t, unsigned long ip,
 			 struct racetrap_site_ref *ref)
 {
 	struct racetrap_table *tb;
-	bool found = false;
-	u64 off;
 	long i;
 
 	rcu_read_lock();
-	tb = table_at(t, ip, &off);
-	if (tb) {
-		i = last_at_or_before(tb, off);
-		if (i >= 0 && tb->sites[i].offset == off) {
-			fill_ref(ref, tb, i);
-			found = true;
-		}
-	}
+	tb = site_at(t, ip, &i);
+	if (tb)
+		fill_ref(ref, tb, i);
 	rcu_read_unlock();
-	return found;
+	return tb;
 }
 
 /*
@@ -710,16 +724,12 @@ bool racetrap_sites_draw(struct racetrap_tracer *t,
 void racetrap_sites_note_ran(struct racetrap_tracer *t, unsigned long ip)
 {
 	struct racetrap_table *tb;
-	u64 off;
 	long i;
 
 	rcu_read_lock();
-	tb = table_at(t, ip, &off);
-	if (tb) {
-		i = last_at_or_before(tb, off);
-		if (i >= 0 && tb->sites[i].offset == off)
-			add_ran(t, tb, i);
-	}
+	tb = site_at(t, ip, &i);
+	if (tb)
+		add_ran(t, tb, i);
 	rcu_read_unlock();
 }
 
