@@ -3,7 +3,7 @@
  * racetrapd: samples the processes named in its configuration and streams
  * race reports to syslog.  Modules are initialised in dependency order
  * (signals, logger, configuration, targets) and finalised in reverse; one
- * ppoll() loop does the rest.
+ * poll() loop does the rest.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -291,10 +291,10 @@ static void raise_fd_limit(void)
 			   (unsigned long long)rl.rlim_cur);
 }
 
-/* Room for one pollfd per sampled process, however many there are. */
+/* Room for the signals' pollfd and one per sampled process. */
 static int grow_pollfds(struct pollfd **pfds, size_t *cap)
 {
-	size_t want = targets_count();
+	size_t want = targets_count() + 1;
 	struct pollfd *grown;
 
 	if (want <= *cap)
@@ -307,9 +307,9 @@ static int grow_pollfds(struct pollfd **pfds, size_t *cap)
 	return 0;
 }
 
-static int loop(struct rt_daemon_conf *c, const sigset_t *poll_mask)
+static int loop(struct rt_daemon_conf *c)
 {
-	struct timespec next_scan = { 0 }, now, timeout;
+	struct timespec next_scan = { 0 }, now;
 	struct pollfd *pfds = NULL;
 	size_t cap = 0;
 	int ret = 0;
@@ -319,7 +319,7 @@ static int loop(struct rt_daemon_conf *c, const sigset_t *poll_mask)
 		long ms;
 
 		if (signals_reload) {
-			signals_reload = 0;
+			signals_reload = false;
 			reload(c);
 			next_scan = (struct timespec){ 0 };
 		}
@@ -336,20 +336,19 @@ static int loop(struct rt_daemon_conf *c, const sigset_t *poll_mask)
 			ret = 1;
 			break;
 		}
-		n = targets_pollfds(pfds, cap);
+		n = targets_pollfds(pfds + 1, cap - 1);
 		ms = (next_scan.tv_sec - now.tv_sec) * 1000 +
 		     (next_scan.tv_nsec - now.tv_nsec) / 1000000;
 		if (ms < 0)
 			ms = 0;
-		timeout = (struct timespec){ ms / 1000, (ms % 1000) * 1000000 };
-		if (ppoll(pfds, n, &timeout, poll_mask) < 0) {
-			if (errno == EINTR)
-				continue;	/* a signal: the flags say which */
+		if (signals_poll(pfds, n + 1, (int)ms) < 0) {
 			logger_msg(LOG_ERR, "poll: %s", strerror(errno));
 			ret = 1;
 			break;
 		}
-		targets_dispatch(pfds, n);
+		if (signals_quit)
+			break;
+		targets_dispatch(pfds + 1, n);
 		targets_tick(c->summary_s);
 	}
 	free(pfds);
@@ -359,7 +358,6 @@ static int loop(struct rt_daemon_conf *c, const sigset_t *poll_mask)
 int main(int argc, char **argv)
 {
 	struct rt_daemon_conf conf;
-	sigset_t poll_mask;
 	char err[1024];
 	int ret;
 
@@ -382,7 +380,7 @@ int main(int argc, char **argv)
 		}
 		rt_kapi_close(&k);
 	}
-	if (signals_init(&poll_mask)) {
+	if (signals_init()) {
 		fprintf(stderr, "%s: cannot set up signals: %s\n", prog, strerror(errno));
 		goto out_conf;
 	}
@@ -397,7 +395,7 @@ int main(int argc, char **argv)
 		goto out_logger;
 
 	describe(&conf, "started");
-	ret = loop(&conf, &poll_mask);
+	ret = loop(&conf);
 	logger_msg(LOG_INFO, "shutting down: summaries of %zu sampled process%s follow",
 		   targets_count(), targets_count() == 1 ? "" : "es");
 
