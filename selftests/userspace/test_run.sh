@@ -69,7 +69,19 @@ check $? fingerprint_stable_across_runs
 diag "text run: '$fp_text', JSON run: '$fp_json'"
 
 # A wrapper that execs the racy program: that program is sampled too.
-racetrap run --exit-code 0 -- $FIX/fix_exec $FIX/fix_racy 12 >$out 2>$err
+# The new program runs while racetrap sets up beside it, so it runs
+# until its race is reported (SIGUSR1 ends it with status 0), however
+# long the set-up takes, at most 120 s.
+racetrap run --exit-code 0 -- $FIX/fix_exec $FIX/fix_racy 600 >$out 2>$err &
+rp=$!
+i=0
+until grep -q 'WARNING: DATA RACE' $out || [ $i -ge 600 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+# shellcheck disable=SC2046  # one pid per word
+kill -USR1 $(pidof fix_racy) 2>/dev/null
+wait $rp
 rc=$?
 [ $rc = 0 ] && grep -q 'attachment ended: the target called exec' $err &&
 	grep -Eq 'attached to pid [0-9]+ \(fix_racy\)' $err

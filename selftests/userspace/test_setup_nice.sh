@@ -16,14 +16,21 @@ ktap_plan 4
 
 # seen_nice PID FILE: the nice values of PID's threads, polled until FILE
 # says "attached" (at most 30 s): "TID:NICE" for each thread when first
-# seen and at each change of its nice, in order.
+# seen and at each change of its nice, in order.  Each look reads the
+# stat files with the shell's own read, no program started: on a slow
+# host (the debug kernel) an awk per thread once took the 2 s grace.
 seen_nice() {
 	seen=
 	i=0
-	while [ $i -lt 3000 ] && ! grep -q attached "$2"; do
-		for st in /proc/"$1"/task/*/stat; do
-			[ -r "$st" ] || continue
-			nice=$(awk '{ print $19 }' "$st" 2>/dev/null)
+	sn_pid=$1
+	sn_out=$2
+	while [ $i -lt 3000 ] && ! grep -q attached "$sn_out"; do
+		for st in /proc/"$sn_pid"/task/*/stat; do
+			nice=
+			# racetrap's comm has no blank: field 19 is the nice.
+			# shellcheck disable=SC2086,SC2046  # the fields, one per word
+			read -r line 2>/dev/null <"$st" && set -- $line &&
+				[ $# -ge 19 ] && shift 18 && nice=$1
 			tid=${st%/stat}
 			tid=${tid##*/}
 			prev=
