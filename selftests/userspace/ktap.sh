@@ -70,3 +70,15 @@ names_both_sides() {
 		grep -Eq "fix_racy\.c:$WL([^0-9]|\$)" "$1" &&
 		grep -Eq "fix_racy\.c:$RL([^0-9]|\$)" "$1"
 }
+
+# wait_for PATTERN FILE SECONDS: until FILE has a line matching the
+# extended regex PATTERN, however long the set-up before it takes, at
+# most SECONDS; fails if it never came.
+wait_for() {
+	wf_i=0
+	until grep -Eq "$1" "$2" 2>/dev/null; do
+		[ $wf_i -ge $(($3 * 5)) ] && return 1
+		sleep 0.2
+		wf_i=$((wf_i + 1))
+	done
+}

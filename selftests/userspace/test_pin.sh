@@ -21,12 +21,7 @@ sleep 1
 racetrap attach --duration 20 $pid >$out 2>&1 &
 apid=$!
 # Until racetrap has decoded the program and handed the kernel its table.
-i=0
-until grep -q "attached to pid $pid" $out || [ $i -ge 150 ]; do
-	sleep 0.2
-	i=$((i + 1))
-done
-grep -q "attached to pid $pid" $out
+wait_for "attached to pid $pid" $out 30
 check $? attached
 diag "$(head -n 3 $out)"
 umount -l $mnt

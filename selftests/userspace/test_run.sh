@@ -74,11 +74,7 @@ diag "text run: '$fp_text', JSON run: '$fp_json'"
 # long the set-up takes, at most 120 s.
 racetrap run --exit-code 0 -- $FIX/fix_exec $FIX/fix_racy 600 >$out 2>$err &
 rp=$!
-i=0
-until grep -q 'WARNING: DATA RACE' $out || [ $i -ge 600 ]; do
-	sleep 0.2
-	i=$((i + 1))
-done
+wait_for 'WARNING: DATA RACE' $out 120
 # shellcheck disable=SC2046  # one pid per word
 kill -USR1 $(pidof fix_racy) 2>/dev/null
 wait $rp
