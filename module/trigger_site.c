@@ -77,6 +77,7 @@ struct site_bp {
 	u32 idx;			/* the site's index in its table */
 	u32 handoffs;			/* threads it was handed on to */
 	u64 armed_at;			/* ktime_get_ns() */
+	bool rearm_wanted;		/* DONE only as the lock was taken */
 	atomic_t state;
 };
 
@@ -250,6 +251,7 @@ static int arm(struct racetrap_tracer *t, struct site_bp *sb,
 		sb->task = get_task_struct(task);
 	}
 	WRITE_ONCE(sb->bp, NULL);
+	sb->rearm_wanted = false;
 	atomic_set(&sb->state, BP_ARMED);
 	bp = racetrap_exec_bp(sb->ip, site_hit, sb, task);
 	if (IS_ERR(bp)) {
@@ -279,8 +281,10 @@ static bool may_arm_self(struct racetrap_tracer *t)
 
 /*
  * After a sample: arm this thread's next site in the breakpoint's place,
- * unless the set was retired, the budget is spent or the rotation holds
- * the lock (then the next rotation covers this thread).
+ * unless the set was retired or the budget is spent (then the next
+ * rotation covers this thread).  Not waiting for the lock, held by the
+ * rotation or by another thread arming its own: the thread's next clock
+ * tick re-arms the slot (racetrap_site_refresh()).
  */
 static void rearm(struct site_bp *sb)
 {
@@ -290,8 +294,10 @@ static void rearm(struct site_bp *sb)
 	bool armed = false;
 	u64 t0;
 
-	if (!mutex_trylock(&t->site_lock))
+	if (!mutex_trylock(&t->site_lock)) {
+		sb->rearm_wanted = true;
 		goto out;
+	}
 	t0 = ktime_get_ns();
 	if (!set->retired && may_arm_self(t) && draw(t, sb, last))
 		armed = !arm(t, sb, current);
@@ -312,7 +318,11 @@ out:
  * time, as clock samples do, at the price of a breakpoint registered in
  * the thread itself (no cross-CPU call), charged.  The site is not
  * retired (sites.c): 20 ms in one thread is not the rotation's verdict.
- * Skipped while the rotation holds the lock.
+ * A slot whose sample's re-arm found the lock taken is re-armed too:
+ * with the clock's pace ticks take the lock every millisecond or two, and
+ * a thread would lose its breakpoints one by one until the next rotation
+ * (on a slow host, with a long site_rotate_ms, all of them).  Skipped
+ * while another holds the lock.
  */
 void racetrap_site_refresh(struct racetrap_tracer *t)
 {
@@ -326,14 +336,24 @@ void racetrap_site_refresh(struct racetrap_tracer *t)
 	for (i = 0; set && i < set->cap; i++) {
 		struct site_bp *sb = &set->bps[i];
 		unsigned long last = sb->ip;
+		int state;
 
-		/* Armed after t0 was read, it is no older. */
-		if (sb->task != current || sb->armed_at + REFRESH_NS > t0 ||
-		    atomic_cmpxchg(&sb->state, BP_ARMED, BP_IDLE) != BP_ARMED)
+		if (sb->task != current)
 			continue;
-		/* Its own: no site_hit() can be running for it. */
-		take_bp(sb);
-		racetrap_count(&t->stats, RACETRAP_STAT_PROBES_IDLE);
+		/* Pairs with rearm()'s release: a done sample is done. */
+		state = atomic_read_acquire(&sb->state);
+		if (state == BP_ARMED) {
+			/* Armed after t0 was read, it is no older. */
+			if (sb->armed_at + REFRESH_NS > t0 ||
+			    atomic_cmpxchg(&sb->state, BP_ARMED, BP_IDLE) !=
+			    BP_ARMED)
+				continue;
+			/* Its own: no site_hit() can be running for it. */
+			take_bp(sb);
+			racetrap_count(&t->stats, RACETRAP_STAT_PROBES_IDLE);
+		} else if (state != BP_DONE || !sb->rearm_wanted) {
+			continue;
+		}
 		racetrap_count(&t->stats, RACETRAP_STAT_SITE_REFRESHES);
 		n++;
 		if (draw(t, sb, last))
