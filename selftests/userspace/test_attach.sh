@@ -17,9 +17,12 @@ ktap_plan 10
 $FIX/fix_racy 600 >$fix &
 pid=$!
 sleep 1
-racetrap attach --duration 15 $pid >$out 2>$err &
+# Both status calls while it samples, however long its set-up took: on
+# the debug kernel beside two other emulators 15 s once ran out between.
+racetrap attach --duration 30 $pid >$out 2>$err &
 apid=$!
-sleep 5
+wait_for "attached to pid $pid" $err 120
+sleep 2
 racetrap status >$st 2>&1
 grep -q "^pid $pid (fix_racy): sampled by racetrap\[$apid\]" $st
 check $? status_lists_the_target
