@@ -15,13 +15,13 @@ ktap_plan 5
 mkdir -p $mnt && mount -t tmpfs pin $mnt && cp $FIX/fix_racy $mnt/
 check $? fixture_on_tmpfs
 dmesg -c >/dev/null
-$mnt/fix_racy 30 >/dev/null &
+$mnt/fix_racy 600 >/dev/null &
 pid=$!
 sleep 1
 racetrap attach --duration 20 $pid >$out 2>&1 &
 apid=$!
 # Until racetrap has decoded the program and handed the kernel its table.
-wait_for "attached to pid $pid" $out 30
+wait_for "attached to pid $pid" $out 120
 check $? attached
 diag "$(head -n 3 $out)"
 umount -l $mnt
