@@ -65,6 +65,23 @@ module_param_cb(emulated_cost_div, &cost_div_ops, &emulated_cost_div, 0644);
 MODULE_PARM_DESC(emulated_cost_div,
 		 "divide every budget charge by this (1..1000); for test VMs under emulation only (default 1)");
 
+/*
+ * What one context switch of a thread costs it while the thread holds an
+ * execute breakpoint of racetrap's (a per-thread perf event: perf
+ * switches the thread's event context out and in, and x86 writes the
+ * debug registers both ways).  The default is the order of perf's own
+ * context switch of one event, measured on the build host with a
+ * software event (+1.3 us per switch); a host whose hypervisor traps
+ * debug-register writes pays far more (+15.8 us on the build host, a
+ * microVM): tools/bench/experiments/bp_switch.sh measures it, and an
+ * administrator sets it here (Documentation/benchmarks.rst, "Context
+ * switches of a thread holding a breakpoint").
+ */
+static unsigned int bp_switch_ns = 1000;
+module_param(bp_switch_ns, uint, 0644);
+MODULE_PARM_DESC(bp_switch_ns,
+		 "budget charge per context switch of a thread holding a racetrap execute breakpoint, in ns (default 1000)");
+
 static u64 group_cpu_ns(struct task_struct *task)
 {
 	struct task_struct *th;
@@ -261,6 +278,30 @@ void racetrap_budget_charge_bound(struct racetrap_tracer *t, u64 ns)
 {
 	racetrap_count_add(&t->stats, RACETRAP_STAT_COST_BOUND_NS, ns);
 	add_charge(t, ns);
+}
+
+/* Context switches of @task so far, voluntary or not. */
+unsigned long racetrap_task_switches(struct task_struct *task)
+{
+	return READ_ONCE(task->nvcsw) + READ_ONCE(task->nivcsw);
+}
+
+/*
+ * @task held one of racetrap's execute breakpoints from the time its
+ * switch count was @since until now: charge each switch meanwhile at
+ * bp_switch_ns, as a bound.  @task must be held (the breakpoint's perf
+ * event holds it until unregistered).
+ */
+void racetrap_budget_charge_switches(struct racetrap_tracer *t,
+				     struct task_struct *task,
+				     unsigned long since)
+{
+	unsigned long n = racetrap_task_switches(task) - since;
+
+	if (!n)
+		return;
+	racetrap_count_add(&t->stats, RACETRAP_STAT_BP_SWITCHES, n);
+	racetrap_budget_charge_bound(t, (u64)n * READ_ONCE(bp_switch_ns));
 }
 
 /*

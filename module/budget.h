@@ -51,6 +51,10 @@ void racetrap_budget_charge(struct racetrap_tracer *t, u64 ns);
 #define RACETRAP_COST_DB_ENTRY_NS	1000
 #define RACETRAP_COST_REMOTE_ARM_NS	2000
 void racetrap_budget_charge_bound(struct racetrap_tracer *t, u64 ns);
+unsigned long racetrap_task_switches(struct task_struct *task);
+void racetrap_budget_charge_switches(struct racetrap_tracer *t,
+				     struct task_struct *task,
+				     unsigned long since);
 void racetrap_budget_charge_window(struct racetrap_tracer *t, u64 own_ns,
 				   u64 stall_ns, unsigned int nr_others);
 void racetrap_budget_stop(struct racetrap_tracer *t);

@@ -122,6 +122,7 @@ struct racetrap_clock_work {
 	struct perf_event *aim;		/* execute breakpoint at @ip */
 	struct task_struct *task;	/* @aim's, compared, never dereferenced */
 	u64 aimed_at;			/* ktime_get_ns() */
+	unsigned long switches;		/* @task's context switches at arming */
 };
 
 struct racetrap_tracer {

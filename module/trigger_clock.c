@@ -106,7 +106,7 @@ static void aim_sample_fn(struct callback_head *cb)
 	struct racetrap_tracer *t = cw->tracer;
 	u64 t0 = ktime_get_ns();
 
-	unregister_hw_breakpoint(cw->aim);
+	racetrap_exec_bp_release(t, cw->aim, cw->switches);
 	cw->aim = NULL;
 	racetrap_budget_charge(t, ktime_get_ns() - t0);
 	sample_here(cw);
@@ -137,7 +137,7 @@ static void disarm_aim(struct racetrap_tracer *t,
 	if (atomic_cmpxchg(&cw->state, state, WORK_CLEANING) != state)
 		return;
 	/* After this no aim_hit() runs for it. */
-	unregister_hw_breakpoint(cw->aim);
+	racetrap_exec_bp_release(t, cw->aim, cw->switches);
 	cw->aim = NULL;
 	if (state == WORK_AIMED)
 		racetrap_count(&t->stats, RACETRAP_STAT_CLOCK_AIMS_MISSED);
@@ -187,6 +187,7 @@ static void aim_fn(struct callback_head *cb)
 	    !racetrap_budget_allow(t))
 		goto err_release;
 	disarm_own_aims(t);
+	cw->switches = racetrap_task_switches(current);
 	bp = racetrap_exec_bp(cw->ip, aim_hit, cw, current);
 	if (IS_ERR(bp)) {
 		racetrap_count(&t->stats, PTR_ERR(bp) == -ENOSPC ?

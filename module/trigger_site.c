@@ -77,6 +77,7 @@ struct site_bp {
 	u32 idx;			/* the site's index in its table */
 	u32 handoffs;			/* threads it was handed on to */
 	u64 armed_at;			/* ktime_get_ns() */
+	unsigned long switches;		/* @task's context switches at arming */
 	bool rearm_wanted;		/* DONE only as the lock was taken */
 	atomic_t state;
 };
@@ -197,7 +198,7 @@ static bool take_bp(struct site_bp *sb)
 	if (!bp)
 		return false;
 	/* After this no site_hit() runs for it. */
-	unregister_hw_breakpoint(bp);
+	racetrap_exec_bp_release(sb->set->tracer, bp, sb->switches);
 	return true;
 }
 
@@ -253,6 +254,7 @@ static int arm(struct racetrap_tracer *t, struct site_bp *sb,
 	WRITE_ONCE(sb->bp, NULL);
 	sb->rearm_wanted = false;
 	atomic_set(&sb->state, BP_ARMED);
+	sb->switches = racetrap_task_switches(task);
 	bp = racetrap_exec_bp(sb->ip, site_hit, sb, task);
 	if (IS_ERR(bp)) {
 		/* Nothing registered, nothing hit. */

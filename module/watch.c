@@ -344,6 +344,19 @@ struct perf_event *racetrap_exec_bp(unsigned long ip,
 }
 
 /*
+ * Unregister an execute breakpoint of racetrap_exec_bp()'s, whose thread
+ * had made @switches context switches when it was armed; each one since
+ * is charged to the budget.  Read before unregistering: the event holds
+ * its thread (hw.target) until then.  Task context.
+ */
+void racetrap_exec_bp_release(struct racetrap_tracer *t, struct perf_event *bp,
+			      unsigned long switches)
+{
+	racetrap_budget_charge_switches(t, bp->hw.target, switches);
+	unregister_hw_breakpoint(bp);
+}
+
+/*
  * After this no racetrap_watch_hit() runs for @w: disabling a CPU's breakpoint
  * is a call on that CPU, which waits for a #DB handler running there
  * (interrupts are off in it).

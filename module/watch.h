@@ -10,6 +10,7 @@
 struct perf_event;
 struct pt_regs;
 struct racetrap_slot;
+struct racetrap_tracer;
 struct racetrap_watch_set;
 struct task_struct;
 
@@ -28,5 +29,7 @@ void racetrap_watch_disarm(struct racetrap_watch *w);
 struct perf_event *racetrap_exec_bp(unsigned long ip,
 				    perf_overflow_handler_t fn, void *ctx,
 				    struct task_struct *task);
+void racetrap_exec_bp_release(struct racetrap_tracer *t, struct perf_event *bp,
+			      unsigned long switches);
 
 #endif /* _RACETRAP_WATCH_H */

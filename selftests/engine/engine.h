@@ -344,7 +344,7 @@ static inline void rt_dump_stats(int fd)
 		"sites_live", "probes_idle", "cpus_left", "hits_known",
 		"site_births", "site_handoffs", "window_joins", "yields",
 		"yields_back", "yields_timeout", "site_refreshes",
-		"clock_period_us", "sites_ran",
+		"clock_period_us", "sites_ran", "bp_switches",
 	};
 	struct racetrap_stats s;
 	char line[1024];

@@ -139,7 +139,8 @@ function setup_costs() {
 	cost["SAMPLES_SITE"] = 1000;	# #DB of the site breakpoint
 	cost["CLOCK_AIMS"] = 3000;	# IPI to arm + #DB when reached
 	cost["PROBES_ARMED"] = 2000;	# IPI to arm a site breakpoint
-	ncost = split("WATCHES WATCHED_CPUS HITS HITS_ATOMIC CLOCK_TICKS SAMPLES_SITE CLOCK_AIMS PROBES_ARMED", cname, " ")
+	cost["BP_SWITCHES"] = 1000;	# perf's switch of a thread's breakpoint
+	ncost = split("WATCHES WATCHED_CPUS HITS HITS_ATOMIC CLOCK_TICKS SAMPLES_SITE CLOCK_AIMS PROBES_ARMED BP_SWITCHES", cname, " ")
 }
 
 # A stat's value by its uapi name, whatever case the status file used.
@@ -221,8 +222,8 @@ END {
 	print ""
 	print "The engine's own counts over the attached slices at --budget " first ", per second of the target's CPU time, times a per-event cost on hardware taken from published measurements (Documentation/benchmarks.rst lists them); the stall and the charge for other threads are wall time that hardware does not shorten.  A projection: the VM figure beside it is the measurement."
 	print ""
-	print "| workload | windows/s | watched CPUs/s | hits/s | clock ticks/s | site samples/s | aims/s | site breakpoints/s | projected overhead | VM: engine's cost / CPU | VM: CLI CPU / target CPU (with set-up) | VM: CLI CPU attached / target CPU | VM: measured |"
-	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	print "| workload | windows/s | watched CPUs/s | hits/s | clock ticks/s | site samples/s | aims/s | site breakpoints/s | switches holding a breakpoint/s | projected overhead | VM: engine's cost / CPU | VM: CLI CPU / target CPU (with set-up) | VM: CLI CPU attached / target CPU | VM: measured |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for (j = 1; j <= nw; j++) {
 		w = order[j]
 		if (w == "pingpong" || !((w SUBSEP first) in hasstat)) continue
@@ -237,12 +238,12 @@ END {
 			interval(over[w, first])
 			meas = pct(iv_mean)
 		}
-		printf "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %s | %s | %s | %s | %s |\n", w,
+		printf "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", w,
 			sv(w, first, "WATCHES") / cpu, sv(w, first, "WATCHED_CPUS") / cpu,
 			(sv(w, first, "HITS") + sv(w, first, "HITS_ATOMIC")) / cpu,
 			sv(w, first, "CLOCK_TICKS") / cpu, sv(w, first, "SAMPLES_SITE") / cpu,
 			sv(w, first, "CLOCK_AIMS") / cpu, sv(w, first, "PROBES_ARMED") / cpu,
-			pct(proj / (cpu * 1e9)), pct(vm / (cpu * 1e9)),
+			sv(w, first, "BP_SWITCHES") / cpu, pct(proj / (cpu * 1e9)), pct(vm / (cpu * 1e9)),
 			pct(sv(w, first, "cli_cpu_s") / cpu),
 			pct(sv(w, first, "cli_att_cpu_s") / cpu), meas
 	}

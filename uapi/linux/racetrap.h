@@ -555,6 +555,7 @@ enum racetrap_stat {
 	RACETRAP_STAT_SITE_REFRESHES,	/* site breakpoints drawn afresh, unfired */
 	RACETRAP_STAT_CLOCK_PERIOD_US,	/* a level: the clock's period now */
 	RACETRAP_STAT_SITES_RAN,	/* sites seen to run themselves */
+	RACETRAP_STAT_BP_SWITCHES,	/* switches of threads holding an execute bp */
 	__RACETRAP_STAT_LAST
 };
 

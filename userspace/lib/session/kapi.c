@@ -426,6 +426,7 @@ static const char *const stat_names[] = {
 	[RACETRAP_STAT_SITE_REFRESHES] = "site_refreshes",
 	[RACETRAP_STAT_CLOCK_PERIOD_US] = "clock_period_us",
 	[RACETRAP_STAT_SITES_RAN] = "sites_ran",
+	[RACETRAP_STAT_BP_SWITCHES] = "bp_switches",
 };
 _Static_assert(sizeof(stat_names) / sizeof(stat_names[0]) == __RACETRAP_STAT_LAST,
 	       "a racetrap_stat without a name");
