@@ -352,7 +352,8 @@ struct perf_event *racetrap_exec_bp(unsigned long ip,
 void racetrap_exec_bp_release(struct racetrap_tracer *t, struct perf_event *bp,
 			      unsigned long switches)
 {
-	racetrap_budget_charge_switches(t, bp->hw.target, switches);
+	if (bp->hw.target)
+		racetrap_budget_charge_switches(t, bp->hw.target, switches);
 	unregister_hw_breakpoint(bp);
 }
 
