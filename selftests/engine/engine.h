@@ -83,6 +83,22 @@ static inline double fx_cpu_s(pid_t pid)
 	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
 }
 
+/* Module parameter @name's value, its first line, in @buf; false if unread. */
+static inline bool rt_param_read(const char *name, char *buf, size_t len)
+{
+	char path[128];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/sys/module/racetrap/parameters/%s",
+		 name);
+	f = fopen(path, "r");
+	ok = f && fgets(buf, (int)len, f);
+	if (f)
+		fclose(f);
+	return ok;
+}
+
 /* The directory the test binary (and the fixtures) live in. */
 static inline const char *self_dir(void)
 {

@@ -16,16 +16,6 @@
 
 #define COST_DIV "/sys/module/racetrap/parameters/emulated_cost_div"
 
-static bool read_div(char *buf, size_t len)
-{
-	FILE *f = fopen(COST_DIV, "r");
-	bool ok = f && fgets(buf, (int)len, f);
-
-	if (f)
-		fclose(f);
-	return ok;
-}
-
 static bool write_div(const char *v)
 {
 	FILE *f = fopen(COST_DIV, "w");
@@ -44,7 +34,8 @@ int main(void)
 	int fd;
 
 	ktap_start(2);
-	if (!read_div(div, sizeof(div)) || !write_div("1")) {
+	if (!rt_param_read("emulated_cost_div", div, sizeof(div)) ||
+	    !write_div("1")) {
 		ktap_skip("budget_unlimited_sampled", "no emulated_cost_div");
 		ktap_skip("budget_lowered_samples_again", "no emulated_cost_div");
 		return ktap_finish();

@@ -13,7 +13,6 @@
 #define _GNU_SOURCE
 #include "engine.h"
 
-#define BP_SWITCH_NS "/sys/module/racetrap/parameters/bp_switch_ns"
 #define NR_TESTS	3
 
 static const char *const names[NR_TESTS] = {
@@ -28,17 +27,16 @@ int main(void)
 	};
 	unsigned long long per_switch = 0;
 	uint64_t switches, bound, armed;
-	FILE *p;
+	char param[32];
 	struct fx f;
 	int fd;
 
 	if (!rt_start_named(names, NR_TESTS))
 		return ktap_finish();
-	p = fopen(BP_SWITCH_NS, "r");
-	if (!p || fscanf(p, "%llu", &per_switch) != 1)
-		ktap_diag("cannot read %s", BP_SWITCH_NS);
-	if (p)
-		fclose(p);
+	if (rt_param_read("bp_switch_ns", param, sizeof(param)))
+		per_switch = strtoull(param, NULL, 10);
+	else
+		ktap_diag("cannot read module parameter bp_switch_ns");
 	if (!fx_start(&f, "switches"))
 		return rt_fail_named(names, NR_TESTS);
 	fd = rt_attach_fx_config(&f, &cfg);

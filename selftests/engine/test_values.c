@@ -47,18 +47,9 @@ static bool under_rig;
 /* Is the module's boolean parameter @name set (Y)? */
 static bool rig_param_on(const char *name)
 {
-	char path[128], v = 'N';
-	FILE *f;
+	char v[8];
 
-	snprintf(path, sizeof(path), "/sys/module/racetrap/parameters/%s",
-		 name);
-	f = fopen(path, "r");
-	if (f) {
-		if (fread(&v, 1, 1, f) != 1)
-			v = 'N';
-		fclose(f);
-	}
-	return v == 'Y';
+	return rt_param_read(name, v, sizeof(v)) && v[0] == 'Y';
 }
 
 /*
