@@ -8,14 +8,14 @@
  *
  * Two threads bounce a byte over two pipes ROUNDS times; each sleeps and
  * wakes once per round trip.  MODE 0: nothing armed; 1: each thread holds
- * an execute breakpoint on a function that never runs (so it never
+ * an execute breakpoint on abort(), code that never runs (so it never
  * fires: only the switches pay); 2: each holds a software perf event
  * (PERF_COUNT_SW_DUMMY), which costs perf's context switch of the
  * thread's event context without touching a debug register.  Prints
  * "MODE NS_PER_ROUND SWITCHES_PER_ROUND", the context switches of both
  * threads (getrusage(RUSAGE_THREAD)) over the rounds.  Run on the host:
  * it needs no racetrap, only perf_event_open() on its own threads.
- * bp_switch.sh alternates the modes and computes the differences.
+ * bp_cost.sh switch alternates the modes and computes the differences.
  */
 #define _GNU_SOURCE
 #include <linux/hw_breakpoint.h>
@@ -34,10 +34,15 @@ static long rounds;
 static int mode;
 static pthread_barrier_t start;
 
-/* The breakpoint's address: code that exists and never runs. */
-__attribute__((noinline)) void never_runs(void)
+/*
+ * The breakpoint's address: code that exists and never runs, in a page
+ * the loop does not run either (main() checks), so that under QEMU's TCG,
+ * which runs a page holding a breakpoint one instruction at a time
+ * (bp_page.c), only the switches pay.
+ */
+static unsigned long bp_addr(void)
 {
-	__asm__ volatile("" ::: "memory");
+	return (unsigned long)abort;
 }
 
 static int arm_self(void)
@@ -54,7 +59,7 @@ static int arm_self(void)
 	} else {
 		a.type = PERF_TYPE_BREAKPOINT;
 		a.bp_type = HW_BREAKPOINT_X;
-		a.bp_addr = (unsigned long)never_runs;
+		a.bp_addr = bp_addr();
 		a.bp_len = sizeof(long);
 		a.sample_period = 1;
 	}
@@ -108,6 +113,13 @@ int main(int argc, char **argv)
 	    (mode = atoi(argv[2])) < 0 || mode > 2) {
 		fprintf(stderr, "usage: bp_switch ROUNDS MODE (0 none, 1 execute breakpoint, 2 software event)\n");
 		return 2;
+	}
+	if ((bp_addr() ^ (unsigned long)read) < 4096 ||
+	    (bp_addr() ^ (unsigned long)write) < 4096 ||
+	    (bp_addr() ^ (unsigned long)peer) < 4096 ||
+	    (bp_addr() ^ (unsigned long)main) < 4096) {
+		fprintf(stderr, "bp_switch: abort() shares a page with the loop\n");
+		return 1;
 	}
 	if (pipe(to_peer) || pipe(to_main))
 		die("pipe");
