@@ -18,6 +18,7 @@ extern const char *prog;	/* "racetrap" */
 int cmd_attach(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 /* "racetrap: ..." on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -16,6 +16,7 @@ static const struct {
 	{ "attach", cmd_attach, "Sample a running process and print race reports" },
 	{ "run", cmd_run, "Run a command under sampling from its first instruction" },
 	{ "status", cmd_status, "List sampled processes and their counters" },
+	{ "calibrate", cmd_calibrate, "Measure and set the budget's price of a breakpoint's context switch" },
 };
 
 static void usage(FILE *f)
@@ -26,7 +27,7 @@ static void usage(FILE *f)
 	fprintf(f, "Find data races in running, unmodified processes (needs racetrap.ko).\n\n");
 	fprintf(f, "Commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].description);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].description);
 	fprintf(f, "\n'%s <command> --help' shows a command's options;\n"
 		"'%s --version' the release and ABI version.\n", prog, prog);
 	fprintf(f, "Exit status: 0 ok, 1 error, 2 usage (run: the command's own status).\n");

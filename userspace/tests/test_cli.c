@@ -176,6 +176,26 @@ static void check_status(const char *racetrap)
 		    "exit %d: %s", rt, text);
 }
 
+/* calibrate's own options: each bad one named, before anything is
+ * measured or written. */
+static void check_calibrate_usage(const char *racetrap)
+{
+	expect_usage(racetrap, (char *const[]){ "racetrap", "calibrate",
+		     "--pairs", "0", NULL },
+		     "--pairs: 0 is out of range: want 1..1000",
+		     "calibrate_pairs_range_exit_2");
+	expect_usage(racetrap, (char *const[]){ "racetrap", "calibrate",
+		     "--rounds", "10000001", "--write", NULL },
+		     "--rounds: 10000001 is out of range: want 100..10000000",
+		     "calibrate_rounds_range_exit_2");
+	expect_usage(racetrap, (char *const[]){ "racetrap", "calibrate",
+		     "--rounds", NULL }, "--rounds needs a value",
+		     "calibrate_missing_value_exit_2");
+	expect_usage(racetrap, (char *const[]){ "racetrap", "calibrate",
+		     "now", NULL }, "unexpected 'now'",
+		     "calibrate_operand_exit_2");
+}
+
 int main(int argc, char **argv)
 {
 	struct rt_options o = { 0 };
@@ -186,8 +206,8 @@ int main(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	/* The ranges, nine option checks, seven usage errors, version,
-	 * status --json. */
-	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 9 + 12);
+	 * status --json, four calibrate usage errors. */
+	ktap_start((int)(sizeof(ranges) / sizeof(ranges[0])) + 9 + 12 + 4);
 	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		check_range((int)i);
 
@@ -266,5 +286,6 @@ int main(int argc, char **argv)
 	check_bad_suppressions(racetrap);
 	check_version(racetrap);
 	check_status(racetrap);
+	check_calibrate_usage(racetrap);
 	return ktap_finish();
 }

@@ -4,8 +4,8 @@
  * (systemd-analyze security --offline) stays at 2.0 or below, so a
  * loosened sandbox is noticed.  Neither needs a running systemd; both
  * are skipped where systemd-analyze is not installed.  The unit is
- * checked with ExecStart= pointing at the built racetrapd, since verify
- * wants an executable there.
+ * checked with its commands (racetrapd, racetrap calibrate) pointing at
+ * the built ones, since verify wants executables there.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,17 +14,20 @@
 
 #define ANALYZE "/usr/bin/systemd-analyze"
 
-/* Copy the unit to @out with @bin as its racetrapd. */
-static bool copy_unit(const char *out, const char *bin)
+/* Copy the unit to @out with @bindir in place of /usr/sbin in its Exec
+ * lines. */
+static bool copy_unit(const char *out, const char *bindir)
 {
-	char line[1024];
+	char line[1024], *at;
 	FILE *in = fopen(RT_TOP "/userspace/racetrapd.service", "re");
 	FILE *o = fopen(out, "we");
 	bool ok = in && o;
 
 	while (ok && fgets(line, sizeof(line), in)) {
-		if (!strncmp(line, "ExecStart=/usr/sbin/racetrapd", 29))
-			ok = fprintf(o, "ExecStart=%s%s", bin, line + 29) > 0;
+		at = strstr(line, "/usr/sbin/");
+		if (!strncmp(line, "Exec", 4) && at)
+			ok = fprintf(o, "%.*s%s%s", (int)(at - line), line,
+				     bindir, at + 9) > 0;
 		else
 			ok = fputs(line, o) >= 0;
 	}
@@ -51,6 +54,7 @@ int main(void)
 		return ktap_finish();
 	}
 	snprintf(unit, sizeof(unit), "%s/racetrapd.service", dir);
+	*strrchr(bin, '/') = '\0';	/* its directory */
 	if (!copy_unit(unit, bin)) {
 		ktap_diag("cannot copy the unit to %s", unit);
 		ktap_result(false, "unit_verifies");

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * racetrap calibrate: measure what a context switch costs a thread that
+ * holds an execute breakpoint here, and with --write set the module's
+ * price for it (bp_switch_ns) to the measured bound, so that the budget
+ * charges what this host, bare metal or a VM whose hypervisor traps
+ * debug-register writes, really pays.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpswitch.h"
+#include "cli.h"
+#include "stats.h"
+
+#define PARAM "/sys/module/racetrap/parameters/bp_switch_ns"
+#define MAX_PAIRS 1000
+
+/* Long options only; values past 127 so rt_getopt_culprit() names them. */
+enum { OPT_PAIRS = 256, OPT_ROUNDS, OPT_WRITE };
+
+static void usage(void)
+{
+	printf("Usage: %s calibrate [options]\n\n", prog);
+	printf("Measure what a context switch costs a thread holding an execute\n"
+	       "breakpoint on this machine, the cost racetrap.ko charges to the\n"
+	       "budget at bp_switch_ns per switch, and print it with its 95%%\n"
+	       "interval.  Needs perf_event_open() on its own threads (root, or\n"
+	       "CAP_PERFMON, or kernel.perf_event_paranoid <= 2).\n\nOptions:\n");
+	printf("  %-24s %s\n", "--pairs N",
+	       "pairs of runs, bare and armed (1..1000, default 10)");
+	printf("  %-24s %s\n", "--rounds N",
+	       "round trips per run (100..10000000, default 10000)");
+	printf("  %-24s %s\n", "--write",
+	       "set bp_switch_ns to the interval's upper end (root)");
+	printf("  %-24s %s\n", "-h, --help", "this text");
+	printf("\nExit status: 0 ok, 1 error, 2 usage.\n");
+}
+
+/* The module's current price, or -1 when it is not loaded. */
+static long long param_read(void)
+{
+	FILE *f = fopen(PARAM, "re");
+	long long v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static int param_write(unsigned long long v)
+{
+	FILE *f = fopen(PARAM, "we");
+	int ret = 0;
+
+	if (!f) {
+		ret = errno;
+		cli_error("%s: %s%s", PARAM, strerror(ret),
+			  ret == ENOENT ? " (is racetrap.ko loaded?)" : "");
+		return -1;
+	}
+	if (fprintf(f, "%llu\n", v) < 0)
+		ret = errno ? errno : EIO;
+	if (fclose(f) && !ret)
+		ret = errno ? errno : EIO;
+	if (ret) {
+		cli_error("%s: writing %llu: %s", PARAM, v, strerror(ret));
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "pairs", required_argument, NULL, OPT_PAIRS },
+		{ "rounds", required_argument, NULL, OPT_ROUNDS },
+		{ "write", no_argument, NULL, OPT_WRITE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long pairs = 10, rounds = 10000, bound;
+	double samples[MAX_PAIRS], mean, half;
+	char err[512], culprit[3];
+	long long before;
+	bool write = false;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_PAIRS:
+			if (rt_parse_uint("--pairs", optarg, 1, MAX_PAIRS, NULL,
+					  &pairs, err, sizeof(err)))
+				return cli_usage_error("calibrate", "%s", err);
+			break;
+		case OPT_ROUNDS:
+			if (rt_parse_uint("--rounds", optarg, 100, 10000000,
+					  NULL, &rounds, err, sizeof(err)))
+				return cli_usage_error("calibrate", "%s", err);
+			break;
+		case OPT_WRITE:
+			write = true;
+			break;
+		case 'h':
+			usage();
+			return EXIT_OK;
+		case ':':
+			return cli_usage_error("calibrate", "%s needs a value",
+					       rt_getopt_culprit(argv, culprit));
+		default:
+			return cli_usage_error("calibrate", "unknown option '%s'",
+					       rt_getopt_culprit(argv, culprit));
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("calibrate", "unexpected '%s'",
+				       argv[optind]);
+	if (write && access(PARAM, W_OK)) {
+		cli_error("%s: %s%s", PARAM, strerror(errno),
+			  errno == ENOENT ? " (is racetrap.ko loaded?)" : "");
+		return EXIT_ERROR;
+	}
+
+	if (rt_bpswitch_measure((unsigned int)pairs, (unsigned long)rounds,
+				samples, err, sizeof(err))) {
+		cli_error("calibrate: %s", err);
+		return EXIT_ERROR;
+	}
+	rt_mean_interval95(samples, (size_t)pairs, &mean, &half);
+	/* The budget charges bounds: the interval's upper end, at least 0. */
+	bound = mean + half > 0 ? (unsigned long long)ceil(mean + half) : 0;
+	if (bound > 0xffffffffULL)
+		bound = 0xffffffffULL;
+	printf("context switch holding an execute breakpoint: %+.0f ns [%+.0f, %+.0f] (95%%, %llu pairs of %llu round trips)\n",
+	       mean, mean - half, mean + half, pairs, rounds);
+	before = param_read();
+	if (write) {
+		if (param_write(bound))
+			return EXIT_ERROR;
+		printf("bp_switch_ns: %lld -> %llu\n", before, bound);
+	} else if (before >= 0) {
+		printf("bp_switch_ns: %lld now, %llu measured (--write sets it)\n",
+		       before, bound);
+	} else {
+		printf("bp_switch_ns: %llu measured (racetrap.ko not loaded)\n",
+		       bound);
+	}
+	return EXIT_OK;
+}
