@@ -75,6 +75,9 @@ $1 == "BENCH" && $2 == "info" && $3 == "toggle" {
 	settings = $4; for (i = 5; i <= NF; i++) settings = settings " " $i
 	if (match(settings, /drop=[0-9]+/)) drop = substr(settings, RSTART + 5, RLENGTH - 5)
 }
+$1 == "BENCH" && $2 == "info" && $3 == "calibrate" {
+	calibrate = $4; for (i = 5; i <= NF; i++) calibrate = calibrate " " $i
+}
 $1 == "BENCH" && $2 == "stat" { stat[$3, $4, $5] += $6; hasstat[$3, $4] = 1 }
 $1 == "BENCH" && $2 == "na" && $4 == "toggle" {
 	w = $3
@@ -161,6 +164,8 @@ END {
 	print "## Overhead toggled inside one process (95% intervals)"
 	print ""
 	print "One long-running process per workload; `racetrap attach PID` attaches and detaches every slice (settings: " settings "), the servers attached by pid under their own load generators on 127.0.0.1 (memcached under `memcaslap`, redis-server under `redis-benchmark`).  Each attached slice (from racetrap's `attached` line, its first " drop " s left out) is compared with the mean of the detached slices around it; overhead = 1 - attached / detached throughput; the interval is a Student t interval over those pairs (method: Documentation/benchmarks.rst).  The last column is the set-up before `attached` (reading and decoding the target's code): its mean length and the overhead during it."
+	if (calibrate != "")
+		print "\nBefore the first attach, `racetrap calibrate --write` (as racetrapd.service runs it): " calibrate
 	print ""
 	printf "| workload | overhead at --budget %s, mean [95%% interval] | pairs | target | set-up after attach: seconds, overhead |\n", first
 	print "|---|---|---|---|---|"

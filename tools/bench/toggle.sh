@@ -277,6 +277,10 @@ toggle() {
 	# The site-table cache's default directory, as an installed system
 	# has it: re-attaching to a binary then loads its decoded sites.
 	mkdir -p /var/cache/racetrap
+	# The budget's price of a breakpoint's context switch, measured in
+	# this guest, as racetrapd.service sets it before each start on an
+	# installed host.
+	out info calibrate "$(racetrap calibrate --write 2>&1 | tr '\n' ' ')"
 	for w in $TOGGLE_WORKLOADS; do
 		toggle_one "$w" attach
 	done
