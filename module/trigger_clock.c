@@ -187,8 +187,7 @@ static void aim_fn(struct callback_head *cb)
 	    !racetrap_budget_allow(t))
 		goto err_release;
 	disarm_own_aims(t);
-	cw->switches = racetrap_task_switches(current);
-	bp = racetrap_exec_bp(cw->ip, aim_hit, cw, current);
+	bp = racetrap_exec_bp(cw->ip, aim_hit, cw, current, &cw->switches);
 	if (IS_ERR(bp)) {
 		racetrap_count(&t->stats, PTR_ERR(bp) == -ENOSPC ?
 			       RACETRAP_STAT_SKIP_NOSPC :

@@ -254,8 +254,7 @@ static int arm(struct racetrap_tracer *t, struct site_bp *sb,
 	WRITE_ONCE(sb->bp, NULL);
 	sb->rearm_wanted = false;
 	atomic_set(&sb->state, BP_ARMED);
-	sb->switches = racetrap_task_switches(task);
-	bp = racetrap_exec_bp(sb->ip, site_hit, sb, task);
+	bp = racetrap_exec_bp(sb->ip, site_hit, sb, task, &sb->switches);
 	if (IS_ERR(bp)) {
 		/* Nothing registered, nothing hit. */
 		atomic_set(&sb->state, BP_IDLE);

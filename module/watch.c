@@ -325,14 +325,18 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 /*
  * An execute breakpoint at @ip in @task, for the triggers: it stops the
  * thread before the instruction there executes.  An exec takes it out at
- * once: the new image is not the tracer's.
+ * once: the new image is not the tracer's.  *@switches gets the thread's
+ * context switches so far, for racetrap_exec_bp_release() to charge the
+ * ones made while it holds the breakpoint.
  */
 struct perf_event *racetrap_exec_bp(unsigned long ip,
 				    perf_overflow_handler_t fn, void *ctx,
-				    struct task_struct *task)
+				    struct task_struct *task,
+				    unsigned long *switches)
 {
 	struct perf_event_attr attr;
 
+	*switches = racetrap_task_switches(task);
 	hw_breakpoint_init(&attr);
 	attr.bp_addr = ip;
 	/* x86 asks for an execute breakpoint with this length. */
@@ -345,8 +349,8 @@ struct perf_event *racetrap_exec_bp(unsigned long ip,
 
 /*
  * Unregister an execute breakpoint of racetrap_exec_bp()'s, whose thread
- * had made @switches context switches when it was armed; each one since
- * is charged to the budget.  Read before unregistering: the event holds
+ * had made @switches context switches when it was armed (as that call
+ * recorded them); each one since is charged to the budget.  Read before unregistering: the event holds
  * its thread (hw.target) until then.  Task context.
  */
 void racetrap_exec_bp_release(struct racetrap_tracer *t, struct perf_event *bp,

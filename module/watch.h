@@ -28,7 +28,8 @@ int racetrap_watch_arm(struct racetrap_slot *slot, unsigned long addr,
 void racetrap_watch_disarm(struct racetrap_watch *w);
 struct perf_event *racetrap_exec_bp(unsigned long ip,
 				    perf_overflow_handler_t fn, void *ctx,
-				    struct task_struct *task);
+				    struct task_struct *task,
+				    unsigned long *switches);
 void racetrap_exec_bp_release(struct racetrap_tracer *t, struct perf_event *bp,
 			      unsigned long switches);
 
