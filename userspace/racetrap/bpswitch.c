@@ -12,13 +12,18 @@
  * once per round trip, first with nothing armed and then with each
  * thread holding an execute breakpoint on code that never runs (abort()),
  * in pairs of runs whose order alternates.  A pair's difference over the
- * switches of its armed run is one sample of the cost.
+ * switches of its armed run is one sample of the cost.  Where the two
+ * threads run matters: on one CPU each switch goes from one to the
+ * other; on two each goes to and from the idle task, which in a VM is a
+ * halt and an exit to the hypervisor, where the guest's armed debug
+ * registers are saved and restored.  The caller pins them either way.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +88,10 @@ static void *peer(void *arg)
 		if (read(pp->to_peer[0], &c, 1) != 1 ||
 		    write(pp->to_main[1], &c, 1) != 1) {
 			pp->peer_err = errno ? errno : EIO;
+			/* main, waiting for a byte, reads the end of the
+			 * pipe; it looks at the field only after the join */
+			close(pp->to_main[1]);
+			pp->to_main[1] = -1;
 			break;
 		}
 	pp->peer_switches = thread_switches() - pp->peer_switches;
@@ -97,9 +106,11 @@ out:
  * the run's time and *switches to both threads' context switches.
  * Returns 0 or an errno, with @err saying what failed.
  */
-static int run_once(unsigned long rounds, bool armed, double *ns,
-		    long *switches, char *err, size_t errlen)
+static int run_once(unsigned long rounds, bool armed, int peer_cpu,
+		    double *ns, long *switches, char *err, size_t errlen)
 {
+	pthread_attr_t attr;
+	cpu_set_t set;
 	struct pingpong pp = { .rounds = rounds, .armed = armed,
 			       .to_peer = { -1, -1 }, .to_main = { -1, -1 } };
 	struct timespec t0 = { 0 }, t1 = { 0 };
@@ -115,7 +126,13 @@ static int run_once(unsigned long rounds, bool armed, double *ns,
 		goto out;
 	}
 	pthread_barrier_init(&pp.start, NULL, 2);
-	ret = pthread_create(&th, NULL, peer, &pp);
+	pthread_attr_init(&attr);
+	CPU_ZERO(&set);
+	CPU_SET(peer_cpu, &set);
+	ret = pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	if (!ret)
+		ret = pthread_create(&th, &attr, peer, &pp);
+	pthread_attr_destroy(&attr);
 	if (ret) {
 		snprintf(err, errlen, "pthread_create: %s", strerror(ret));
 		goto out_barrier;
@@ -175,31 +192,47 @@ out:
 }
 
 int rt_bpswitch_measure(unsigned int pairs, unsigned long rounds,
-			double *samples, char *err, size_t errlen)
+			int main_cpu, int peer_cpu, double *samples,
+			char *err, size_t errlen)
 {
+	cpu_set_t was, set;
 	unsigned int p;
+	int ret = 0;
 
-	for (p = 0; p < pairs; p++) {
+	if (sched_getaffinity(0, sizeof(was), &was)) {
+		ret = errno;
+		snprintf(err, errlen, "sched_getaffinity: %s", strerror(ret));
+		return ret;
+	}
+	CPU_ZERO(&set);
+	CPU_SET(main_cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		ret = errno;
+		snprintf(err, errlen, "sched_setaffinity to CPU %d: %s",
+			 main_cpu, strerror(ret));
+		return ret;
+	}
+	for (p = 0; p < pairs && !ret; p++) {
 		double ns[2];
 		long sw[2];
-		int k, ret;
+		int k;
 
 		/* bare first in even pairs, armed first in odd ones */
-		for (k = 0; k < 2; k++) {
+		for (k = 0; k < 2 && !ret; k++) {
 			bool armed = (k + p) % 2;
 
-			ret = run_once(rounds, armed, &ns[armed], &sw[armed],
-				       err, errlen);
-			if (ret)
-				return ret;
+			ret = run_once(rounds, armed, peer_cpu, &ns[armed],
+				       &sw[armed], err, errlen);
 		}
-		if (sw[1] <= 0) {
+		if (!ret && sw[1] <= 0) {
 			snprintf(err, errlen,
 				 "no context switch counted in %lu round trips",
 				 rounds);
-			return EIO;
+			ret = EIO;
 		}
-		samples[p] = (ns[1] - ns[0]) / (double)sw[1];
+		if (!ret)
+			samples[p] = (ns[1] - ns[0]) / (double)sw[1];
 	}
-	return 0;
+	sched_setaffinity(0, sizeof(was), &was);
+	return ret;
 }
