@@ -350,8 +350,9 @@ struct perf_event *racetrap_exec_bp(unsigned long ip,
 /*
  * Unregister an execute breakpoint of racetrap_exec_bp()'s, whose thread
  * had made @switches context switches when it was armed (as that call
- * recorded them); each one since is charged to the budget.  Read before unregistering: the event holds
- * its thread (hw.target) until then.  Task context.
+ * recorded them); each one since is charged to the budget.  Read before
+ * unregistering: the event holds its thread (hw.target) until then.
+ * Task context.
  */
 void racetrap_exec_bp_release(struct racetrap_tracer *t, struct perf_event *bp,
 			      unsigned long switches)

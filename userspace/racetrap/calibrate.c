@@ -58,15 +58,20 @@ static long long param_read(void)
 	return v;
 }
 
+/* Why the parameter cannot be written, @err an errno. */
+static void param_unwritable(int err)
+{
+	cli_error("%s: %s%s", PARAM, strerror(err),
+		  err == ENOENT ? " (is racetrap.ko loaded?)" : "");
+}
+
 static int param_write(unsigned long long v)
 {
 	FILE *f = fopen(PARAM, "we");
 	int ret = 0;
 
 	if (!f) {
-		ret = errno;
-		cli_error("%s: %s%s", PARAM, strerror(ret),
-			  ret == ENOENT ? " (is racetrap.ko loaded?)" : "");
+		param_unwritable(errno);
 		return -1;
 	}
 	if (fprintf(f, "%llu\n", v) < 0)
@@ -143,9 +148,9 @@ int cmd_calibrate(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("calibrate", "unexpected '%s'",
 				       argv[optind]);
+	/* Before measuring: a price that cannot be set is not worth it. */
 	if (write && access(PARAM, W_OK)) {
-		cli_error("%s: %s%s", PARAM, strerror(errno),
-			  errno == ENOENT ? " (is racetrap.ko loaded?)" : "");
+		param_unwritable(errno);
 		return EXIT_ERROR;
 	}
 
